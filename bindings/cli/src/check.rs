@@ -1,0 +1,137 @@
+//! `pictify-keys check`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use pictify_keys::{check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv};
+use serde_json::json;
+
+/// Arguments of `pictify-keys check`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Read the variables (keys and environment) from this .env file only, instead of the
+    /// process environment. The file is parsed into memory; nothing is exported.
+    #[arg(long, value_name = "PATH")]
+    env_file: Option<PathBuf>,
+
+    /// Check against this environment instead of detecting it.
+    #[arg(long, value_name = "ENV", value_parser = ["production", "staging", "development", "test"])]
+    environment: Option<String>,
+
+    /// Allow a live key in development, test and staging.
+    #[arg(long)]
+    allow_live_outside_production: bool,
+
+    /// Allow a test key in production.
+    #[arg(long)]
+    allow_test_in_production: bool,
+
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the check and returns the exit status.
+pub fn run(args: &CheckArgs) -> u8 {
+    let policy = Policy {
+        allow_live_outside_production: args.allow_live_outside_production,
+        allow_test_in_production: args.allow_test_in_production,
+    };
+    let environment = args.environment.as_deref().and_then(Environment::from_name).map(Detection::explicit);
+    let report = match &args.env_file {
+        None => check_keys(&ProcessEnv, "env", environment, policy),
+        Some(path) => {
+            let label = format!("env-file:{}", path.display());
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => return fail(args.json, "env_file_unreadable", &format!("{label}: cannot read the file: {}", e.kind())),
+            };
+            match DotEnv::parse(&text) {
+                Ok(vars) => check_keys(&vars, &label, environment, policy),
+                Err(e) => return fail(args.json, e.code(), &format!("{label}: {}", Error::DotEnv(e))),
+            }
+        }
+    };
+    if args.json {
+        print_json(&report);
+    } else {
+        print_text(&report);
+    }
+    // exit_status() is 0, 1 or 2.
+    u8::try_from(report.exit_status()).unwrap_or(2)
+}
+
+/// An error before any key could be checked: exit status 2.
+fn fail(json: bool, code: &str, message: &str) -> u8 {
+    if json {
+        println!("{}", json!({ "error": { "code": code, "message": message }, "keys": [], "exit": 2 }));
+    }
+    eprintln!("error[{code}]: {message}");
+    2
+}
+
+fn environment_label(d: &Detection) -> String {
+    match (&d.variable, &d.value) {
+        (Some(var), Some(val)) => format!("{} ({var}={val})", d.environment),
+        _ if d.environment == Environment::Unknown => "unknown (no environment variable set)".to_owned(),
+        _ => format!("{} (--environment)", d.environment),
+    }
+}
+
+fn print_text(report: &CheckReport) {
+    let env = environment_label(&report.detection);
+    let mut out = std::io::stdout().lock();
+    let width = report.keys.iter().map(|k| k.source.len()).max().unwrap_or(0);
+    for k in &report.keys {
+        let key = match &k.key {
+            Some((fingerprint, mode)) => format!("{fingerprint}  {mode}"),
+            None => "(malformed)".to_owned(),
+        };
+        let verdict = match k.verdict.code() {
+            Some(code) => format!("{} [{code}]", k.verdict.as_str()),
+            None => k.verdict.as_str().to_owned(),
+        };
+        // A failed write to stdout (closed pipe) is not worth a panic; the exit status says it all.
+        let _ = writeln!(out, "{:width$}  {key}  {env}  {verdict}", k.source);
+    }
+    drop(out);
+    for k in &report.keys {
+        if let (Some(code), Some(message)) = (k.verdict.code(), k.verdict.message()) {
+            let level = if matches!(k.verdict, pictify_keys::Verdict::AllowedWithWarning(_)) { "warning" } else { "error" };
+            eprintln!("{level}[{code}]: {}: {message}", k.source);
+        }
+    }
+    if let Some(Error::NoKey) = report.error() {
+        eprintln!("error[no_key]: {}", Error::NoKey);
+    }
+}
+
+fn print_json(report: &CheckReport) {
+    let keys: Vec<_> = report
+        .keys
+        .iter()
+        .map(|k| {
+            json!({
+                "source": k.source,
+                "variable": k.variable,
+                "fingerprint": k.key.as_ref().map(|(f, _)| f),
+                "mode": k.key.as_ref().map(|(_, m)| m),
+                "verdict": k.verdict.as_str(),
+                "code": k.verdict.code(),
+                "message": k.verdict.message(),
+            })
+        })
+        .collect();
+    let error = report.error().map(|e| json!({ "code": e.code(), "message": e.to_string() }));
+    let doc = json!({
+        "environment": report.detection,
+        "keys": keys,
+        "error": error,
+        "exit": report.exit_status(),
+    });
+    println!("{doc}");
+    if let Some(e) = report.error() {
+        eprintln!("error[{}]: {e}", e.code());
+    }
+}

@@ -1,0 +1,152 @@
+//! The whole "is my key OK here?" check: read the key variables, parse each key, detect the
+//! environment, apply the policy, and give one verdict per key plus an overall status.
+//!
+//! This is what `pictify-keys check` prints; bindings expose it so every language answers
+//! the question the same way.
+
+use crate::env::{check_environment, detect_environment, Detection, EnvLookup, Policy, Warning};
+use crate::error::{Error, KeyError, PolicyError};
+use crate::key::{ApiKey, Mode};
+
+/// The variables that hold keys, in priority order (NEW first during a rotation).
+pub const KEY_VARIABLES: &[&str] = &["PICTIFY_API_KEY_NEW", "PICTIFY_API_KEY", "PICTIFY_API_KEY_OLD"];
+
+/// The outcome for one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Well-formed and allowed here.
+    Allowed,
+    /// Well-formed and allowed, with a warning.
+    AllowedWithWarning(Warning),
+    /// Well-formed but refused by the environment policy.
+    Refused(PolicyError),
+    /// Not a well-formed key.
+    Malformed(KeyError),
+}
+
+impl Verdict {
+    /// `allowed`, `warning`, `refused` or `malformed`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Allowed => "allowed",
+            Self::AllowedWithWarning(_) => "warning",
+            Self::Refused(_) => "refused",
+            Self::Malformed(_) => "malformed",
+        }
+    }
+
+    /// The stable code of the error or warning, if any.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            Self::Allowed => None,
+            Self::AllowedWithWarning(w) => Some(w.code()),
+            Self::Refused(e) => Some(e.code()),
+            Self::Malformed(e) => Some(e.code()),
+        }
+    }
+
+    /// The message of the error or warning, if any.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Self::Allowed => None,
+            Self::AllowedWithWarning(w) => Some(w.message().to_owned()),
+            Self::Refused(e) => Some(e.to_string()),
+            Self::Malformed(e) => Some(e.to_string()),
+        }
+    }
+}
+
+/// One key variable and its verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCheck {
+    /// Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+    pub source: String,
+    /// The variable name.
+    pub variable: &'static str,
+    /// Fingerprint and mode when the key is well-formed.
+    pub key: Option<(String, Mode)>,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// The result of checking every key variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// The environment the keys were checked against.
+    pub detection: Detection,
+    /// One entry per key variable that is set, in priority order.
+    pub keys: Vec<KeyCheck>,
+}
+
+impl CheckReport {
+    /// The overall error, if any: [`Error::NoKey`] when no key variable is set, else the
+    /// first malformed key's error, else the first policy violation.
+    pub fn error(&self) -> Option<Error> {
+        if self.keys.is_empty() {
+            return Some(Error::NoKey);
+        }
+        let malformed = self.keys.iter().find_map(|k| match &k.verdict {
+            Verdict::Malformed(e) => Some(Error::Key(e.clone())),
+            _ => None,
+        });
+        malformed.or_else(|| {
+            self.keys.iter().find_map(|k| match &k.verdict {
+                Verdict::Refused(e) => Some(Error::Policy(e.clone())),
+                _ => None,
+            })
+        })
+    }
+
+    /// Process exit status for a command-line check: 0 all allowed, 1 a policy violation,
+    /// 2 a malformed key or no key.
+    pub fn exit_status(&self) -> i32 {
+        match self.error() {
+            None => 0,
+            Some(Error::Policy(_)) => 1,
+            Some(_) => 2,
+        }
+    }
+}
+
+/// Checks every key variable found through `lookup`.
+///
+/// `source_prefix` names where the variables come from (`env` for the process environment,
+/// `env-file:.env` for a file); `environment` overrides detection when given.
+///
+/// ```
+/// use pictify_keys::{check_keys, Policy};
+///
+/// let vars = [("NODE_ENV", "development"), ("PICTIFY_API_KEY", "pk_live_FAKE3Wwd25rq4f5zr3a1b2")];
+/// let report = check_keys(&vars[..], "env", None, Policy::strict());
+/// assert_eq!(report.keys[0].verdict.code(), Some("live_key_in_development"));
+/// assert_eq!(report.exit_status(), 1);
+/// ```
+pub fn check_keys(
+    lookup: &(impl EnvLookup + ?Sized),
+    source_prefix: &str,
+    environment: Option<Detection>,
+    policy: Policy,
+) -> CheckReport {
+    let detection = environment.unwrap_or_else(|| detect_environment(lookup));
+    let keys = KEY_VARIABLES
+        .iter()
+        .filter_map(|&variable| {
+            let value = zeroize::Zeroizing::new(lookup.get(variable)?);
+            let source = format!("{source_prefix}:{variable}");
+            Some(match ApiKey::parse(&value) {
+                Err(e) => KeyCheck { source, variable, key: None, verdict: Verdict::Malformed(e) },
+                Ok(key) => {
+                    let verdict = match check_environment(&key, &detection, policy) {
+                        Ok(allowed) => match allowed.warning {
+                            None => Verdict::Allowed,
+                            Some(w) => Verdict::AllowedWithWarning(w),
+                        },
+                        Err(e) => Verdict::Refused(e),
+                    };
+                    KeyCheck { source, variable, key: Some((key.fingerprint(), key.mode())), verdict }
+                }
+            })
+        })
+        .collect();
+    CheckReport { detection, keys }
+}

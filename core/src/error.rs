@@ -1,0 +1,388 @@
+//! Errors with stable codes.
+//!
+//! Every error of this crate has a short `code()` (`whitespace`, `live_key_in_development`, …)
+//! that is identical in every language binding, and a message that says what is wrong, where
+//! (1-based character position) and what to do. No message ever contains the secret part of a
+//! key: at most the public prefix (`pk_live_`), a single offending character's class, or a
+//! fingerprint (four characters).
+
+use std::fmt;
+
+use crate::env::Environment;
+
+/// The class of a single offending character, named in messages instead of the character.
+///
+/// Naming the class (not echoing the text around it) keeps the secret out of messages while
+/// still telling the user what to look for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharClass {
+    /// `\n`
+    Newline,
+    /// `\r`
+    CarriageReturn,
+    /// `\t`
+    Tab,
+    /// An ASCII space.
+    Space,
+    /// Another ASCII control character (0x00–0x1F, 0x7F), with its code.
+    Control(u8),
+    /// A zero-width character (U+200B, U+200C, U+200D, U+2060, U+FEFF), with its code point.
+    ZeroWidth(u32),
+    /// A non-breaking or other Unicode space, with its code point.
+    UnicodeSpace(u32),
+    /// A Cyrillic or Greek letter that looks like a Latin one, with its code point.
+    LookAlike(u32),
+    /// Any other non-ASCII character, with its code point.
+    OtherNonAscii(u32),
+    /// ASCII punctuation or symbol that is not allowed in a key body, e.g. `-`, `/`, `+`.
+    Punctuation(char),
+}
+
+impl CharClass {
+    /// Classifies one character.
+    pub fn of(c: char) -> Self {
+        let cp = c as u32;
+        match c {
+            '\n' => Self::Newline,
+            '\r' => Self::CarriageReturn,
+            '\t' => Self::Tab,
+            ' ' => Self::Space,
+            // `cp` fits in a byte in these two arms.
+            '\0'..='\x1f' | '\x7f' => Self::Control(cp as u8),
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => Self::ZeroWidth(cp),
+            '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => {
+                Self::UnicodeSpace(cp)
+            }
+            c if is_look_alike(c) => Self::LookAlike(cp),
+            c if c.is_ascii() => Self::Punctuation(c),
+            _ => Self::OtherNonAscii(cp),
+        }
+    }
+}
+
+/// Cyrillic and Greek letters that render like Latin letters used in keys.
+fn is_look_alike(c: char) -> bool {
+    matches!(
+        c,
+        // Cyrillic: а в е к м н о р с т у х, А В Е К М Н О Р С Т Х, і ј ѕ, І Ј Ѕ
+        'а' | 'в' | 'е' | 'к' | 'м' | 'н' | 'о' | 'р' | 'с' | 'т' | 'у' | 'х'
+            | 'А' | 'В' | 'Е' | 'К' | 'М' | 'Н' | 'О' | 'Р' | 'С' | 'Т' | 'Х'
+            | 'і' | 'ј' | 'ѕ' | 'І' | 'Ј' | 'Ѕ'
+            // Greek: Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ, ο ν
+            | 'Α' | 'Β' | 'Ε' | 'Ζ' | 'Η' | 'Ι' | 'Κ' | 'Μ' | 'Ν' | 'Ο' | 'Ρ' | 'Τ' | 'Υ' | 'Χ'
+            | 'ο' | 'ν'
+    )
+}
+
+impl fmt::Display for CharClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Newline => f.write_str("a newline (\\n)"),
+            Self::CarriageReturn => f.write_str("a carriage return (\\r)"),
+            Self::Tab => f.write_str("a tab"),
+            Self::Space => f.write_str("a space"),
+            Self::Control(b) => write!(f, "a control character (0x{b:02X})"),
+            Self::ZeroWidth(cp) => write!(f, "an invisible zero-width character (U+{cp:04X})"),
+            Self::UnicodeSpace(cp) => write!(f, "a non-breaking space (U+{cp:04X})"),
+            Self::LookAlike(cp) => {
+                write!(f, "a Cyrillic or Greek letter that looks like a Latin one (U+{cp:04X})")
+            }
+            Self::OtherNonAscii(cp) => write!(f, "a non-ASCII character (U+{cp:04X})"),
+            Self::Punctuation(c) => write!(f, "the character '{c}'"),
+        }
+    }
+}
+
+/// Which end of the value carries stray whitespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Before the key.
+    Leading,
+    /// After the key (the classic secrets-manager newline).
+    Trailing,
+}
+
+impl fmt::Display for End {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Leading => "leading",
+            Self::Trailing => "trailing",
+        })
+    }
+}
+
+/// Why a string is not a well-formed Pictify API key.
+///
+/// Each variant has a stable [`code`](KeyError::code). Positions are 1-based character
+/// positions in the value as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The value is empty (or only whitespace). Set the variable to your key from the dashboard.
+    #[error("the API key is empty: set it to your pk_live_ or pk_test_ key from the Pictify dashboard")]
+    Empty,
+    /// Whitespace before or after the key, usually a newline added by a secrets manager or
+    /// `echo`. Strip it where the key is stored (`printf` instead of `echo`, `tr -d '\n'`).
+    #[error("{end} whitespace at position {position}: {class} surrounds the key; remove it where the key is stored (a secrets manager or `echo` often adds a trailing newline)")]
+    Whitespace {
+        /// Leading or trailing.
+        end: End,
+        /// Position of the first whitespace character at that end.
+        position: usize,
+        /// Which whitespace character.
+        class: CharClass,
+    },
+    /// The key is wrapped in quotes, as copied from a `.env` file or shell script. Remove the
+    /// quotes from the stored value.
+    #[error("the key is wrapped in quotes ({quote} at position {position}): remove the quotes from the stored value; they were probably copied from a .env file or a shell script")]
+    Quoted {
+        /// The quote character (`"`, `'` or a backtick).
+        quote: char,
+        /// Position of the quote.
+        position: usize,
+    },
+    /// A control character (other than leading/trailing whitespace) inside the key. Copy the
+    /// key again from the dashboard.
+    #[error("{class} at position {position}: keys contain only letters and digits; copy the key again from the Pictify dashboard")]
+    ControlCharacter {
+        /// Position of the character.
+        position: usize,
+        /// Which character.
+        class: CharClass,
+    },
+    /// A non-ASCII character: an invisible zero-width character, a non-breaking space, or a
+    /// look-alike letter from another alphabet. Retype or re-copy the key.
+    #[error("{class} at position {position}: keys are plain ASCII; this usually comes from copying the key out of a chat, document or web page — copy it again from the Pictify dashboard")]
+    NonAscii {
+        /// Position of the character.
+        position: usize,
+        /// Which character.
+        class: CharClass,
+    },
+    /// The value does not start with `pk_live_` or `pk_test_`.
+    #[error("the value does not start with pk_live_ or pk_test_: it is not a Pictify API key; copy the key from the Pictify dashboard")]
+    MissingPrefix,
+    /// The prefix is in the wrong case (`PK_LIVE_…`). Keys are case-sensitive: use the key
+    /// exactly as issued.
+    #[error("the prefix is in the wrong case: keys start with lowercase pk_live_ or pk_test_ and are case-sensitive; use the key exactly as issued")]
+    WrongCase,
+    /// `pk_` followed by a mode other than `live` or `test` (`pk_prod_…`).
+    #[error("unknown key mode{}: Pictify keys are pk_live_ (production) or pk_test_ (development)", mode.as_ref().map(|m| format!(" 'pk_{m}_'")).unwrap_or_default())]
+    UnknownMode {
+        /// The mode segment, when it is a short lowercase word (never part of a key body).
+        mode: Option<String>,
+    },
+    /// Another vendor's credential, e.g. a Stripe secret key or a GitHub token. Check which
+    /// variable you set; that credential may need rotating if it was shared by mistake.
+    #[error("this is not a Pictify key but another vendor's credential ({vendor} {kind}): check which variable you set, and rotate that credential if it was shared by mistake")]
+    ForeignKey {
+        /// The vendor, e.g. `Stripe`.
+        vendor: &'static str,
+        /// What kind of credential, e.g. `secret key (sk_live_)`.
+        kind: &'static str,
+    },
+    /// A documentation placeholder such as `pk_live_your_api_key` or `pk_live_xyz...`.
+    #[error("this is a placeholder ({reason}), not a real key: replace it with your key from the Pictify dashboard")]
+    Placeholder {
+        /// What gave it away.
+        reason: &'static str,
+    },
+    /// The body is shorter than 16 characters: the key was probably cut off when copied.
+    #[error("the key is too short: its body has {length} characters, a key has {min} to {max}; it was probably cut off when copied")]
+    TooShort {
+        /// Body length in characters.
+        length: usize,
+        /// Minimum body length.
+        min: usize,
+        /// Maximum body length.
+        max: usize,
+    },
+    /// The body is longer than 128 characters: two keys pasted together, or extra text.
+    #[error("the key is too long: its body has {length} characters, a key has {min} to {max}; two values may have been pasted together")]
+    TooLong {
+        /// Body length in characters.
+        length: usize,
+        /// Minimum body length.
+        min: usize,
+        /// Maximum body length.
+        max: usize,
+    },
+    /// A character that is not a letter or digit in the key body.
+    #[error("{class} at position {position} is not allowed: a key body has only letters and digits (0-9, A-Z, a-z); copy the key again from the Pictify dashboard")]
+    InvalidCharacter {
+        /// Position of the character.
+        position: usize,
+        /// Which character.
+        class: CharClass,
+    },
+}
+
+impl KeyError {
+    /// The stable code of this error, identical in every language binding.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Whitespace { .. } => "whitespace",
+            Self::Quoted { .. } => "quoted",
+            Self::ControlCharacter { .. } => "control_character",
+            Self::NonAscii { .. } => "non_ascii",
+            Self::MissingPrefix => "missing_prefix",
+            Self::WrongCase => "wrong_case",
+            Self::UnknownMode { .. } => "unknown_mode",
+            Self::ForeignKey { .. } => "foreign_key",
+            Self::Placeholder { .. } => "placeholder",
+            Self::TooShort { .. } => "too_short",
+            Self::TooLong { .. } => "too_long",
+            Self::InvalidCharacter { .. } => "invalid_character",
+        }
+    }
+
+    /// The 1-based character position of the offending character, when there is one.
+    pub fn position(&self) -> Option<usize> {
+        match self {
+            Self::Whitespace { position, .. }
+            | Self::Quoted { position, .. }
+            | Self::ControlCharacter { position, .. }
+            | Self::NonAscii { position, .. }
+            | Self::InvalidCharacter { position, .. } => Some(*position),
+            _ => None,
+        }
+    }
+
+    /// The vendor named by a [`KeyError::ForeignKey`].
+    pub fn vendor(&self) -> Option<&'static str> {
+        match self {
+            Self::ForeignKey { vendor, .. } => Some(vendor),
+            _ => None,
+        }
+    }
+}
+
+/// Where the environment verdict came from, for messages.
+fn decided_by(variable: &Option<String>, value: &Option<String>) -> String {
+    match (variable, value) {
+        (Some(var), Some(val)) => format!(" (decided by {var}={val})"),
+        (Some(var), None) => format!(" (decided by {var})"),
+        _ => String::new(),
+    }
+}
+
+/// A well-formed key that the environment policy refuses where it runs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// A live (production) key outside production. Use a `pk_test_` key in development, test
+    /// and staging; relax the policy explicitly only if this is intended.
+    #[error("a live key is configured in {environment}{}: use a pk_test_ key outside production, or relax the policy explicitly if this is intended", decided_by(.variable, .value))]
+    LiveKeyInDevelopment {
+        /// The detected environment (development, test or staging).
+        environment: Environment,
+        /// The variable that decided the environment, if any.
+        variable: Option<String>,
+        /// That variable's value.
+        value: Option<String>,
+    },
+    /// A test key in production. Production needs a `pk_live_` key.
+    #[error("a test key is configured in {environment}{}: production needs a pk_live_ key", decided_by(.variable, .value))]
+    TestKeyInProduction {
+        /// The detected environment (production).
+        environment: Environment,
+        /// The variable that decided the environment, if any.
+        variable: Option<String>,
+        /// That variable's value.
+        value: Option<String>,
+    },
+}
+
+impl PolicyError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::LiveKeyInDevelopment { .. } => "live_key_in_development",
+            Self::TestKeyInProduction { .. } => "test_key_in_production",
+        }
+    }
+}
+
+/// A `.env` file that cannot be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {reason}")]
+pub struct DotEnvError {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+impl DotEnvError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        "env_file_syntax"
+    }
+}
+
+/// Any error of this crate. Bindings convert this one type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A malformed key.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A policy violation.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// A malformed `.env` file.
+    #[error("invalid .env file: {0}")]
+    DotEnv(#[from] DotEnvError),
+    /// No key is configured anywhere that was looked at.
+    #[error("no Pictify API key found: set PICTIFY_API_KEY (or PICTIFY_API_KEY_NEW / PICTIFY_API_KEY_OLD while rotating)")]
+    NoKey,
+}
+
+/// The family of an error, used by bindings to pick an exception class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorFamily {
+    /// The key itself is malformed.
+    Format,
+    /// The key is refused in this environment.
+    Environment,
+    /// A key source failed or found nothing.
+    Source,
+    /// An HTTP request failed.
+    Http,
+}
+
+impl ErrorFamily {
+    /// Lowercase name: `format`, `environment`, `source`, `http`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Format => "format",
+            Self::Environment => "environment",
+            Self::Source => "source",
+            Self::Http => "http",
+        }
+    }
+}
+
+impl Error {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Key(e) => e.code(),
+            Self::Policy(e) => e.code(),
+            Self::DotEnv(e) => e.code(),
+            Self::NoKey => "no_key",
+        }
+    }
+
+    /// The family of this error.
+    pub fn family(&self) -> ErrorFamily {
+        match self {
+            Self::Key(_) => ErrorFamily::Format,
+            Self::Policy(_) => ErrorFamily::Environment,
+            Self::DotEnv(_) | Self::NoKey => ErrorFamily::Source,
+        }
+    }
+}

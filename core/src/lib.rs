@@ -1,0 +1,34 @@
+//! # pictify-keys
+//!
+//! The API-key security core of the Pictify SDKs: key validation with stable error codes,
+//! deployment-environment detection and policy, and `.env` parsing — written once in Rust and
+//! shared by the Python, Node, WASM, Kotlin and Swift packages and the `pictify-keys` command.
+//!
+//! ```
+//! use pictify_keys::{ApiKey, check_environment, detect_environment, Policy};
+//!
+//! let vars = [("NODE_ENV", "production")];
+//! let key = ApiKey::parse("pk_live_FAKE3Wwd25rq4f5zr3a1b2")?;
+//! let env = detect_environment(&vars[..]);
+//! assert!(check_environment(&key, &env, Policy::strict()).is_ok());
+//! println!("using {key}"); // prints the fingerprint, pk_live_****a1b2
+//! # Ok::<(), pictify_keys::KeyError>(())
+//! ```
+//!
+//! Secrets never appear in `Debug`, `Display` or error messages; reading one takes
+//! [`ApiKey::expose_secret`].
+
+pub mod check;
+pub mod dotenv;
+pub mod env;
+pub mod error;
+pub mod key;
+
+pub use check::{check_keys, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
+pub use dotenv::DotEnv;
+pub use env::{
+    check_environment, check_mode, detect_environment, Allowed, Detection, EnvLookup, Environment, Policy,
+    ProcessEnv, Warning,
+};
+pub use error::{CharClass, DotEnvError, Error, ErrorFamily, KeyError, PolicyError};
+pub use key::{ApiKey, Mode, BODY_MAX, BODY_MIN};
