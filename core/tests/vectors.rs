@@ -1,4 +1,5 @@
 //! Runs the shared vectors in tests/vectors against the core.
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::collections::HashMap;
 
