@@ -125,7 +125,11 @@ fn print_json(report: &CheckReport) {
         .collect();
     let error = report.error().map(|e| json!({ "code": e.code(), "message": e.to_string() }));
     let doc = json!({
-        "environment": report.detection,
+        "environment": {
+            "name": report.detection.environment,
+            "variable": report.detection.variable,
+            "value": report.detection.value,
+        },
         "keys": keys,
         "error": error,
         "exit": report.exit_status(),
