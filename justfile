@@ -1,0 +1,51 @@
+# pictify-keys: one entry point for every task. `just --list` shows them all.
+# Quick start on a fresh machine: `pip install rust-just && just demo` / `... && just test`.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export CARGO_TERM_COLOR := "never"
+
+# List the recipes.
+default:
+    @just --list
+
+# Install what the build and tests need (idempotent; safe to run again).
+setup:
+    bash scripts/setup.sh
+
+# Build every crate in release mode.
+build: setup
+    cargo build --release --workspace --locked
+
+# Run every test suite: Rust (unit, vectors, properties, CLI), lints, fuzz targets build.
+test: setup rust-test rust-lint fuzz-build
+
+# The Rust suites: core, vectors, property tests, CLI integration tests.
+rust-test:
+    cargo test --workspace --all-features --locked
+
+# Clippy with warnings as errors, and formatting.
+rust-lint:
+    cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+# Build the cargo-fuzz targets (nightly when installed, else the stable compiler in bootstrap mode).
+fuzz-build:
+    bash scripts/fuzz.sh build
+
+# Fuzz each target for SECONDS seconds (default 60).
+fuzz SECONDS="60":
+    bash scripts/fuzz.sh run {{SECONDS}}
+
+# The demo: `pictify-keys check` over the example environments in examples/check/.
+demo: build
+    bash examples/demo.sh
+
+# Criterion benchmarks of the core (figures go to docs/benchmarks.md by hand).
+bench:
+    cargo bench -p pictify-keys --bench parse -- --warm-up-time 1 --measurement-time 3
+
+# Build every installable artefact into dist/.
+package: build
+    mkdir -p dist
+    cp target/release/pictify-keys dist/
+    @echo "dist/: $(ls dist | tr '\n' ' ')"
