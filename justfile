@@ -17,8 +17,12 @@ setup:
 build: setup
     cargo build --release --workspace --locked
 
-# Run every test suite: Rust (unit, vectors, properties, CLI), lints, fuzz targets build.
-test: setup rust-test rust-lint fuzz-build
+# Run every test suite: Rust (unit, vectors, properties, CLI), lints, fuzz targets build,
+# then each language package (one line each).
+test: setup
+    just rust-test
+    just rust-lint
+    just fuzz-build
 
 # The Rust suites: core, vectors, property tests, CLI integration tests.
 rust-test:
@@ -36,7 +40,8 @@ fuzz-build:
 fuzz SECONDS="60":
     bash scripts/fuzz.sh run {{SECONDS}}
 
-# The demo: `pictify-keys check` over the example environments in examples/check/.
+# The demo: `pictify-keys check` over the example environments in examples/check/, then
+# the same scenario from each language package (one line each).
 demo: build
     bash examples/demo.sh
 
@@ -44,7 +49,7 @@ demo: build
 bench:
     cargo bench -p pictify-keys --bench parse -- --warm-up-time 1 --measurement-time 3
 
-# Build every installable artefact into dist/.
+# Build every installable artefact into dist/ (one line per package).
 package: build
     mkdir -p dist
     cp target/release/pictify-keys dist/
