@@ -17,8 +17,7 @@ setup:
 build: setup
     cargo build --release --workspace --locked
 
-# Run every test suite: Rust (unit, vectors, properties, CLI), lints, fuzz targets build,
-# then each language package (one line each).
+# Run every test suite: Rust, lints, fuzz build, then each language package.
 test: setup
     just rust-test
     just rust-lint
@@ -28,7 +27,7 @@ test: setup
 rust-test:
     cargo test --workspace --all-features --locked
 
-# Clippy with warnings as errors, and formatting.
+# Clippy with warnings as errors.
 rust-lint:
     cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
@@ -40,8 +39,7 @@ fuzz-build:
 fuzz SECONDS="60":
     bash scripts/fuzz.sh run {{SECONDS}}
 
-# The demo: `pictify-keys check` over the example environments in examples/check/, then
-# the same scenario from each language package (one line each).
+# The demo: `pictify-keys check` over examples/check/, then the same from each language.
 demo: build
     bash examples/demo.sh
 

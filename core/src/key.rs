@@ -399,11 +399,18 @@ fn body_placeholder(body: &[u8]) -> Option<&'static str> {
     if body.len() >= 4 && body.iter().all(|&c| c == b'x' || c == b'X') {
         return Some("it is a run of X characters");
     }
-    if body.windows(8).any(|w| w.iter().all(|&c| c == w[0])) {
-        return Some("it repeats one character eight or more times");
-    }
-    if body.windows(8).any(|w| w.windows(2).all(|p| p[1] == p[0].wrapping_add(1))) {
-        return Some("it contains a run such as 12345678 or abcdefgh");
+    // One pass for both runs: the length of the current run of equal characters and of
+    // ascending ones (`abcd…`, `1234…`).
+    let (mut same, mut ascending) = (1, 1);
+    for pair in body.windows(2) {
+        same = if pair[1] == pair[0] { same + 1 } else { 1 };
+        ascending = if pair[1] == pair[0].wrapping_add(1) { ascending + 1 } else { 1 };
+        if same >= 8 {
+            return Some("it repeats one character eight or more times");
+        }
+        if ascending >= 8 {
+            return Some("it contains a run such as 12345678 or abcdefgh");
+        }
     }
     None
 }
