@@ -323,6 +323,166 @@ impl DotEnvError {
     }
 }
 
+/// A key source that is configured but broken. Sources stop here instead of falling through
+/// to a lower-priority source, so a stale key elsewhere is never used by accident.
+///
+/// `origin` names the source (`env:PICTIFY_API_KEY_NEW`, `file:/var/run/secrets/pictify/api-key`,
+/// `env-file:.env:PICTIFY_API_KEY`); it never contains key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// A file that must exist does not. Check the path (and the volume mount, on Kubernetes).
+    #[error("{origin}: the file does not exist; check the path and the secret volume mount")]
+    Missing {
+        /// The source.
+        origin: String,
+    },
+    /// A file exists but cannot be read. Check its permissions and that it is a regular file.
+    #[error("{origin}: the file cannot be read ({reason}); check its permissions and that it is a regular file")]
+    Unreadable {
+        /// The source.
+        origin: String,
+        /// The I/O error kind, never file content.
+        reason: String,
+    },
+    /// A source holds a malformed key. Fix the value where it is stored.
+    #[error("{origin}: {error}")]
+    InvalidKey {
+        /// The source.
+        origin: String,
+        /// What is wrong with the key.
+        error: KeyError,
+    },
+    /// A `.env` file cannot be parsed. Fix the line named.
+    #[error("{origin}: invalid .env file: {error}")]
+    DotEnv {
+        /// The source.
+        origin: String,
+        /// The syntax error.
+        error: DotEnvError,
+    },
+}
+
+impl SourceError {
+    /// The stable code: `source_missing`, `source_unreadable`, `env_file_syntax`, or the key's
+    /// own code (`whitespace`, `placeholder`, …) for a malformed key.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Missing { .. } => "source_missing",
+            Self::Unreadable { .. } => "source_unreadable",
+            Self::InvalidKey { error, .. } => error.code(),
+            Self::DotEnv { error, .. } => error.code(),
+        }
+    }
+
+    /// The source that failed.
+    pub fn origin(&self) -> &str {
+        match self {
+            Self::Missing { origin }
+            | Self::Unreadable { origin, .. }
+            | Self::InvalidKey { origin, .. }
+            | Self::DotEnv { origin, .. } => origin,
+        }
+    }
+}
+
+/// A failed call to the Pictify API. Messages never contain URLs, headers or keys.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    /// Every configured key was refused with 401. Check that the key is active in the
+    /// Pictify dashboard and has not been revoked; during a rotation set PICTIFY_API_KEY_NEW.
+    #[error("the Pictify API refused every configured key ({tried} tried) with 401 Unauthorized: check that the key is active and not revoked in the Pictify dashboard")]
+    Unauthorized {
+        /// How many keys were tried.
+        tried: usize,
+    },
+    /// The API did not answer in time, also after retries. Raise the timeout or retry later.
+    #[error("the Pictify API did not answer in time (after {attempts} attempts); retry later or raise the timeout")]
+    Timeout {
+        /// Attempts made with the same key.
+        attempts: u32,
+    },
+    /// The connection failed or broke, also after retries. Check network access to the API.
+    #[error("could not reach the Pictify API (after {attempts} attempts): the connection failed or was closed; check network access")]
+    Connection {
+        /// Attempts made with the same key.
+        attempts: u32,
+    },
+    /// Still rate limited (429) after retries. Slow down or contact Pictify for a higher limit.
+    #[error("the Pictify API is rate limiting this key (429, after {attempts} attempts); slow down and retry later")]
+    RateLimited {
+        /// Attempts made with the same key.
+        attempts: u32,
+    },
+    /// The API answered with a server error (5xx) after retries. Retry later.
+    #[error("the Pictify API answered {status} (after {attempts} attempts); this is a server-side problem, retry later")]
+    Server {
+        /// The last status.
+        status: u16,
+        /// Attempts made with the same key.
+        attempts: u32,
+    },
+    /// The API refused the request with a client error other than 401 (400, 403, 404, 422, or
+    /// 408/409 after retries). Check the request against the API documentation.
+    #[error("the Pictify API answered {status}{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Status {
+        /// The status.
+        status: u16,
+        /// The API's own error message, if it sent one (never contains the key).
+        message: Option<String>,
+    },
+    /// The request could not be built: a bad base URL, path or method. Fix the call.
+    #[error("invalid request: {reason}")]
+    InvalidRequest {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The answer was not the JSON the client expected.
+    #[error("the Pictify API sent an answer that is not valid JSON ({status})")]
+    InvalidResponse {
+        /// The status of the answer.
+        status: u16,
+    },
+    /// Another transport failure (TLS, protocol). Details are withheld because they may carry
+    /// URLs or headers.
+    #[error("the HTTP request failed ({kind})")]
+    Transport {
+        /// A short, fixed description of the failure kind.
+        kind: &'static str,
+    },
+}
+
+impl HttpError {
+    /// The stable code: `unauthorized`, `http_timeout`, `http_connection`, `rate_limited`,
+    /// `server_error`, `http_status`, `invalid_request`, `invalid_response`, `http_transport`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized { .. } => "unauthorized",
+            Self::Timeout { .. } => "http_timeout",
+            Self::Connection { .. } => "http_connection",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Server { .. } => "server_error",
+            Self::Status { .. } => "http_status",
+            Self::InvalidRequest { .. } => "invalid_request",
+            Self::InvalidResponse { .. } => "invalid_response",
+            Self::Transport { .. } => "http_transport",
+        }
+    }
+
+    /// The HTTP status behind this error, when there was an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Unauthorized { .. } => Some(401),
+            Self::RateLimited { .. } => Some(429),
+            Self::Server { status, .. } | Self::Status { status, .. } | Self::InvalidResponse { status } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Any error of this crate. Bindings convert this one type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -339,6 +499,12 @@ pub enum Error {
     /// No key is configured anywhere that was looked at.
     #[error("no Pictify API key found: set PICTIFY_API_KEY (or PICTIFY_API_KEY_NEW / PICTIFY_API_KEY_OLD while rotating)")]
     NoKey,
+    /// A configured key source is broken (see [`SourceError`]).
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// A call to the Pictify API failed (see [`HttpError`]).
+    #[error(transparent)]
+    Http(#[from] HttpError),
 }
 
 /// The family of an error, used by bindings to pick an exception class.
@@ -374,6 +540,8 @@ impl Error {
             Self::Policy(e) => e.code(),
             Self::DotEnv(e) => e.code(),
             Self::NoKey => "no_key",
+            Self::Source(e) => e.code(),
+            Self::Http(e) => e.code(),
         }
     }
 
@@ -383,6 +551,9 @@ impl Error {
             Self::Key(_) => ErrorFamily::Format,
             Self::Policy(_) => ErrorFamily::Environment,
             Self::DotEnv(_) | Self::NoKey => ErrorFamily::Source,
+            Self::Source(SourceError::InvalidKey { .. }) => ErrorFamily::Format,
+            Self::Source(_) => ErrorFamily::Source,
+            Self::Http(_) => ErrorFamily::Http,
         }
     }
 }

@@ -23,6 +23,8 @@ pub mod dotenv;
 pub mod env;
 pub mod error;
 pub mod key;
+pub mod ring;
+pub mod source;
 
 pub use check::{check_keys, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
 pub use dotenv::DotEnv;
@@ -30,5 +32,9 @@ pub use env::{
     check_environment, check_mode, detect_environment, Allowed, Detection, EnvLookup, Environment, Policy,
     ProcessEnv, Warning,
 };
-pub use error::{CharClass, DotEnvError, Error, ErrorFamily, KeyError, PolicyError};
+pub use error::{CharClass, DotEnvError, Error, ErrorFamily, HttpError, KeyError, PolicyError, SourceError};
 pub use key::{ApiKey, Mode, BODY_MAX, BODY_MIN};
+pub use ring::{Clock, Decision, FallbackEvent, KeyRing, KeyStats, ManualClock, Outcome, RingConfig, SystemClock};
+pub use source::{
+    DotEnvFile, EnvSource, FileSystem, KeyList, KeySource, MemoryFs, SecretFile, SourceChain, SourcedKey, StdFs,
+};

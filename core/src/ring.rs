@@ -1,0 +1,717 @@
+//! The key ring: a sans-IO, thread-safe state machine for key rotation and retries.
+//!
+//! The ring holds the keys in priority order (NEW first). For each logical request it says
+//! which key to use, and from each outcome (status code and `Retry-After`, or a transport
+//! failure) decides: [`Decision::Done`], [`Decision::TryNextKey`],
+//! [`Decision::Retry`] (same key, after a delay) or [`Decision::Fail`]. The reqwest client of
+//! the `http` feature and any host-supplied `fetch` drive the same machine.
+//!
+//! Rules:
+//! - only a 401 moves to another key, and each key is tried at most once per request;
+//! - a key that answered 401 is demoted for a cooldown (default 5 minutes), so later requests
+//!   start with a live key; after the cooldown one request re-probes it;
+//! - 408, 409, 429, 5xx, connection errors and timeouts are retried on the same key (the
+//!   request may have executed, so the key never switches), at most `max_retries` times,
+//!   with exponential backoff and jitter, or after `Retry-After` (seconds or HTTP date)
+//!   capped at `retry_after_cap_ms`;
+//! - any other status ends the request ([`Decision::Done`]) and the caller reads it.
+//!
+//! ```
+//! use pictify_keys::ring::{Decision, KeyRing, ManualClock, Outcome, RingConfig};
+//! use pictify_keys::source::KeyList;
+//! use std::sync::Arc;
+//!
+//! let keys = KeyList::parse(&["pk_live_FAKE3Wwd25rq4f5zr3a1b2", "pk_live_FAKE9Qx7Lm2Np4Rs6c3d4"])?;
+//! let ring = KeyRing::with_clock(keys.into_keys(), RingConfig::default(), Arc::new(ManualClock::new(0)))?;
+//!
+//! let mut req = ring.begin_request();
+//! let first = ring.attempt(&mut req)?;
+//! assert_eq!(first.key().fingerprint(), "pk_live_****a1b2");
+//! assert_eq!(ring.on_outcome(&mut req, &first, Outcome::status(401)), Decision::TryNextKey);
+//! let second = ring.attempt(&mut req)?;
+//! assert_eq!(second.key().fingerprint(), "pk_live_****c3d4");
+//! assert_eq!(ring.on_outcome(&mut req, &second, Outcome::status(200)), Decision::Done);
+//!
+//! // The next request starts with the key that works: no extra round trip.
+//! let mut req = ring.begin_request();
+//! assert_eq!(ring.attempt(&mut req)?.key().fingerprint(), "pk_live_****c3d4");
+//! # Ok::<(), pictify_keys::Error>(())
+//! ```
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::error::{Error, HttpError};
+use crate::key::ApiKey;
+use crate::source::SourcedKey;
+
+/// Milliseconds since the Unix epoch, from a clock the caller can replace.
+pub trait Clock: Send + Sync {
+    /// Now, in milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+}
+
+/// The system clock: `SystemTime` on native targets, `Date.now()` on wasm32 with the `http`
+/// feature. On wasm32 without `http` there is no clock; it reads 0 (demotions then never
+/// expire), so hosts should pass their own [`Clock`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn now_ms(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    #[cfg(all(target_arch = "wasm32", feature = "http"))]
+    fn now_ms(&self) -> u64 {
+        let now = js_sys::Date::now();
+        if now.is_finite() && now > 0.0 {
+            now as u64
+        } else {
+            0
+        }
+    }
+
+    #[cfg(all(target_arch = "wasm32", not(feature = "http")))]
+    fn now_ms(&self) -> u64 {
+        0
+    }
+}
+
+/// A clock that moves only when told to, for tests and replaying vectors.
+#[derive(Debug, Default)]
+pub struct ManualClock {
+    now: AtomicU64,
+}
+
+impl ManualClock {
+    /// A clock reading `start_ms`.
+    pub fn new(start_ms: u64) -> Self {
+        Self { now: AtomicU64::new(start_ms) }
+    }
+
+    /// Moves the clock forward.
+    pub fn advance_ms(&self, ms: u64) {
+        self.now.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// Sets the clock.
+    pub fn set_ms(&self, ms: u64) {
+        self.now.store(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> u64 {
+        self.now.load(Ordering::SeqCst)
+    }
+}
+
+impl<C: Clock + ?Sized> Clock for Arc<C> {
+    fn now_ms(&self) -> u64 {
+        (**self).now_ms()
+    }
+}
+
+/// Tuning of the ring. The defaults suit the Pictify API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
+pub struct RingConfig {
+    /// Retries of a transient failure on the same key (default 2).
+    pub max_retries: u32,
+    /// How long a key that answered 401 stays demoted (default 300,000 ms: 5 minutes).
+    pub cooldown_ms: u64,
+    /// First backoff delay (default 250 ms); doubles per retry.
+    pub base_delay_ms: u64,
+    /// Longest backoff delay (default 8,000 ms).
+    pub max_delay_ms: u64,
+    /// Longest wait a `Retry-After` header can impose (default 30,000 ms).
+    pub retry_after_cap_ms: u64,
+    /// Randomise backoff delays in `[d/2, d]` (default on) so clients do not retry in step.
+    pub jitter: bool,
+}
+
+impl Default for RingConfig {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            cooldown_ms: 300_000,
+            base_delay_ms: 250,
+            max_delay_ms: 8_000,
+            retry_after_cap_ms: 30_000,
+            jitter: true,
+        }
+    }
+}
+
+/// What happened to one attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome<'a> {
+    /// The server answered.
+    Response {
+        /// HTTP status.
+        status: u16,
+        /// The `Retry-After` header, if any (seconds or an HTTP date).
+        retry_after: Option<&'a str>,
+    },
+    /// No answer in time. The request may have executed.
+    Timeout,
+    /// The connection could not be made or broke before the answer.
+    ConnectionError,
+}
+
+impl Outcome<'static> {
+    /// An answer with this status and no `Retry-After`.
+    pub fn status(status: u16) -> Self {
+        Outcome::Response { status, retry_after: None }
+    }
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// The request is over: hand the answer to the caller (a 2xx, or a status no retry or
+    /// other key can fix, such as 400 or 404).
+    Done,
+    /// The key was refused (401): re-read the key source if there is one, then call
+    /// [`KeyRing::attempt`] for the next key.
+    TryNextKey,
+    /// A transient failure: wait, then call [`KeyRing::attempt`] again (same key, same
+    /// idempotency key).
+    Retry {
+        /// How long to wait first, in milliseconds.
+        delay_ms: u64,
+    },
+    /// Give up with this error.
+    Fail(HttpError),
+}
+
+impl Decision {
+    /// `done`, `try_next_key`, `retry` or `fail`, as in tests/vectors/rotation.json.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::TryNextKey => "try_next_key",
+            Self::Retry { .. } => "retry",
+            Self::Fail(_) => "fail",
+        }
+    }
+}
+
+/// A fallback from one key to the next, for the audit log: fingerprints only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FallbackEvent {
+    /// The key that answered 401.
+    pub from_fingerprint: String,
+    /// Where that key came from.
+    pub from_source: String,
+    /// The key tried next.
+    pub to_fingerprint: String,
+    /// Where that key came from.
+    pub to_source: String,
+    /// When, in milliseconds since the Unix epoch.
+    pub at_ms: u64,
+}
+
+/// Usage of one key, so a user can see that an old key is no longer used before revoking it.
+///
+/// `requests == successes + unauthorized + errors`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KeyStats {
+    /// The key's fingerprint.
+    pub fingerprint: String,
+    /// Where the key came from.
+    pub source: String,
+    /// Attempts sent with this key.
+    pub requests: u64,
+    /// Attempts answered with a 2xx.
+    pub successes: u64,
+    /// Attempts answered with 401.
+    pub unauthorized: u64,
+    /// Other attempts: transient failures and other statuses.
+    pub errors: u64,
+    /// Last attempt with this key, in milliseconds since the Unix epoch.
+    pub last_used_ms: Option<u64>,
+    /// Until when the key is demoted after a 401, if it is.
+    pub demoted_until_ms: Option<u64>,
+}
+
+struct Entry {
+    id: u64,
+    key: Arc<ApiKey>,
+    source: String,
+    demoted_until: Option<u64>,
+    requests: u64,
+    successes: u64,
+    unauthorized: u64,
+    errors: u64,
+    last_used: Option<u64>,
+}
+
+impl Entry {
+    fn new(id: u64, key: SourcedKey) -> Self {
+        let (key, source) = key.into_parts();
+        Self {
+            id,
+            key: Arc::new(key),
+            source,
+            demoted_until: None,
+            requests: 0,
+            successes: 0,
+            unauthorized: 0,
+            errors: 0,
+            last_used: None,
+        }
+    }
+
+    fn stats(&self) -> KeyStats {
+        KeyStats {
+            fingerprint: self.key.fingerprint(),
+            source: self.source.clone(),
+            requests: self.requests,
+            successes: self.successes,
+            unauthorized: self.unauthorized,
+            errors: self.errors,
+            last_used_ms: self.last_used,
+            demoted_until_ms: self.demoted_until,
+        }
+    }
+}
+
+struct State {
+    entries: Vec<Entry>,
+    next_id: u64,
+}
+
+/// A receiver of fallback events (an audit logger).
+pub type AuditSink = Arc<dyn Fn(&FallbackEvent) + Send + Sync>;
+
+/// The ordered keys, their demotions and usage counts. Shared by all requests of a client;
+/// thread-safe.
+pub struct KeyRing {
+    state: Mutex<State>,
+    config: RingConfig,
+    clock: Arc<dyn Clock>,
+    rng: AtomicU64,
+    audit: Mutex<Option<AuditSink>>,
+}
+
+/// One logical request's progress through the ring. Create with [`KeyRing::begin_request`].
+#[derive(Debug, Clone, Default)]
+pub struct RequestState {
+    tried: Vec<u64>,
+    current: Option<u64>,
+    retries: u32,
+    attempts: u32,
+    fallback_from: Option<(String, String)>,
+    events: Vec<FallbackEvent>,
+}
+
+impl RequestState {
+    /// Attempts made so far.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The fallbacks of this request so far.
+    pub fn fallbacks(&self) -> &[FallbackEvent] {
+        &self.events
+    }
+}
+
+/// The key to use for one attempt.
+#[derive(Clone)]
+pub struct Attempt {
+    key: Arc<ApiKey>,
+    key_id: u64,
+    number: u32,
+    source: String,
+}
+
+impl Attempt {
+    /// The key to send.
+    pub fn key(&self) -> &ApiKey {
+        &self.key
+    }
+
+    /// Where the key came from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// 1-based number of this attempt within the logical request.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+}
+
+impl fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Attempt({} #{} from {})", self.key.fingerprint(), self.number, self.source)
+    }
+}
+
+fn splitmix(state: &AtomicU64) -> u64 {
+    let mut z = state.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Parses `Retry-After`: delta seconds or an HTTP date, into milliseconds from `now_ms`.
+pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(secs.saturating_mul(1000));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+    let at_ms = u64::try_from(at_ms).unwrap_or(u64::MAX);
+    Some(at_ms.saturating_sub(now_ms))
+}
+
+impl KeyRing {
+    /// A ring over `keys` (priority order) with the system clock. No key is [`Error::NoKey`].
+    pub fn new(keys: Vec<SourcedKey>, config: RingConfig) -> Result<Self, Error> {
+        Self::with_clock(keys, config, Arc::new(SystemClock))
+    }
+
+    /// A ring with an injected clock (tests, vectors, hosts with their own time source).
+    pub fn with_clock(keys: Vec<SourcedKey>, config: RingConfig, clock: Arc<dyn Clock>) -> Result<Self, Error> {
+        if keys.is_empty() {
+            return Err(Error::NoKey);
+        }
+        let seed = clock.now_ms() ^ (std::ptr::addr_of!(config) as u64).rotate_left(32);
+        let entries = keys.into_iter().enumerate().map(|(i, k)| Entry::new(i as u64, k)).collect::<Vec<_>>();
+        let next_id = entries.len() as u64;
+        Ok(Self {
+            state: Mutex::new(State { entries, next_id }),
+            config,
+            clock,
+            rng: AtomicU64::new(seed),
+            audit: Mutex::new(None),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> RingConfig {
+        self.config
+    }
+
+    /// Sends every fallback event to `sink` (e.g. an audit logger).
+    pub fn set_audit_sink(&self, sink: AuditSink) {
+        *self.audit.lock().unwrap_or_else(|e| e.into_inner()) = Some(sink);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves consistent counters; keep going.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Replaces the keys after the source was re-read (a rotated secret file). Keys that stay
+    /// keep their stats and demotion; new keys start fresh; keys that are gone are dropped.
+    /// An empty list is ignored (a ring never becomes empty).
+    pub fn replace_keys(&self, keys: Vec<SourcedKey>) {
+        if keys.is_empty() {
+            return;
+        }
+        let mut state = self.lock();
+        let mut old = std::mem::take(&mut state.entries);
+        let mut entries = Vec::with_capacity(keys.len());
+        for k in keys {
+            if let Some(pos) = old.iter().position(|e| *e.key == *k.key()) {
+                let mut e = old.swap_remove(pos);
+                e.source = k.origin().to_owned();
+                entries.push(e);
+            } else {
+                let id = state.next_id;
+                state.next_id += 1;
+                entries.push(Entry::new(id, k));
+            }
+        }
+        state.entries = entries;
+    }
+
+    /// Starts a logical request.
+    pub fn begin_request(&self) -> RequestState {
+        RequestState::default()
+    }
+
+    /// The key for the next attempt of `req`: the same key after [`Decision::Retry`], the
+    /// next untried key after [`Decision::TryNextKey`]. Keys not demoted come first, in
+    /// priority order; a demoted key whose cooldown has ended is re-probed by one request.
+    /// When every key was tried this is [`HttpError::Unauthorized`].
+    pub fn attempt(&self, req: &mut RequestState) -> Result<Attempt, Error> {
+        let now = self.clock.now_ms();
+        let mut state = self.lock();
+        let chosen = match req.current.and_then(|id| state.entries.iter().position(|e| e.id == id)) {
+            Some(i) => i,
+            None => {
+                req.retries = 0;
+                let untried = |e: &&Entry| !req.tried.contains(&e.id);
+                let live = state
+                    .entries
+                    .iter()
+                    .position(|e| !req.tried.contains(&e.id) && e.demoted_until.map_or(true, |t| t <= now));
+                let pick = live.or_else(|| {
+                    state
+                        .entries
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, e)| untried(e))
+                        .min_by_key(|(_, e)| e.demoted_until.unwrap_or(0))
+                        .map(|(i, _)| i)
+                });
+                let Some(i) = pick else {
+                    return Err(HttpError::Unauthorized { tried: req.tried.len() }.into());
+                };
+                let cooldown = self.config.cooldown_ms;
+                let entry = &mut state.entries[i];
+                if entry.demoted_until.is_some_and(|t| t <= now) {
+                    // This request re-probes the key; others keep avoiding it meanwhile.
+                    entry.demoted_until = Some(now.saturating_add(cooldown));
+                }
+                i
+            }
+        };
+        let entry = &state.entries[chosen];
+        req.current = Some(entry.id);
+        req.attempts += 1;
+        let attempt = Attempt { key: entry.key.clone(), key_id: entry.id, number: req.attempts, source: entry.source.clone() };
+        drop(state);
+        if let Some((from_fingerprint, from_source)) = req.fallback_from.take() {
+            let event = FallbackEvent {
+                from_fingerprint,
+                from_source,
+                to_fingerprint: attempt.key.fingerprint(),
+                to_source: attempt.source.clone(),
+                at_ms: now,
+            };
+            let sink = self.audit.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if let Some(sink) = sink {
+                sink(&event);
+            }
+            req.events.push(event);
+        }
+        Ok(attempt)
+    }
+
+    /// Records the outcome of `attempt` and decides what comes next.
+    pub fn on_outcome(&self, req: &mut RequestState, attempt: &Attempt, outcome: Outcome<'_>) -> Decision {
+        let now = self.clock.now_ms();
+        let mut state = self.lock();
+        let entry = state.entries.iter_mut().find(|e| e.id == attempt.key_id);
+        let (status, retry_after) = match outcome {
+            Outcome::Response { status, retry_after } => (Some(status), retry_after),
+            _ => (None, None),
+        };
+        if let Some(e) = entry {
+            e.requests += 1;
+            e.last_used = Some(now);
+            match status {
+                Some(200..=299) => {
+                    e.successes += 1;
+                    e.demoted_until = None;
+                }
+                Some(401) => {
+                    e.unauthorized += 1;
+                    e.demoted_until = Some(now.saturating_add(self.config.cooldown_ms));
+                }
+                _ => e.errors += 1,
+            }
+        }
+        let transient = match outcome {
+            Outcome::Timeout | Outcome::ConnectionError => true,
+            Outcome::Response { status, .. } => matches!(status, 408 | 409 | 429 | 500..=599),
+        };
+        if status == Some(401) {
+            req.tried.push(attempt.key_id);
+            req.current = None;
+            let tried = req.tried.len();
+            let remaining = state.entries.iter().any(|e| !req.tried.contains(&e.id));
+            drop(state);
+            if remaining {
+                req.fallback_from = Some((attempt.key.fingerprint(), attempt.source.clone()));
+                return Decision::TryNextKey;
+            }
+            return Decision::Fail(HttpError::Unauthorized { tried });
+        }
+        drop(state);
+        if !transient {
+            return Decision::Done;
+        }
+        if req.retries >= self.config.max_retries {
+            let attempts = req.retries + 1;
+            return Decision::Fail(match outcome {
+                Outcome::Timeout => HttpError::Timeout { attempts },
+                Outcome::ConnectionError => HttpError::Connection { attempts },
+                Outcome::Response { status: 429, .. } => HttpError::RateLimited { attempts },
+                Outcome::Response { status, .. } if status >= 500 => HttpError::Server { status, attempts },
+                Outcome::Response { status, .. } => HttpError::Status { status, message: None },
+            });
+        }
+        req.retries += 1;
+        let delay_ms = match retry_after.and_then(|v| parse_retry_after(v, now)) {
+            Some(ms) => ms.min(self.config.retry_after_cap_ms),
+            None => self.backoff_ms(req.retries),
+        };
+        Decision::Retry { delay_ms }
+    }
+
+    /// The backoff before retry number `retry` (1-based): `base * 2^(retry-1)`, capped, and
+    /// with jitter somewhere in `[d/2, d]`.
+    pub fn backoff_ms(&self, retry: u32) -> u64 {
+        let shift = retry.saturating_sub(1).min(32);
+        let d = self.config.base_delay_ms.saturating_mul(1u64 << shift).min(self.config.max_delay_ms);
+        if !self.config.jitter || d < 2 {
+            return d;
+        }
+        let half = d / 2;
+        half + splitmix(&self.rng) % (d - half + 1)
+    }
+
+    /// Usage of every key, in priority order.
+    pub fn stats(&self) -> Vec<KeyStats> {
+        self.lock().entries.iter().map(Entry::stats).collect()
+    }
+
+    /// Fingerprints of the keys in priority order.
+    pub fn fingerprints(&self) -> Vec<String> {
+        self.lock().entries.iter().map(|e| e.key.fingerprint()).collect()
+    }
+}
+
+impl fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyRing").field("keys", &self.fingerprints()).field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::KeyList;
+
+    const NEW: &str = "pk_live_FAKE3Wwd25rq4f5zr3a1b2";
+    const OLD: &str = "pk_live_FAKE9Qx7Lm2Np4Rs6c3d4";
+
+    fn ring(config: RingConfig) -> (KeyRing, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::new(1_000_000));
+        let keys = KeyList::parse(&[NEW, OLD]).unwrap().into_keys();
+        (KeyRing::with_clock(keys, config, clock.clone()).unwrap(), clock)
+    }
+
+    #[test]
+    fn demoted_key_is_skipped_until_cooldown_then_probed_once() {
+        let (ring, clock) = ring(RingConfig::default());
+        let mut r = ring.begin_request();
+        let a = ring.attempt(&mut r).unwrap();
+        assert_eq!(ring.on_outcome(&mut r, &a, Outcome::status(401)), Decision::TryNextKey);
+        let b = ring.attempt(&mut r).unwrap();
+        assert_eq!(b.key().fingerprint(), "pk_live_****c3d4");
+        assert_eq!(r.fallbacks().len(), 1);
+        assert_eq!(r.fallbacks()[0].from_fingerprint, "pk_live_****a1b2");
+        ring.on_outcome(&mut r, &b, Outcome::status(200));
+
+        clock.advance_ms(299_999);
+        let mut r = ring.begin_request();
+        assert_eq!(ring.attempt(&mut r).unwrap().key().fingerprint(), "pk_live_****c3d4");
+
+        clock.advance_ms(1);
+        let mut probe = ring.begin_request();
+        assert_eq!(ring.attempt(&mut probe).unwrap().key().fingerprint(), "pk_live_****a1b2");
+        // While the probe is in flight, other requests keep using the live key.
+        let mut other = ring.begin_request();
+        assert_eq!(ring.attempt(&mut other).unwrap().key().fingerprint(), "pk_live_****c3d4");
+    }
+
+    #[test]
+    fn never_switches_on_5xx_and_fails_after_retries() {
+        let (ring, _) = ring(RingConfig { jitter: false, ..RingConfig::default() });
+        let mut r = ring.begin_request();
+        let mut delays = Vec::new();
+        loop {
+            let a = ring.attempt(&mut r).unwrap();
+            assert_eq!(a.key().fingerprint(), "pk_live_****a1b2");
+            match ring.on_outcome(&mut r, &a, Outcome::status(503)) {
+                Decision::Retry { delay_ms } => delays.push(delay_ms),
+                Decision::Fail(e) => {
+                    assert_eq!(e.code(), "server_error");
+                    break;
+                }
+                d => panic!("{d:?}"),
+            }
+        }
+        assert_eq!(delays, [250, 500]);
+        let s = &ring.stats()[0];
+        assert_eq!((s.requests, s.errors), (3, 3));
+    }
+
+    #[test]
+    fn jitter_stays_in_range() {
+        let (ring, _) = ring(RingConfig::default());
+        for retry in 1..=6 {
+            let full = (250u64 << (retry - 1)).min(8_000);
+            for _ in 0..200 {
+                let d = ring.backoff_ms(retry);
+                assert!(d >= full / 2 && d <= full, "{retry}: {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_date_and_cap() {
+        assert_eq!(parse_retry_after("3", 0), Some(3_000));
+        let now = 1_764_201_600_000; // 2025-11-27T00:00:00Z
+        assert_eq!(parse_retry_after("Thu, 27 Nov 2025 00:00:05 GMT", now), Some(5_000));
+        assert_eq!(parse_retry_after("Wed, 26 Nov 2025 00:00:05 GMT", now), Some(0));
+        assert_eq!(parse_retry_after("soon", now), None);
+        let (ring, _) = ring(RingConfig::default());
+        let mut r = ring.begin_request();
+        let a = ring.attempt(&mut r).unwrap();
+        let d = ring.on_outcome(&mut r, &a, Outcome::Response { status: 429, retry_after: Some("3600") });
+        assert_eq!(d, Decision::Retry { delay_ms: 30_000 });
+    }
+
+    #[test]
+    fn all_keys_refused_is_unauthorized() {
+        let (ring, _) = ring(RingConfig::default());
+        let mut r = ring.begin_request();
+        let a = ring.attempt(&mut r).unwrap();
+        assert_eq!(ring.on_outcome(&mut r, &a, Outcome::status(401)), Decision::TryNextKey);
+        let b = ring.attempt(&mut r).unwrap();
+        assert_eq!(ring.on_outcome(&mut r, &b, Outcome::status(401)), Decision::Fail(HttpError::Unauthorized { tried: 2 }));
+        assert_eq!(ring.attempt(&mut r).unwrap_err().code(), "unauthorized");
+    }
+
+    #[test]
+    fn replace_keys_keeps_stats_of_kept_keys() {
+        let (ring, _) = ring(RingConfig::default());
+        let mut r = ring.begin_request();
+        let a = ring.attempt(&mut r).unwrap();
+        ring.on_outcome(&mut r, &a, Outcome::status(200));
+        let rotated = KeyList::parse(&["pk_live_FAKEr0tat3dK3yZq7w8e9f0", NEW]).unwrap().into_keys();
+        ring.replace_keys(rotated);
+        let stats = ring.stats();
+        assert_eq!(stats[0].requests, 0);
+        assert_eq!(stats[1].fingerprint, "pk_live_****a1b2");
+        assert_eq!(stats[1].successes, 1);
+    }
+
+    #[test]
+    fn other_statuses_are_done() {
+        let (ring, _) = ring(RingConfig::default());
+        for status in [200, 201, 400, 403, 404, 422] {
+            let mut r = ring.begin_request();
+            let a = ring.attempt(&mut r).unwrap();
+            assert_eq!(ring.on_outcome(&mut r, &a, Outcome::status(status)), Decision::Done);
+        }
+    }
+}
