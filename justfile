@@ -5,6 +5,9 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 
 export CARGO_TERM_COLOR := "never"
 
+# Python package (PyO3 + maturin): `just py test`, `just py demo`, `just py bench`, ...
+mod py 'packages/python/py.just'
+
 # List the recipes.
 default:
     @just --list
@@ -22,6 +25,7 @@ test: setup
     just rust-test
     just rust-lint
     just fuzz-build
+    just py test
 
 # The Rust suites: core, vectors, property tests, CLI integration tests.
 rust-test:
@@ -42,6 +46,7 @@ fuzz SECONDS="60":
 # The demo: `pictify-keys check` over examples/check/, then the same from each language.
 demo: build
     bash examples/demo.sh
+    just py demo
 
 # Criterion benchmarks of the core (figures go to docs/benchmarks.md by hand).
 bench:
@@ -51,4 +56,5 @@ bench:
 package: build
     mkdir -p dist
     cp target/release/pictify-keys dist/
+    just py package
     @echo "dist/: $(ls dist | tr '\n' ' ')"

@@ -1,0 +1,287 @@
+//! Environment detection and policy: `Detection`, `Policy`, `Warning`, `Allowed`,
+//! `detect_environment`, `check_environment`, `check_mode`.
+//!
+//! Variables reach the core through [`Lookup`], an `EnvLookup` over a Python mapping (read
+//! lazily, one name at a time, never written) or over a parsed `DotEnv`.
+
+use std::cell::RefCell;
+
+use pictify_keys::{Allowed, Detection, EnvLookup, Environment, Policy, Warning};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::dotenv::PyDotEnv;
+use crate::error::to_pyerr;
+use crate::key::{mode_from_name, PyApiKey};
+
+/// Where variables come from: a parsed `.env` file, or any Python mapping (`os.environ`, a
+/// `dict`) asked for one name at a time through `.get(name)`.
+pub(crate) enum Lookup<'py> {
+    /// A `DotEnv` handed in directly.
+    DotEnv(Bound<'py, PyDotEnv>),
+    /// A mapping; the first Python error met while reading it is kept and raised afterwards.
+    Mapping { mapping: Bound<'py, PyAny>, error: RefCell<Option<PyErr>> },
+}
+
+impl<'py> Lookup<'py> {
+    /// The lookup for `environ`, or for `os.environ` when it is `None`.
+    pub(crate) fn new(py: Python<'py>, environ: Option<Bound<'py, PyAny>>) -> PyResult<Self> {
+        let mapping = match environ {
+            Some(m) => m,
+            None => py.import("os")?.getattr("environ")?,
+        };
+        if let Ok(dotenv) = mapping.cast::<PyDotEnv>() {
+            return Ok(Self::DotEnv(dotenv.clone()));
+        }
+        if !mapping.hasattr("get")? {
+            return Err(PyTypeError::new_err("environ must be a mapping of variable names to strings (such as os.environ or a dict), a DotEnv, or None"));
+        }
+        Ok(Self::Mapping { mapping, error: RefCell::new(None) })
+    }
+
+    /// Raises the first error met while reading the mapping, if any.
+    pub(crate) fn finish(self) -> PyResult<()> {
+        match self {
+            Self::Mapping { error, .. } => error.into_inner().map_or(Ok(()), Err),
+            Self::DotEnv(_) => Ok(()),
+        }
+    }
+}
+
+impl EnvLookup for Lookup<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        match self {
+            Self::DotEnv(d) => d.get().inner.get(name),
+            Self::Mapping { mapping, error } => {
+                if error.borrow().is_some() {
+                    return None;
+                }
+                let value = mapping.call_method1("get", (name,)).and_then(|v| {
+                    if v.is_none() {
+                        Ok(None)
+                    } else {
+                        v.extract::<String>().map(Some).map_err(|_| {
+                            PyTypeError::new_err(format!("environment variable {name} must be a str"))
+                        })
+                    }
+                });
+                value.unwrap_or_else(|e| {
+                    *error.borrow_mut() = Some(e);
+                    None
+                })
+            }
+        }
+    }
+}
+
+/// The detected deployment environment and the variable that decided it.
+#[pyclass(name = "Detection", module = "pictify_keys", frozen, eq, skip_from_py_object)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyDetection {
+    pub(crate) inner: Detection,
+}
+
+/// The environment named `name`.
+fn environment_from_name(name: &str) -> PyResult<Environment> {
+    Environment::from_name(name).ok_or_else(|| {
+        PyValueError::new_err("environment must be one of production, staging, development, test, unknown")
+    })
+}
+
+#[pymethods]
+impl PyDetection {
+    /// An environment stated by the caller rather than detected.
+    #[staticmethod]
+    fn explicit(environment: &str) -> PyResult<Self> {
+        Ok(Self { inner: Detection::explicit(environment_from_name(environment)?) })
+    }
+
+    /// `production`, `staging`, `development`, `test` or `unknown`.
+    #[getter]
+    fn environment(&self) -> &'static str {
+        self.inner.environment.as_str()
+    }
+
+    /// The variable that decided, or `None`.
+    #[getter]
+    fn variable(&self) -> Option<&str> {
+        self.inner.variable.as_deref()
+    }
+
+    /// That variable's (recognised, trimmed) value, or `None`.
+    #[getter]
+    fn value(&self) -> Option<&str> {
+        self.inner.value.as_deref()
+    }
+
+    fn __repr__(&self) -> String {
+        let opt = |v: &Option<String>| v.as_ref().map_or_else(|| "None".to_owned(), |s| format!("{s:?}"));
+        format!(
+            "Detection(environment={:?}, variable={}, value={})",
+            self.inner.environment.as_str(),
+            opt(&self.inner.variable),
+            opt(&self.inner.value)
+        )
+    }
+}
+
+/// What the environment check allows; strict unless relaxed explicitly.
+#[pyclass(name = "Policy", module = "pictify_keys", frozen, eq, skip_from_py_object)]
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct PyPolicy {
+    pub(crate) inner: Policy,
+}
+
+#[pymethods]
+impl PyPolicy {
+    #[new]
+    #[pyo3(signature = (*, allow_live_outside_production = false, allow_test_in_production = false))]
+    fn new(allow_live_outside_production: bool, allow_test_in_production: bool) -> Self {
+        Self { inner: Policy { allow_live_outside_production, allow_test_in_production } }
+    }
+
+    /// The default policy: live keys only in production, test keys never in production.
+    #[staticmethod]
+    fn strict() -> Self {
+        Self { inner: Policy::strict() }
+    }
+
+    #[getter]
+    fn allow_live_outside_production(&self) -> bool {
+        self.inner.allow_live_outside_production
+    }
+
+    #[getter]
+    fn allow_test_in_production(&self) -> bool {
+        self.inner.allow_test_in_production
+    }
+
+    fn __repr__(&self) -> String {
+        let b = |v: bool| if v { "True" } else { "False" };
+        format!(
+            "Policy(allow_live_outside_production={}, allow_test_in_production={})",
+            b(self.inner.allow_live_outside_production),
+            b(self.inner.allow_test_in_production)
+        )
+    }
+}
+
+/// A reason to warn although the key is allowed.
+#[pyclass(name = "Warning", module = "pictify_keys", frozen, eq, skip_from_py_object)]
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct PyWarning {
+    pub(crate) inner: Warning,
+}
+
+#[pymethods]
+impl PyWarning {
+    /// `unknown_environment` or `relaxed_policy`.
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.inner.code()
+    }
+
+    /// A one-line explanation.
+    #[getter]
+    fn message(&self) -> &'static str {
+        self.inner.message()
+    }
+
+    fn __str__(&self) -> String {
+        format!("[{}] {}", self.inner.code(), self.inner.message())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Warning(code={:?})", self.inner.code())
+    }
+}
+
+/// A key allowed where it runs, possibly with a warning.
+#[pyclass(name = "Allowed", module = "pictify_keys", frozen)]
+pub(crate) struct PyAllowed {
+    #[pyo3(get)]
+    warning: Option<Py<PyWarning>>,
+}
+
+#[pymethods]
+impl PyAllowed {
+    fn __repr__(&self) -> String {
+        match &self.warning {
+            None => "Allowed(warning=None)".to_owned(),
+            Some(w) => format!("Allowed(warning={})", w.get().__repr__()),
+        }
+    }
+}
+
+/// The core's `Allowed` as a Python object.
+pub(crate) fn allowed_to_py(py: Python<'_>, allowed: Allowed) -> PyResult<PyAllowed> {
+    let warning = allowed.warning.map(|inner| Py::new(py, PyWarning { inner })).transpose()?;
+    Ok(PyAllowed { warning })
+}
+
+/// An `environment` argument: a `Detection`, an environment name, or `None`.
+pub(crate) fn detection_arg(environment: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Detection>> {
+    let Some(environment) = environment else {
+        return Ok(None);
+    };
+    if let Ok(d) = environment.cast::<PyDetection>() {
+        return Ok(Some(d.get().inner.clone()));
+    }
+    if let Ok(name) = environment.extract::<String>() {
+        return Ok(Some(Detection::explicit(environment_from_name(&name)?)));
+    }
+    Err(PyTypeError::new_err("environment must be a Detection, an environment name such as \"production\", or None"))
+}
+
+/// A `policy` argument: a `Policy`, or strict when `None`.
+pub(crate) fn policy_arg(policy: Option<&Bound<'_, PyPolicy>>) -> Policy {
+    policy.map_or_else(Policy::strict, |p| p.get().inner)
+}
+
+/// Detects the environment from `environ` (a mapping or `DotEnv`; `os.environ` when `None`).
+#[pyfunction]
+#[pyo3(signature = (environ = None))]
+pub(crate) fn detect_environment(py: Python<'_>, environ: Option<Bound<'_, PyAny>>) -> PyResult<PyDetection> {
+    let lookup = Lookup::new(py, environ)?;
+    let inner = pictify_keys::detect_environment(&lookup);
+    lookup.finish()?;
+    Ok(PyDetection { inner })
+}
+
+/// The detection for an `environment` argument, detecting from `os.environ` when it is `None`.
+fn detection_or_detect(py: Python<'_>, environment: Option<&Bound<'_, PyAny>>) -> PyResult<Detection> {
+    match detection_arg(environment)? {
+        Some(d) => Ok(d),
+        None => detect_environment(py, None).map(|d| d.inner),
+    }
+}
+
+/// Checks that the key's mode fits the environment; raises `KeyEnvironmentError` if not.
+#[pyfunction]
+#[pyo3(signature = (key, environment = None, *, policy = None))]
+pub(crate) fn check_environment(
+    py: Python<'_>,
+    key: &Bound<'_, PyApiKey>,
+    environment: Option<&Bound<'_, PyAny>>,
+    policy: Option<&Bound<'_, PyPolicy>>,
+) -> PyResult<PyAllowed> {
+    let detection = detection_or_detect(py, environment)?;
+    let allowed = pictify_keys::check_environment(&key.get().inner, &detection, policy_arg(policy))
+        .map_err(|e| to_pyerr(py, e))?;
+    allowed_to_py(py, allowed)
+}
+
+/// `check_environment` for a mode alone (`"live"` or `"test"`).
+#[pyfunction]
+#[pyo3(signature = (mode, environment = None, *, policy = None))]
+pub(crate) fn check_mode(
+    py: Python<'_>,
+    mode: &str,
+    environment: Option<&Bound<'_, PyAny>>,
+    policy: Option<&Bound<'_, PyPolicy>>,
+) -> PyResult<PyAllowed> {
+    let mode = mode_from_name(mode)?;
+    let detection = detection_or_detect(py, environment)?;
+    let allowed = pictify_keys::check_mode(mode, &detection, policy_arg(policy)).map_err(|e| to_pyerr(py, e))?;
+    allowed_to_py(py, allowed)
+}

@@ -1,0 +1,107 @@
+//! `ApiKey`: a handle to the core's key; the secret stays in Rust memory (zeroed on drop)
+//! and leaves it only through `reveal()`.
+
+use pictify_keys::{ApiKey, Mode};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyTuple};
+
+use crate::error::to_pyerr;
+
+/// A well-formed Pictify API key. `str()` and `repr()` show the fingerprint only.
+#[pyclass(name = "ApiKey", module = "pictify_keys", frozen)]
+pub(crate) struct PyApiKey {
+    pub(crate) inner: ApiKey,
+}
+
+/// `"live"` or `"test"`.
+pub(crate) fn mode_name(mode: Mode) -> &'static str {
+    mode.as_str()
+}
+
+/// The mode named `"live"` or `"test"`.
+pub(crate) fn mode_from_name(name: &str) -> PyResult<Mode> {
+    match name {
+        "live" => Ok(Mode::Live),
+        "test" => Ok(Mode::Test),
+        _ => Err(PyValueError::new_err("mode must be \"live\" or \"test\"")),
+    }
+}
+
+#[pymethods]
+impl PyApiKey {
+    /// Parses and validates a key exactly as given (no trimming).
+    #[staticmethod]
+    fn parse(py: Python<'_>, value: &str) -> PyResult<Self> {
+        ApiKey::parse(value).map(|inner| Self { inner }).map_err(|e| to_pyerr(py, e))
+    }
+
+    /// `"live"` or `"test"`.
+    #[getter]
+    fn mode(&self) -> &'static str {
+        mode_name(self.inner.mode())
+    }
+
+    /// `pk_live_****a1b2`.
+    #[getter]
+    fn fingerprint(&self) -> String {
+        self.inner.fingerprint()
+    }
+
+    /// The last four body characters.
+    #[getter]
+    fn last4(&self) -> &str {
+        self.inner.last4()
+    }
+
+    /// The full secret, for an `Authorization` header and nowhere else.
+    fn reveal(&self) -> &str {
+        // EXPOSE: the Python caller asked for the secret explicitly with `reveal()`.
+        self.inner.expose_secret()
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.fingerprint()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("ApiKey({})", self.inner.fingerprint())
+    }
+
+    /// Constant-time comparison (the core's `PartialEq`).
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> Py<PyAny> {
+        let py = other.py();
+        match other.cast::<PyApiKey>() {
+            Ok(other) => PyBool::new(py, self.inner == other.get().inner).to_owned().into_any().unbind(),
+            Err(_) => py.NotImplemented(),
+        }
+    }
+
+    /// Equal keys have equal fingerprints, so the fingerprint is a valid hash.
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.inner.fingerprint().hash(&mut h);
+        h.finish()
+    }
+
+    /// Pickling would write the secret into the pickle: refused.
+    fn __reduce__(&self) -> PyResult<Bound<'_, PyTuple>> {
+        Err(PyTypeError::new_err(
+            "ApiKey cannot be pickled: a pickle would carry the secret; pass the key's source (e.g. the variable name) instead and parse it where it is used",
+        ))
+    }
+
+    fn __reduce_ex__(&self, _protocol: &Bound<'_, PyAny>) -> PyResult<Bound<'_, PyTuple>> {
+        self.__reduce__()
+    }
+
+    /// Keys are immutable, so a copy is the same key.
+    fn __copy__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __deepcopy__(slf: Py<Self>, _memo: &Bound<'_, PyAny>) -> Py<Self> {
+        slf
+    }
+}

@@ -1,0 +1,31 @@
+"""Importing pictify_keys prints nothing and opens nothing but its own modules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def test_import_is_silent_and_reads_no_files() -> None:
+    code = textwrap.dedent(
+        """
+        import json, os, sys, sysconfig
+        opened = []
+        def hook(event, args):
+            if event == "open":
+                opened.append(str(args[0]))
+        sys.addaudithook(hook)
+        import pictify_keys
+        pkg = os.path.dirname(pictify_keys.__file__)
+        stdlib = sysconfig.get_paths()["stdlib"]
+        foreign = [p for p in opened if not (p.startswith(pkg) or p.startswith(stdlib))]
+        sys.stderr.write(json.dumps(foreign))
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={"PICTIFY_API_KEY": "pk_live_FAKE3Wwd25rq4f5zr3a1b2", "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.stdout == ""
+    assert proc.stderr == "[]", proc.stderr
