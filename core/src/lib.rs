@@ -25,6 +25,8 @@ pub mod error;
 pub mod key;
 pub mod ring;
 pub mod source;
+#[cfg(feature = "http")]
+pub mod http;
 
 pub use check::{check_keys, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
 pub use dotenv::DotEnv;
