@@ -1,0 +1,17 @@
+//! Node-API binding of the pictify-keys core (the npm package `@pictify/keys`).
+//!
+//! Thin by design: every module mirrors the core module of the same name and only converts
+//! arguments, results and errors. The JavaScript layer in `packages/node` turns the error
+//! payloads made in [`error`] into `Error` subclasses with `.code`.
+
+#![deny(clippy::unwrap_used)]
+
+pub mod audit;
+pub mod check;
+pub mod dotenv;
+pub mod env;
+pub mod error;
+pub mod key;
+pub mod redact;
+pub mod ring;
+pub mod source;

@@ -1,0 +1,159 @@
+'use strict';
+// @pictify/keys: the loader and the JavaScript layer over the Rust core.
+//
+// Importing this module loads the native addon and nothing else: it reads no variable or
+// file, prints nothing and opens no connection. Every rule lives in the core; this file
+// converts arguments (defaults such as `process.env`), errors (into Error subclasses with
+// `.code`) and adds the Node conventions (`util.inspect`, logger integrations).
+
+const { inspect } = require('node:util');
+const native = require('./lib/loader.js');
+const errors = require('./lib/errors.js');
+const { convert, wrap } = errors;
+
+const { ApiKey, AuditEvent, KeyRing, StreamRedactor } = native;
+
+// ApiKey: static factory and prototype conveniences. toString/toJSON come from Rust and
+// return the fingerprint; util.inspect shows the same.
+// Native statics are read-only, so factories are native functions attached here.
+ApiKey.parse = wrap(native.parseApiKey);
+ApiKey.prototype[inspect.custom] = function inspectApiKey() {
+  return `ApiKey(${this.fingerprint})`;
+};
+
+AuditEvent.forKey = wrap(native.auditEventForKey);
+AuditEvent.forKeyId = wrap(native.auditEventForKeyId);
+AuditEvent.prototype.toJSON = function auditToJSON() {
+  return JSON.parse(this.toJsonLine());
+};
+AuditEvent.prototype.toString = function auditToString() {
+  return this.toJsonLine();
+};
+AuditEvent.prototype[inspect.custom] = function inspectAudit() {
+  return `AuditEvent ${this.toJsonLine()}`;
+};
+
+for (const name of ['attempt', 'onOutcome', 'advanceClock']) wrapMethod(KeyRing, name);
+// `new KeyRing(keys)` must throw our errors too: a subclass keeps `instanceof` working.
+class PictifyKeyRing extends KeyRing {
+  constructor(keys, config) {
+    try {
+      super(keys, config);
+    } catch (e) {
+      throw convert(e);
+    }
+  }
+
+  /** A ring over the keys `loadKeys(options)` finds. */
+  static load(options, config) {
+    return wrap(native.loadKeyRing)(loadOptions(options), config);
+  }
+}
+
+class PictifyStreamRedactor extends StreamRedactor {
+  constructor(style) {
+    try {
+      super(style);
+    } catch (e) {
+      throw convert(e);
+    }
+  }
+
+  /** Redacts a chunk (string or Buffer); returns what can be written now, as a string. */
+  pushText(chunk) {
+    return this.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))).toString('utf8');
+  }
+
+  /** Returns what is still held back, as a string. */
+  finishText() {
+    return this.finish().toString('utf8');
+  }
+}
+
+/** Variables as a flat string map (drops `undefined` values, which process.env never has). */
+function stringMap(env) {
+  const out = {};
+  if (env == null) return out;
+  for (const [k, v] of Object.entries(env)) {
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+function loadOptions(options) {
+  const o = { ...(options || {}) };
+  if (o.keys === undefined) o.env = stringMap(o.env === undefined ? process.env : o.env);
+  return o;
+}
+
+function detectionArg(detection) {
+  if (detection === undefined || detection === null) return native.detectEnvironment(stringMap(process.env));
+  if (typeof detection === 'string') return { environment: detection };
+  return detection;
+}
+
+function detectEnvironment(env = process.env) {
+  return native.detectEnvironment(stringMap(env));
+}
+
+function checkEnvironment(key, environment, policy) {
+  return wrap(native.checkEnvironment)(key, detectionArg(environment), policy);
+}
+
+function checkMode(mode, environment, policy) {
+  return wrap(native.checkMode)(mode, detectionArg(environment), policy);
+}
+
+function checkKeys(env = process.env, sourcePrefix = 'env', environment, policy) {
+  const detection = environment === undefined || environment === null ? undefined : detectionArg(environment);
+  return wrap(native.checkKeys)(stringMap(env), sourcePrefix, detection, policy);
+}
+
+function parseDotEnv(text) {
+  return wrap(native.parseDotEnv)(text);
+}
+
+function loadKeys(options) {
+  return wrap(native.loadKeys)(loadOptions(options));
+}
+
+function redact(text, style) {
+  const out = wrap(native.redact)(text, style);
+  return out === null ? text : out;
+}
+
+function redactJson(value, style) {
+  return wrap(native.redactJson)(value, style);
+}
+
+function containsSecret(text) {
+  return native.containsSecret(text);
+}
+
+function wrapMethod(cls, name) {
+  const original = cls.prototype[name];
+  Object.defineProperty(cls.prototype, name, { value: wrap(original), writable: true, configurable: true });
+}
+
+module.exports = {
+  ApiKey,
+  AuditEvent,
+  KeyRing: PictifyKeyRing,
+  StreamRedactor: PictifyStreamRedactor,
+  detectEnvironment,
+  checkEnvironment,
+  checkMode,
+  checkKeys,
+  parseDotEnv,
+  loadKeys,
+  redact,
+  redactJson,
+  containsSecret,
+  ...errors.classes,
+};
+
+// Logger integrations need redact, so they load after it; they import no logger package.
+const loggers = require('./lib/loggers.js');
+module.exports.pinoOptions = loggers.pinoOptions;
+module.exports.pinoDestination = loggers.pinoDestination;
+module.exports.winstonFormat = loggers.winstonFormat;

@@ -1,0 +1,100 @@
+
+// ---- The JavaScript layer (lib/index-extra.d.ts, appended to the generated declarations) ----
+
+import type { inspect } from 'node:util'
+
+export declare namespace ApiKey {
+  /**
+   * Parses and validates a key exactly as given (no trimming). Throws a `KeyFormatError`
+   * whose `.code` names the problem (`whitespace`, `quoted`, `placeholder`, `foreign_key`, …).
+   */
+  function parse(value: string): ApiKey
+}
+export interface ApiKey {
+  /** `util.inspect` shows `ApiKey(pk_live_****a1b2)`. */
+  [inspect.custom](): string
+}
+
+export declare namespace AuditEvent {
+  /** An event for a request made with `key` (recorded by fingerprint). */
+  function forKey(key: ApiKey, fields: AuditFields): AuditEvent
+  /**
+   * An event for the key with dashboard ID `keyId`; throws an `AuditError` with code
+   * `secret_in_key_id` when the ID holds a key, `invalid_key_id` when it is not an ID.
+   */
+  function forKeyId(keyId: string, fields: AuditFields): AuditEvent
+}
+/** An audit event in the documented JSON shape. */
+export interface AuditEventJson {
+  timestamp: string
+  action: string
+  keyId: string
+  endpoint: string
+  method: string
+  status: number
+  ip: string | null
+  userAgent: string | null
+}
+export interface AuditEvent {
+  /** The documented JSON shape, so `JSON.stringify(event)` writes it. */
+  toJSON(): AuditEventJson
+  /** One line of JSON. */
+  toString(): string
+}
+
+export declare namespace KeyRing {
+  /** A ring over the keys `loadKeys(options)` finds (default: `process.env`). */
+  function load(options?: LoadOptions, config?: RingConfig): KeyRing
+}
+
+export interface StreamRedactor {
+  /** Redacts a chunk (string or Buffer); returns what can be written now. */
+  pushText(chunk: string | Buffer): string
+  /** Returns what is still held back. */
+  finishText(): string
+}
+
+/** What every error of this package carries. */
+export interface PictifyKeyErrorDetails {
+  code: string
+  family: string
+  position?: number
+  vendor?: string
+  status?: number
+  origin?: string
+}
+/** Base class of every error this package throws; `.code` is the core's stable code. */
+export declare class PictifyKeyError extends Error {
+  constructor(message: string, details?: Partial<PictifyKeyErrorDetails>)
+  /** The stable code, identical in every Pictify SDK (`whitespace`, `live_key_in_development`, …). */
+  readonly code: string
+  /** `format`, `environment`, `source`, `http`, `audit` or `argument`. */
+  readonly family: string
+  /** 1-based character position of the offending character, for format errors that have one. */
+  readonly position?: number
+  /** The vendor of a `foreign_key`. */
+  readonly vendor?: string
+  /** The HTTP status behind an `HttpError`, when there was an answer. */
+  readonly status?: number
+  /** The key source behind a `SourceError`. */
+  readonly origin?: string
+}
+/** The key itself is malformed. */
+export declare class KeyFormatError extends PictifyKeyError {}
+/** The key is refused in this environment. */
+export declare class EnvironmentError extends PictifyKeyError {}
+/** A key source failed or found nothing (`no_key`, `source_missing`, `env_file_syntax`, …). */
+export declare class SourceError extends PictifyKeyError {}
+/** A call to the Pictify API failed. */
+export declare class HttpError extends PictifyKeyError {}
+/** An audit event was refused. */
+export declare class AuditError extends PictifyKeyError {}
+/** An argument the core cannot use (`invalid_argument`). */
+export declare class InvalidArgumentError extends PictifyKeyError {}
+
+/** Options for pino; `hooks.streamWrite` redacts every serialized line. */
+export declare function pinoOptions<T extends object>(options?: T): T & { hooks: { streamWrite(line: string): string } }
+/** A writable stream that redacts what passes through it into `dest` (default stdout). */
+export declare function pinoDestination(dest?: NodeJS.WritableStream): NodeJS.WritableStream
+/** A winston format redacting message, fields, error stacks and the final line. */
+export declare function winstonFormat(): { transform(info: any, opts?: any): any }
