@@ -12,6 +12,8 @@ mod dotenv;
 mod env;
 mod error;
 mod key;
+mod ring;
+mod source;
 
 /// The native module. Importing it reads nothing and prints nothing.
 #[pymodule]
@@ -32,5 +34,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<check::PyCheckReport>()?;
     m.add_function(wrap_pyfunction!(check::check_keys, m)?)?;
     m.add_class::<dotenv::PyDotEnv>()?;
+    m.add_class::<source::PySourcedKey>()?;
+    m.add_class::<source::PyShadowedKey>()?;
+    m.add_class::<source::PyLoadedKeys>()?;
+    m.add_function(wrap_pyfunction!(source::load_keys, m)?)?;
+    m.add_class::<ring::PyRingConfig>()?;
+    m.add_class::<ring::PyManualClock>()?;
+    m.add_class::<ring::PyKeyStats>()?;
+    m.add_class::<ring::PyRequestState>()?;
+    m.add_class::<ring::PyAttempt>()?;
+    m.add_class::<ring::PyDecision>()?;
+    m.add_class::<ring::PyKeyRing>()?;
     Ok(())
 }

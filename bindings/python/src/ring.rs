@@ -1,0 +1,325 @@
+//! `KeyRing`: the core's sans-IO rotation state machine, driven from Python (or by `Client`).
+
+use std::sync::{Arc, Mutex};
+
+use pictify_keys::ring::{Attempt, Decision, KeyRing, KeyStats, ManualClock, Outcome, RequestState, RingConfig};
+use pictify_keys::source::{KeyList, SourcedKey};
+use pictify_keys::Error;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::error::{exception, to_pyerr};
+use crate::key::PyApiKey;
+use crate::source::PySourcedKey;
+
+/// Tuning of the ring; defaults are the core's.
+#[pyclass(name = "RingConfig", module = "pictify_keys", frozen, skip_from_py_object)]
+#[derive(Clone, Copy)]
+pub(crate) struct PyRingConfig {
+    pub(crate) inner: RingConfig,
+}
+
+#[pymethods]
+impl PyRingConfig {
+    #[new]
+    #[pyo3(signature = (*, max_retries = None, cooldown_ms = None, base_delay_ms = None, max_delay_ms = None, retry_after_cap_ms = None, jitter = None))]
+    fn new(
+        max_retries: Option<u32>,
+        cooldown_ms: Option<u64>,
+        base_delay_ms: Option<u64>,
+        max_delay_ms: Option<u64>,
+        retry_after_cap_ms: Option<u64>,
+        jitter: Option<bool>,
+    ) -> Self {
+        let d = RingConfig::default();
+        Self {
+            inner: RingConfig {
+                max_retries: max_retries.unwrap_or(d.max_retries),
+                cooldown_ms: cooldown_ms.unwrap_or(d.cooldown_ms),
+                base_delay_ms: base_delay_ms.unwrap_or(d.base_delay_ms),
+                max_delay_ms: max_delay_ms.unwrap_or(d.max_delay_ms),
+                retry_after_cap_ms: retry_after_cap_ms.unwrap_or(d.retry_after_cap_ms),
+                jitter: jitter.unwrap_or(d.jitter),
+            },
+        }
+    }
+
+    #[getter]
+    fn max_retries(&self) -> u32 {
+        self.inner.max_retries
+    }
+    #[getter]
+    fn cooldown_ms(&self) -> u64 {
+        self.inner.cooldown_ms
+    }
+    #[getter]
+    fn base_delay_ms(&self) -> u64 {
+        self.inner.base_delay_ms
+    }
+    #[getter]
+    fn max_delay_ms(&self) -> u64 {
+        self.inner.max_delay_ms
+    }
+    #[getter]
+    fn retry_after_cap_ms(&self) -> u64 {
+        self.inner.retry_after_cap_ms
+    }
+    #[getter]
+    fn jitter(&self) -> bool {
+        self.inner.jitter
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.inner;
+        format!(
+            "RingConfig(max_retries={}, cooldown_ms={}, base_delay_ms={}, max_delay_ms={}, retry_after_cap_ms={}, jitter={})",
+            c.max_retries, c.cooldown_ms, c.base_delay_ms, c.max_delay_ms, c.retry_after_cap_ms,
+            if c.jitter { "True" } else { "False" }
+        )
+    }
+}
+
+/// A clock that moves only when told to (tests, replaying vectors).
+#[pyclass(name = "ManualClock", module = "pictify_keys", frozen)]
+pub(crate) struct PyManualClock {
+    pub(crate) inner: Arc<ManualClock>,
+}
+
+#[pymethods]
+impl PyManualClock {
+    #[new]
+    fn new(start_ms: u64) -> Self {
+        Self { inner: Arc::new(ManualClock::new(start_ms)) }
+    }
+
+    fn advance_ms(&self, ms: u64) {
+        self.inner.advance_ms(ms);
+    }
+
+    fn set_ms(&self, ms: u64) {
+        self.inner.set_ms(ms);
+    }
+
+    #[getter]
+    fn now_ms(&self) -> u64 {
+        use pictify_keys::ring::Clock;
+        self.inner.now_ms()
+    }
+}
+
+/// Usage of one key.
+#[pyclass(name = "KeyStats", module = "pictify_keys", frozen, get_all)]
+pub(crate) struct PyKeyStats {
+    fingerprint: String,
+    source: String,
+    requests: u64,
+    successes: u64,
+    unauthorized: u64,
+    errors: u64,
+    last_used_ms: Option<u64>,
+    demoted_until_ms: Option<u64>,
+}
+
+#[pymethods]
+impl PyKeyStats {
+    fn __repr__(&self) -> String {
+        format!(
+            "KeyStats(fingerprint={:?}, source={:?}, requests={}, successes={}, unauthorized={}, errors={})",
+            self.fingerprint, self.source, self.requests, self.successes, self.unauthorized, self.errors
+        )
+    }
+}
+
+pub(crate) fn stats_to_py(stats: Vec<KeyStats>) -> Vec<PyKeyStats> {
+    stats
+        .into_iter()
+        .map(|s| PyKeyStats {
+            fingerprint: s.fingerprint,
+            source: s.source,
+            requests: s.requests,
+            successes: s.successes,
+            unauthorized: s.unauthorized,
+            errors: s.errors,
+            last_used_ms: s.last_used_ms,
+            demoted_until_ms: s.demoted_until_ms,
+        })
+        .collect()
+}
+
+/// One logical request's progress through the ring.
+#[pyclass(name = "RequestState", module = "pictify_keys", frozen)]
+pub(crate) struct PyRequestState {
+    inner: Mutex<RequestState>,
+}
+
+#[pymethods]
+impl PyRequestState {
+    /// Attempts made so far.
+    #[getter]
+    fn attempts(&self) -> u32 {
+        self.inner.lock().map_or(0, |s| s.attempts())
+    }
+}
+
+/// The key to use for one attempt.
+#[pyclass(name = "Attempt", module = "pictify_keys", frozen)]
+pub(crate) struct PyAttempt {
+    inner: Attempt,
+}
+
+#[pymethods]
+impl PyAttempt {
+    /// The key to send.
+    #[getter]
+    fn key(&self) -> PyApiKey {
+        PyApiKey { inner: self.inner.key().clone() }
+    }
+
+    /// Where the key came from.
+    #[getter]
+    fn source(&self) -> &str {
+        self.inner.source()
+    }
+
+    /// 1-based attempt number within the request.
+    #[getter]
+    fn number(&self) -> u32 {
+        self.inner.number()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Attempt({}, source={:?}, number={})", self.inner.key().fingerprint(), self.inner.source(), self.inner.number())
+    }
+}
+
+/// What to do after an attempt: `action` is `done`, `try_next_key`, `retry` or `fail`.
+#[pyclass(name = "Decision", module = "pictify_keys", frozen)]
+pub(crate) struct PyDecision {
+    #[pyo3(get)]
+    action: &'static str,
+    #[pyo3(get)]
+    delay_ms: Option<u64>,
+    error: Option<Error>,
+}
+
+#[pymethods]
+impl PyDecision {
+    /// The error to raise for `fail` (not raised), else `None`.
+    fn error<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.error.as_ref().map(|e| exception(py, e)).transpose()
+    }
+
+    /// The error's code for `fail`, else `None`.
+    #[getter]
+    fn code(&self) -> Option<&'static str> {
+        self.error.as_ref().map(Error::code)
+    }
+
+    fn __repr__(&self) -> String {
+        match (self.delay_ms, self.code()) {
+            (Some(d), _) => format!("Decision({:?}, delay_ms={d})", self.action),
+            (_, Some(c)) => format!("Decision({:?}, code={c:?})", self.action),
+            _ => format!("Decision({:?})", self.action),
+        }
+    }
+}
+
+/// The keys for a ring: all `ApiKey` (provenance `explicit:<index>`) or all `SourcedKey`.
+pub(crate) fn sourced_keys(keys: &Bound<'_, PyAny>) -> PyResult<Vec<SourcedKey>> {
+    let items: Vec<Bound<'_, PyAny>> = keys.try_iter()?.collect::<PyResult<_>>()?;
+    if items.iter().all(|k| k.is_instance_of::<PyApiKey>()) {
+        let parsed = items.iter().map(|k| k.cast::<PyApiKey>().map(|k| k.get().inner.clone())).collect::<Result<Vec<_>, _>>()?;
+        return Ok(KeyList::new(parsed).into_keys());
+    }
+    items
+        .iter()
+        .map(|k| {
+            k.cast::<PySourcedKey>()
+                .map(|k| k.get().inner.clone())
+                .map_err(|_| PyTypeError::new_err("keys must be all ApiKey or all SourcedKey (from load_keys)"))
+        })
+        .collect()
+}
+
+/// The ordered keys, their demotions and usage counts; thread-safe.
+#[pyclass(name = "KeyRing", module = "pictify_keys", frozen)]
+pub(crate) struct PyKeyRing {
+    inner: KeyRing,
+}
+
+#[pymethods]
+impl PyKeyRing {
+    #[new]
+    #[pyo3(signature = (keys, *, config = None, clock = None))]
+    fn new(
+        py: Python<'_>,
+        keys: &Bound<'_, PyAny>,
+        config: Option<&Bound<'_, PyRingConfig>>,
+        clock: Option<&Bound<'_, PyManualClock>>,
+    ) -> PyResult<Self> {
+        let keys = sourced_keys(keys)?;
+        let config = config.map_or_else(RingConfig::default, |c| c.get().inner);
+        let ring = match clock {
+            Some(c) => KeyRing::with_clock(keys, config, c.get().inner.clone()),
+            None => KeyRing::new(keys, config),
+        };
+        ring.map(|inner| Self { inner }).map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Starts a logical request.
+    fn begin_request(&self) -> PyRequestState {
+        PyRequestState { inner: Mutex::new(self.inner.begin_request()) }
+    }
+
+    /// The key for the next attempt; raises `PictifyHTTPError` (`unauthorized`) when every
+    /// key was tried.
+    fn attempt(&self, py: Python<'_>, request: &Bound<'_, PyRequestState>) -> PyResult<PyAttempt> {
+        let mut state = request.get().inner.lock().map_err(|_| PyValueError::new_err("request state poisoned"))?;
+        self.inner.attempt(&mut state).map(|inner| PyAttempt { inner }).map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Records an outcome: an HTTP `status` (with its `Retry-After` header, if any) or an
+    /// `error` of `"timeout"` or `"connection"`; returns the decision.
+    #[pyo3(signature = (request, attempt, status = None, *, retry_after = None, error = None))]
+    fn on_outcome(
+        &self,
+        request: &Bound<'_, PyRequestState>,
+        attempt: &Bound<'_, PyAttempt>,
+        status: Option<u16>,
+        retry_after: Option<&str>,
+        error: Option<&str>,
+    ) -> PyResult<PyDecision> {
+        let outcome = match (status, error) {
+            (Some(status), None) => Outcome::Response { status, retry_after },
+            (None, Some("timeout")) => Outcome::Timeout,
+            (None, Some("connection")) => Outcome::ConnectionError,
+            _ => return Err(PyValueError::new_err("give either status or error=\"timeout\" / \"connection\"")),
+        };
+        let mut state = request.get().inner.lock().map_err(|_| PyValueError::new_err("request state poisoned"))?;
+        let decision = self.inner.on_outcome(&mut state, &attempt.get().inner, outcome);
+        let action = decision.as_str();
+        Ok(match decision {
+            Decision::Retry { delay_ms } => PyDecision { action, delay_ms: Some(delay_ms), error: None },
+            Decision::Fail(e) => PyDecision { action, delay_ms: None, error: Some(e.into()) },
+            _ => PyDecision { action, delay_ms: None, error: None },
+        })
+    }
+
+    /// Usage of every key, in priority order.
+    fn stats(&self) -> Vec<PyKeyStats> {
+        stats_to_py(self.inner.stats())
+    }
+
+    /// Fingerprints of the keys in priority order.
+    fn fingerprints(&self) -> Vec<String> {
+        self.inner.fingerprints()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.fingerprints().len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("KeyRing({})", self.inner.fingerprints().join(", "))
+    }
+}
