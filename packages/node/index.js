@@ -44,6 +44,11 @@ class PictifyKeyRing extends KeyRing {
     }
   }
 
+  // Rings made by KeyRing.load are native instances; they are KeyRings all the same.
+  static [Symbol.hasInstance](value) {
+    return value instanceof KeyRing;
+  }
+
   /** A ring over the keys `loadKeys(options)` finds. */
   static load(options, config) {
     return wrap(native.loadKeyRing)(loadOptions(options), config);
