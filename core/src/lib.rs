@@ -18,11 +18,13 @@
 //! Secrets never appear in `Debug`, `Display` or error messages; reading one takes
 //! [`ApiKey::expose_secret`].
 
+pub mod audit;
 pub mod check;
 pub mod dotenv;
 pub mod env;
 pub mod error;
 pub mod key;
+pub mod redact;
 pub mod ring;
 pub mod source;
 #[cfg(feature = "http")]
@@ -36,6 +38,8 @@ pub use env::{
 };
 pub use error::{CharClass, DotEnvError, Error, ErrorFamily, HttpError, KeyError, PolicyError, SourceError};
 pub use key::{ApiKey, Mode, BODY_MAX, BODY_MIN};
+pub use audit::{AuditError, AuditEvent, KeyRef, Timestamp};
+pub use redact::{redact, RedactingWriter, Redactor, StreamRedactor, Style};
 pub use ring::{Clock, Decision, FallbackEvent, KeyRing, KeyStats, ManualClock, Outcome, RingConfig, SystemClock};
 pub use source::{
     DotEnvFile, EnvSource, FileSystem, KeyList, KeySource, MemoryFs, SecretFile, SourceChain, SourcedKey, StdFs,

@@ -1,0 +1,225 @@
+//! Redaction of Pictify API keys in any text: whole strings, byte streams and JSON values.
+//!
+//! A key becomes its fingerprint (`pk_live_****a1b2`), or by option `[REDACTED]` or a
+//! length-preserving mask. What is caught:
+//!
+//! - `pk_live_` / `pk_test_` followed by 8 or more letters and digits, in any case and with
+//!   anything around it: quotes, URLs (`?api_key=`, `user:KEY@host`), `%22…%22` URL escapes,
+//!   JSON escapes, directly after `=`, `:`, `/` or a tab. Bodies too short or too long to be
+//!   valid keys are redacted as well (err toward redacting).
+//! - The value of `Authorization: Bearer …` (also `Bearer%20…`) and of `api_key`, `api-key`,
+//!   `apikey`, `X-Api-Key` (`=` or `:`, quoted or not) and `?key=` / `&key=`, whatever the
+//!   token is: a key becomes its fingerprint, anything else `[REDACTED]`.
+//!
+//! Text with nothing to redact comes back as [`Cow::Borrowed`], without allocating. The
+//! prefix of an upper-case key is kept as written (`PK_LIVE_****A1B2`), so the output shows
+//! what was there. Redacting twice gives the same text as redacting once.
+//!
+//! ```
+//! use pictify_keys::redact::{redact, Redactor, Style};
+//!
+//! let line = "GET /v1/render?api_key=pk_live_FAKE3Wwd25rq4f5zra1b2 200";
+//! assert_eq!(redact(line), "GET /v1/render?api_key=pk_live_****a1b2 200");
+//! assert_eq!(Redactor::new(Style::Redacted).redact(line), "GET /v1/render?api_key=[REDACTED] 200");
+//! assert!(matches!(redact("no key here"), std::borrow::Cow::Borrowed(_)));
+//! ```
+
+use std::borrow::Cow;
+
+mod engine;
+#[cfg(feature = "json")]
+mod json;
+mod stream;
+
+pub use engine::MAX_PENDING;
+use engine::{scan, Carry, Sink};
+#[cfg(feature = "json")]
+pub use json::{is_sensitive_field, redact_json};
+pub use stream::{RedactingWriter, StreamRedactor};
+
+/// How a redacted key (or token) is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Style {
+    /// `pk_live_****a1b2`: the prefix and the last four body characters, as
+    /// [`ApiKey::fingerprint`](crate::ApiKey::fingerprint) shows them. Other tokens become
+    /// `[REDACTED]`.
+    #[default]
+    Fingerprint,
+    /// `[REDACTED]` for everything.
+    Redacted,
+    /// `pk_live_************************a1b2`: every hidden character becomes `*`, so the
+    /// byte length of the text is preserved (for column-aligned logs). Other tokens become
+    /// one `*` per byte.
+    Mask,
+}
+
+impl Style {
+    /// `fingerprint`, `redacted` or `mask`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fingerprint => "fingerprint",
+            Self::Redacted => "redacted",
+            Self::Mask => "mask",
+        }
+    }
+
+    /// The style with this name, as [`Style::as_str`] gives it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "fingerprint" => Some(Self::Fingerprint),
+            "redacted" => Some(Self::Redacted),
+            "mask" => Some(Self::Mask),
+            _ => None,
+        }
+    }
+}
+
+/// Redacts keys and credential tokens in a given [`Style`].
+///
+/// `Redactor` is a small `Copy` value; the search tables are built once per process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Redactor {
+    style: Style,
+}
+
+impl Redactor {
+    /// A redactor writing keys in `style`.
+    pub const fn new(style: Style) -> Self {
+        Self { style }
+    }
+
+    /// The style of this redactor.
+    pub fn style(self) -> Style {
+        self.style
+    }
+
+    /// Redacts `text`; borrows it back unchanged when there is nothing to redact.
+    pub fn redact(self, text: &str) -> Cow<'_, str> {
+        let mut sink = StrSink { text, out: None, done: 0 };
+        scan(self.style, text.as_bytes(), 0, true, &mut Carry::None, &mut sink);
+        match sink.out {
+            None => Cow::Borrowed(text),
+            Some(mut out) => {
+                out.push_str(&text[sink.done..]);
+                Cow::Owned(out)
+            }
+        }
+    }
+
+    /// Redacts bytes that need not be UTF-8: invalid sequences pass through untouched.
+    pub fn redact_bytes(self, bytes: &[u8]) -> Cow<'_, [u8]> {
+        let mut sink = BytesSink { src: bytes, out: None, done: 0 };
+        scan(self.style, bytes, 0, true, &mut Carry::None, &mut sink);
+        match sink.out {
+            None => Cow::Borrowed(bytes),
+            Some(mut out) => {
+                out.extend_from_slice(&bytes[sink.done..]);
+                Cow::Owned(out)
+            }
+        }
+    }
+
+    /// A streaming redactor with this style.
+    pub fn stream(self) -> StreamRedactor {
+        StreamRedactor::new(self)
+    }
+
+    /// Whether `text` holds anything this redactor would change.
+    pub fn finds_secret(self, text: &str) -> bool {
+        matches!(self.redact(text), Cow::Owned(_))
+    }
+}
+
+/// Redacts `text` in the default style (fingerprints); borrows it back when nothing changes.
+///
+/// ```
+/// assert_eq!(
+///     pictify_keys::redact::redact("Authorization: Bearer pk_test_FAKE3Wwd25rq4f5zra1b2"),
+///     "Authorization: Bearer pk_test_****a1b2"
+/// );
+/// ```
+pub fn redact(text: &str) -> Cow<'_, str> {
+    Redactor::default().redact(text)
+}
+
+/// Redacts bytes in the default style; invalid UTF-8 passes through untouched.
+pub fn redact_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    Redactor::default().redact_bytes(bytes)
+}
+
+/// Builds the output string only once the first replacement arrives.
+struct StrSink<'a> {
+    text: &'a str,
+    out: Option<String>,
+    done: usize,
+}
+
+impl Sink for StrSink<'_> {
+    fn edit(&mut self, start: usize, end: usize, replacement: &str) {
+        let out = self.out.get_or_insert_with(|| String::with_capacity(self.text.len()));
+        // Edits start and end next to ASCII bytes, so both ends are character boundaries.
+        out.push_str(&self.text[self.done..start]);
+        out.push_str(replacement);
+        self.done = end;
+    }
+}
+
+struct BytesSink<'a> {
+    src: &'a [u8],
+    out: Option<Vec<u8>>,
+    done: usize,
+}
+
+impl Sink for BytesSink<'_> {
+    fn edit(&mut self, start: usize, end: usize, replacement: &str) {
+        let out = self.out.get_or_insert_with(|| Vec::with_capacity(self.src.len()));
+        out.extend_from_slice(&self.src[self.done..start]);
+        out.extend_from_slice(replacement.as_bytes());
+        self.done = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const K: &str = "pk_live_FAKE3Wwd25rq4f5zra1b2";
+
+    #[test]
+    fn styles() {
+        assert_eq!(redact(K), "pk_live_****a1b2");
+        assert_eq!(Redactor::new(Style::Redacted).redact(K), "[REDACTED]");
+        let masked = Redactor::new(Style::Mask).redact(K);
+        assert_eq!(masked.len(), K.len());
+        assert_eq!(masked, "pk_live_*****************a1b2");
+    }
+
+    #[test]
+    fn untouched_text_is_borrowed() {
+        for text in ["", "pk_live", "pk_live_", "pk_live_abc", "the pk_ column", "key: value", "Bearer"] {
+            assert!(matches!(redact(text), Cow::Borrowed(_)), "{text}");
+        }
+    }
+
+    #[test]
+    fn upper_case_keeps_prefix() {
+        assert_eq!(redact("PK_LIVE_FAKE3WWD25RQ4F5ZRA1B2"), "PK_LIVE_****A1B2");
+        assert_eq!(redact("Pk_Test_FAKE3Wwd25rq4f5zra1b2"), "Pk_Test_****a1b2");
+    }
+
+    #[test]
+    fn back_to_back_keys() {
+        let two = format!("{K}{K}");
+        assert_eq!(redact(&two), "pk_live_****a1b2pk_live_****a1b2");
+    }
+
+    #[test]
+    fn contexts() {
+        assert_eq!(redact("Authorization: Bearer eyJhbGciOi.x.y"), "Authorization: Bearer [REDACTED]");
+        assert_eq!(redact("X-Api-Key: abcdef123"), "X-Api-Key: [REDACTED]");
+        assert_eq!(redact("?a=1&key=s3cr3t&b=2"), "?a=1&key=[REDACTED]&b=2");
+        assert_eq!(redact(r#"{"apiKey":"s3cr3t"}"#), r#"{"apiKey":"[REDACTED]"}"#);
+        assert_eq!(redact(r#"{"api_key": null}"#), r#"{"api_key": null}"#);
+        assert_eq!(redact("monkey=banana"), "monkey=banana");
+    }
+}
