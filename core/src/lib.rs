@@ -21,11 +21,14 @@
 pub mod audit;
 pub mod check;
 pub mod dotenv;
+pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod key;
 pub mod redact;
 pub mod ring;
+#[cfg(feature = "scan")]
+pub mod scan;
 pub mod source;
 #[cfg(feature = "http")]
 pub mod http;

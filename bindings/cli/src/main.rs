@@ -5,7 +5,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod doctor;
 mod redact;
+mod rules;
+mod scan;
 
 /// Pictify API-key security checks.
 #[derive(Parser)]
@@ -30,6 +33,25 @@ enum Command {
     /// including invalid UTF-8. Streams in constant memory. Exit status: 0, or 2 when an
     /// input could not be read.
     Redact(redact::RedactArgs),
+    /// Find Pictify API keys committed or hard-coded in files, or staged for a commit.
+    ///
+    /// Walks each PATH (default: .) respecting .gitignore, or with --staged reads what the
+    /// git index holds. Each finding: file, line, column, mode, fingerprint, hash, and whether
+    /// it is a real key, a placeholder or a fixture (body starts with FAKE). Findings on a
+    /// line with `pictify-keys:allow`, or whose hash or fingerprint is listed in
+    /// .pictify-keys-ignore, are allowed. Binary files and files over --max-file-size are
+    /// skipped and counted. Exit status: 0 no real key, 1 a real key that is not allowed,
+    /// 2 an error (unreadable file or allow-list, git failure).
+    Scan(scan::ScanArgs),
+    /// Print a rule that makes gitleaks or detect-secrets catch Pictify API keys.
+    Rules(rules::RulesArgs),
+    /// Walk the security checklist for a project directory: .env files ignored and not
+    /// tracked, no hard-coded keys, live and test keys kept apart across env files, the
+    /// current key allowed in the current environment, key sources without shadowing.
+    ///
+    /// Each item is pass, warn or fail with a one-line fix. Exit status: 0 no item fails,
+    /// 1 an item fails, 2 the directory cannot be read.
+    Doctor(doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +59,9 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Redact(args) => redact::run(&args),
+        Command::Scan(args) => scan::run(&args),
+        Command::Rules(args) => rules::run(&args),
+        Command::Doctor(args) => doctor::run(&args),
     };
     ExitCode::from(status)
 }

@@ -1,0 +1,192 @@
+//! `pictify-keys doctor`: gathers facts about a project (env files, git status, a scan of
+//! the source, the current environment's keys and their sources) and prints the verdicts
+//! that `pictify_keys::doctor` gives for them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::Args;
+use pictify_keys::doctor::{
+    diagnose_project, is_env_file, DoctorReport, EnvFileFacts, HardcodedKey, KeyFact,
+    ProjectFacts, SourcesFact, Status,
+};
+use pictify_keys::scan::{key_hash, scan_bytes};
+use pictify_keys::{check_keys, ApiKey, DotEnv, EnvLookup, Error, Policy, ProcessEnv, SourceChain};
+use serde_json::json;
+
+use crate::scan::load_allowlist;
+
+/// Arguments of `pictify-keys doctor`.
+#[derive(Args)]
+pub struct DoctorArgs {
+    /// The project directory (default: the current directory).
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+
+    /// Treat fixtures (fake keys whose body starts with FAKE) found in the source as real
+    /// keys, e.g. to try doctor on an example project.
+    #[arg(long)]
+    fixtures_as_real: bool,
+
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The process environment first, then the project's `.env`.
+struct Layered<'a> {
+    dotenv: Option<&'a DotEnv>,
+}
+
+impl EnvLookup for Layered<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        ProcessEnv.get(name).or_else(|| self.dotenv.and_then(|d| d.get(name)))
+    }
+}
+
+/// Gathers the facts, prints the report and returns the exit status (1 when an item fails).
+pub fn run(args: &DoctorArgs) -> u8 {
+    if !args.dir.is_dir() {
+        let message = format!("{}: not a directory", args.dir.display());
+        if args.json {
+            println!("{}", json!({ "error": { "code": "not_a_directory", "message": message }, "exit": 2 }));
+        }
+        eprintln!("error[not_a_directory]: {message}");
+        return 2;
+    }
+    let facts = gather(&args.dir, args.fixtures_as_real);
+    let report = diagnose_project(&facts);
+    if args.json {
+        let doc = json!({ "directory": args.dir.display().to_string(), "checks": report.checks, "status": report.worst(), "exit": report.exit_status() });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        print_text(&args.dir, &report);
+    }
+    report.exit_status()
+}
+
+fn print_text(dir: &Path, report: &DoctorReport) {
+    println!("pictify-keys doctor: {}", dir.display());
+    for c in &report.checks {
+        let mark = match c.status {
+            Status::Pass => "PASS",
+            Status::Warn => "WARN",
+            Status::Fail => "FAIL",
+        };
+        println!("{mark}  {}", c.title);
+        for d in &c.details {
+            println!("      {d}");
+        }
+        if let Some(fix) = &c.fix {
+            println!("      fix: {fix}");
+        }
+    }
+    let count = |s: Status| report.checks.iter().filter(|c| c.status == s).count();
+    println!("{} passed, {} warned, {} failed", count(Status::Pass), count(Status::Warn), count(Status::Fail));
+}
+
+fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let out = Command::new("git").arg("-C").arg(dir).args(args).output().ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
+    let is_git = git(dir, &["rev-parse", "--is-inside-work-tree"]).is_some_and(|o| o.starts_with(b"true"));
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| is_env_file(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let mut env_files = Vec::new();
+    let mut root_dotenv = None;
+    for name in &names {
+        let tracked = is_git && git(dir, &["ls-files", "--error-unmatch", "--", name]).is_some();
+        let ignored = is_git && git(dir, &["check-ignore", "-q", "--no-index", "--", name]).is_some();
+        let mut facts = EnvFileFacts { path: name.clone(), tracked, ignored, ..EnvFileFacts::default() };
+        match std::fs::read_to_string(dir.join(name)).map_err(|e| e.kind().to_string()).and_then(|t| {
+            DotEnv::parse(&t).map_err(|e| Error::DotEnv(e).to_string())
+        }) {
+            Ok(vars) => {
+                for variable in vars.names() {
+                    if let Some(key) = vars.get(variable).and_then(|v| ApiKey::parse(&v).ok()) {
+                        facts.keys.push(KeyFact {
+                            variable: variable.to_owned(),
+                            mode: key.mode(),
+                            fingerprint: key.fingerprint(),
+                            hash: key_hash(&key),
+                        });
+                    }
+                }
+                if name == ".env" {
+                    root_dotenv = Some(vars);
+                }
+            }
+            Err(e) => facts.error = Some(e),
+        }
+        env_files.push(facts);
+    }
+    let (hardcoded, scan_errors) = scan_source(dir, fixtures_as_real);
+    let lookup = Layered { dotenv: root_dotenv.as_ref() };
+    let current = Some(check_keys(&lookup, "env", None, Policy::strict()));
+    let dotenv_path = dir.join(".env");
+    let chain = SourceChain::standard(ProcessEnv, None, dotenv_path.is_file().then_some(dotenv_path));
+    let sources = Some(match chain.load_all() {
+        Ok(loaded) => SourcesFact::Resolved { source: loaded.source, shadowed: loaded.shadowed },
+        Err(Error::NoKey) => SourcesFact::NoKey,
+        Err(e) => SourcesFact::Broken { code: e.code().to_owned(), message: e.to_string() },
+    });
+    ProjectFacts { git: is_git, env_files, hardcoded, scan_errors, current, sources }
+}
+
+/// Blocking scan findings outside env files (those are judged by the env-file checks),
+/// walking the project as `pictify-keys scan` does, with the project's allow-list.
+fn scan_source(dir: &Path, fixtures_as_real: bool) -> (Vec<HardcodedKey>, u64) {
+    let allowlist = load_allowlist(Some(&dir.join(crate::scan::IGNORE_FILE)).filter(|p| p.is_file()).map(PathBuf::as_path))
+        .unwrap_or_default();
+    let mut found = Vec::new();
+    let mut errors = 0;
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build();
+    for entry in walker {
+        let Ok(entry) = entry else {
+            errors += 1;
+            continue;
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if is_env_file(&name) {
+            continue;
+        }
+        if entry.metadata().map(|m| m.len()).unwrap_or(0) > pictify_keys::scan::DEFAULT_MAX_FILE_SIZE {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(entry.path()) else {
+            errors += 1;
+            continue;
+        };
+        if pictify_keys::scan::looks_binary(&bytes) {
+            continue;
+        }
+        let mut findings = scan_bytes(&bytes);
+        if fixtures_as_real {
+            pictify_keys::scan::fixtures_as_real(&mut findings);
+        }
+        allowlist.apply(&mut findings);
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).display().to_string();
+        for f in findings.iter().filter(|f| f.is_blocking()) {
+            found.push(HardcodedKey { path: rel.clone(), line: f.line, fingerprint: f.fingerprint.clone() });
+        }
+    }
+    found.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    (found, errors)
+}

@@ -1,0 +1,545 @@
+//! Finding Pictify keys in files: the rules behind `pictify-keys scan`.
+//!
+//! [`scan_bytes`] looks for `pk_live_` / `pk_test_` (also upper-case `PK_LIVE_`, and any case
+//! after a `pk_`/`PK_` start) with a `memchr::memmem` prefilter on the literal needles `pk_`
+//! and `PK_`; only candidate positions are examined byte by byte. Each [`Finding`] carries
+//! its 1-based line and column (in Unicode scalar values), byte offset, mode, the fingerprint
+//! people see (`pk_live_****a1b2`), a non-reversible hash for allow-lists, and a [`Class`]:
+//!
+//! - [`Class::Real`]: a well-formed key ([`ApiKey::parse`] accepts it, with the prefix
+//!   lower-cased).
+//! - [`Class::Placeholder`]: refused by [`ApiKey::parse`] with the `placeholder` code
+//!   (`pk_live_your_api_key`, `pk_test_xxxxxxxxxxxxxxxx`, `pk_live_abc...`, `pk_live_****a1b2`).
+//! - [`Class::Fixture`]: well-formed, but the body starts with the project's fixture marker
+//!   [`FIXTURE_MARKER`] (`FAKE`, see tests/vectors/README.md). Fixtures are kept apart so a
+//!   repository full of test vectors can be scanned without failing; a real key starts with
+//!   `FAKE` by chance once in 62⁴ ≈ 15 million keys.
+//!
+//! Text that starts like a key but is neither (`pk_live_` followed by a short word, a body
+//! longer than 128 characters) is not reported. A finding is allowed by a
+//! `pictify-keys:allow` comment on the same line ([`ALLOW_MARKER`]) or by an [`Allowlist`]
+//! entry. Only a real key that is not allowed fails a scan ([`Finding::is_blocking`]).
+//!
+//! This finder is separate from the redaction engine (`redact`), which lower-cases text
+//! block by block to also catch header and query tokens and keeps no public span API; the
+//! scanner needs only the key prefixes, so its own prefilter is two `memmem` passes.
+//!
+//! ```
+//! use pictify_keys::scan::{scan_bytes, Class};
+//!
+//! let text = b"const KEY = \"pk_live_FAKE3Wwd25rq4f5zra1b2\";\nlet doc = \"pk_test_your_api_key\";\n";
+//! let found = scan_bytes(text);
+//! assert_eq!(found.len(), 2);
+//! assert_eq!((found[0].line, found[0].column, found[0].class), (1, 14, Class::Fixture));
+//! assert_eq!(found[0].fingerprint, "pk_live_****a1b2");
+//! assert_eq!((found[1].line, found[1].class), (2, Class::Placeholder));
+//! ```
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::OnceLock;
+
+use memchr::memmem::Finder;
+use sha2::{Digest, Sha256};
+
+use crate::error::KeyError;
+use crate::key::{diagnose, ApiKey, Mode, BODY_MAX, BODY_MIN};
+
+/// The body prefix that marks a fake, key-shaped test fixture.
+pub const FIXTURE_MARKER: &str = "FAKE";
+/// An inline comment containing this text on the same line allows the findings of that line.
+pub const ALLOW_MARKER: &str = "pictify-keys:allow";
+/// Bytes examined for a NUL byte to decide that a file is binary (as git does).
+pub const BINARY_SNIFF: usize = 8000;
+/// Default size limit: larger files are skipped and counted.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+/// Number of hex digits of SHA-256 in a [`Finding::hash`].
+pub const HASH_HEX: usize = 16;
+/// A regular expression for the key format, for other scanners (RE2, Python `re`, PCRE).
+///
+/// It matches what [`Class::Real`] and [`Class::Fixture`] findings match (a body of 16 to 128
+/// letters and digits); it cannot tell placeholders apart.
+pub const KEY_REGEX: &str = r"(?:pk|PK)_(?:live|test|LIVE|TEST)_[0-9A-Za-z]{16,128}";
+/// Longest placeholder token examined after the prefix.
+const LOOSE_MAX: usize = 160;
+
+/// What a finding looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Class {
+    /// A well-formed key: treat it as a leaked secret, revoke it and remove it.
+    Real,
+    /// A documentation placeholder such as `pk_live_your_api_key`: harmless.
+    Placeholder,
+    /// A fake key marked with [`FIXTURE_MARKER`]: a test fixture, harmless.
+    Fixture,
+}
+
+impl Class {
+    /// `real`, `placeholder` or `fixture`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Real => "real",
+            Self::Placeholder => "placeholder",
+            Self::Fixture => "fixture",
+        }
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a finding does not fail the scan although it looks real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum Allowed {
+    /// A `pictify-keys:allow` comment on the same line.
+    Inline,
+    /// An entry of the `.pictify-keys-ignore` file.
+    Allowlist,
+}
+
+impl Allowed {
+    /// `inline` or `allowlist`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inline => "inline",
+            Self::Allowlist => "allowlist",
+        }
+    }
+}
+
+/// One key-shaped value found in a buffer. Holds no secret: only the fingerprint (last four
+/// characters) and a truncated SHA-256 of the key, so deriving `Debug` is safe.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Byte offset of the first prefix character.
+    pub offset: usize,
+    /// Length in bytes of the key (or placeholder) text.
+    pub len: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in Unicode scalar values (invalid UTF-8 bytes count one each).
+    pub column: usize,
+    /// Live or test, from the prefix.
+    pub mode: Mode,
+    /// `pk_live_****a1b2`, with the prefix in lower case.
+    pub fingerprint: String,
+    /// First [`HASH_HEX`] hex digits of the SHA-256 of the key with its prefix in lower case;
+    /// the value to put into `.pictify-keys-ignore`.
+    pub hash: String,
+    /// Real, placeholder or fixture.
+    pub class: Class,
+    /// For placeholders: what gave it away.
+    pub reason: Option<&'static str>,
+    /// Whether (and how) the finding is allowed.
+    pub allowed: Option<Allowed>,
+}
+
+impl Finding {
+    /// Whether this finding fails a scan: a real key that is not allowed.
+    pub fn is_blocking(&self) -> bool {
+        self.class == Class::Real && self.allowed.is_none()
+    }
+}
+
+struct Needles {
+    lower: Finder<'static>,
+    upper: Finder<'static>,
+}
+
+fn needles() -> &'static Needles {
+    static NEEDLES: OnceLock<Needles> = OnceLock::new();
+    NEEDLES.get_or_init(|| Needles { lower: Finder::new(b"pk_"), upper: Finder::new(b"PK_") })
+}
+
+/// Finds every key-shaped value in `buf`, in order of offset, with inline allow comments
+/// applied. Works on any bytes (invalid UTF-8 included).
+pub fn scan_bytes(buf: &[u8]) -> Vec<Finding> {
+    let n = needles();
+    let mut found = Vec::new();
+    for finder in [&n.lower, &n.upper] {
+        let mut from = 0;
+        while let Some(p) = finder.find(&buf[from..]) {
+            let at = from + p;
+            from = match examine(buf, at) {
+                Some(f) => {
+                    let end = f.offset + f.len;
+                    found.push(f);
+                    end
+                }
+                None => at + 3,
+            };
+        }
+    }
+    found.sort_unstable_by_key(|f| f.offset);
+    locate(buf, &mut found);
+    found
+}
+
+/// Reclassifies fixtures as real keys, for checking a hook or a project set up with fake
+/// keys (`--fixtures-as-real`). Call before applying an [`Allowlist`].
+pub fn fixtures_as_real(findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| f.class == Class::Fixture) {
+        f.class = Class::Real;
+    }
+}
+
+/// Whether `head` (the start of a file) looks binary: a NUL byte in the first
+/// [`BINARY_SNIFF`] bytes, as git decides.
+pub fn looks_binary(head: &[u8]) -> bool {
+    memchr::memchr(0, &head[..head.len().min(BINARY_SNIFF)]).is_some()
+}
+
+fn is_loose(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'*' | b'<' | b'>' | b'{' | b'}' | b'$' | b'(' | b')')
+}
+
+/// Examines a `pk_` / `PK_` at `at`; `line` and `column` are filled in later.
+fn examine(buf: &[u8], at: usize) -> Option<Finding> {
+    let mode_part = buf.get(at + 3..at + 8)?;
+    let mode = if mode_part.eq_ignore_ascii_case(b"live_") {
+        Mode::Live
+    } else if mode_part.eq_ignore_ascii_case(b"test_") {
+        Mode::Test
+    } else {
+        return None;
+    };
+    let body_start = at + 8;
+    let rest = &buf[body_start..];
+    let strict = rest.iter().take(BODY_MAX + 1).take_while(|c| c.is_ascii_alphanumeric()).count();
+    let mut key = String::with_capacity(8 + strict);
+    key.push_str(mode.prefix());
+    let (len, class, reason) = if (BODY_MIN..=BODY_MAX).contains(&strict) {
+        // The body is ASCII letters and digits, so this is valid UTF-8.
+        key.push_str(std::str::from_utf8(&rest[..strict]).ok()?);
+        match ApiKey::parse(&key) {
+            Ok(_) if rest.starts_with(FIXTURE_MARKER.as_bytes()) => (strict, Class::Fixture, None),
+            Ok(_) => (strict, Class::Real, None),
+            Err(KeyError::Placeholder { reason }) => (strict, Class::Placeholder, Some(reason)),
+            Err(_) => return None,
+        }
+    } else if strict > BODY_MAX {
+        return None;
+    } else {
+        let loose = rest.iter().take(LOOSE_MAX).take_while(|&&c| is_loose(c)).count();
+        key.push_str(std::str::from_utf8(&rest[..loose]).ok()?);
+        match diagnose(&key) {
+            Err(KeyError::Placeholder { reason }) => (loose, Class::Placeholder, Some(reason)),
+            _ => return None,
+        }
+    };
+    let body = &key.as_bytes()[8..];
+    let mut fingerprint = String::with_capacity(16);
+    fingerprint.push_str(mode.prefix());
+    fingerprint.push_str("****");
+    if body.len() >= 4 {
+        fingerprint.push_str(&key[key.len() - 4..]);
+    }
+    let hash = hash_hex(&key);
+    Some(Finding {
+        offset: at,
+        len: 8 + len,
+        line: 0,
+        column: 0,
+        mode,
+        fingerprint,
+        hash,
+        class,
+        reason,
+        allowed: None,
+    })
+}
+
+/// The first [`HASH_HEX`] hex digits of SHA-256 of `key`.
+fn hash_hex(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut out = String::with_capacity(HASH_HEX);
+    for b in digest.iter().take(HASH_HEX / 2) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The allow-list hash of a key, as [`Finding::hash`] gives it (for writing allow-lists).
+pub fn key_hash(key: &ApiKey) -> String {
+    // EXPOSE: hashed (SHA-256, truncated) for the allow-list; the secret itself is not kept.
+    hash_hex(key.expose_secret())
+}
+
+/// Fills in line and column, and marks findings on a line with [`ALLOW_MARKER`].
+fn locate(buf: &[u8], found: &mut [Finding]) {
+    let marker = Finder::new(ALLOW_MARKER.as_bytes());
+    let (mut line, mut counted) = (1, 0);
+    for f in found.iter_mut() {
+        line += memchr::memchr_iter(b'\n', &buf[counted..f.offset]).count();
+        counted = f.offset;
+        let line_start = memchr::memrchr(b'\n', &buf[..f.offset]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &buf[f.offset..]).map_or(buf.len(), |i| f.offset + i);
+        f.line = line;
+        f.column = 1 + buf[line_start..f.offset].iter().filter(|&&c| (c & 0xC0) != 0x80).count();
+        if marker.find(&buf[line_start..line_end]).is_some() {
+            f.allowed = Some(Allowed::Inline);
+        }
+    }
+}
+
+/// Why a `.pictify-keys-ignore` file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AllowlistError {
+    /// A line holds a full key. The file must list hashes or fingerprints only: replace the
+    /// key with the hash `pictify-keys scan` prints, and revoke the key if it was committed.
+    #[error("line {line}: the allow-list contains a key itself; list its hash (printed by `pictify-keys scan`) or fingerprint instead, and revoke the key if it was committed")]
+    ContainsSecret {
+        /// 1-based line.
+        line: usize,
+    },
+    /// A line is neither a hash nor a fingerprint.
+    #[error("line {line}: not an allow-list entry; write a hash (16 or 64 hex digits, optionally after `sha256:`) or a fingerprint such as pk_live_****a1b2")]
+    InvalidEntry {
+        /// 1-based line.
+        line: usize,
+    },
+}
+
+impl AllowlistError {
+    /// `allowlist_contains_secret` or `allowlist_invalid_entry`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ContainsSecret { .. } => "allowlist_contains_secret",
+            Self::InvalidEntry { .. } => "allowlist_invalid_entry",
+        }
+    }
+}
+
+/// The entries of a `.pictify-keys-ignore` file.
+///
+/// One entry a line, `#` starts a comment:
+///
+/// - a hash as [`Finding::hash`] prints it (16 hex digits, or the full 64 of SHA-256 of the
+///   key), optionally written `sha256:…`: allows exactly that key;
+/// - a fingerprint `pk_live_****a1b2`: allows every key of that mode ending in those four
+///   characters (coarser; meant for shared test keys).
+///
+/// A line holding a key itself is refused ([`AllowlistError::ContainsSecret`]).
+///
+/// ```
+/// use pictify_keys::scan::{scan_bytes, Allowlist};
+///
+/// let mut found = scan_bytes(b"KEY=pk_live_FAKE3Wwd25rq4f5zra1b2\n");
+/// let list = Allowlist::parse(&format!("# reviewed\nsha256:{}\n", found[0].hash))?;
+/// list.apply(&mut found);
+/// assert!(found[0].allowed.is_some());
+/// assert!(Allowlist::parse("pk_live_FAKE3Wwd25rq4f5zra1b2").is_err());
+/// # Ok::<(), pictify_keys::scan::AllowlistError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Allowlist {
+    hashes: HashSet<String>,
+    fingerprints: HashSet<String>,
+}
+
+impl Allowlist {
+    /// Parses the text of an allow-list file.
+    pub fn parse(text: &str) -> Result<Self, AllowlistError> {
+        let mut list = Self::default();
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            let entry = raw.split('#').next().unwrap_or("").trim();
+            if entry.is_empty() {
+                continue;
+            }
+            let lower = entry.to_ascii_lowercase();
+            let hex = lower.strip_prefix("sha256:").unwrap_or(&lower);
+            if (hex.len() == HASH_HEX || hex.len() == 64) && hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+                list.hashes.insert(hex[..HASH_HEX].to_owned());
+                continue;
+            }
+            if !scan_bytes(entry.as_bytes()).iter().all(|f| f.class == Class::Placeholder) {
+                return Err(AllowlistError::ContainsSecret { line });
+            }
+            let b = entry.as_bytes();
+            let is_fingerprint = b.len() == 16
+                && (lower.starts_with("pk_live_****") || lower.starts_with("pk_test_****"))
+                && b[12..].iter().all(u8::is_ascii_alphanumeric);
+            if !is_fingerprint {
+                return Err(AllowlistError::InvalidEntry { line });
+            }
+            list.fingerprints.insert(format!("{}{}", &lower[..12], &entry[12..]));
+        }
+        Ok(list)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.hashes.len() + self.fingerprints.len()
+    }
+
+    /// Whether the list has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the list allows `finding`.
+    pub fn allows(&self, finding: &Finding) -> bool {
+        self.hashes.contains(&finding.hash) || self.fingerprints.contains(&finding.fingerprint)
+    }
+
+    /// Marks the findings this list allows (inline allows stay as they are).
+    pub fn apply(&self, findings: &mut [Finding]) {
+        for f in findings.iter_mut().filter(|f| f.allowed.is_none()) {
+            if self.allows(f) {
+                f.allowed = Some(Allowed::Allowlist);
+            }
+        }
+    }
+}
+
+/// Counts over a whole scan, and the exit status they give.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Summary {
+    /// Files read and scanned.
+    pub files: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Files skipped because they look binary.
+    pub skipped_binary: u64,
+    /// Files skipped because they exceed the size limit.
+    pub skipped_large: u64,
+    /// Files that could not be read.
+    pub errors: u64,
+    /// Real keys that are not allowed: each fails the scan.
+    pub real: u64,
+    /// Real keys allowed inline or by the allow-list.
+    pub allowed: u64,
+    /// Placeholders.
+    pub placeholders: u64,
+    /// Fixtures.
+    pub fixtures: u64,
+}
+
+impl Summary {
+    /// Adds the findings of one file.
+    pub fn count(&mut self, findings: &[Finding]) {
+        for f in findings {
+            match (f.class, f.allowed) {
+                (Class::Real, None) => self.real += 1,
+                (Class::Real, Some(_)) => self.allowed += 1,
+                (Class::Placeholder, _) => self.placeholders += 1,
+                (Class::Fixture, _) => self.fixtures += 1,
+            }
+        }
+    }
+
+    /// Adds another summary (from another thread).
+    pub fn merge(&mut self, other: &Self) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.skipped_binary += other.skipped_binary;
+        self.skipped_large += other.skipped_large;
+        self.errors += other.errors;
+        self.real += other.real;
+        self.allowed += other.allowed;
+        self.placeholders += other.placeholders;
+        self.fixtures += other.fixtures;
+    }
+
+    /// 2 when a file could not be read (the scan is incomplete), else 1 when a real key is
+    /// not allowed, else 0.
+    pub fn exit_status(&self) -> u8 {
+        if self.errors > 0 {
+            2
+        } else if self.real > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn classes(text: &str) -> Vec<(Class, Mode)> {
+        scan_bytes(text.as_bytes()).iter().map(|f| (f.class, f.mode)).collect()
+    }
+
+    #[test]
+    fn classifies_real_placeholder_fixture() {
+        assert_eq!(classes("a pk_live_Q3Wwd25rq4f5zra1b2 b"), [(Class::Real, Mode::Live)]);
+        assert_eq!(classes("pk_test_FAKE3Wwd25rq4f5zra1b2"), [(Class::Fixture, Mode::Test)]);
+        for p in [
+            "pk_live_your_api_key",
+            "pk_test_xxxxxxxxxxxxxxxxxxxx",
+            "pk_live_abc123...",
+            "pk_live_****a1b2",
+            "pk_live_YOUR_API_KEY_HERE",
+            "pk_test_0123456789abcdefgh",
+        ] {
+            let mode = if p.starts_with("pk_live_") { Mode::Live } else { Mode::Test };
+            assert_eq!(classes(p), [(Class::Placeholder, mode)], "{p}");
+        }
+        assert!(classes("pk_live_ pk_test_short pk_prod_Q3Wwd25rq4f5zra1b2 mypk_live_mode").is_empty());
+        let long = format!("pk_live_{}", "Q3Wwd25rq4f5zra1b2".repeat(10));
+        assert!(classes(&long).is_empty());
+    }
+
+    #[test]
+    fn upper_case_prefix_is_found() {
+        let f = &scan_bytes(b"X=PK_LIVE_Q3Wwd25rq4f5zra1b2")[0];
+        assert_eq!((f.class, f.mode, f.column), (Class::Real, Mode::Live, 3));
+        assert_eq!(f.hash, scan_bytes(b"pk_live_Q3Wwd25rq4f5zra1b2")[0].hash);
+    }
+
+    #[test]
+    fn lines_columns_and_inline_allow() {
+        let text = "é\nx = 'pk_live_Q3Wwd25rq4f5zra1b2' # pictify-keys:allow\n\té pk_test_Q3Wwd25rq4f5zra1b2\n";
+        let f = scan_bytes(text.as_bytes());
+        assert_eq!((f[0].line, f[0].column, f[0].allowed), (2, 6, Some(Allowed::Inline)));
+        assert_eq!((f[1].line, f[1].column, f[1].allowed), (3, 4, None));
+        assert!(f[1].is_blocking() && !f[0].is_blocking());
+        assert_eq!(&text.as_bytes()[f[1].offset..f[1].offset + f[1].len], b"pk_test_Q3Wwd25rq4f5zra1b2");
+    }
+
+    #[test]
+    fn allowlist_entries() {
+        let mut f = scan_bytes(b"pk_live_Q3Wwd25rq4f5zra1b2 pk_live_Q3Wwd25rq4f5zra9z9 pk_test_Q3Wwd25rq4f5zrc3d4");
+        let list = Allowlist::parse(&format!("{}  # ok\n\nPK_LIVE_****9z9\npk_test_****c3d4\n", f[0].hash));
+        assert_eq!(list.unwrap_err(), AllowlistError::InvalidEntry { line: 3 });
+        let list = Allowlist::parse(&format!("sha256:{}\npk_test_****c3d4\n", f[0].hash)).unwrap();
+        list.apply(&mut f);
+        let allowed: Vec<_> = f.iter().map(|x| x.allowed).collect();
+        assert_eq!(allowed, [Some(Allowed::Allowlist), None, Some(Allowed::Allowlist)]);
+        let err = Allowlist::parse("# x\nKEY=pk_live_Q3Wwd25rq4f5zra1b2").unwrap_err();
+        assert_eq!((err.code(), err.clone()), ("allowlist_contains_secret", AllowlistError::ContainsSecret { line: 2 }));
+    }
+
+    #[test]
+    fn summary_exit_status() {
+        let mut s = Summary::default();
+        s.count(&scan_bytes(b"pk_live_your_api_key pk_test_FAKE3Wwd25rq4f5zra1b2"));
+        assert_eq!((s.placeholders, s.fixtures, s.exit_status()), (1, 1, 0));
+        s.count(&scan_bytes(b"pk_live_Q3Wwd25rq4f5zra1b2"));
+        assert_eq!(s.exit_status(), 1);
+        s.errors = 1;
+        assert_eq!(s.exit_status(), 2);
+    }
+
+    #[test]
+    fn binary_sniff() {
+        assert!(looks_binary(b"abc\0def"));
+        assert!(!looks_binary(b"plain text"));
+    }
+}
