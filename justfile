@@ -25,6 +25,7 @@ test: setup
     just rust-test
     just rust-lint
     just fuzz-build
+    just scan-sarif
     just py test
 
 # The Rust suites: core, vectors, property tests, CLI integration tests.
@@ -51,6 +52,14 @@ demo: build
 # Criterion benchmarks of the core (figures go to docs/benchmarks.md by hand).
 bench:
     cargo bench -p pictify-keys --bench parse -- --warm-up-time 1 --measurement-time 3
+
+# `pictify-keys scan --format sarif` validated against the official SARIF 2.1.0 schema (jsonschema).
+scan-sarif:
+    bash scripts/validate-sarif.sh
+
+# Scanner MB/s beside gitleaks and detect-secrets over SIZE_MB of generated text (figures: docs/benchmarks.md).
+scan-bench SIZE_MB="1024" DS_MB="100":
+    bash scripts/bench-scan.sh {{SIZE_MB}} {{DS_MB}}
 
 # Build every installable artefact into dist/ (one line per package).
 package: build
