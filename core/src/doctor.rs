@@ -231,7 +231,13 @@ pub fn diagnose_project(facts: &ProjectFacts) -> DoctorReport {
     }
 }
 
-fn result(id: &'static str, title: &'static str, status: Status, details: Vec<String>, fix: Option<String>) -> CheckResult {
+fn result(
+    id: &'static str,
+    title: &'static str,
+    status: Status,
+    details: Vec<String>,
+    fix: Option<String>,
+) -> CheckResult {
     CheckResult { id, title, status, details, fix: if status == Status::Pass { None } else { fix } }
 }
 
@@ -257,10 +263,7 @@ fn env_files_ignored(facts: &ProjectFacts) -> CheckResult {
             TITLE,
             Status::Fail,
             names.iter().map(|n| format!("{n} is tracked by git")).collect(),
-            Some(format!(
-                "git rm --cached {} && echo '.env*' >> .gitignore; rotate any key it held",
-                names.join(" ")
-            )),
+            Some(format!("git rm --cached {} && echo '.env*' >> .gitignore; rotate any key it held", names.join(" "))),
         );
     }
     let exposed: Vec<String> =
@@ -319,7 +322,10 @@ fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
                     fails.push(format!("{}: {} is a test key in a production file", file.path, k.fingerprint));
                 }
                 (Environment::Unknown, Mode::Live) if !is_template_env_file(&file.path) => {
-                    warns.push(format!("{}: {} is a live key in a file for no named environment", file.path, k.fingerprint));
+                    warns.push(format!(
+                        "{}: {} is a live key in a file for no named environment",
+                        file.path, k.fingerprint
+                    ));
                 }
                 _ => {}
             }
@@ -354,7 +360,10 @@ fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
             TITLE,
             Status::Warn,
             warns,
-            Some("keep live keys in .env.production (or the platform's secret store), test keys in .env.development".into()),
+            Some(
+                "keep live keys in .env.production (or the platform's secret store), test keys in .env.development"
+                    .into(),
+            ),
         );
     }
     let n: usize = facts.env_files.iter().map(|f| f.keys.len()).sum();
@@ -396,7 +405,9 @@ fn environment_policy(facts: &ProjectFacts) -> CheckResult {
                     Some(Mode::Live) => "use a pk_test_ key outside production".to_owned(),
                     _ => "use a pk_live_ key in production".to_owned(),
                 },
-                _ => "copy the key again from the Pictify dashboard (`pictify-keys check` explains the error)".to_owned(),
+                _ => {
+                    "copy the key again from the Pictify dashboard (`pictify-keys check` explains the error)".to_owned()
+                }
             });
         }
         details.push(note);
@@ -408,7 +419,9 @@ fn key_sources(facts: &ProjectFacts) -> CheckResult {
     const ID: &str = "key_sources";
     const TITLE: &str = "the key sources resolve without shadowing";
     match &facts.sources {
-        None => result(ID, TITLE, Status::Warn, vec!["not checked".into()], Some("run doctor in the project root".into())),
+        None => {
+            result(ID, TITLE, Status::Warn, vec!["not checked".into()], Some("run doctor in the project root".into()))
+        }
         Some(SourcesFact::NoKey) => result(
             ID,
             TITLE,
@@ -442,7 +455,12 @@ mod tests {
     use super::*;
 
     fn key(variable: &str, mode: Mode, hash: &str) -> KeyFact {
-        KeyFact { variable: variable.into(), mode, fingerprint: format!("{}****a1b2", mode.prefix()), hash: hash.into() }
+        KeyFact {
+            variable: variable.into(),
+            mode,
+            fingerprint: format!("{}****a1b2", mode.prefix()),
+            hash: hash.into(),
+        }
     }
 
     fn file(path: &str, keys: Vec<KeyFact>) -> EnvFileFacts {

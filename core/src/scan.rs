@@ -514,17 +514,26 @@ mod tests {
 
     #[test]
     fn lines_columns_and_inline_allow() {
-        let text = &format!("é\nx = '{p}_live_Q3Wwd25rq4f5zra1b2' # pictify-keys:allow\n\té {p}_test_Q3Wwd25rq4f5zra1b2\n", p = "pk");
+        let text = &format!(
+            "é\nx = '{p}_live_Q3Wwd25rq4f5zra1b2' # pictify-keys:allow\n\té {p}_test_Q3Wwd25rq4f5zra1b2\n",
+            p = "pk"
+        );
         let f = scan_bytes(text.as_bytes());
         assert_eq!((f[0].line, f[0].column, f[0].allowed), (2, 6, Some(Allowed::Inline)));
         assert_eq!((f[1].line, f[1].column, f[1].allowed), (3, 4, None));
         assert!(f[1].is_blocking() && !f[0].is_blocking());
-        assert_eq!(&text.as_bytes()[f[1].offset..f[1].offset + f[1].len], format!("{p}_test_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes());
+        assert_eq!(
+            &text.as_bytes()[f[1].offset..f[1].offset + f[1].len],
+            format!("{p}_test_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes()
+        );
     }
 
     #[test]
     fn allowlist_entries() {
-        let mut f = scan_bytes(format!("{p}_live_Q3Wwd25rq4f5zra1b2 {p}_live_Q3Wwd25rq4f5zra9z9 {p}_test_Q3Wwd25rq4f5zrc3d4", p = "pk").as_bytes());
+        let mut f = scan_bytes(
+            format!("{p}_live_Q3Wwd25rq4f5zra1b2 {p}_live_Q3Wwd25rq4f5zra9z9 {p}_test_Q3Wwd25rq4f5zrc3d4", p = "pk")
+                .as_bytes(),
+        );
         let list = Allowlist::parse(&format!("{}  # ok\n\nPK_LIVE_****9z9\npk_test_****c3d4\n", f[0].hash));
         assert_eq!(list.unwrap_err(), AllowlistError::InvalidEntry { line: 3 });
         let list = Allowlist::parse(&format!("sha256:{}\npk_test_****c3d4\n", f[0].hash)).unwrap();
@@ -532,7 +541,10 @@ mod tests {
         let allowed: Vec<_> = f.iter().map(|x| x.allowed).collect();
         assert_eq!(allowed, [Some(Allowed::Allowlist), None, Some(Allowed::Allowlist)]);
         let err = Allowlist::parse(&format!("# x\nKEY={p}_live_Q3Wwd25rq4f5zra1b2", p = "pk")).unwrap_err();
-        assert_eq!((err.code(), err.clone()), ("allowlist_contains_secret", AllowlistError::ContainsSecret { line: 2 }));
+        assert_eq!(
+            (err.code(), err.clone()),
+            ("allowlist_contains_secret", AllowlistError::ContainsSecret { line: 2 })
+        );
     }
 
     #[test]

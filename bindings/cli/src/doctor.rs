@@ -7,8 +7,7 @@ use std::process::Command;
 
 use clap::Args;
 use pictify_keys::doctor::{
-    diagnose_project, is_env_file, DoctorReport, EnvFileFacts, HardcodedKey, KeyFact,
-    ProjectFacts, SourcesFact, Status,
+    diagnose_project, is_env_file, DoctorReport, EnvFileFacts, HardcodedKey, KeyFact, ProjectFacts, SourcesFact, Status,
 };
 use pictify_keys::scan::{key_hash, scan_bytes};
 use pictify_keys::{check_keys, ApiKey, DotEnv, EnvLookup, Error, Policy, ProcessEnv, SourceChain};
@@ -108,9 +107,10 @@ fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
         let tracked = is_git && git(dir, &["ls-files", "--error-unmatch", "--", name]).is_some();
         let ignored = is_git && git(dir, &["check-ignore", "-q", "--no-index", "--", name]).is_some();
         let mut facts = EnvFileFacts { path: name.clone(), tracked, ignored, ..EnvFileFacts::default() };
-        match std::fs::read_to_string(dir.join(name)).map_err(|e| e.kind().to_string()).and_then(|t| {
-            DotEnv::parse(&t).map_err(|e| Error::DotEnv(e).to_string())
-        }) {
+        match std::fs::read_to_string(dir.join(name))
+            .map_err(|e| e.kind().to_string())
+            .and_then(|t| DotEnv::parse(&t).map_err(|e| Error::DotEnv(e).to_string()))
+        {
             Ok(vars) => {
                 for variable in vars.names() {
                     if let Some(key) = vars.get(variable).and_then(|v| ApiKey::parse(&v).ok()) {
@@ -146,8 +146,9 @@ fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
 /// Blocking scan findings outside env files (those are judged by the env-file checks),
 /// walking the project as `pictify-keys scan` does, with the project's allow-list.
 fn scan_source(dir: &Path, fixtures_as_real: bool) -> (Vec<HardcodedKey>, u64) {
-    let allowlist = load_allowlist(Some(&dir.join(crate::scan::IGNORE_FILE)).filter(|p| p.is_file()).map(PathBuf::as_path))
-        .unwrap_or_default();
+    let allowlist =
+        load_allowlist(Some(&dir.join(crate::scan::IGNORE_FILE)).filter(|p| p.is_file()).map(PathBuf::as_path))
+            .unwrap_or_default();
     let mut found = Vec::new();
     let mut errors = 0;
     let walker = ignore::WalkBuilder::new(dir)

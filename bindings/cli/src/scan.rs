@@ -181,7 +181,9 @@ pub fn load_allowlist(path: Option<&Path>) -> Result<Allowlist, (&'static str, S
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound && !required => return Ok(Allowlist::default()),
-        Err(e) => return Err(("ignore_file_unreadable", format!("{}: cannot read the file: {}", path.display(), e.kind()))),
+        Err(e) => {
+            return Err(("ignore_file_unreadable", format!("{}: cannot read the file: {}", path.display(), e.kind())))
+        }
     };
     Allowlist::parse(&text).map_err(|e| (e.code(), format!("{}: {e}", path.display())))
 }
@@ -340,7 +342,9 @@ fn scan_staged(args: &ScanArgs, allowlist: &Allowlist) -> Result<Gathered, Strin
         reader.read_line(&mut header).map_err(|e| format!("git cat-file: {}", e.kind()))?;
         // `<object> blob <size>` or `<object> missing`.
         let size: u64 = match header.trim_end().rsplit_once(' ') {
-            Some((_, n)) if header.contains(" blob ") => n.parse().map_err(|_| "git cat-file: bad header".to_owned())?,
+            Some((_, n)) if header.contains(" blob ") => {
+                n.parse().map_err(|_| "git cat-file: bad header".to_owned())?
+            }
             _ => {
                 gathered.error(path.clone(), "object missing from the index".into());
                 continue;
@@ -380,7 +384,9 @@ fn shown(f: &Finding, listed: Listed) -> bool {
 
 fn describe(f: &Finding) -> String {
     match (f.class, f.allowed, f.reason) {
-        (Class::Real, None, _) => format!("real {} key {} — revoke it and remove it from the source", f.mode, f.fingerprint),
+        (Class::Real, None, _) => {
+            format!("real {} key {} — revoke it and remove it from the source", f.mode, f.fingerprint)
+        }
         (Class::Real, Some(a), _) => format!("real {} key {} (allowed: {})", f.mode, f.fingerprint, a.as_str()),
         (Class::Placeholder, _, Some(reason)) => format!("placeholder {} ({reason})", f.fingerprint),
         (Class::Placeholder, _, None) => format!("placeholder {}", f.fingerprint),
@@ -440,12 +446,7 @@ fn write_json(out: &mut impl Write, g: &Gathered, listed: Listed, status: u8) ->
 }
 
 const RULES: [(&str, &str, &str, &str); 3] = [
-    (
-        "pictify-api-key",
-        "PictifyApiKey",
-        "A Pictify API key (pk_live_/pk_test_) in the source",
-        "error",
-    ),
+    ("pictify-api-key", "PictifyApiKey", "A Pictify API key (pk_live_/pk_test_) in the source", "error"),
     (
         "pictify-api-key-placeholder",
         "PictifyApiKeyPlaceholder",
@@ -511,11 +512,8 @@ fn write_sarif(out: &mut impl Write, g: &Gathered, listed: Listed) -> io::Result
             results.push(result);
         }
     }
-    let notifications: Vec<Value> = g
-        .errors
-        .iter()
-        .map(|(p, m)| json!({ "level": "error", "message": { "text": format!("{p}: {m}") } }))
-        .collect();
+    let notifications: Vec<Value> =
+        g.errors.iter().map(|(p, m)| json!({ "level": "error", "message": { "text": format!("{p}: {m}") } })).collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

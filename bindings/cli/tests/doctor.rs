@@ -51,8 +51,8 @@ fn doctor(dir: &Path, vars: &[(&str, &str)], extra: &[&str]) -> (i32, BTreeMap<S
         .envs(vars.iter().copied())
         .output()
         .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let doc: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
     let statuses = doc["checks"]
         .as_array()
         .unwrap()

@@ -19,8 +19,9 @@ fn bin() -> Command {
 /// Runs `scan` in `dir` with `args`; returns the exit code and the JSON document.
 fn scan_json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let out = bin().current_dir(dir).arg("scan").args(["--format", "json"]).args(args).output().unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    });
     (out.status.code().unwrap(), doc)
 }
 
@@ -176,7 +177,9 @@ fn generated_tree_of_10000_files() {
             .unwrap()
             .iter()
             .filter(|f| f["class"] == class)
-            .map(|f| (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+            .map(|f| {
+                (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap())
+            })
             .collect()
     };
     assert_eq!(found(&doc, "fixture"), planted);
@@ -189,7 +192,8 @@ fn generated_tree_of_10000_files() {
         .unwrap()
         .iter()
         .filter(|f| {
-            let s = (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap());
+            let s =
+                (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap());
             to_allowlist.contains(&s)
         })
         .map(|f| f["hash"].as_str().unwrap().to_owned())
@@ -201,7 +205,9 @@ fn generated_tree_of_10000_files() {
     let (code, doc) = scan_json(root, &["--max-file-size", "200000", "--fixtures-as-real", "--include-placeholders"]);
     assert_eq!(code, 1);
     let real: Vec<&Value> = doc["findings"].as_array().unwrap().iter().filter(|f| f["class"] == "real").collect();
-    let spot_of = |f: &Value| (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap());
+    let spot_of = |f: &Value| {
+        (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap())
+    };
     let all: BTreeSet<Spot> = real.iter().map(|f| spot_of(f)).collect();
     assert_eq!(all, planted);
     let inline: BTreeSet<Spot> = real.iter().filter(|f| f["allowed"] == "inline").map(|f| spot_of(f)).collect();
@@ -264,7 +270,8 @@ fn staged_scans_the_index_only() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let mut keys = Keys(7);
-    let (staged, unstaged, untracked, removed) = (keys.key("live"), keys.key("test"), keys.key("live"), keys.key("test"));
+    let (staged, unstaged, untracked, removed) =
+        (keys.key("live"), keys.key("test"), keys.key("live"), keys.key("test"));
     git(root, &["init", "-q"]);
     fs::write(root.join("clean.py"), "print('hello')\n").unwrap();
     fs::write(root.join("later.py"), format!("K = '{removed}'\n")).unwrap();
@@ -285,7 +292,13 @@ fn staged_scans_the_index_only() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["fingerprint"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["fingerprint"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     found.sort();
     let fp = |k: &str| format!("{}****{}", &k[..8], &k[k.len() - 4..]);
@@ -293,14 +306,20 @@ fn staged_scans_the_index_only() {
     assert_eq!(doc["summary"]["files"], 3);
     // The working-tree scan sees the unstaged and untracked keys instead.
     let (_, doc) = scan_json(root, &["--fixtures-as-real"]);
-    let paths: BTreeSet<&str> = doc["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: BTreeSet<&str> =
+        doc["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(paths, BTreeSet::from(["clean.py", "new.py", "scratch.py"]));
     // A pathspec limits --staged.
     let (code, doc) = scan_json(root, &["--staged", "--fixtures-as-real", "clean.py"]);
     assert_eq!((code, doc["findings"].as_array().unwrap().len()), (0, 0));
     // Outside a git repository --staged is an error.
     let outside = tempfile::tempdir().unwrap();
-    let out = bin().current_dir(outside.path()).args(["scan", "--staged"]).env("GIT_CEILING_DIRECTORIES", outside.path()).output().unwrap();
+    let out = bin()
+        .current_dir(outside.path())
+        .args(["scan", "--staged"])
+        .env("GIT_CEILING_DIRECTORIES", outside.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -310,7 +329,11 @@ fn sarif_output_shape() {
     let root = tmp.path();
     let mut keys = Keys(99);
     let (a, b) = (keys.key("live"), keys.key("test"));
-    fs::write(root.join("a.js"), format!("const k = '{a}';\nconst d = 'pk_live_your_api_key';\nconst t = '{b}'; // pictify-keys:allow\n")).unwrap();
+    fs::write(
+        root.join("a.js"),
+        format!("const k = '{a}';\nconst d = 'pk_live_your_api_key';\nconst t = '{b}'; // pictify-keys:allow\n"),
+    )
+    .unwrap();
     let out = bin()
         .current_dir(root)
         .args(["scan", "--format", "sarif", "--fixtures-as-real", "--include-placeholders"])
