@@ -83,3 +83,14 @@ pub(crate) fn to_pyerr(py: Python<'_>, err: impl Into<Error>) -> PyErr {
         Err(e) => e,
     }
 }
+
+/// A `PictifyKeyError` with a code for errors outside the core's `Error` (no family).
+pub(crate) fn plain_exception(py: Python<'_>, code: &str, message: &str) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let class = py.import("pictify_keys._errors")?.getattr("PictifyKeyError")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("code", code)?;
+        Ok(PyErr::from_value(class.call((message,), Some(&kwargs))?))
+    };
+    build().unwrap_or_else(|e| e)
+}

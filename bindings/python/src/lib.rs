@@ -7,11 +7,15 @@
 
 use pyo3::prelude::*;
 
+mod audit;
 mod check;
 mod dotenv;
 mod env;
 mod error;
+mod http;
+mod json;
 mod key;
+mod redact;
 mod ring;
 mod source;
 
@@ -45,5 +49,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ring::PyAttempt>()?;
     m.add_class::<ring::PyDecision>()?;
     m.add_class::<ring::PyKeyRing>()?;
+    m.add_function(wrap_pyfunction!(redact::redact, m)?)?;
+    m.add_function(wrap_pyfunction!(redact::redact_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(redact::redact_json, m)?)?;
+    m.add_class::<audit::PyAuditEvent>()?;
+    m.add_class::<http::PyClient>()?;
+    m.add_class::<http::PyImages>()?;
+    m.add_class::<http::PyImage>()?;
+    m.add_class::<http::PyApiResponse>()?;
     Ok(())
 }

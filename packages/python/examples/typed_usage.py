@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+import asyncio
+import logging
+from typing import Any, Dict, List, Optional
 
 from pictify_keys import (
     ApiKey,
+    ApiResponse,
     Allowed,
+    AsyncClient,
+    AuditEvent,
     CheckReport,
+    Client,
+    Decision,
     Detection,
     DotEnv,
+    Image,
     KeyEnvironmentError,
     KeyFormatError,
+    KeyRing,
+    KeySourceError,
+    KeyStats,
+    LoadedKeys,
+    ManualClock,
+    PictifyHTTPError,
     PictifyKeyError,
     Policy,
+    RedactingFilter,
+    RingConfig,
     check_environment,
     check_keys,
     check_mode,
     detect_environment,
+    load_keys,
+    redact,
+    redact_bytes,
+    redact_json,
+    redact_processor,
 )
 
 
@@ -60,9 +81,72 @@ def check_file(text: str) -> int:
     return report.exit_status
 
 
+def sources_and_ring(environ: Dict[str, str]) -> List[KeyStats]:
+    try:
+        loaded: LoadedKeys = load_keys(environ, secret_file=None, dotenv=".env")
+    except KeySourceError as e:
+        print(e.code, e.origin)
+        return []
+    for sk in loaded.keys:
+        print(sk.origin, sk.key.fingerprint)
+    for shadow in loaded.shadowed:
+        print(shadow.code, shadow.origin)
+    clock = ManualClock(0)
+    ring = KeyRing(loaded.keys, config=RingConfig(max_retries=1, jitter=False), clock=clock)
+    req = ring.begin_request()
+    attempt = ring.attempt(req)
+    decision: Decision = ring.on_outcome(req, attempt, 503, retry_after="1")
+    if decision.action == "retry" and decision.delay_ms is not None:
+        clock.advance_ms(decision.delay_ms)
+    timeout: Decision = ring.on_outcome(req, ring.attempt(req), error="timeout")
+    err: Optional[PictifyKeyError] = timeout.error()
+    print(err, ring.fingerprints())
+    return ring.stats()
+
+
+def call_api(keys: List[ApiKey], base_url: str) -> Optional[str]:
+    client = Client(keys, base_url=base_url, timeout=5.0, config=RingConfig(max_retries=2))
+    try:
+        response: ApiResponse = client.request("GET", "/me")
+        body: Any = response.body
+        print(response.status, body, response.key_fingerprint, response.attempts, response.fallbacks)
+        image: Image = client.images.create(html="<h1>Hi</h1>", width=1200, height=630, format="png")
+    except PictifyHTTPError as e:
+        print(e.code, e.status)
+        return None
+    client.reload_keys()
+    return image.url
+
+
+async def call_async(keys: List[ApiKey], base_url: str) -> int:
+    client = AsyncClient(keys, base_url=base_url)
+    try:
+        response = await client.request("POST", "/image", {"html": "<p>x</p>"})
+        image = await client.images.create(html="<p>y</p>")
+    except PictifyHTTPError as e:
+        return e.status or 0
+    print(image.id)
+    return response.status
+
+
+def logging_and_redaction(key: ApiKey) -> str:
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactingFilter(style="fingerprint"))
+    logging.getLogger("app").addHandler(handler)
+    event = AuditEvent(action="image.render", key=key, endpoint="/image", method="POST", status=200)
+    record: Dict[str, Any] = redact_processor(None, "info", {"event": "x", "key": key.reveal()})
+    cleaned: Any = redact_json({"api_key": key.reveal(), "items": [1, 2]})
+    print(event.to_json(), event.to_dict(), record, cleaned, redact_bytes(b"x"))
+    return redact(f"Authorization: Bearer {key.reveal()}", style="redacted")
+
+
 if __name__ == "__main__":
     key = parse_or_none("pk_live_FAKE3Wwd25rq4f5zr3a1b2")
     if key is not None:
         secret: str = key.reveal()
         print(environment_checks(key), len(secret))
     print(check_file("NODE_ENV=production\nPICTIFY_API_KEY=pk_live_FAKE3Wwd25rq4f5zr3a1b2\n"))
+    print(sources_and_ring({"PICTIFY_API_KEY": "pk_live_FAKE3Wwd25rq4f5zr3a1b2"}))
+    if key is not None:
+        print(logging_and_redaction(key))
+        print(call_api([key], "http://127.0.0.1:9"), asyncio.run(call_async([key], "http://127.0.0.1:9")))

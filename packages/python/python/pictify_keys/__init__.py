@@ -10,6 +10,9 @@ Importing this package reads nothing, prints nothing and opens no connection.
 
 from __future__ import annotations
 
+# Checked by mypy; False at run time, so `typing` is not imported (it costs import time).
+TYPE_CHECKING = False
+
 from ._errors import (
     KeyEnvironmentError,
     KeyFormatError,
@@ -23,11 +26,16 @@ from ._native import (
     KEY_VARIABLES,
     Allowed,
     ApiKey,
+    ApiResponse,
     Attempt,
+    AuditEvent,
     CheckReport,
+    Client,
     Decision,
     Detection,
     DotEnv,
+    Image,
+    Images,
     KeyCheck,
     KeyRing,
     KeyStats,
@@ -45,7 +53,34 @@ from ._native import (
     check_mode,
     detect_environment,
     load_keys,
+    redact,
+    redact_bytes,
+    redact_json,
 )
+
+if TYPE_CHECKING:
+    from ._aio import AsyncClient
+    from ._logging import RedactingFilter, redact_processor
+
+# `logging` and `asyncio` are imported only when these are first used, to keep
+# `import pictify_keys` fast.
+_LAZY = {
+    "AsyncClient": "._aio",
+    "RedactingFilter": "._logging",
+    "redact_processor": "._logging",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pictify_keys' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BODY_MAX",
@@ -53,11 +88,17 @@ __all__ = [
     "KEY_VARIABLES",
     "Allowed",
     "ApiKey",
+    "ApiResponse",
+    "AsyncClient",
     "Attempt",
+    "AuditEvent",
     "CheckReport",
+    "Client",
     "Decision",
     "Detection",
     "DotEnv",
+    "Image",
+    "Images",
     "KeyCheck",
     "KeyRing",
     "KeyStats",
@@ -73,6 +114,7 @@ __all__ = [
     "PictifyHTTPError",
     "PictifyKeyError",
     "Policy",
+    "RedactingFilter",
     "Warning",
     "__version__",
     "check_environment",
@@ -80,4 +122,8 @@ __all__ = [
     "check_mode",
     "detect_environment",
     "load_keys",
+    "redact",
+    "redact_bytes",
+    "redact_json",
+    "redact_processor",
 ]

@@ -16,7 +16,10 @@ module builds these exceptions; nothing here decides anything.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Dict, Optional, Tuple, Type
+TYPE_CHECKING = False  # mypy treats this name as True
+
+if TYPE_CHECKING:  # typing costs import time; annotations are strings at run time
+    from typing import Any, ClassVar, Dict, Optional, Tuple, Type
 
 __all__ = [
     "PictifyKeyError",

@@ -1,7 +1,7 @@
 """Typing stubs of the native module (the PyO3 binding of the Rust core)."""
 
 import os
-from typing import Iterable, Iterator, List, Literal, Mapping, Optional, TypeVar, Union, overload
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, TypeVar, Union, overload
 
 from ._errors import PictifyKeyError
 
@@ -242,3 +242,102 @@ class KeyRing:
     def stats(self) -> List[KeyStats]: ...
     def fingerprints(self) -> List[str]: ...
     def __len__(self) -> int: ...
+
+_Json = Any
+
+class ApiResponse:
+    @property
+    def status(self) -> int: ...
+    @property
+    def body(self) -> _Json: ...
+    @property
+    def key_fingerprint(self) -> str: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def fallbacks(self) -> List[Dict[str, Union[str, int]]]: ...
+
+class Image:
+    @property
+    def id(self) -> Optional[str]: ...
+    @property
+    def url(self) -> Optional[str]: ...
+    @property
+    def raw(self) -> _Json: ...
+
+class Images:
+    def create(
+        self,
+        *,
+        html: Optional[str] = None,
+        url: Optional[str] = None,
+        template: Optional[str] = None,
+        variables: Optional[_Json] = None,
+        width: Optional[int] = None,
+        height: Optional[int] = None,
+        selector: Optional[str] = None,
+        file_extension: Optional[str] = None,
+        **extra: _Json,
+    ) -> Image: ...
+
+class Client:
+    """The Pictify API client (rotation fallback, retries, idempotent POSTs). Calls block
+    with the GIL released."""
+
+    def __init__(
+        self,
+        keys: Union[Iterable[Union[ApiKey, SourcedKey]], LoadedKeys, None] = None,
+        *,
+        environ: Optional[Environ] = None,
+        secret_file: Union[str, "os.PathLike[str]", None] = None,
+        dotenv: Union[str, "os.PathLike[str]", None] = None,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        config: Optional[RingConfig] = None,
+    ) -> None: ...
+    def request(self, method: str, path: str, json: Optional[_Json] = None) -> ApiResponse: ...
+    @property
+    def images(self) -> Images: ...
+    def stats(self) -> List[KeyStats]: ...
+    def reload_keys(self) -> None: ...
+
+Style = Literal["fingerprint", "redacted", "mask"]
+
+def redact(text: str, *, style: Style = "fingerprint") -> str: ...
+def redact_bytes(data: bytes, *, style: Style = "fingerprint") -> bytes: ...
+def redact_json(value: _Json, *, style: Style = "fingerprint") -> _Json: ...
+
+class AuditEvent:
+    """The documented audit record; ``keyId`` is a key ID or fingerprint, never a secret."""
+
+    def __init__(
+        self,
+        *,
+        action: str,
+        key: Union[ApiKey, str],
+        endpoint: str,
+        method: str,
+        status: int,
+        timestamp_ms: Optional[int] = None,
+        ip: Optional[str] = None,
+        user_agent: Optional[str] = None,
+    ) -> None: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Union[str, int, None]]: ...
+    @property
+    def timestamp_ms(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def key_id(self) -> str: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def ip(self) -> Optional[str]: ...
+    @property
+    def user_agent(self) -> Optional[str]: ...

@@ -1,0 +1,108 @@
+//! `AuditEvent`: the documented audit record, which never carries a secret.
+
+use pictify_keys::audit::{AuditEvent, KeyRef, Timestamp};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::error::plain_exception;
+use crate::key::PyApiKey;
+
+/// One audited request: `keyId` is the key's ID or fingerprint; text fields are redacted.
+#[pyclass(name = "AuditEvent", module = "pictify_keys", frozen)]
+pub(crate) struct PyAuditEvent {
+    inner: AuditEvent,
+}
+
+#[pymethods]
+impl PyAuditEvent {
+    /// `key` is an `ApiKey` (recorded as its fingerprint) or a key ID from the dashboard;
+    /// `timestamp_ms` is milliseconds since the Unix epoch (now when `None`).
+    #[new]
+    #[pyo3(signature = (*, action, key, endpoint, method, status, timestamp_ms = None, ip = None, user_agent = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        action: &str,
+        key: &Bound<'_, PyAny>,
+        endpoint: &str,
+        method: &str,
+        status: u16,
+        timestamp_ms: Option<i64>,
+        ip: Option<&str>,
+        user_agent: Option<&str>,
+    ) -> PyResult<Self> {
+        let key_ref = match key.cast::<PyApiKey>() {
+            Ok(k) => KeyRef::from_key(&k.get().inner),
+            Err(_) => {
+                let id: String = key.extract()?;
+                KeyRef::from_id(&id).map_err(|e| plain_exception(py, e.code(), &e.to_string()))?
+            }
+        };
+        let timestamp = timestamp_ms.map_or_else(Timestamp::now, Timestamp::from_unix_millis);
+        let mut event = AuditEvent::new(timestamp, action, key_ref, endpoint, method, status);
+        if let Some(ip) = ip {
+            event = event.with_ip(ip);
+        }
+        if let Some(ua) = user_agent {
+            event = event.with_user_agent(ua);
+        }
+        Ok(Self { inner: event })
+    }
+
+    /// The event as one line of JSON in the documented shape.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The event as a dict in the documented shape (camelCase keys, in order).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let e = &self.inner;
+        let d = PyDict::new(py);
+        d.set_item("timestamp", e.timestamp().to_string())?;
+        d.set_item("action", e.action())?;
+        d.set_item("keyId", e.key_id().as_str())?;
+        d.set_item("endpoint", e.endpoint())?;
+        d.set_item("method", e.method())?;
+        d.set_item("status", e.status())?;
+        d.set_item("ip", e.ip())?;
+        d.set_item("userAgent", e.user_agent())?;
+        Ok(d)
+    }
+
+    #[getter]
+    fn timestamp_ms(&self) -> i64 {
+        self.inner.timestamp().unix_millis()
+    }
+    #[getter]
+    fn action(&self) -> &str {
+        self.inner.action()
+    }
+    #[getter]
+    fn key_id(&self) -> &str {
+        self.inner.key_id().as_str()
+    }
+    #[getter]
+    fn endpoint(&self) -> &str {
+        self.inner.endpoint()
+    }
+    #[getter]
+    fn method(&self) -> &str {
+        self.inner.method()
+    }
+    #[getter]
+    fn status(&self) -> u16 {
+        self.inner.status()
+    }
+    #[getter]
+    fn ip(&self) -> Option<&str> {
+        self.inner.ip()
+    }
+    #[getter]
+    fn user_agent(&self) -> Option<&str> {
+        self.inner.user_agent()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("AuditEvent({})", self.inner.to_json())
+    }
+}

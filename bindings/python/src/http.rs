@@ -1,0 +1,262 @@
+//! `Client`: the core's authenticated client (rotation fallback, retries, idempotency),
+//! called synchronously. Each call blocks on a shared Tokio runtime with the GIL released,
+//! so other Python threads keep running while one waits on the network.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use pictify_keys::http::{ApiResponse, Client, Image, ImageOptions};
+use pictify_keys::ring::RingConfig;
+use pictify_keys::source::{KeySource, SourcedKey};
+use pictify_keys::{Error, SourceError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use serde_json::Value;
+
+use crate::error::to_pyerr;
+use crate::json::{from_json, to_json};
+use crate::ring::{sourced_keys, stats_to_py, PyKeyStats, PyRingConfig};
+use crate::source::{standard_chain, PyLoadedKeys};
+
+/// The runtime all clients share, started on first use (never on import).
+static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+
+fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
+    if let Some(rt) = RUNTIME.get() {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("pictify-keys-http")
+        .enable_all()
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the HTTP runtime: {e}")))?;
+    Ok(RUNTIME.get_or_init(|| rt))
+}
+
+/// Keys handed in by the program, keeping their provenance.
+struct FixedKeys(Vec<SourcedKey>);
+
+impl KeySource for FixedKeys {
+    fn name(&self) -> String {
+        "explicit".to_owned()
+    }
+
+    fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        Ok(if self.0.is_empty() { None } else { Some(self.0.clone()) })
+    }
+}
+
+/// Runs `fut` to completion with the GIL released.
+fn block_on<T: Send>(py: Python<'_>, fut: impl std::future::Future<Output = Result<T, Error>> + Send) -> PyResult<T> {
+    let rt = runtime()?;
+    py.detach(|| rt.block_on(fut)).map_err(|e| to_pyerr(py, e))
+}
+
+/// A successful answer.
+#[pyclass(name = "ApiResponse", module = "pictify_keys", frozen)]
+pub(crate) struct PyApiResponse {
+    #[pyo3(get)]
+    status: u16,
+    #[pyo3(get)]
+    body: Py<PyAny>,
+    #[pyo3(get)]
+    key_fingerprint: String,
+    #[pyo3(get)]
+    attempts: u32,
+    #[pyo3(get)]
+    fallbacks: Vec<Py<PyDict>>,
+}
+
+#[pymethods]
+impl PyApiResponse {
+    fn __repr__(&self) -> String {
+        format!(
+            "ApiResponse(status={}, key_fingerprint={:?}, attempts={}, fallbacks={})",
+            self.status,
+            self.key_fingerprint,
+            self.attempts,
+            self.fallbacks.len()
+        )
+    }
+}
+
+fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<PyApiResponse> {
+    let fallbacks = r
+        .fallbacks
+        .into_iter()
+        .map(|e| {
+            let d = PyDict::new(py);
+            d.set_item("from_fingerprint", e.from_fingerprint)?;
+            d.set_item("from_source", e.from_source)?;
+            d.set_item("to_fingerprint", e.to_fingerprint)?;
+            d.set_item("to_source", e.to_source)?;
+            d.set_item("at_ms", e.at_ms)?;
+            Ok(d.unbind())
+        })
+        .collect::<PyResult<_>>()?;
+    Ok(PyApiResponse {
+        status: r.status,
+        body: from_json(py, r.body)?.unbind(),
+        key_fingerprint: r.key_fingerprint,
+        attempts: r.attempts,
+        fallbacks,
+    })
+}
+
+/// A created image.
+#[pyclass(name = "Image", module = "pictify_keys", frozen)]
+pub(crate) struct PyImage {
+    #[pyo3(get)]
+    id: Option<String>,
+    #[pyo3(get)]
+    url: Option<String>,
+    #[pyo3(get)]
+    raw: Py<PyAny>,
+}
+
+#[pymethods]
+impl PyImage {
+    fn __repr__(&self) -> String {
+        format!("Image(id={:?}, url={:?})", self.id, self.url)
+    }
+}
+
+fn image_to_py(py: Python<'_>, image: Image) -> PyResult<PyImage> {
+    Ok(PyImage { id: image.id, url: image.url, raw: from_json(py, image.raw)?.unbind() })
+}
+
+/// `client.images`: the image endpoints.
+#[pyclass(name = "Images", module = "pictify_keys", frozen)]
+pub(crate) struct PyImages {
+    client: Client,
+}
+
+#[pymethods]
+impl PyImages {
+    /// `POST /image`. Options are the API's fields in snake_case; others go as given.
+    #[pyo3(signature = (*, html = None, url = None, template = None, variables = None, width = None, height = None, selector = None, file_extension = None, **extra))]
+    #[allow(clippy::too_many_arguments)]
+    fn create(
+        &self,
+        py: Python<'_>,
+        html: Option<String>,
+        url: Option<String>,
+        template: Option<String>,
+        variables: Option<&Bound<'_, PyAny>>,
+        width: Option<u32>,
+        height: Option<u32>,
+        selector: Option<String>,
+        file_extension: Option<String>,
+        extra: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyImage> {
+        let mut extra_map = serde_json::Map::new();
+        if let Some(extra) = extra {
+            for (k, v) in extra.iter() {
+                let k = k.cast::<PyString>().map_err(|_| PyTypeError::new_err("option names must be str"))?;
+                extra_map.insert(k.to_cow()?.into_owned(), to_json(&v, 0)?);
+            }
+        }
+        let options = ImageOptions {
+            html,
+            url,
+            template,
+            variables: variables.map(|v| to_json(v, 0)).transpose()?,
+            width,
+            height,
+            selector,
+            file_extension,
+            extra: extra_map,
+        };
+        let client = self.client.clone();
+        let image = block_on(py, async move { client.images().create(&options).await })?;
+        image_to_py(py, image)
+    }
+}
+
+/// The Pictify API client: rotation fallback on 401, retries of transient failures on the
+/// same key, one idempotency key per logical POST.
+#[pyclass(name = "Client", module = "pictify_keys", frozen)]
+pub(crate) struct PyClient {
+    inner: Client,
+}
+
+#[pymethods]
+impl PyClient {
+    /// Keys from `keys` (ApiKey / SourcedKey list or `LoadedKeys`), else from the standard
+    /// sources: `environ` (`os.environ` when `None`), `secret_file`, `dotenv`.
+    #[new]
+    #[pyo3(signature = (keys = None, *, environ = None, secret_file = None, dotenv = None, base_url = None, timeout = None, connect_timeout = None, config = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        keys: Option<&Bound<'_, PyAny>>,
+        environ: Option<Bound<'_, PyAny>>,
+        secret_file: Option<PathBuf>,
+        dotenv: Option<PathBuf>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        config: Option<&Bound<'_, PyRingConfig>>,
+    ) -> PyResult<Self> {
+        let seconds = |s: f64| {
+            Duration::try_from_secs_f64(s).map_err(|_| PyValueError::new_err("timeouts must be positive numbers of seconds"))
+        };
+        let mut builder = Client::builder()
+            .user_agent("python", env!("CARGO_PKG_VERSION"))
+            .ring_config(config.map_or_else(RingConfig::default, |c| c.get().inner));
+        builder = match keys {
+            Some(keys) => {
+                let list = match keys.cast::<PyLoadedKeys>() {
+                    Ok(loaded) => sourced_keys(loaded.getattr("keys")?.as_any())?,
+                    Err(_) => sourced_keys(keys)?,
+                };
+                builder.source(FixedKeys(list))
+            }
+            None => builder.source(standard_chain(py, environ, secret_file, dotenv)?),
+        };
+        if let Some(url) = base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(t) = timeout {
+            builder = builder.timeout(seconds(t)?);
+        }
+        if let Some(t) = connect_timeout {
+            builder = builder.connect_timeout(seconds(t)?);
+        }
+        let inner = py.detach(|| builder.build()).map_err(|e| to_pyerr(py, e))?;
+        Ok(Self { inner })
+    }
+
+    /// Any API call: `method` (`GET`, `POST`, …), `path` (`/image`), an optional JSON body.
+    #[pyo3(signature = (method, path, json = None))]
+    fn request(&self, py: Python<'_>, method: String, path: String, json: Option<&Bound<'_, PyAny>>) -> PyResult<PyApiResponse> {
+        let body: Option<Value> = json.map(|v| to_json(v, 0)).transpose()?;
+        let client = self.inner.clone();
+        let resp = block_on(py, async move { client.request(&method, &path, body.as_ref()).await })?;
+        response_to_py(py, resp)
+    }
+
+    /// The image endpoints.
+    #[getter]
+    fn images(&self) -> PyImages {
+        PyImages { client: self.inner.clone() }
+    }
+
+    /// Usage of every key (to see when an old key is no longer used).
+    fn stats(&self) -> Vec<PyKeyStats> {
+        stats_to_py(self.inner.stats())
+    }
+
+    /// Re-reads the key source now (e.g. after rotating a secret file).
+    fn reload_keys(&self, py: Python<'_>) -> PyResult<()> {
+        let client = self.inner.clone();
+        py.detach(|| client.reload_keys()).map_err(|e| to_pyerr(py, e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Client(keys=[{}])", self.inner.ring().fingerprints().join(", "))
+    }
+}

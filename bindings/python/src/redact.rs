@@ -1,0 +1,75 @@
+//! `redact`, `redact_bytes`, `redact_json`: the core's redaction of keys and credential
+//! tokens in text, bytes and JSON-like Python values.
+
+use std::borrow::Cow;
+
+use pictify_keys::redact::{Redactor, Style};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::json::{from_json, to_json};
+
+/// Texts longer than this are redacted with the GIL released (shorter ones cost less than
+/// the release itself).
+const DETACH_BYTES: usize = 64 * 1024;
+
+fn redactor(style: &str) -> PyResult<Redactor> {
+    Style::from_name(style)
+        .map(Redactor::new)
+        .ok_or_else(|| PyValueError::new_err("style must be \"fingerprint\", \"redacted\" or \"mask\""))
+}
+
+/// Redacts keys and credential tokens in `text`; returns the same object when nothing
+/// changes.
+#[pyfunction]
+#[pyo3(signature = (text, *, style = "fingerprint"))]
+pub(crate) fn redact<'py>(text: &Bound<'py, PyString>, style: &str) -> PyResult<Bound<'py, PyString>> {
+    let py = text.py();
+    let r = redactor(style)?;
+    let s = text.to_cow()?;
+    let out = if s.len() > DETACH_BYTES {
+        py.detach(|| match r.redact(&s) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(o) => Some(o),
+        })
+    } else {
+        match r.redact(&s) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(o) => Some(o),
+        }
+    };
+    Ok(match out {
+        None => text.clone(),
+        Some(o) => PyString::new(py, &o),
+    })
+}
+
+/// Redacts bytes that need not be UTF-8 (invalid sequences pass through untouched).
+#[pyfunction]
+#[pyo3(signature = (data, *, style = "fingerprint"))]
+pub(crate) fn redact_bytes<'py>(data: &Bound<'py, PyBytes>, style: &str) -> PyResult<Bound<'py, PyBytes>> {
+    let py = data.py();
+    let r = redactor(style)?;
+    let bytes = data.as_bytes();
+    let out = if bytes.len() > DETACH_BYTES {
+        py.detach(|| r.redact_bytes(bytes).into_owned())
+    } else {
+        match r.redact_bytes(bytes) {
+            Cow::Borrowed(_) => return Ok(data.clone()),
+            Cow::Owned(o) => o,
+        }
+    };
+    Ok(PyBytes::new(py, &out))
+}
+
+/// Redacts a JSON-like value (dicts, lists, strings, numbers): sensitive fields (`api_key`,
+/// `Authorization`, `password`, …) whole, every other string scanned. Returns a new value.
+#[pyfunction]
+#[pyo3(signature = (value, *, style = "fingerprint"))]
+pub(crate) fn redact_json<'py>(value: &Bound<'py, PyAny>, style: &str) -> PyResult<Bound<'py, PyAny>> {
+    let r = redactor(style)?;
+    let mut json = to_json(value, 0)?;
+    r.redact_json(&mut json);
+    from_json(value.py(), json)
+}

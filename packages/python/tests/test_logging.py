@@ -1,0 +1,105 @@
+"""RedactingFilter and the structlog processor: no key reaches the output."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from typing import Iterator, Tuple
+
+import pytest
+import structlog
+
+from pictify_keys import ApiKey, RedactingFilter, redact_processor
+
+KEY = "pk_live_FAKE3Wwd25rq4f5zra1b2"
+FP = "pk_live_****a1b2"
+
+
+@pytest.fixture
+def captured() -> Iterator[Tuple[logging.Logger, io.StringIO]]:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    handler.addFilter(RedactingFilter())
+    parent = logging.getLogger("pictify_test")
+    parent.handlers[:] = [handler]
+    parent.setLevel(logging.DEBUG)
+    parent.propagate = False
+    yield parent, stream
+    parent.handlers[:] = []
+
+
+def test_logger_exception_with_key_in_message_args_and_exception(
+    captured: Tuple[logging.Logger, io.StringIO],
+) -> None:
+    logger, stream = captured
+    try:
+        raise ValueError(f"refused key {KEY}")
+    except ValueError:
+        logger.exception("call with %s failed (key " + KEY + ")", KEY)
+    out = stream.getvalue()
+    assert KEY not in out and KEY[8:] not in out
+    assert out.count(FP) >= 3  # message, arg, exception text
+    assert "Traceback (most recent call last)" in out and "ValueError: refused key " + FP in out
+
+
+def test_child_loggers_are_covered_by_the_handler_filter(
+    captured: Tuple[logging.Logger, io.StringIO],
+) -> None:
+    parent, stream = captured
+    child = logging.getLogger("pictify_test.child.grandchild")
+    child.warning("key=%s", KEY, stack_info=True)
+    child.info({"api_key": KEY})
+    out = stream.getvalue()
+    assert KEY not in out and out.count(FP) >= 2
+
+
+def test_filter_on_a_parent_logger_misses_child_records() -> None:
+    # Documented pitfall: this is why the filter belongs on handlers.
+    stream = io.StringIO()
+    parent = logging.getLogger("pictify_pitfall")
+    parent.handlers[:] = [logging.StreamHandler(stream)]
+    parent.propagate = False
+    parent.filters[:] = [RedactingFilter()]
+    logging.getLogger("pictify_pitfall.child").warning("key %s", KEY)
+    assert KEY in stream.getvalue()
+    parent.handlers[:] = []
+    parent.filters[:] = []
+
+
+def test_api_key_objects_log_as_fingerprints(captured: Tuple[logging.Logger, io.StringIO]) -> None:
+    logger, stream = captured
+    logger.info("using %s / %r", ApiKey.parse(KEY), ApiKey.parse(KEY))
+    assert KEY not in stream.getvalue() and FP in stream.getvalue()
+
+
+def test_style_option() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "k=%s", (KEY,), None)
+    assert RedactingFilter(style="redacted").filter(record)
+    assert record.getMessage() == "k=[REDACTED]"
+
+
+def test_structlog_processor() -> None:
+    out = io.StringIO()
+    structlog.configure(
+        processors=[
+            structlog.processors.format_exc_info,
+            redact_processor,
+            structlog.processors.JSONRenderer(),
+        ],
+        logger_factory=structlog.PrintLoggerFactory(out),
+        cache_logger_on_first_use=False,
+    )
+    log = structlog.get_logger()
+    try:
+        raise RuntimeError(f"boom {KEY}")
+    except RuntimeError:
+        log.exception("request failed", key=ApiKey.parse(KEY), raw=KEY, token="abc", nested={"url": f"/x?api_key={KEY}"})
+    structlog.reset_defaults()
+    line = out.getvalue().strip()
+    assert KEY not in line
+    event = json.loads(line)
+    assert event["key"] == FP and event["raw"] == FP and event["token"] == "[REDACTED]"
+    assert event["nested"]["url"] == f"/x?api_key={FP}"
+    assert "boom " + FP in event["exception"]
