@@ -134,16 +134,16 @@ impl ClientBuilder {
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
             return Err(HttpError::InvalidRequest { reason: "the base URL must start with https:// or http://" }.into());
         }
-        let user_agent = HeaderValue::from_str(&format!("pictify-keys-{}/{}", self.language, self.version))
-            .map_err(|_| HttpError::InvalidRequest { reason: "the user agent has characters not allowed in a header" })?;
+        let user_agent =
+            HeaderValue::from_str(&format!("pictify-keys-{}/{}", self.language, self.version)).map_err(|_| {
+                HttpError::InvalidRequest { reason: "the user agent has characters not allowed in a header" }
+            })?;
         #[cfg(not(target_arch = "wasm32"))]
         let http = reqwest::Client::builder().connect_timeout(self.connect_timeout).build();
         #[cfg(target_arch = "wasm32")]
         let http = reqwest::Client::builder().build();
         let http = http.map_err(|_| HttpError::Transport { kind: "the HTTP client could not be set up" })?;
-        Ok(Client {
-            inner: Arc::new(Inner { http, ring, source, base_url, user_agent, timeout: self.timeout }),
-        })
+        Ok(Client { inner: Arc::new(Inner { http, ring, source, base_url, user_agent, timeout: self.timeout }) })
     }
 }
 
@@ -390,8 +390,7 @@ impl Client {
             let (decision, response) = match builder.send().await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
-                    let retry_after =
-                        resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
                     if status == 401 {
                         // A rotated secret may already hold the new key: re-read before falling back.
                         // A broken source keeps the keys we have.

@@ -246,7 +246,7 @@ pub struct KeyStats {
 struct Entry {
     id: u64,
     key: Arc<ApiKey>,
-    source: String,
+    source: Arc<str>,
     demoted_until: Option<u64>,
     requests: u64,
     successes: u64,
@@ -261,7 +261,7 @@ impl Entry {
         Self {
             id,
             key: Arc::new(key),
-            source,
+            source: source.into(),
             demoted_until: None,
             requests: 0,
             successes: 0,
@@ -274,7 +274,7 @@ impl Entry {
     fn stats(&self) -> KeyStats {
         KeyStats {
             fingerprint: self.key.fingerprint(),
-            source: self.source.clone(),
+            source: self.source.to_string(),
             requests: self.requests,
             successes: self.successes,
             unauthorized: self.unauthorized,
@@ -310,7 +310,7 @@ pub struct RequestState {
     current: Option<u64>,
     retries: u32,
     attempts: u32,
-    fallback_from: Option<(String, String)>,
+    fallback_from: Option<(String, Arc<str>)>,
     events: Vec<FallbackEvent>,
 }
 
@@ -332,7 +332,7 @@ pub struct Attempt {
     key: Arc<ApiKey>,
     key_id: u64,
     number: u32,
-    source: String,
+    source: Arc<str>,
 }
 
 impl Attempt {
@@ -428,7 +428,7 @@ impl KeyRing {
         for k in keys {
             if let Some(pos) = old.iter().position(|e| *e.key == *k.key()) {
                 let mut e = old.swap_remove(pos);
-                e.source = k.origin().to_owned();
+                e.source = k.origin().into();
                 entries.push(e);
             } else {
                 let id = state.next_id;
@@ -484,14 +484,15 @@ impl KeyRing {
         let entry = &state.entries[chosen];
         req.current = Some(entry.id);
         req.attempts += 1;
-        let attempt = Attempt { key: entry.key.clone(), key_id: entry.id, number: req.attempts, source: entry.source.clone() };
+        let attempt =
+            Attempt { key: entry.key.clone(), key_id: entry.id, number: req.attempts, source: entry.source.clone() };
         drop(state);
         if let Some((from_fingerprint, from_source)) = req.fallback_from.take() {
             let event = FallbackEvent {
                 from_fingerprint,
-                from_source,
+                from_source: from_source.to_string(),
                 to_fingerprint: attempt.key.fingerprint(),
-                to_source: attempt.source.clone(),
+                to_source: attempt.source.to_string(),
                 at_ms: now,
             };
             let sink = self.audit.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -590,7 +591,10 @@ impl KeyRing {
 
 impl fmt::Debug for KeyRing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeyRing").field("keys", &self.fingerprints()).field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("KeyRing")
+            .field("keys", &self.fingerprints())
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -687,7 +691,10 @@ mod tests {
         let a = ring.attempt(&mut r).unwrap();
         assert_eq!(ring.on_outcome(&mut r, &a, Outcome::status(401)), Decision::TryNextKey);
         let b = ring.attempt(&mut r).unwrap();
-        assert_eq!(ring.on_outcome(&mut r, &b, Outcome::status(401)), Decision::Fail(HttpError::Unauthorized { tried: 2 }));
+        assert_eq!(
+            ring.on_outcome(&mut r, &b, Outcome::status(401)),
+            Decision::Fail(HttpError::Unauthorized { tried: 2 })
+        );
         assert_eq!(ring.attempt(&mut r).unwrap_err().code(), "unauthorized");
     }
 

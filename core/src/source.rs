@@ -186,11 +186,8 @@ impl FileSystem for StdFs {
         if !meta.is_file() {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
         }
-        let modified_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
+        let modified_ns =
+            meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
         #[cfg(unix)]
         let (dev, ino) = {
             use std::os::unix::fs::MetadataExt;
@@ -438,8 +435,10 @@ impl<F: FileSystem> KeySource for DotEnvFile<F> {
                 return Ok(c.value.clone());
             }
         }
-        let text =
-            self.fs.read(&self.path).map_err(|e| SourceError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
+        let text = self
+            .fs
+            .read(&self.path)
+            .map_err(|e| SourceError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
         let env = DotEnv::parse(&text).map_err(|error| SourceError::DotEnv { origin: origin.clone(), error })?;
         let keys = keys_from_lookup(&env, &origin)?;
         *cache = Some(Cached { stamp, value: keys.clone() });

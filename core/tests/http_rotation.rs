@@ -132,7 +132,8 @@ async fn thousand_concurrent_requests_with_revocation_mid_run() {
     assert_eq!(summary["executed"], 1000, "{summary}");
     assert_eq!(summary["duplicate_executions"], 0, "{summary}");
     let records = api.records();
-    let server_401_new = records.iter().filter(|r| r.status == 401 && r.key_fingerprint.as_deref() == Some(&fp(NEW))).count();
+    let server_401_new =
+        records.iter().filter(|r| r.status == 401 && r.key_fingerprint.as_deref() == Some(&fp(NEW))).count();
     let stats = c.stats();
     let (new, old) = (&stats[0], &stats[1]);
     assert_eq!(new.fingerprint, fp(NEW));
@@ -151,10 +152,10 @@ async fn thousand_concurrent_requests_with_revocation_mid_run() {
 
 #[tokio::test]
 async fn retry_after_on_429_is_honoured_on_the_same_key() {
-    let api = api(&[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)], vec![failure(
-        Action::Status { status: 429, retry_after: Some("1".into()) },
-        1,
-    )])
+    let api = api(
+        &[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)],
+        vec![failure(Action::Status { status: 429, retry_after: Some("1".into()) }, 1)],
+    )
     .await;
     let c = client(&api, &[NEW, OLD]);
     let resp = c.request("POST", "/image", Some(&json!({"html": "x"}))).await.unwrap();
@@ -169,10 +170,10 @@ async fn retry_after_on_429_is_honoured_on_the_same_key() {
 
 #[tokio::test]
 async fn server_errors_never_switch_key() {
-    let api = api(&[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)], vec![failure(
-        Action::Status { status: 503, retry_after: None },
-        2,
-    )])
+    let api = api(
+        &[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)],
+        vec![failure(Action::Status { status: 503, retry_after: None }, 2)],
+    )
     .await;
     let c = client(&api, &[NEW, OLD]);
     c.images().create(&html()).await.unwrap();
@@ -190,8 +191,9 @@ async fn server_errors_never_switch_key() {
 
 #[tokio::test]
 async fn timeout_is_retried_on_the_same_key_without_executing_twice() {
-    let api = api(&[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)], vec![failure(Action::Slow { delay_ms: 3_000 }, 1)])
-        .await;
+    let api =
+        api(&[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)], vec![failure(Action::Slow { delay_ms: 3_000 }, 1)])
+            .await;
     let c = Client::builder()
         .base_url(api.url())
         .source(KeyList::parse(&[NEW, OLD]).unwrap())
@@ -244,7 +246,8 @@ async fn every_key_refused_and_other_errors_have_codes_and_no_secrets() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let c = Client::builder().base_url(&url).source(KeyList::parse(&[NEW]).unwrap()).ring_config(fast()).build().unwrap();
+    let c =
+        Client::builder().base_url(&url).source(KeyList::parse(&[NEW]).unwrap()).ring_config(fast()).build().unwrap();
     let err = c.request("GET", "/me", None).await.unwrap_err();
     assert_eq!(err.code(), "http_connection");
     let text = format!("{err} {err:?}");

@@ -472,7 +472,8 @@ fn execute(shared: &Shared, method: &str, path: &str, body: Value, mut record: R
     let mut state = shared.lock();
     let (status, answer) = match (method, path) {
         ("POST", "/image") => {
-            let idem = record.idempotency_key.clone().map(|k| state.idempotency.get(&k).map(|i| (i.status, i.body.clone())));
+            let idem =
+                record.idempotency_key.clone().map(|k| state.idempotency.get(&k).map(|i| (i.status, i.body.clone())));
             match idem {
                 Some(Some((status, body))) => {
                     record.replayed = true;

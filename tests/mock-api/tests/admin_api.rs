@@ -30,7 +30,12 @@ async fn rejects_missing_unknown_and_revoked_keys_before_work() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "invalid_api_key");
 
-    let r = c.post(format!("{}/_admin/keys", api.url())).json(&json!({"key": LIVE, "status": "revoked"})).send().await.unwrap();
+    let r = c
+        .post(format!("{}/_admin/keys", api.url()))
+        .json(&json!({"key": LIVE, "status": "revoked"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let r = c.post(&url).bearer_auth(LIVE).json(&json!({})).send().await.unwrap();
     assert_eq!(r.status(), 401);
