@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Scanner bench: MB/s of `pictify-keys scan` beside gitleaks and detect-secrets, each given the
 # equivalent Pictify rule (`pictify-keys rules`), over >= 1 GB of generated source-like text
-# (warm cache: one untimed pass first). Usage: scripts/bench-scan.sh [SIZE_MB] [DS_MB]
-# detect-secrets runs over a DS_MB subset of the same corpus (default 100 MB): at its speed the
-# full corpus would take an hour. The corpus lives under /tmp and is deleted afterwards.
+# (warm cache: the corpus is read once before timing). Usage:
+#   scripts/bench-scan.sh [SIZE_MB] [GL_MB] [DS_MB]
+# pictify-keys scans the whole SIZE_MB corpus (default 1024); gitleaks and detect-secrets scan
+# the first GL_MB / DS_MB of it (defaults 1024 / 64: detect-secrets would take hours on a GB).
+# gitleaks gets --max-decode-depth 0 because pictify-keys decodes nothing either. Each line
+# reports wall-clock MB/s and MB per CPU-second (user+sys), which is steadier on a shared
+# machine. The corpus lives under /tmp and is deleted afterwards.
 set -euo pipefail
 SIZE_MB=${1:-1024}
-DS_MB=${2:-100}
+GL_MB=${2:-1024}
+DS_MB=${3:-64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOOLS=${BENCH_TOOLS:-/tmp/pictify-bench-tools}
 CORPUS=$(mktemp -d /tmp/pictify-scan-corpus.XXXXXX)
@@ -15,6 +20,7 @@ trap 'rm -rf "$CORPUS"' EXIT
 cargo build --release -p pictify-keys-cli --locked -q --manifest-path "$ROOT/Cargo.toml"
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/pictify-keys
 mkdir -p "$TOOLS"
+[ -x /usr/bin/time ] || apt-get install -y -q time >/dev/null
 [ -x "$TOOLS/bin/gitleaks" ] || GOBIN="$TOOLS/bin" go install github.com/zricethezav/gitleaks/v8@v8.30.1
 [ -x "$TOOLS/ds/bin/detect-secrets" ] || { python3 -m venv "$TOOLS/ds" && "$TOOLS/ds/bin/pip" install -q detect-secrets==1.5.0; }
 
@@ -58,39 +64,50 @@ while written < target:
     written += len(data); n += 1
 print("corpus: %d files, %.1f MB, %d keys" % (n, written / 1e6, keys), file=sys.stderr)
 PY
-# The detect-secrets subset: the first directories, about DS_MB.
-mkdir -p "$CORPUS/subset"
-acc=0
-for d in "$CORPUS"/all/d*; do
-  [ "$acc" -ge $((DS_MB * 1024 * 1024)) ] && break
-  cp -r "$d" "$CORPUS/subset/"; acc=$((acc + $(du -sb "$d" | cut -f1)))
-done
+# Subsets at file granularity: the first N MB of the corpus, as symlink-free copies by hard link.
+subset() {
+  local name=$1 limit=$(( $2 * 1024 * 1024 )) acc=0
+  mkdir -p "$CORPUS/$name"
+  while IFS= read -r f; do
+    [ "$acc" -ge "$limit" ] && break
+    mkdir -p "$CORPUS/$name/$(dirname "$f")"
+    ln "$CORPUS/all/$f" "$CORPUS/$name/$f"
+    acc=$((acc + $(stat -c %s "$CORPUS/all/$f")))
+  done < <(cd "$CORPUS/all" && find . -type f | sort)
+}
+subset gl "$GL_MB"
+subset ds "$DS_MB"
 
 "$BIN" rules --format gitleaks | sed '/^\[extend\]/,/^useDefault/d' > "$CORPUS/gitleaks.toml"
 "$BIN" rules --format detect-secrets > "$CORPUS/pictify_keys_plugin.py"
 DISABLE=$("$TOOLS/ds/bin/detect-secrets" scan --list-all-plugins | sed 's/^/--disable-plugin /' | tr '\n' ' ')
 
 bytes() { du -sb "$1" | cut -f1; }
-# time_it NAME BYTES CMD...: wall seconds of one run after one warm-up run; prints MB/s.
+# time_it NAME BYTES CMD...: one run on a warm cache; prints wall and CPU MB/s.
 time_it() {
   local name=$1 size=$2; shift 2
-  "$@" >"$CORPUS/out.$name" 2>/dev/null || true
-  local t0 t1; t0=$(date +%s.%N); "$@" >"$CORPUS/out.$name" 2>/dev/null || true; t1=$(date +%s.%N)
-  python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); b=int(sys.argv[3]); print('%-16s %8.1f MB in %7.2f s = %8.1f MB/s' % (sys.argv[4], b/1e6, s, b/1e6/s))" "$t0" "$t1" "$size" "$name"
+  /usr/bin/env time -f "%e %U %S" -o "$CORPUS/time.$name" "$@" >"$CORPUS/out.$name" 2>"$CORPUS/err.$name" || true
+  python3 - "$CORPUS/time.$name" "$size" "$name" <<'PY'
+import sys
+wall, user, sys_ = map(float, open(sys.argv[1]).read().split()[-3:])
+mb = int(sys.argv[2]) / 1e6
+print("%-16s %8.1f MB  wall %7.2f s = %8.1f MB/s   cpu %7.2f s = %8.1f MB/cpu-s" % (sys.argv[3], mb, wall, mb / wall, user + sys_, mb / (user + sys_)))
+PY
 }
-ALL=$(bytes "$CORPUS/all"); SUB=$(bytes "$CORPUS/subset")
-echo "CPU: $(lscpu | grep 'Model name' | sed 's/.*: *//'), $(nproc) cores"
+ALL=$(bytes "$CORPUS/all"); GL=$(bytes "$CORPUS/gl"); DS=$(bytes "$CORPUS/ds")
+echo "CPU: $(lscpu | grep 'Model name' | sed 's/.*: *//'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+cat "$CORPUS"/all/*/* > /dev/null
 time_it pictify-keys "$ALL" "$BIN" scan --no-progress --format json "$CORPUS/all"
-time_it gitleaks "$ALL" "$TOOLS/bin/gitleaks" dir --no-banner --config "$CORPUS/gitleaks.toml" --report-format json --report-path "$CORPUS/gl.json" --max-target-megabytes 10 "$CORPUS/all"
-time_it pictify-subset "$SUB" "$BIN" scan --no-progress --format json "$CORPUS/subset"
+time_it pictify-gl "$GL" "$BIN" scan --no-progress --format json "$CORPUS/gl"
+time_it gitleaks "$GL" "$TOOLS/bin/gitleaks" dir --no-banner --max-decode-depth 0 --config "$CORPUS/gitleaks.toml" --report-format json --report-path "$CORPUS/gl.json" "$CORPUS/gl"
+time_it pictify-ds "$DS" "$BIN" scan --no-progress --format json "$CORPUS/ds"
 # shellcheck disable=SC2086
-time_it detect-secrets "$SUB" bash -c "cd '$CORPUS/subset' && '$TOOLS/ds/bin/detect-secrets' scan --all-files $DISABLE --plugin '$CORPUS/pictify_keys_plugin.py' ."
+time_it detect-secrets "$DS" bash -c "cd '$CORPUS/ds' && '$TOOLS/ds/bin/detect-secrets' scan --all-files $DISABLE --plugin '$CORPUS/pictify_keys_plugin.py' ."
 python3 - "$CORPUS" <<'PY'
 import json, sys
 c = sys.argv[1]
-ours = json.load(open(c + "/out.pictify-keys"))["summary"]["fixtures"]
+n = lambda f: json.load(open(c + "/out." + f))["summary"]["fixtures"]
 gl = len(json.load(open(c + "/gl.json")))
-sub = json.load(open(c + "/out.pictify-subset"))["summary"]["fixtures"]
 ds = sum(len(v) for v in json.load(open(c + "/out.detect-secrets"))["results"].values())
-print("keys found: pictify-keys %d, gitleaks %d (full corpus); pictify-keys %d, detect-secrets %d (subset)" % (ours, gl, sub, ds))
+print("keys found: pictify-keys %d (all); gitleaks %d, pictify-keys %d (gitleaks subset); detect-secrets %d, pictify-keys %d (detect-secrets subset)" % (n("pictify-keys"), gl, n("pictify-gl"), ds, n("pictify-ds")))
 PY
