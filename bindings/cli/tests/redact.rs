@@ -147,3 +147,49 @@ fn unreadable_file_is_reported_with_a_code() {
     assert!(out.is_empty());
     assert!(err.starts_with("error[file_unreadable]: /nonexistent/pictify/app.log"), "{err}");
 }
+
+/// Measures `pictify-keys redact` on 1 GB of generated log piped to /dev/null. Not a timed
+/// assertion: it prints the figure for docs/benchmarks.md. Run with a release build:
+/// `cargo test --release -p pictify-keys-cli --test redact -- --ignored --nocapture throughput`.
+#[test]
+#[ignore = "writes 1 GB under the temp dir; run by hand for docs/benchmarks.md"]
+fn throughput_1gb_to_dev_null() {
+    let mut block = String::new();
+    let mut n: u64 = 0x5EED;
+    let mut next = || {
+        n = n.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        n >> 33
+    };
+    let keys = [LIVE, TEST, OLD, UPPER];
+    while block.len() < 1 << 20 {
+        let key = keys[(next() % 4) as usize];
+        let line = match next() % 15 {
+            0 => format!("2026-11-27T14:49:14Z INFO GET https://api.pictify.io/v1/render?template=og-card&w=1200&api_key={key} -> 200 ({}ms)", next() % 900),
+            1 => format!(r#"{{"level":"info","msg":"render done","apiKey":"{key}","ms":{},"request_id":"3f2c9a1e-8b7d-4c6e-9f0a-{:012x}"}}"#, next() % 900, next()),
+            2 => format!("2026-11-27T14:49:14Z DEBUG > Authorization: Bearer {key} > Accept: image/png > User-Agent: pictify-node/2.3.1"),
+            _ => format!("2026-11-27T14:49:14Z INFO worker {} processed job 3f2c9a1e-8b7d-4c6e-9f0a-{:012x} in {} ms; queue depth {}, cache hit ratio 0.{}", next() % 16, next(), next() % 5000, next() % 100, next() % 100),
+        };
+        block.push_str(&line);
+        block.push('\n');
+    }
+    let path = std::env::temp_dir().join(format!("pictify-redact-1g-{}.log", std::process::id()));
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for _ in 0..1024 {
+            f.write_all(block.as_bytes()).unwrap();
+        }
+        f.flush().unwrap();
+    }
+    let size = std::fs::metadata(&path).unwrap().len();
+    let start = std::time::Instant::now();
+    let status = Command::new(BIN)
+        .arg("redact")
+        .arg(&path)
+        .stdout(Stdio::from(std::fs::File::create("/dev/null").unwrap()))
+        .status()
+        .unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    std::fs::remove_file(&path).unwrap();
+    assert!(status.success());
+    println!("pictify-keys redact: {size} bytes in {secs:.2} s = {:.0} MB/s", size as f64 / secs / 1e6);
+}

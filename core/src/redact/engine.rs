@@ -122,8 +122,11 @@ impl Candidates {
             let covered = self.covered;
             let found = &mut self.found;
             let mut search = |scratch: &mut Vec<u8>| {
-                scratch.clear();
-                scratch.extend(buf[start..end].iter().map(u8::to_ascii_lowercase));
+                // A plain zip loop, so the compiler vectorises the lower-casing.
+                scratch.resize(end - start, 0);
+                for (d, s) in scratch.iter_mut().zip(&buf[start..end]) {
+                    *d = s.to_ascii_lowercase();
+                }
                 let n = needles();
                 for (finder, kind) in [(&n.key, Kind::Key), (&n.name, Kind::Name), (&n.bearer, Kind::Bearer)] {
                     found.extend(finder.find_iter(scratch).map(|p| (start + p, kind)).filter(|&(p, _)| p < covered));
