@@ -54,6 +54,26 @@ export declare class AuditEvent {
   toJsonLine(): string
 }
 
+/** A Pictify API client with key rotation, retries and idempotent POSTs. */
+export declare class Client {
+  /** Builds the client and loads its keys (throws `no_key` or a source error). */
+  constructor(options?: ClientOptions | undefined | null)
+  /**
+   * Sends one logical request (`method`, `path` starting with `/`, optional JSON body).
+   * Resolves with a 2xx answer; rejects with an `HttpError` carrying a stable code.
+   */
+  request(method: string, path: string, body?: any | undefined | null): Promise<ApiResponse>
+  /**
+   * `POST /image` with `options` sent as given (`html`, `url`, `template`, `variables`,
+   * `width`, …); `client.images.create(options)` in JavaScript.
+   */
+  createImage(options: Record<string, any>): Promise<Image>
+  /** Usage of every key, in priority order. */
+  stats(): Array<KeyStats>
+  /** Re-reads the key source now; a broken source keeps the current keys and throws. */
+  reloadKeys(): void
+}
+
 /** The ordered keys (NEW first), their demotions and usage counts. */
 export declare class KeyRing {
   /** A ring over `keys` (strings, in priority order; provenance `explicit:<index>`). */
@@ -97,6 +117,20 @@ export interface Allowed {
   warning?: Warning
 }
 
+/** A successful answer. */
+export interface ApiResponse {
+  /** The HTTP status (2xx). */
+  status: number
+  /** The JSON body (`null` when empty). */
+  body: any
+  /** The fingerprint of the key that succeeded. */
+  keyFingerprint: string
+  /** Attempts made for this logical request. */
+  attempts: number
+  /** Fallbacks from a refused key to the next. */
+  fallbacks: Array<FallbackEvent>
+}
+
 /** The fields of an audit event other than the key. */
 export interface AuditFields {
   /** What was done, e.g. `image.render`. */
@@ -120,7 +154,7 @@ export interface AuditFields {
  * under `policy` (default strict); throws an `EnvironmentError`
  * (`live_key_in_development`, `test_key_in_production`) when it does not.
  */
-export declare function checkEnvironment(key: ApiKey, detection?: Detection | undefined | null, policy?: Policy | undefined | null): Allowed
+export declare function checkEnvironment(key: ApiKey, detection?: Detection | EnvironmentName, policy?: Policy | undefined | null): Allowed
 
 /**
  * Checks `PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY` and `PICTIFY_API_KEY_OLD` in `env`
@@ -128,10 +162,10 @@ export declare function checkEnvironment(key: ApiKey, detection?: Detection | un
  * from (`env-file:.env` for a parsed file);
  * `detection` overrides environment detection when given.
  */
-export declare function checkKeys(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | undefined | null, policy?: Policy | undefined | null): CheckReport
+export declare function checkKeys(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy | undefined | null): CheckReport
 
 /** [`check_environment`] for a mode alone (`"live"` or `"test"`). */
-export declare function checkMode(mode: 'live' | 'test', detection?: Detection | undefined | null, policy?: Policy | undefined | null): Allowed
+export declare function checkMode(mode: 'live' | 'test', detection?: Detection | EnvironmentName, policy?: Policy | undefined | null): Allowed
 
 /** The overall problem of a report. */
 export interface CheckProblem {
@@ -153,6 +187,26 @@ export interface CheckReport {
   error?: CheckProblem
   /** 0 all allowed, 1 a policy violation, 2 a malformed key or no key. */
   exitStatus: number
+}
+
+/** How to build a client: where the keys come from (as for `loadKeys`), the API and timeouts. */
+export interface ClientOptions {
+  /** Keys handed in, in priority order (NEW first). When set, nothing else is read. */
+  keys?: Array<string>
+  /** Variables to read the key variables from (the JavaScript layer passes `process.env`). */
+  env?: Record<string, string | undefined>
+  /** A mounted secret file, re-read before every fallback so a rotation is seen at once. */
+  secretFile?: string
+  /** A `.env` file. */
+  dotenvFile?: string
+  /** The API base URL (default `https://api.pictify.io`). */
+  baseUrl?: string
+  /** Time allowed for one attempt, in ms (default 30000). */
+  timeoutMs?: number
+  /** Time allowed to connect, in ms (default 10000). */
+  connectTimeoutMs?: number
+  /** Retries, backoff and cooldown. */
+  ring?: RingConfig
 }
 
 /** Whether `text` holds anything redaction would change. */
@@ -177,11 +231,35 @@ export declare function detectEnvironment(env?: Record<string, string | undefine
 /** The detected deployment environment and the variable that decided it. */
 export interface Detection {
   /** `production`, `staging`, `development`, `test` or `unknown`. */
-  environment: 'production' | 'staging' | 'development' | 'test' | 'unknown'
+  environment: EnvironmentName
   /** The variable that decided (`null` when unknown). */
   variable?: string
   /** That variable's (trimmed) value. */
   value?: string
+}
+
+/** A fallback from a refused key to the next, for the audit log: fingerprints only. */
+export interface FallbackEvent {
+  /** The key that answered 401. */
+  fromFingerprint: string
+  /** Where it came from. */
+  fromSource: string
+  /** The key tried next. */
+  toFingerprint: string
+  /** Where it came from. */
+  toSource: string
+  /** When, in ms since the epoch. */
+  atMs: number
+}
+
+/** A created image. */
+export interface Image {
+  /** Its ID, when the API sent one. */
+  id?: string
+  /** Its URL, when the API sent one. */
+  url?: string
+  /** The whole answer. */
+  raw: any
 }
 
 /** The verdict for one key variable. */
@@ -455,3 +533,11 @@ export declare function pinoOptions<T extends object>(options?: T): T & { hooks:
 export declare function pinoDestination(dest?: NodeJS.WritableStream): NodeJS.WritableStream
 /** A winston format redacting message, fields, error stacks and the final line. */
 export declare function winstonFormat(): { transform(info: any, opts?: any): any }
+
+export interface Client {
+  /** The image endpoints: `client.images.create({ html: '<h1>Hi</h1>' })`. */
+  readonly images: { create(options: Record<string, unknown>): Promise<Image> }
+}
+
+/** A deployment environment name. */
+export type EnvironmentName = 'production' | 'staging' | 'development' | 'test' | 'unknown'

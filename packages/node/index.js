@@ -11,7 +11,7 @@ const native = require('./lib/loader.js');
 const errors = require('./lib/errors.js');
 const { convert, wrap } = errors;
 
-const { ApiKey, AuditEvent, KeyRing, StreamRedactor } = native;
+const { ApiKey, AuditEvent, Client, KeyRing, StreamRedactor } = native;
 
 // ApiKey: static factory and prototype conveniences. toString/toJSON come from Rust and
 // return the fingerprint; util.inspect shows the same.
@@ -53,6 +53,45 @@ class PictifyKeyRing extends KeyRing {
   static load(options, config) {
     return wrap(native.loadKeyRing)(loadOptions(options), config);
   }
+}
+
+/** Promise-returning API client; every call runs in Rust on napi's tokio runtime. */
+class PictifyClient extends Client {
+  constructor(options) {
+    const o = { ...(options || {}) };
+    if (o.keys === undefined) o.env = stringMap(o.env === undefined ? process.env : o.env);
+    try {
+      super(o);
+    } catch (e) {
+      throw convert(e);
+    }
+  }
+
+  /** One logical request; resolves with a 2xx answer, rejects with an HttpError. */
+  request(method, path, body) {
+    return rejectConverted(() => super.request(method, path, body));
+  }
+
+  /** `client.images.create(options)`: `POST /image`, retried safely with one idempotency key. */
+  get images() {
+    return { create: (options) => rejectConverted(() => super.createImage(options)) };
+  }
+
+  reloadKeys() {
+    return wrap(() => super.reloadKeys())();
+  }
+}
+
+function rejectConverted(start) {
+  let promise;
+  try {
+    promise = start();
+  } catch (e) {
+    return Promise.reject(convert(e));
+  }
+  return promise.catch((e) => {
+    throw convert(e);
+  });
 }
 
 class PictifyStreamRedactor extends StreamRedactor {
@@ -143,6 +182,7 @@ function wrapMethod(cls, name) {
 module.exports = {
   ApiKey,
   AuditEvent,
+  Client: PictifyClient,
   KeyRing: PictifyKeyRing,
   StreamRedactor: PictifyStreamRedactor,
   detectEnvironment,

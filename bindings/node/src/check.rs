@@ -59,7 +59,7 @@ pub struct CheckReport {
 pub fn check_keys(
     #[napi(ts_arg_type = "Record<string, string | undefined>")] env: Option<HashMap<String, String>>,
     source_prefix: Option<String>,
-    detection: Option<Detection>,
+    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
     policy: Option<Policy>,
 ) -> napi::Result<CheckReport> {
     let detection = detection.map(|d| d.to_core()).transpose()?;

@@ -13,7 +13,7 @@ use crate::key::ApiKey;
 #[derive(Clone)]
 pub struct Detection {
     /// `production`, `staging`, `development`, `test` or `unknown`.
-    #[napi(ts_type = "'production' | 'staging' | 'development' | 'test' | 'unknown'")]
+    #[napi(ts_type = "EnvironmentName")]
     pub environment: String,
     /// The variable that decided (`null` when unknown).
     pub variable: Option<String>,
@@ -119,7 +119,11 @@ pub fn detect_environment(
 /// under `policy` (default strict); throws an `EnvironmentError`
 /// (`live_key_in_development`, `test_key_in_production`) when it does not.
 #[napi(js_name = "checkEnvironment")]
-pub fn check_environment(key: &ApiKey, detection: Option<Detection>, policy: Option<Policy>) -> napi::Result<Allowed> {
+pub fn check_environment(
+    key: &ApiKey,
+    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
+    policy: Option<Policy>,
+) -> napi::Result<Allowed> {
     pictify_keys::check_environment(&key.inner, &core_detection(detection)?, core_policy(policy))
         .map(Allowed::from)
         .map_err(error::from_policy)
@@ -129,7 +133,7 @@ pub fn check_environment(key: &ApiKey, detection: Option<Detection>, policy: Opt
 #[napi(js_name = "checkMode")]
 pub fn check_mode(
     #[napi(ts_arg_type = "'live' | 'test'")] mode: String,
-    detection: Option<Detection>,
+    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
     policy: Option<Policy>,
 ) -> napi::Result<Allowed> {
     let mode = match mode.as_str() {

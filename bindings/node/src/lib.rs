@@ -11,6 +11,7 @@ pub mod check;
 pub mod dotenv;
 pub mod env;
 pub mod error;
+pub mod http;
 pub mod key;
 pub mod redact;
 pub mod ring;

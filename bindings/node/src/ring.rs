@@ -32,7 +32,7 @@ pub struct RingConfig {
     pub manual_clock_ms: Option<i64>,
 }
 
-fn core_config(c: &RingConfig) -> CoreConfig {
+pub(crate) fn core_config(c: &RingConfig) -> CoreConfig {
     let d = CoreConfig::default();
     CoreConfig {
         max_retries: c.max_retries.unwrap_or(d.max_retries),
@@ -99,6 +99,21 @@ pub struct KeyStats {
     pub last_used_ms: Option<i64>,
     /// Until when the key is demoted after a 401.
     pub demoted_until_ms: Option<i64>,
+}
+
+impl From<pictify_keys::KeyStats> for KeyStats {
+    fn from(s: pictify_keys::KeyStats) -> Self {
+        Self {
+            fingerprint: s.fingerprint,
+            source: s.source,
+            requests: ms(s.requests),
+            successes: ms(s.successes),
+            unauthorized: ms(s.unauthorized),
+            errors: ms(s.errors),
+            last_used_ms: s.last_used_ms.map(ms),
+            demoted_until_ms: s.demoted_until_ms.map(ms),
+        }
+    }
 }
 
 fn ms(v: u64) -> i64 {
@@ -263,20 +278,7 @@ impl KeyRing {
     /// Usage of every key, in priority order.
     #[napi]
     pub fn stats(&self) -> Vec<KeyStats> {
-        self.inner
-            .stats()
-            .into_iter()
-            .map(|s| KeyStats {
-                fingerprint: s.fingerprint,
-                source: s.source,
-                requests: ms(s.requests),
-                successes: ms(s.successes),
-                unauthorized: ms(s.unauthorized),
-                errors: ms(s.errors),
-                last_used_ms: s.last_used_ms.map(ms),
-                demoted_until_ms: s.demoted_until_ms.map(ms),
-            })
-            .collect()
+        self.inner.stats().into_iter().map(KeyStats::from).collect()
     }
 
     /// Fingerprints of the keys in priority order.

@@ -98,3 +98,11 @@ export declare function pinoOptions<T extends object>(options?: T): T & { hooks:
 export declare function pinoDestination(dest?: NodeJS.WritableStream): NodeJS.WritableStream
 /** A winston format redacting message, fields, error stacks and the final line. */
 export declare function winstonFormat(): { transform(info: any, opts?: any): any }
+
+export interface Client {
+  /** The image endpoints: `client.images.create({ html: '<h1>Hi</h1>' })`. */
+  readonly images: { create(options: Record<string, unknown>): Promise<Image> }
+}
+
+/** A deployment environment name. */
+export type EnvironmentName = 'production' | 'staging' | 'development' | 'test' | 'unknown'

@@ -28,7 +28,7 @@ case "$mode" in
   --bench) node scripts/bench.js ;;
   *)
     node --test --test-reporter=spec test/
-    npx tsc --noEmit --strict --types node example/example.ts
+    npx tsc --noEmit --strict --esModuleInterop --types node example/example.ts
     echo "tsc --noEmit --strict example/example.ts: ok"
     ;;
 esac

@@ -1,0 +1,179 @@
+//! `Client`: the core's authenticated HTTP client (reqwest on napi's tokio runtime). Every
+//! request returns a Promise; retries, backoff and key fallback run in Rust without blocking
+//! the event loop.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use napi_derive::napi;
+use pictify_keys::http::ImageOptions;
+use serde_json::Value;
+
+use crate::error;
+use crate::ring::{core_config, KeyStats, RingConfig};
+use crate::source::{chain, LoadOptions};
+
+/// How to build a client: where the keys come from (as for `loadKeys`), the API and timeouts.
+#[napi(object)]
+#[derive(Default)]
+pub struct ClientOptions {
+    /// Keys handed in, in priority order (NEW first). When set, nothing else is read.
+    pub keys: Option<Vec<String>>,
+    /// Variables to read the key variables from (the JavaScript layer passes `process.env`).
+    #[napi(ts_type = "Record<string, string | undefined>")]
+    pub env: Option<HashMap<String, String>>,
+    /// A mounted secret file, re-read before every fallback so a rotation is seen at once.
+    pub secret_file: Option<String>,
+    /// A `.env` file.
+    pub dotenv_file: Option<String>,
+    /// The API base URL (default `https://api.pictify.io`).
+    pub base_url: Option<String>,
+    /// Time allowed for one attempt, in ms (default 30000).
+    pub timeout_ms: Option<u32>,
+    /// Time allowed to connect, in ms (default 10000).
+    pub connect_timeout_ms: Option<u32>,
+    /// Retries, backoff and cooldown.
+    pub ring: Option<RingConfig>,
+}
+
+/// A fallback from a refused key to the next, for the audit log: fingerprints only.
+#[napi(object)]
+pub struct FallbackEvent {
+    /// The key that answered 401.
+    pub from_fingerprint: String,
+    /// Where it came from.
+    pub from_source: String,
+    /// The key tried next.
+    pub to_fingerprint: String,
+    /// Where it came from.
+    pub to_source: String,
+    /// When, in ms since the epoch.
+    pub at_ms: i64,
+}
+
+/// A successful answer.
+#[napi(object)]
+pub struct ApiResponse {
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The JSON body (`null` when empty).
+    pub body: Value,
+    /// The fingerprint of the key that succeeded.
+    pub key_fingerprint: String,
+    /// Attempts made for this logical request.
+    pub attempts: u32,
+    /// Fallbacks from a refused key to the next.
+    pub fallbacks: Vec<FallbackEvent>,
+}
+
+/// A created image.
+#[napi(object)]
+pub struct Image {
+    /// Its ID, when the API sent one.
+    pub id: Option<String>,
+    /// Its URL, when the API sent one.
+    pub url: Option<String>,
+    /// The whole answer.
+    pub raw: Value,
+}
+
+/// A Pictify API client with key rotation, retries and idempotent POSTs.
+#[napi]
+pub struct Client {
+    inner: pictify_keys::http::Client,
+}
+
+#[napi]
+impl Client {
+    /// Builds the client and loads its keys (throws `no_key` or a source error).
+    #[napi(constructor)]
+    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
+        let o = options.unwrap_or_default();
+        let source = chain(LoadOptions {
+            env: o.env,
+            secret_file: o.secret_file,
+            dotenv_file: o.dotenv_file,
+            keys: o.keys,
+        })?;
+        let mut builder = pictify_keys::http::Client::builder()
+            .source(source)
+            .user_agent("node", env!("CARGO_PKG_VERSION"));
+        if let Some(url) = o.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(ms) = o.timeout_ms {
+            builder = builder.timeout(Duration::from_millis(u64::from(ms)));
+        }
+        if let Some(ms) = o.connect_timeout_ms {
+            builder = builder.connect_timeout(Duration::from_millis(u64::from(ms)));
+        }
+        if let Some(ring) = o.ring {
+            builder = builder.ring_config(core_config(&ring));
+        }
+        builder
+            .build()
+            .map(|inner| Self { inner })
+            .map_err(|e| error::from_core(&e))
+    }
+
+    /// Sends one logical request (`method`, `path` starting with `/`, optional JSON body).
+    /// Resolves with a 2xx answer; rejects with an `HttpError` carrying a stable code.
+    #[napi]
+    pub async fn request(&self, method: String, path: String, body: Option<Value>) -> napi::Result<ApiResponse> {
+        let client = self.inner.clone();
+        let resp = client
+            .request(&method, &path, body.as_ref())
+            .await
+            .map_err(|e| error::from_core(&e))?;
+        Ok(ApiResponse {
+            status: resp.status,
+            body: resp.body,
+            key_fingerprint: resp.key_fingerprint,
+            attempts: resp.attempts,
+            fallbacks: resp
+                .fallbacks
+                .into_iter()
+                .map(|f| FallbackEvent {
+                    from_fingerprint: f.from_fingerprint,
+                    from_source: f.from_source,
+                    to_fingerprint: f.to_fingerprint,
+                    to_source: f.to_source,
+                    at_ms: i64::try_from(f.at_ms).unwrap_or(i64::MAX),
+                })
+                .collect(),
+        })
+    }
+
+    /// `POST /image` with `options` sent as given (`html`, `url`, `template`, `variables`,
+    /// `width`, …); `client.images.create(options)` in JavaScript.
+    #[napi]
+    pub async fn create_image(&self, options: serde_json::Map<String, Value>) -> napi::Result<Image> {
+        let client = self.inner.clone();
+        let options = ImageOptions {
+            extra: options,
+            ..ImageOptions::default()
+        };
+        let image = client
+            .images()
+            .create(&options)
+            .await
+            .map_err(|e| error::from_core(&e))?;
+        Ok(Image {
+            id: image.id,
+            url: image.url,
+            raw: image.raw,
+        })
+    }
+
+    /// Usage of every key, in priority order.
+    #[napi]
+    pub fn stats(&self) -> Vec<KeyStats> {
+        self.inner.stats().into_iter().map(KeyStats::from).collect()
+    }
+
+    /// Re-reads the key source now; a broken source keeps the current keys and throws.
+    #[napi]
+    pub fn reload_keys(&self) -> napi::Result<()> {
+        self.inner.reload_keys().map_err(|e| error::from_core(&e))
+    }
+}

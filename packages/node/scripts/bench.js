@@ -1,0 +1,84 @@
+'use strict';
+// Bench of the installed @pictify/keys, in one run (short: a few seconds on 2 cores):
+//   ApiKey.parse ns/call vs an equivalent JS regex validation;
+//   redact on a 10 MB log (one key per KB) vs String.prototype.replace with the naive regex,
+//   and per call on a 200-byte line;
+//   require time (fresh process each).
+// Prints a Markdown table for docs/benchmarks.md. Figures, not pass/fail: no thresholds.
+const { spawnSync } = require('node:child_process');
+const keys = require('@pictify/keys');
+
+const KEY = 'pk_live_FAKE3Wwd25rq4f5zr3a1b2c4d5e6';
+const KEY_RE = /^pk_(?:live|test)_[0-9A-Za-z]{16,128}$/;
+const NAIVE = /pk_(?:live|test)_[0-9A-Za-z]{8,}/g;
+const naiveReplace = (text) => text.replace(NAIVE, (m) => `${m.slice(0, 8)}****${m.slice(-4)}`);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median ns per call of `fn` over `rounds` rounds of `n` calls. */
+function perCall(fn, n, rounds = 7) {
+  for (let i = 0; i < n; i++) fn(); // warm-up
+  const times = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) fn();
+    times.push(Number(process.hrtime.bigint() - t) / n);
+  }
+  return median(times);
+}
+
+function logText(bytes) {
+  const lines = [];
+  let size = 0;
+  let i = 0;
+  while (size < bytes) {
+    // ~1 KB per key: one key line, then plain lines.
+    const line = i % 8 === 0
+      ? `2026-11-27T12:00:00.000Z INFO request id=${i} GET /v1/render?api_key=${KEY} status=200 took=12ms\n`
+      : `2026-11-27T12:00:00.000Z INFO request id=${i} GET /v1/render?width=1200&height=630 status=200 took=12ms ua=Mozilla/5.0\n`;
+    lines.push(line);
+    size += line.length;
+    i++;
+  }
+  return lines.join('');
+}
+
+const rows = [];
+let sink = 0;
+
+const parseNs = perCall(() => { sink += keys.ApiKey.parse(KEY).mode.length; }, 200_000);
+const regexNs = perCall(() => { sink += KEY_RE.test(KEY) ? 1 : 0; }, 200_000);
+rows.push(['ApiKey.parse (valid key)', `${parseNs.toFixed(0)} ns/call`, `JS regex test: ${regexNs.toFixed(0)} ns/call`, (parseNs / regexNs).toFixed(1) + 'x the regex time']);
+
+const big = logText(10 * 1024 * 1024);
+if (keys.redact(big) === big) throw new Error('nothing redacted');
+const ours = perCall(() => { sink += keys.redact(big).length; }, 1, 5);
+const theirs = perCall(() => { sink += naiveReplace(big).length; }, 1, 5);
+const mb = big.length / 1e6;
+rows.push(['redact, 10 MB log, 1 key/KB', `${(ours / 1e6).toFixed(1)} ms (${(mb / (ours / 1e9)).toFixed(0)} MB/s)`,
+  `replace(naive regex): ${(theirs / 1e6).toFixed(1)} ms (${(mb / (theirs / 1e9)).toFixed(0)} MB/s)`, `${(theirs / ours).toFixed(1)}x faster`]);
+
+const clean = logText(10 * 1024 * 1024).split(KEY).join('no-key-here');
+const oursClean = perCall(() => { sink += keys.redact(clean).length; }, 1, 5);
+const theirsClean = perCall(() => { sink += naiveReplace(clean).length; }, 1, 5);
+rows.push(['redact, 10 MB log, no key', `${(oursClean / 1e6).toFixed(1)} ms`, `replace(naive regex): ${(theirsClean / 1e6).toFixed(1)} ms`, `${(theirsClean / oursClean).toFixed(1)}x faster`]);
+
+const line = `2026-11-27T12:00:00.000Z INFO GET /v1/render?api_key=${KEY}&width=1200&height=630 status=200 took=12ms ua=curl/8.5`.padEnd(200, ' ');
+const lineOurs = perCall(() => { sink += keys.redact(line).length; }, 100_000);
+const lineTheirs = perCall(() => { sink += naiveReplace(line).length; }, 100_000);
+rows.push(['redact, one 200-byte line with a key', `${lineOurs.toFixed(0)} ns/call`, `replace(naive regex): ${lineTheirs.toFixed(0)} ns/call`, `${(lineTheirs / lineOurs).toFixed(1)}x`]);
+
+const requireTimes = [];
+for (let i = 0; i < 7; i++) {
+  const r = spawnSync(process.execPath, ['-e', "const t=process.hrtime.bigint();require('@pictify/keys');process.stdout.write(String(Number(process.hrtime.bigint()-t)))"], { encoding: 'utf8' });
+  requireTimes.push(Number(r.stdout));
+}
+rows.push(["require('@pictify/keys')", `${(median(requireTimes) / 1e6).toFixed(1)} ms`, 'fresh process, median of 7', '']);
+
+console.log('| measure | @pictify/keys | JavaScript baseline | ratio |');
+console.log('| --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+if (sink === 0) console.log('');

@@ -1,0 +1,116 @@
+'use strict';
+// The Client against the real tests/mock-api server on loopback: rotation, retries with one
+// idempotency key, errors with codes, and an event loop that keeps ticking meanwhile.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const { once } = require('node:events');
+const readline = require('node:readline');
+const keys = require('@pictify/keys');
+const { vectors } = require('./helpers.js');
+
+const BIN = process.env.PICTIFY_MOCK_API;
+if (!BIN) throw new Error('set PICTIFY_MOCK_API to the pictify-mock-api binary');
+const lives = vectors('keys.json').cases.filter((c) => c.valid && c.mode === 'live').map((c) => c.input);
+const [NEW, OLD, OTHER] = lives;
+const FAST = { baseDelayMs: 5, maxDelayMs: 20, retryAfterCapMs: 50, jitter: false };
+
+async function startMock(keyArgs) {
+  const args = ['--port', '0', '--exit-on-stdin-close'];
+  for (const k of keyArgs) args.push('--key', k);
+  const child = spawn(BIN, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [line] = await once(readline.createInterface({ input: child.stdout }), 'line');
+  const base = line.trim();
+  assert.match(base, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const admin = async (method, path, body) => {
+    const r = await fetch(base + path, { method, body: body && JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    return r.json();
+  };
+  return { base, admin, stop: () => child.stdin.end() };
+}
+
+let mock;
+test.before(async () => {
+  mock = await startMock([`${NEW}=revoked`, `${OLD}=active`, `${OTHER}=pending`]);
+});
+test.after(() => mock.stop());
+test.beforeEach(async () => {
+  await mock.admin('POST', '/_admin/reset');
+  await mock.admin('POST', '/_admin/keys', [{ key: NEW, status: 'revoked' }, { key: OLD, status: 'active' }]);
+});
+
+test('rotation: a revoked NEW key falls back to OLD once, later requests start with OLD', async () => {
+  const client = new keys.Client({ baseUrl: mock.base, env: { PICTIFY_API_KEY_NEW: NEW, PICTIFY_API_KEY_OLD: OLD }, ring: FAST });
+  const first = await client.request('GET', '/me');
+  assert.equal(first.status, 200);
+  assert.equal(first.keyFingerprint, keys.ApiKey.parse(OLD).fingerprint);
+  assert.equal(first.attempts, 2);
+  assert.equal(first.fallbacks.length, 1);
+  assert.equal(first.fallbacks[0].fromSource, 'env:PICTIFY_API_KEY_NEW');
+  assert.equal(first.fallbacks[0].toSource, 'env:PICTIFY_API_KEY_OLD');
+  const second = await client.request('GET', '/me');
+  assert.equal(second.attempts, 1, 'no extra round trip after the demotion');
+  const summary = await mock.admin('GET', '/_admin/summary');
+  assert.equal(summary.by_key[keys.ApiKey.parse(NEW).fingerprint].requests, 1);
+  assert.equal(summary.by_key[keys.ApiKey.parse(OLD).fingerprint].requests, 2);
+  const stats = client.stats();
+  assert.deepEqual(stats.map((s) => [s.requests, s.successes, s.unauthorized]), [[1, 0, 1], [2, 2, 0]]);
+});
+
+test('images.create is retried on 503 with one idempotency key and runs once', async () => {
+  await mock.admin('POST', '/_admin/failures', { kind: 'status', status: 503, path: '/image', times: 2 });
+  const client = new keys.Client({ baseUrl: mock.base, keys: [OLD], ring: FAST });
+  const image = await client.images.create({ html: '<h1>Hi</h1>', width: 100 });
+  assert.match(image.id, /^img_/);
+  assert.equal(image.raw.request.html, '<h1>Hi</h1>');
+  const summary = await mock.admin('GET', '/_admin/summary');
+  assert.equal(summary.requests, 3);
+  assert.equal(summary.executed, 1);
+  assert.equal(summary.duplicate_executions, 0);
+  assert.equal(Object.keys(summary.executions_by_idempotency_key).length, 1);
+  const { requests } = await mock.admin('GET', '/_admin/requests');
+  assert.equal(new Set(requests.map((r) => r.idempotency_key)).size, 1);
+  assert.ok(requests.every((r) => r.user_agent.startsWith('pictify-keys-node/')));
+});
+
+test('429 with Retry-After is retried on the same key, never switching keys', async () => {
+  await mock.admin('POST', '/_admin/failures', { kind: 'status', status: 429, retry_after: '0', times: 1 });
+  const client = new keys.Client({ baseUrl: mock.base, keys: [OLD, NEW], ring: FAST });
+  const r = await client.request('GET', '/me');
+  assert.equal(r.attempts, 2);
+  assert.equal(r.fallbacks.length, 0);
+});
+
+test('errors reject with HttpError and stable codes', async () => {
+  const refused = new keys.Client({ baseUrl: mock.base, keys: [NEW], ring: FAST });
+  await assert.rejects(refused.request('GET', '/me'), (e) => e instanceof keys.HttpError && e.code === 'unauthorized' && e.status === 401);
+  const client = new keys.Client({ baseUrl: mock.base, keys: [OLD], ring: FAST });
+  await assert.rejects(client.request('GET', '/missing'), (e) => e instanceof keys.HttpError && e.code === 'http_status' && e.status === 404);
+  await assert.rejects(client.request('GET', 'no-slash'), (e) => e instanceof keys.HttpError && e.code === 'invalid_request');
+  await mock.admin('POST', '/_admin/failures', { kind: 'status', status: 503, times: 10 });
+  await assert.rejects(client.request('GET', '/me'), (e) => e instanceof keys.HttpError && e.code === 'server_error' && e.status === 503);
+  const dead = new keys.Client({ baseUrl: 'http://127.0.0.1:9', keys: [OLD], ring: { ...FAST, maxRetries: 1 } });
+  await assert.rejects(dead.request('GET', '/me'), (e) => e instanceof keys.HttpError && e.code === 'http_connection' && !e.message.includes('127.0.0.1'));
+  assert.throws(() => new keys.Client({ env: {} }), (e) => e instanceof keys.SourceError && e.code === 'no_key');
+});
+
+test('the event loop keeps ticking while requests are in flight', async () => {
+  await mock.admin('POST', '/_admin/failures', { kind: 'slow', delay_ms: 400, times: 3 });
+  const client = new keys.Client({ baseUrl: mock.base, keys: [OLD], ring: FAST });
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 5);
+  let settled = false;
+  const inFlight = Promise.all([client.request('GET', '/me'), client.request('GET', '/me'), client.images.create({ html: 'x' })]).finally(() => {
+    settled = true;
+  });
+  // JavaScript work that needs the event loop completes while the Rust requests wait.
+  const health = await (await fetch(`${mock.base}/_admin/health`)).json();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(health, { ok: true });
+  assert.equal(settled, false, 'the requests are still in flight');
+  const ticksWhileWaiting = ticks;
+  const results = await inFlight;
+  clearInterval(timer);
+  assert.equal(results.length, 3);
+  assert.ok(ticks > ticksWhileWaiting, 'timers fired while the requests were in flight');
+});
