@@ -1,0 +1,365 @@
+//! `KeyRing`: the core's sans-IO rotation state machine as a JS class (mirrors
+//! `core/src/ring.rs`). Hosts that bring their own HTTP stack drive it directly; `Client`
+//! (feature `client`) drives it over `fetch`.
+
+use std::sync::Arc;
+
+use js_sys::{Array, Object, Reflect};
+use pictify_keys::ring::{Clock, Decision, KeyStats, Outcome, RingConfig};
+use pictify_keys::source::SourcedKey;
+use wasm_bindgen::prelude::*;
+
+use crate::error::{core_error, http_error, invalid_argument, key_error};
+use crate::key::ApiKey;
+
+/// The host clock: `Date.now()`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DateClock;
+
+impl Clock for DateClock {
+    fn now_ms(&self) -> u64 {
+        let now = js_sys::Date::now();
+        if now.is_finite() && now > 0.0 {
+            now as u64
+        } else {
+            0
+        }
+    }
+}
+
+/// A clock that moves only when told to (tests, replaying tests/vectors/rotation.json).
+#[wasm_bindgen]
+pub struct ManualClock {
+    inner: Arc<pictify_keys::ring::ManualClock>,
+}
+
+#[wasm_bindgen]
+impl ManualClock {
+    /// A clock reading `startMs` (milliseconds since the epoch).
+    #[wasm_bindgen(constructor)]
+    pub fn new(start_ms: f64) -> ManualClock {
+        Self {
+            inner: Arc::new(pictify_keys::ring::ManualClock::new(start_ms as u64)),
+        }
+    }
+
+    /// Moves the clock forward by `ms`.
+    pub fn advance(&self, ms: f64) {
+        self.inner.advance_ms(ms as u64);
+    }
+
+    /// The time it reads.
+    #[wasm_bindgen(getter, js_name = nowMs)]
+    pub fn now_ms(&self) -> f64 {
+        self.inner.now_ms() as f64
+    }
+}
+
+fn get(obj: &JsValue, name: &str) -> JsValue {
+    if obj.is_object() {
+        Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+fn set(obj: &Object, name: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(name), value);
+}
+
+/// `{ maxRetries?, cooldownMs?, baseDelayMs?, maxDelayMs?, retryAfterCapMs?, jitter? }` over
+/// the core's defaults.
+pub fn config_from_js(options: &JsValue) -> RingConfig {
+    let d = RingConfig::default();
+    let num = |name: &str, default: u64| {
+        get(options, name)
+            .as_f64()
+            .filter(|v| *v >= 0.0)
+            .map_or(default, |v| v as u64)
+    };
+    RingConfig {
+        max_retries: num("maxRetries", u64::from(d.max_retries)).min(u64::from(u32::MAX)) as u32,
+        cooldown_ms: num("cooldownMs", d.cooldown_ms),
+        base_delay_ms: num("baseDelayMs", d.base_delay_ms),
+        max_delay_ms: num("maxDelayMs", d.max_delay_ms),
+        retry_after_cap_ms: num("retryAfterCapMs", d.retry_after_cap_ms),
+        jitter: get(options, "jitter").as_bool().unwrap_or(d.jitter),
+    }
+}
+
+/// Keys for a ring from JS: an array of key strings, `ApiKey`s, or `{ key, source }` entries
+/// as `loadKeys` returns them. Provenance defaults to `explicit:<index>`.
+pub fn keys_from_js(keys: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
+    let array = keys.dyn_ref::<Array>().ok_or_else(|| {
+        invalid_argument("keys must be an array of key strings or loadKeys() entries")
+    })?;
+    let mut out = Vec::new();
+    for (i, item) in array.iter().enumerate() {
+        let (value, origin) = match item.as_string() {
+            Some(s) => (zeroize::Zeroizing::new(s), format!("explicit:{i}")),
+            None => {
+                // An entry `{ key, source }`, or an `ApiKey` itself.
+                let key = get(&item, "key");
+                let key = if key.is_undefined() {
+                    item.clone()
+                } else {
+                    key
+                };
+                let secret = match key.as_string() {
+                    Some(s) => s,
+                    None => reveal(&key)?,
+                };
+                let origin = get(&item, "source")
+                    .as_string()
+                    .unwrap_or_else(|| format!("explicit:{i}"));
+                (zeroize::Zeroizing::new(secret), origin)
+            }
+        };
+        let key = pictify_keys::ApiKey::parse(&value).map_err(|e| key_error(&e))?;
+        out.push(SourcedKey::new(key, origin));
+    }
+    Ok(out)
+}
+
+/// Reads the secret of an `ApiKey` handle through its `reveal()` method.
+fn reveal(key: &JsValue) -> Result<String, JsValue> {
+    let f = get(key, "reveal")
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| {
+            invalid_argument("each key must be a string, an ApiKey, or { key, source }")
+        })?;
+    // EXPOSE: the key moves into the ring, which needs the secret to hand it to the sender.
+    f.call0(key)?
+        .as_string()
+        .ok_or_else(|| invalid_argument("ApiKey.reveal() did not return a string"))
+}
+
+/// One logical request's progress through the ring.
+#[wasm_bindgen]
+pub struct RequestState {
+    inner: pictify_keys::ring::RequestState,
+}
+
+#[wasm_bindgen]
+impl RequestState {
+    /// Attempts made so far.
+    #[wasm_bindgen(getter)]
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts()
+    }
+
+    /// The fallbacks of this request: `[{ fromFingerprint, fromSource, toFingerprint,
+    /// toSource, atMs }]`.
+    #[wasm_bindgen(getter, unchecked_return_type = "Fallback[]")]
+    pub fn fallbacks(&self) -> Array {
+        let out = Array::new();
+        for e in self.inner.fallbacks() {
+            let o = Object::new();
+            set(&o, "fromFingerprint", &e.from_fingerprint.as_str().into());
+            set(&o, "fromSource", &e.from_source.as_str().into());
+            set(&o, "toFingerprint", &e.to_fingerprint.as_str().into());
+            set(&o, "toSource", &e.to_source.as_str().into());
+            set(&o, "atMs", &JsValue::from_f64(e.at_ms as f64));
+            out.push(&o);
+        }
+        out
+    }
+}
+
+/// The key to use for one attempt.
+#[wasm_bindgen]
+pub struct Attempt {
+    inner: pictify_keys::ring::Attempt,
+}
+
+#[wasm_bindgen]
+impl Attempt {
+    /// The key to send.
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> ApiKey {
+        ApiKey::from_core(self.inner.key().clone())
+    }
+
+    /// Where the key came from.
+    #[wasm_bindgen(getter)]
+    pub fn source(&self) -> String {
+        self.inner.source().to_owned()
+    }
+
+    /// 1-based number of this attempt within the logical request.
+    #[wasm_bindgen(getter)]
+    pub fn number(&self) -> u32 {
+        self.inner.number()
+    }
+}
+
+impl Attempt {
+    /// The core attempt.
+    pub fn core(&self) -> &pictify_keys::ring::Attempt {
+        &self.inner
+    }
+}
+
+/// The outcome of an attempt from JS: `{ status, retryAfter? }`, `"timeout"` or
+/// `"connection_error"`.
+fn with_outcome<R>(outcome: &JsValue, f: impl FnOnce(Outcome<'_>) -> R) -> Result<R, JsValue> {
+    match outcome.as_string().as_deref() {
+        Some("timeout") => return Ok(f(Outcome::Timeout)),
+        Some("connection_error") => return Ok(f(Outcome::ConnectionError)),
+        Some(_) => {
+            return Err(invalid_argument(
+                "outcome must be { status, retryAfter? }, \"timeout\" or \"connection_error\"",
+            ))
+        }
+        None => {}
+    }
+    let status = get(outcome, "status")
+        .as_f64()
+        .filter(|s| (100.0..=999.0).contains(s) && s.fract() == 0.0);
+    let Some(status) = status else {
+        return Err(invalid_argument(
+            "outcome.status must be an HTTP status code",
+        ));
+    };
+    let retry_after = get(outcome, "retryAfter").as_string();
+    Ok(f(Outcome::Response {
+        status: status as u16,
+        retry_after: retry_after.as_deref(),
+    }))
+}
+
+/// `{ decision: "done" | "try_next_key" | "retry" | "fail", delayMs?, error? }`.
+pub fn decision_to_js(d: &Decision) -> JsValue {
+    let o = Object::new();
+    set(&o, "decision", &d.as_str().into());
+    match d {
+        Decision::Retry { delay_ms } => set(&o, "delayMs", &JsValue::from_f64(*delay_ms as f64)),
+        Decision::Fail(e) => set(&o, "error", &http_error(e)),
+        Decision::Done | Decision::TryNextKey => {}
+    }
+    o.into()
+}
+
+fn stats_to_js(s: &KeyStats) -> JsValue {
+    let o = Object::new();
+    let opt = |v: Option<u64>| v.map_or(JsValue::NULL, |v| JsValue::from_f64(v as f64));
+    set(&o, "fingerprint", &s.fingerprint.as_str().into());
+    set(&o, "source", &s.source.as_str().into());
+    set(&o, "requests", &JsValue::from_f64(s.requests as f64));
+    set(&o, "successes", &JsValue::from_f64(s.successes as f64));
+    set(
+        &o,
+        "unauthorized",
+        &JsValue::from_f64(s.unauthorized as f64),
+    );
+    set(&o, "errors", &JsValue::from_f64(s.errors as f64));
+    set(&o, "lastUsedMs", &opt(s.last_used_ms));
+    set(&o, "demotedUntilMs", &opt(s.demoted_until_ms));
+    o.into()
+}
+
+/// The ordered keys (NEW first), their demotions after a 401 and their usage counts.
+#[wasm_bindgen]
+pub struct KeyRing {
+    inner: Arc<pictify_keys::KeyRing>,
+}
+
+impl KeyRing {
+    /// The core ring, shared with a `Client`.
+    pub fn core(&self) -> Arc<pictify_keys::KeyRing> {
+        self.inner.clone()
+    }
+
+    /// Wraps a shared core ring.
+    pub fn wrap(inner: Arc<pictify_keys::KeyRing>) -> KeyRing {
+        Self { inner }
+    }
+
+    /// A ring over core keys with the host clock.
+    pub fn from_keys(keys: Vec<SourcedKey>, config: RingConfig) -> Result<KeyRing, JsValue> {
+        let ring = pictify_keys::KeyRing::with_clock(keys, config, Arc::new(DateClock))
+            .map_err(|e| core_error(&e))?;
+        Ok(Self {
+            inner: Arc::new(ring),
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl KeyRing {
+    /// `new KeyRing(keys, config?)`: `keys` are key strings, `ApiKey`s or `loadKeys()`
+    /// entries in priority order; `config` as in `RingConfig`; the clock is `Date.now()`.
+    /// Throws `no_key` for an empty list, or the code of a malformed key.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "KeyInput[]")] keys: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RingConfig | undefined")] config: JsValue,
+    ) -> Result<KeyRing, JsValue> {
+        Self::from_keys(keys_from_js(&keys)?, config_from_js(&config))
+    }
+
+    /// A ring on a `ManualClock` (tests, replaying rotation scripts).
+    #[wasm_bindgen(js_name = withClock)]
+    pub fn with_clock(
+        #[wasm_bindgen(unchecked_param_type = "KeyInput[]")] keys: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RingConfig | undefined")] config: JsValue,
+        clock: &ManualClock,
+    ) -> Result<KeyRing, JsValue> {
+        let ring = pictify_keys::KeyRing::with_clock(
+            keys_from_js(&keys)?,
+            config_from_js(&config),
+            clock.inner.clone(),
+        )
+        .map_err(|e| core_error(&e))?;
+        Ok(Self {
+            inner: Arc::new(ring),
+        })
+    }
+
+    /// Starts a logical request.
+    #[wasm_bindgen(js_name = beginRequest)]
+    pub fn begin_request(&self) -> RequestState {
+        RequestState {
+            inner: self.inner.begin_request(),
+        }
+    }
+
+    /// The key for the next attempt of `request`. Throws `unauthorized` when every key was
+    /// tried.
+    pub fn attempt(&self, request: &mut RequestState) -> Result<Attempt, JsValue> {
+        self.inner
+            .attempt(&mut request.inner)
+            .map(|inner| Attempt { inner })
+            .map_err(|e| core_error(&e))
+    }
+
+    /// Records the outcome of `attempt` (`{ status, retryAfter? }`, `"timeout"` or
+    /// `"connection_error"`) and returns the decision.
+    #[wasm_bindgen(js_name = onOutcome, unchecked_return_type = "Decision")]
+    pub fn on_outcome(
+        &self,
+        request: &mut RequestState,
+        attempt: &Attempt,
+        #[wasm_bindgen(unchecked_param_type = "Outcome")] outcome: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        with_outcome(&outcome, |o| {
+            decision_to_js(&self.inner.on_outcome(&mut request.inner, &attempt.inner, o))
+        })
+    }
+
+    /// Usage of every key, in priority order.
+    #[wasm_bindgen(unchecked_return_type = "KeyStats[]")]
+    pub fn stats(&self) -> Array {
+        self.inner.stats().iter().map(stats_to_js).collect()
+    }
+
+    /// Fingerprints of the keys in priority order.
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn fingerprints(&self) -> Array {
+        self.inner
+            .fingerprints()
+            .into_iter()
+            .map(JsValue::from)
+            .collect()
+    }
+}

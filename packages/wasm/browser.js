@@ -1,0 +1,5 @@
+// Entry for browsers and bundlers (Vite, webpack 5, esbuild with a wasm loader): call the
+// default export once before anything else, `await init()`; it fetches the .wasm next to
+// the generated glue (pass `{ module_or_path }` to load it from elsewhere).
+export * from "./pkg/full/pictify_keys_wasm.js";
+export { default } from "./pkg/full/pictify_keys_wasm.js";

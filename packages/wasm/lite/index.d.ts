@@ -1,0 +1,2 @@
+// Types of the Workers / Node entries: the module is ready at import.
+export * from "../pkg/lite/pictify_keys_wasm.js";

@@ -1,0 +1,9 @@
+// Entry for Cloudflare Workers / workerd (and wrangler, which picks the "workerd" condition).
+// Workers cannot compile WebAssembly from bytes at run time: the .wasm is imported as a
+// compiled WebAssembly.Module and instantiated synchronously, once per isolate.
+import wasmModule from "../pkg/lite/pictify_keys_wasm_bg.wasm";
+import { initSync } from "../pkg/lite/pictify_keys_wasm.js";
+
+initSync({ module: wasmModule });
+
+export * from "../pkg/lite/pictify_keys_wasm.js";
