@@ -7,6 +7,8 @@ export CARGO_TERM_COLOR := "never"
 
 # Python package (PyO3 + maturin): `just py test`, `just py demo`, `just py bench`, ...
 mod py 'packages/python/py.just'
+# WASM package for edge workers (wasm-bindgen): `just wasm test`, `just wasm demo`, `just wasm bench`, ...
+mod wasm 'packages/wasm/wasm.just'
 
 # List the recipes.
 default:
@@ -27,6 +29,7 @@ test: setup
     just fuzz-build
     just scan-sarif
     just py test
+    just wasm test
 
 # The Rust suites: core, vectors, property tests, CLI integration tests.
 rust-test:
@@ -48,6 +51,7 @@ fuzz SECONDS="60":
 demo: build
     bash examples/demo.sh
     just py demo
+    just wasm demo
 
 # Criterion benchmarks of the core (figures go to docs/benchmarks.md by hand).
 bench:
@@ -66,4 +70,5 @@ package: build
     mkdir -p dist
     cp target/release/pictify-keys dist/
     just py package
+    just wasm package
     @echo "dist/: $(ls dist | tr '\n' ' ')"

@@ -12,7 +12,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith(".env")).sort();
 const scenarios = [];
 for (const [i, file] of files.entries()) {
   const text = readFileSync(join(dir, file), "utf8");
-  scenarios.push({ id: `s${i}`, name: file.replace(/\W/g, "-"), file, title: text.split("\n")[0].replace(/^# /, ""), env: parseDotEnv(text), port: await freePort() });
+  scenarios.push({ id: `S${i}`, name: file.replace(/\W/g, "-"), file, title: text.split("\n")[0].replace(/^# /, ""), env: parseDotEnv(text), port: await freePort() });
 }
 const config = writeWorkerdConfig(tempDir("pictify-demo-"), project, join(PKG_DIR, "tests", "worker", "worker.js"), scenarios);
 const workerd = await startWorkerd(config, scenarios.map((s) => s.port));

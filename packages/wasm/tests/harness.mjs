@@ -1,11 +1,11 @@
 // Test and demo helpers: install the packed package into a temporary project (the artefact a
 // user installs, not this source tree), and run Workers on workerd on loopback ports.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, copyFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const PKG_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -63,11 +63,16 @@ export function writeWorkerdConfig(dir, project, workerFile, scenarios, variant 
   const spec = variant === "full" ? "@pictify/keys-wasm" : "@pictify/keys-wasm/lite";
   // "./pkg/full/x" relative to module "@pictify/keys-wasm" is "@pictify/pkg/full/x";
   // "../pkg/lite/x" relative to "@pictify/keys-wasm/lite" is "@pictify/pkg/lite/x".
+  // capnp `embed` takes paths relative to the config file: copy the installed files next to it.
+  copyFileSync(workerFile, join(dir, "worker.js"));
+  copyFileSync(entry, join(dir, "entry.js"));
+  copyFileSync(glue, join(dir, "glue.js"));
+  copyFileSync(wasm, join(dir, "module.wasm"));
   const modules = [
-    `(name = "worker.js", esModule = embed ${capnpString(workerFile)})`,
-    `(name = ${capnpString(spec)}, esModule = embed ${capnpString(entry)})`,
-    `(name = "@pictify/pkg/${variant}/pictify_keys_wasm.js", esModule = embed ${capnpString(glue)})`,
-    `(name = "@pictify/pkg/${variant}/pictify_keys_wasm_bg.wasm", wasm = embed ${capnpString(wasm)})`,
+    `(name = "worker.js", esModule = embed "worker.js")`,
+    `(name = ${capnpString(spec)}, esModule = embed "entry.js")`,
+    `(name = "@pictify/pkg/${variant}/pictify_keys_wasm.js", esModule = embed "glue.js")`,
+    `(name = "@pictify/pkg/${variant}/pictify_keys_wasm_bg.wasm", wasm = embed "module.wasm")`,
   ].join(",\n      ");
   const services = [];
   const sockets = [];
@@ -76,9 +81,9 @@ export function writeWorkerdConfig(dir, project, workerFile, scenarios, variant 
     const bindings = Object.entries(s.env)
       .map(([k, v]) => `(name = ${capnpString(k)}, text = ${capnpString(v)})`)
       .join(", ");
-    services.push(`(name = ${capnpString(s.name)}, worker = .w_${s.id})`);
+    services.push(`(name = ${capnpString(s.name)}, worker = .worker${s.id})`);
     sockets.push(`(name = ${capnpString(`http-${s.name}`)}, address = "127.0.0.1:${s.port}", http = (), service = ${capnpString(s.name)})`);
-    workers.push(`const w_${s.id} :Workerd.Worker = (
+    workers.push(`const worker${s.id} :Workerd.Worker = (
   modules = [
       ${modules}
   ],

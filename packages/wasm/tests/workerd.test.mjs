@@ -18,9 +18,9 @@ before(async () => {
   const project = installPacked();
   mock = await startMockApi({ valid: [OLD], revoked: [LIVE] });
   const scenarios = [
-    { id: "dev", name: "dev", env: { NODE_ENV: "development", PICTIFY_API_KEY: LIVE } },
-    { id: "prod", name: "prod", env: { NODE_ENV: "production", PICTIFY_API_KEY_NEW: LIVE, PICTIFY_API_KEY_OLD: OLD, PICTIFY_BASE_URL: mock.url } },
-    { id: "preview", name: "preview", env: { VERCEL_ENV: "preview", NODE_ENV: "production", PICTIFY_API_KEY: LIVE } },
+    { id: "Dev", name: "dev", env: { NODE_ENV: "development", PICTIFY_API_KEY: LIVE } },
+    { id: "Prod", name: "prod", env: { NODE_ENV: "production", PICTIFY_API_KEY_NEW: LIVE, PICTIFY_API_KEY_OLD: OLD, PICTIFY_BASE_URL: mock.url } },
+    { id: "Preview", name: "preview", env: { VERCEL_ENV: "preview", NODE_ENV: "production", PICTIFY_API_KEY: LIVE } },
   ];
   for (const s of scenarios) {
     s.port = await freePort();
@@ -41,7 +41,7 @@ const get = async (scenario, path, body) => {
   return res.json();
 };
 
-test("workerd: a test-mode check of the key from env in production passes", async () => {
+test("workerd: the key from the env binding is validated in production", async () => {
   const r = await get("prod", "/validate");
   assert.equal(r.ok, true, JSON.stringify(r));
   assert.equal(r.fingerprint, "pk_live_****uhnJ");
