@@ -232,8 +232,13 @@ fn examine(buf: &[u8], at: usize) -> Option<Finding> {
         // A placeholder: first as a word (`your_api_key`), then with template and mask
         // characters (`<your-key>`, `${KEY}`, `****a1b2`).
         let mut found = None;
+        let mut tried = usize::MAX;
         for wide in [false, true] {
             let n = rest.iter().take(LOOSE_MAX).take_while(|&&c| is_loose(c, wide)).count();
+            if n == tried {
+                break;
+            }
+            tried = n;
             key.truncate(8);
             key.push_str(std::str::from_utf8(&rest[..n]).ok()?);
             if let Err(KeyError::Placeholder { reason }) = diagnose(&key) {
