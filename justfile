@@ -7,8 +7,8 @@ export CARGO_TERM_COLOR := "never"
 
 # Python package (PyO3 + maturin): `just py test`, `just py demo`, `just py bench`, ...
 mod py 'packages/python/py.just'
-# WASM package for edge workers (wasm-bindgen): `just wasm test`, `just wasm demo`, `just wasm bench`, ...
-mod wasm 'packages/wasm/wasm.just'
+# Node package @pictify/keys (napi-rs): `just node test`, `just node demo`, `just node bench`, ...
+mod node 'packages/node/node.just'
 
 # List the recipes.
 default:
@@ -29,7 +29,7 @@ test: setup
     just fuzz-build
     just scan-sarif
     just py test
-    just wasm test
+    just node test
 
 # The Rust suites: core, vectors, property tests, CLI integration tests.
 rust-test:
@@ -51,7 +51,7 @@ fuzz SECONDS="60":
 demo: build
     bash examples/demo.sh
     just py demo
-    just wasm demo
+    just node demo
 
 # Criterion benchmarks of the core (figures go to docs/benchmarks.md by hand).
 bench:
@@ -70,5 +70,5 @@ package: build
     mkdir -p dist
     cp target/release/pictify-keys dist/
     just py package
-    just wasm package
+    just node package
     @echo "dist/: $(ls dist | tr '\n' ' ')"
