@@ -10,7 +10,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkGroup, Criterion, Throughput};
 use pictify_keys::redact::{redact, Redactor};
 use regex::Regex;
 
@@ -159,5 +159,58 @@ fn stream(c: &mut Criterion) {
     group.finish();
 }
 
+/// CPU time of this thread in seconds (utime + stime from /proc; Linux only).
+///
+/// On a shared machine wall-clock figures shrink with the load; CPU time does not, so with
+/// `PICTIFY_BENCH_CPU=1` the bench first prints CPU-time throughput for every case.
+fn thread_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+fn cpu_rate(name: &str, units: f64, unit: &str, mut f: impl FnMut() -> usize) {
+    let Some(start) = thread_cpu_secs() else { return };
+    let mut iters = 0u32;
+    let mut sink = 0usize;
+    let mut used = 0.0;
+    while used < 2.0 {
+        sink = sink.wrapping_add(f());
+        iters += 1;
+        used = thread_cpu_secs().unwrap_or(start + 2.0) - start;
+    }
+    black_box(sink);
+    let rate = units * f64::from(iters) / used;
+    match unit {
+        "B" => println!("cpu-time {name}: {:.2} GB/s ({iters} iterations, {used:.2} s CPU)", rate / 1e9),
+        _ => println!("cpu-time {name}: {:.0} ns/{unit} ({iters} iterations, {used:.2} s CPU)", 1e9 / rate),
+    }
+}
+
+fn cpu_time_report() {
+    let baseline = Regex::new(r"pk_(live|test)_[0-9A-Za-z]+").unwrap();
+    for (name, key_every) in [("no_key_64mb", None), ("key_per_kb_64mb", Some(1024))] {
+        let text = log_text(64 << 20, key_every);
+        let n = text.len() as f64;
+        cpu_rate(&format!("{name}/pictify_redact"), n, "B", || redact(black_box(&text)).len());
+        cpu_rate(&format!("{name}/regex_baseline"), n, "B", || baseline.replace_all(black_box(&text), "pk_****").len());
+    }
+    let mut rng = Lcg(0x5EED_0200);
+    let lines: Vec<String> = (0..10_000).map(|_| format!("{:200.200}", log_line(&mut rng))).collect();
+    let n = lines.len() as f64;
+    cpu_rate("lines_200b/pictify_redact", n, "line", || lines.iter().map(|l| redact(black_box(l)).len()).sum());
+    cpu_rate("lines_200b/regex_baseline", n, "line", || {
+        lines.iter().map(|l| baseline.replace_all(black_box(l), "pk_****").len()).sum()
+    });
+}
+
 criterion_group!(benches, whole, lines, stream);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::var_os("PICTIFY_BENCH_CPU").is_some() {
+        cpu_time_report();
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
