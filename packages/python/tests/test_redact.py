@@ -39,6 +39,25 @@ def test_large_text_and_bad_style() -> None:
         redact(b"bytes")  # type: ignore[arg-type]
 
 
+def test_texts_over_a_million_characters_match_whole_buffer_redaction() -> None:
+    # Long texts are redacted in pieces through the core's stream redactor; keys straddling
+    # every piece boundary must come out exactly as whole-buffer (bytes) redaction does.
+    piece = 1 << 20
+    parts = []
+    pos = 0
+    for k in range(1, 12):
+        start = k * piece - k  # the key straddles the k-th piece boundary by k characters
+        parts.append(("é" if k % 2 else "x") * (start - pos))
+        parts.append(KEY)
+        pos = start + len(KEY)
+    text = "".join(parts) + " tail api_key=s3cr3t"
+    assert len(text) > 6 * piece
+    out = redact(text)
+    assert out == redact_bytes(text.encode()).decode()
+    assert KEY not in out and out.endswith("api_key=[REDACTED]")
+    assert redact("é" * (piece + 5)) == "é" * (piece + 5)
+
+
 def test_redact_bytes_passes_invalid_utf8() -> None:
     data = b"\xff\xfe " + KEY.encode() + b" \xc3"
     assert redact_bytes(data) == b"\xff\xfe pk_live_****a1b2 \xc3"
