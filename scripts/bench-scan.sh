@@ -4,14 +4,14 @@
 # (warm cache: the corpus is read once before timing). Usage:
 #   scripts/bench-scan.sh [SIZE_MB] [GL_MB] [DS_MB]
 # pictify-keys scans the whole SIZE_MB corpus (default 1024); gitleaks and detect-secrets scan
-# the first GL_MB / DS_MB of it (defaults 1024 / 64: detect-secrets would take hours on a GB).
+# the first GL_MB / DS_MB of it (defaults 1024 / 16: detect-secrets would take hours on a GB).
 # gitleaks gets --max-decode-depth 0 because pictify-keys decodes nothing either. Each line
 # reports wall-clock MB/s and MB per CPU-second (user+sys), which is steadier on a shared
 # machine. The corpus lives under /tmp and is deleted afterwards.
 set -euo pipefail
 SIZE_MB=${1:-1024}
 GL_MB=${2:-1024}
-DS_MB=${3:-64}
+DS_MB=${3:-16}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TOOLS=${BENCH_TOOLS:-/tmp/pictify-bench-tools}
 CORPUS=$(mktemp -d /tmp/pictify-scan-corpus.XXXXXX)
