@@ -31,6 +31,7 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+use crate::audit::{AuditEvent, KeyRef, Timestamp};
 use crate::error::{Error, HttpError};
 use crate::ring::{Clock, Decision, FallbackEvent, KeyRing, KeyStats, Outcome, RingConfig, SystemClock};
 use crate::source::KeySource;
@@ -51,7 +52,11 @@ pub struct ClientBuilder {
     ring_config: RingConfig,
     clock: Option<Arc<dyn Clock>>,
     source: Option<Arc<dyn KeySource>>,
+    audit: Option<AuditHook>,
 }
+
+/// A receiver of audit events (one per key fallback).
+pub type AuditHook = Arc<dyn Fn(&AuditEvent) + Send + Sync>;
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,6 +79,7 @@ impl Default for ClientBuilder {
             ring_config: RingConfig::default(),
             clock: None,
             source: None,
+            audit: None,
         }
     }
 }
@@ -124,6 +130,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Receives an [`AuditEvent`] for every fallback from a refused key to the next:
+    /// action `api_key.fallback`, `keyId` the refused key's fingerprint, the endpoint and
+    /// method of the request, status 401. Never a secret.
+    pub fn audit_hook(mut self, hook: AuditHook) -> Self {
+        self.audit = Some(hook);
+        self
+    }
+
     /// Builds the client: loads the keys (a broken source or no key is an error).
     pub fn build(self) -> Result<Client, Error> {
         let source = self.source.ok_or(Error::NoKey)?;
@@ -143,7 +157,17 @@ impl ClientBuilder {
         #[cfg(target_arch = "wasm32")]
         let http = reqwest::Client::builder().build();
         let http = http.map_err(|_| HttpError::Transport { kind: "the HTTP client could not be set up" })?;
-        Ok(Client { inner: Arc::new(Inner { http, ring, source, base_url, user_agent, timeout: self.timeout }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                ring,
+                source,
+                base_url,
+                user_agent,
+                timeout: self.timeout,
+                audit: self.audit,
+            }),
+        })
     }
 }
 
@@ -154,6 +178,7 @@ struct Inner {
     base_url: String,
     user_agent: HeaderValue,
     timeout: Duration,
+    audit: Option<AuditHook>,
 }
 
 /// A Pictify API client. Cheap to clone; clones share the key ring and connection pool.
@@ -416,7 +441,21 @@ impl Client {
                     };
                     return finish(resp, attempt.key().fingerprint(), &req).await;
                 }
-                Decision::TryNextKey => continue,
+                Decision::TryNextKey => {
+                    if let Some(hook) = &inner.audit {
+                        let at = i64::try_from(inner.ring.now_ms()).unwrap_or(i64::MAX);
+                        let event = AuditEvent::new(
+                            Timestamp::from_unix_millis(at),
+                            "api_key.fallback",
+                            KeyRef::from_key(attempt.key()),
+                            path,
+                            method.as_str(),
+                            401,
+                        )
+                        .with_user_agent(inner.user_agent.to_str().unwrap_or_default());
+                        hook(&event);
+                    }
+                }
                 Decision::Retry { delay_ms } => {
                     drop(response);
                     sleep_ms(delay_ms).await;

@@ -578,6 +578,11 @@ impl KeyRing {
         half + splitmix(&self.rng) % (d - half + 1)
     }
 
+    /// Now, by the ring's clock (milliseconds since the Unix epoch).
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
     /// Usage of every key, in priority order.
     pub fn stats(&self) -> Vec<KeyStats> {
         self.lock().entries.iter().map(Entry::stats).collect()

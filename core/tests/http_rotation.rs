@@ -75,11 +75,20 @@ async fn new_valid_old_revoked_uses_only_new() {
 #[tokio::test]
 async fn new_not_yet_active_falls_back_to_old_once() {
     let api = api(&[(NEW, KeyStatus::Pending), (OLD, KeyStatus::Active)], vec![]).await;
-    let c = client(&api, &[NEW, OLD]);
     let events = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let sink = events.clone();
-    c.ring().set_audit_sink(Arc::new(move |e| sink.lock().unwrap().push(e.clone())));
-
+    let audited = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook_events = audited.clone();
+    let c = Client::builder()
+        .base_url(api.url())
+        .source(KeyList::parse(&[NEW, OLD]).unwrap())
+        .ring_config(fast())
+        .audit_hook(Arc::new(move |e| hook_events.lock().unwrap().push(e.to_json())))
+        .build()
+        .unwrap();
+    c.ring().set_audit_sink({
+        let sink = events.clone();
+        Arc::new(move |e| sink.lock().unwrap().push(e.clone()))
+    });
     let first = c.request("POST", "/image", Some(&json!({"html": "<p>1</p>"}))).await.unwrap();
     assert_eq!(first.key_fingerprint, fp(OLD));
     assert_eq!(first.attempts, 2);
@@ -100,6 +109,15 @@ async fn new_not_yet_active_falls_back_to_old_once() {
     assert_eq!(events[0].from_source, "explicit:0");
     let shown = format!("{:?}", *events);
     assert!(!shown.contains("FAKE"), "{shown}");
+    let audited = audited.lock().unwrap();
+    assert_eq!(audited.len(), 1);
+    let audit: serde_json::Value = serde_json::from_str(&audited[0]).unwrap();
+    assert_eq!(audit["action"], "api_key.fallback");
+    assert_eq!(audit["keyId"], fp(NEW));
+    assert_eq!(audit["endpoint"], "/image");
+    assert_eq!(audit["method"], "POST");
+    assert_eq!(audit["status"], 401);
+    assert!(!audited[0].contains("FAKE"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
