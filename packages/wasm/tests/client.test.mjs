@@ -1,0 +1,62 @@
+// The fetch Client under Node against tests/mock-api: retries on the same key (429 with
+// Retry-After, 503), never switching keys on them; every key refused gives `unauthorized`.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { installPacked, importInstalled } from "./harness.mjs";
+import { startMockApi } from "./mock-api.mjs";
+
+const NEW = "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ";
+const OLD = "pk_live_FAKEUoVgjESeIezwhSZXuOnYPNd3Rce5";
+let pk;
+let mock;
+
+before(async () => {
+  pk = await importInstalled(installPacked());
+  mock = await startMockApi({ valid: [NEW, OLD] });
+});
+after(() => mock?.stop());
+
+const script = (failures) =>
+  fetch(`${mock.url}/_admin/failures`, { method: "POST", body: JSON.stringify(failures), headers: { "content-type": "application/json" } });
+
+test("429 with Retry-After and 503 are retried on the same key with one idempotency key", async () => {
+  await fetch(`${mock.url}/_admin/reset`, { method: "POST" });
+  await script([{ kind: "status", status: 429, retry_after: "0", path: "/image" }, { kind: "status", status: 503, path: "/image" }]);
+  const client = new pk.Client({ keys: [NEW, OLD], baseUrl: mock.url, baseDelayMs: 5, jitter: false });
+  const r = await client.images.create({ html: "<p>hi</p>" });
+  assert.equal(r.status, 200);
+  assert.equal(r.attempts, 3);
+  assert.equal(r.keySource, "explicit:0");
+  assert.deepEqual(r.fallbacks, []);
+  const seen = (await mock.requests()).filter((q) => q.path === "/image");
+  assert.deepEqual(seen.map((q) => q.status), [429, 503, 200]);
+  assert.ok(seen.every((q) => q.fingerprint === "pk_live_****uhnJ"));
+  assert.equal(new Set(seen.map((q) => q.idempotencyKey)).size, 1);
+});
+
+test("every key refused: unauthorized, each key tried once", async () => {
+  await fetch(`${mock.url}/_admin/reset`, { method: "POST" });
+  await script([{ kind: "status", status: 401, times: 2 }]);
+  const client = new pk.Client({ keys: [NEW, OLD], baseUrl: mock.url });
+  await assert.rejects(client.request("GET", "/me"), (e) => e instanceof Error && e.code === "unauthorized" && e.family === "http" && e.status === 401);
+  const seen = await mock.requests();
+  assert.deepEqual(seen.map((q) => q.fingerprint), ["pk_live_****uhnJ", "pk_live_****Rce5"]);
+});
+
+test("a 404 ends the request with http_status and the API's message, redacted", async () => {
+  const client = new pk.Client({ keys: [NEW], baseUrl: mock.url });
+  await assert.rejects(client.request("GET", "/nope"), (e) => e.code === "http_status" && e.status === 404 && !e.message.includes("FAKE"));
+});
+
+test("the browser entry initialises with init() and gives the same answers", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { createRequire } = await import("node:module");
+  const { pathToFileURL } = await import("node:url");
+  const project = installPacked();
+  const require = createRequire(`${project}/package.json`);
+  const browser = await import(pathToFileURL(require.resolve("@pictify/keys-wasm/browser")).href);
+  const wasm = readFileSync(require.resolve("@pictify/keys-wasm/pictify_keys_wasm_bg.wasm"));
+  await browser.default({ module_or_path: wasm });
+  assert.equal(browser.ApiKey.parse(NEW).fingerprint, "pk_live_****uhnJ");
+  assert.equal(browser.redact(`key=${NEW}`), "key=pk_live_****uhnJ");
+});

@@ -1,0 +1,43 @@
+// Run by Deno (a second edge runtime) from the temporary project where the packed package is
+// installed: every key, environment and redaction vector through `import "@pictify/keys-wasm"`
+// as Deno resolves it (the "deno" export condition). Prints a summary; exit status 1 on any
+// mismatch.
+import { ApiKey, checkMode, detectEnvironment, redact } from "@pictify/keys-wasm";
+
+const root = Deno.args[0];
+const load = async (name) => JSON.parse(await Deno.readTextFile(`${root}/tests/vectors/${name}`));
+const failures = [];
+let checked = 0;
+const expect = (ok, what) => {
+  checked++;
+  if (!ok) failures.push(what);
+};
+
+for (const c of (await load("keys.json")).cases) {
+  try {
+    const key = ApiKey.parse(c.input);
+    expect(c.valid && key.mode === c.mode && key.fingerprint === c.fingerprint, `${c.name}: accepted as ${key.fingerprint}`);
+  } catch (e) {
+    expect(!c.valid && e instanceof Error && e.code === c.code && e.position === c.position, `${c.name}: ${e.code}@${e.position}, expected ${c.code}@${c.position}`);
+  }
+}
+const verdict = (mode, d) => {
+  try {
+    const r = checkMode(mode, d);
+    return r.warning ? r.warning.code : "allowed";
+  } catch (e) {
+    return e.code;
+  }
+};
+for (const c of (await load("environments.json")).cases) {
+  const d = detectEnvironment(c.env);
+  expect(d.environment === c.environment && d.variable === c.variable && d.value === c.value, `${c.name}: detected ${JSON.stringify(d)}`);
+  expect(verdict("live", d) === c.live && verdict("test", d) === c.test, `${c.name}: verdicts`);
+}
+for (const c of (await load("redaction.json")).cases) {
+  const got = redact(c.input, c.style ?? undefined);
+  expect(got === c.expected, `${c.name}: ${JSON.stringify(got)}`);
+}
+console.log(`deno ${Deno.version.deno}: ${checked} checks, ${failures.length} failures`);
+for (const f of failures) console.log(`FAIL ${f}`);
+Deno.exit(failures.length ? 1 : 0);
