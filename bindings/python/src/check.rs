@@ -71,7 +71,8 @@ impl PyKeyCheck {
         format!(
             "KeyCheck(source={:?}, fingerprint={}, verdict={:?}, code={})",
             self.inner.source,
-            self.fingerprint().map_or_else(|| "None".to_owned(), |f| format!("{f:?}")),
+            self.fingerprint()
+                .map_or_else(|| "None".to_owned(), |f| format!("{f:?}")),
             self.verdict(),
             self.code().map_or_else(|| "None".to_owned(), |c| format!("{c:?}")),
         )
@@ -128,11 +129,20 @@ pub(crate) fn check_keys(
     let lookup = Lookup::new(py, environ)?;
     let report = pictify_keys::check_keys(&lookup, source, environment, policy_arg(policy));
     lookup.finish()?;
-    let detection = Py::new(py, PyDetection { inner: report.detection.clone() })?;
+    let detection = Py::new(
+        py,
+        PyDetection {
+            inner: report.detection.clone(),
+        },
+    )?;
     let keys = report
         .keys
         .iter()
         .map(|k| Py::new(py, PyKeyCheck { inner: k.clone() }))
         .collect::<PyResult<Vec<_>>>()?;
-    Ok(PyCheckReport { inner: report, detection, keys })
+    Ok(PyCheckReport {
+        inner: report,
+        detection,
+        keys,
+    })
 }

@@ -17,7 +17,9 @@ impl PyDotEnv {
     /// Parses the text of a `.env` file; raises `KeySourceError` (`env_file_syntax`).
     #[staticmethod]
     fn parse(py: Python<'_>, text: &str) -> PyResult<Self> {
-        DotEnv::parse(text).map(|inner| Self { inner }).map_err(|e| to_pyerr(py, e))
+        DotEnv::parse(text)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_pyerr(py, e))
     }
 
     /// The variable names, sorted.
@@ -34,7 +36,9 @@ impl PyDotEnv {
     #[pyo3(signature = (name, default = None))]
     fn get(&self, py: Python<'_>, name: &str, default: Option<Py<PyAny>>) -> Py<PyAny> {
         match self.inner.get(name) {
-            Some(v) => v.into_pyobject(py).map_or_else(|_| py.None(), |s| s.into_any().unbind()),
+            Some(v) => v
+                .into_pyobject(py)
+                .map_or_else(|_| py.None(), |s| s.into_any().unbind()),
             None => default.unwrap_or_else(|| py.None()),
         }
     }

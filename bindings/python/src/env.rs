@@ -20,7 +20,10 @@ pub(crate) enum Lookup<'py> {
     /// A `DotEnv` handed in directly.
     DotEnv(Bound<'py, PyDotEnv>),
     /// A mapping; the first Python error met while reading it is kept and raised afterwards.
-    Mapping { mapping: Bound<'py, PyAny>, error: RefCell<Option<PyErr>> },
+    Mapping {
+        mapping: Bound<'py, PyAny>,
+        error: RefCell<Option<PyErr>>,
+    },
 }
 
 impl<'py> Lookup<'py> {
@@ -36,7 +39,10 @@ impl<'py> Lookup<'py> {
         if !mapping.hasattr("get")? {
             return Err(PyTypeError::new_err("environ must be a mapping of variable names to strings (such as os.environ or a dict), a DotEnv, or None"));
         }
-        Ok(Self::Mapping { mapping, error: RefCell::new(None) })
+        Ok(Self::Mapping {
+            mapping,
+            error: RefCell::new(None),
+        })
     }
 
     /// Raises the first error met while reading the mapping, if any.
@@ -60,9 +66,9 @@ impl EnvLookup for Lookup<'_> {
                     if v.is_none() {
                         Ok(None)
                     } else {
-                        v.extract::<String>().map(Some).map_err(|_| {
-                            PyTypeError::new_err(format!("environment variable {name} must be a str"))
-                        })
+                        v.extract::<String>()
+                            .map(Some)
+                            .map_err(|_| PyTypeError::new_err(format!("environment variable {name} must be a str")))
                     }
                 });
                 value.unwrap_or_else(|e| {
@@ -93,7 +99,9 @@ impl PyDetection {
     /// An environment stated by the caller rather than detected.
     #[staticmethod]
     fn explicit(environment: &str) -> PyResult<Self> {
-        Ok(Self { inner: Detection::explicit(environment_from_name(environment)?) })
+        Ok(Self {
+            inner: Detection::explicit(environment_from_name(environment)?),
+        })
     }
 
     /// `production`, `staging`, `development`, `test` or `unknown`.
@@ -137,13 +145,20 @@ impl PyPolicy {
     #[new]
     #[pyo3(signature = (*, allow_live_outside_production = false, allow_test_in_production = false))]
     fn new(allow_live_outside_production: bool, allow_test_in_production: bool) -> Self {
-        Self { inner: Policy { allow_live_outside_production, allow_test_in_production } }
+        Self {
+            inner: Policy {
+                allow_live_outside_production,
+                allow_test_in_production,
+            },
+        }
     }
 
     /// The default policy: live keys only in production, test keys never in production.
     #[staticmethod]
     fn strict() -> Self {
-        Self { inner: Policy::strict() }
+        Self {
+            inner: Policy::strict(),
+        }
     }
 
     #[getter]
@@ -215,7 +230,10 @@ impl PyAllowed {
 
 /// The core's `Allowed` as a Python object.
 pub(crate) fn allowed_to_py(py: Python<'_>, allowed: Allowed) -> PyResult<PyAllowed> {
-    let warning = allowed.warning.map(|inner| Py::new(py, PyWarning { inner })).transpose()?;
+    let warning = allowed
+        .warning
+        .map(|inner| Py::new(py, PyWarning { inner }))
+        .transpose()?;
     Ok(PyAllowed { warning })
 }
 
@@ -230,7 +248,9 @@ pub(crate) fn detection_arg(environment: Option<&Bound<'_, PyAny>>) -> PyResult<
     if let Ok(name) = environment.extract::<String>() {
         return Ok(Some(Detection::explicit(environment_from_name(&name)?)));
     }
-    Err(PyTypeError::new_err("environment must be a Detection, an environment name such as \"production\", or None"))
+    Err(PyTypeError::new_err(
+        "environment must be a Detection, an environment name such as \"production\", or None",
+    ))
 }
 
 /// A `policy` argument: a `Policy`, or strict when `None`.

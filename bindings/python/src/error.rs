@@ -37,8 +37,16 @@ pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py
             kwargs.set_item("vendor", e.vendor())?;
         }
         Error::Policy(e) => {
-            let (PolicyError::LiveKeyInDevelopment { environment, variable, value }
-            | PolicyError::TestKeyInProduction { environment, variable, value }) = e
+            let (PolicyError::LiveKeyInDevelopment {
+                environment,
+                variable,
+                value,
+            }
+            | PolicyError::TestKeyInProduction {
+                environment,
+                variable,
+                value,
+            }) = e
             else {
                 return class.call((err.to_string(),), Some(&kwargs));
             };

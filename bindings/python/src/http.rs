@@ -125,7 +125,11 @@ impl PyImage {
 }
 
 fn image_to_py(py: Python<'_>, image: Image) -> PyResult<PyImage> {
-    Ok(PyImage { id: image.id, url: image.url, raw: from_json(py, image.raw)?.unbind() })
+    Ok(PyImage {
+        id: image.id,
+        url: image.url,
+        raw: from_json(py, image.raw)?.unbind(),
+    })
 }
 
 /// `client.images`: the image endpoints.
@@ -155,7 +159,9 @@ impl PyImages {
         let mut extra_map = serde_json::Map::new();
         if let Some(extra) = extra {
             for (k, v) in extra.iter() {
-                let k = k.cast::<PyString>().map_err(|_| PyTypeError::new_err("option names must be str"))?;
+                let k = k
+                    .cast::<PyString>()
+                    .map_err(|_| PyTypeError::new_err("option names must be str"))?;
                 extra_map.insert(k.to_cow()?.into_owned(), to_json(&v, 0)?);
             }
         }
@@ -202,7 +208,8 @@ impl PyClient {
         config: Option<&Bound<'_, PyRingConfig>>,
     ) -> PyResult<Self> {
         let seconds = |s: f64| {
-            Duration::try_from_secs_f64(s).map_err(|_| PyValueError::new_err("timeouts must be positive numbers of seconds"))
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| PyValueError::new_err("timeouts must be positive numbers of seconds"))
         };
         let mut builder = Client::builder()
             .user_agent("python", env!("CARGO_PKG_VERSION"))
@@ -232,7 +239,13 @@ impl PyClient {
 
     /// Any API call: `method` (`GET`, `POST`, …), `path` (`/image`), an optional JSON body.
     #[pyo3(signature = (method, path, json = None))]
-    fn request(&self, py: Python<'_>, method: String, path: String, json: Option<&Bound<'_, PyAny>>) -> PyResult<PyApiResponse> {
+    fn request(
+        &self,
+        py: Python<'_>,
+        method: String,
+        path: String,
+        json: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyApiResponse> {
         let body: Option<Value> = json.map(|v| to_json(v, 0)).transpose()?;
         let client = self.inner.clone();
         let resp = block_on(py, async move { client.request(&method, &path, body.as_ref()).await })?;
@@ -242,7 +255,9 @@ impl PyClient {
     /// The image endpoints.
     #[getter]
     fn images(&self) -> PyImages {
-        PyImages { client: self.inner.clone() }
+        PyImages {
+            client: self.inner.clone(),
+        }
     }
 
     /// Usage of every key (to see when an old key is no longer used).

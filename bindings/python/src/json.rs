@@ -36,13 +36,18 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value>
     if let Ok(d) = value.cast::<PyDict>() {
         let mut map = Map::new();
         for (k, v) in d.iter() {
-            let k = k.cast::<PyString>().map_err(|_| PyTypeError::new_err("JSON values: dict keys must be str"))?;
+            let k = k
+                .cast::<PyString>()
+                .map_err(|_| PyTypeError::new_err("JSON values: dict keys must be str"))?;
             map.insert(k.to_cow()?.into_owned(), to_json(&v, depth + 1)?);
         }
         return Ok(Value::Object(map));
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
-        let items = value.try_iter()?.map(|v| to_json(&v?, depth + 1)).collect::<PyResult<Vec<_>>>()?;
+        let items = value
+            .try_iter()?
+            .map(|v| to_json(&v?, depth + 1))
+            .collect::<PyResult<Vec<_>>>()?;
         return Ok(Value::Array(items));
     }
     Err(PyTypeError::new_err(format!(

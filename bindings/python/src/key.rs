@@ -33,7 +33,9 @@ impl PyApiKey {
     /// Parses and validates a key exactly as given (no trimming).
     #[staticmethod]
     fn parse(py: Python<'_>, value: &str) -> PyResult<Self> {
-        ApiKey::parse(value).map(|inner| Self { inner }).map_err(|e| to_pyerr(py, e))
+        ApiKey::parse(value)
+            .map(|inner| Self { inner })
+            .map_err(|e| to_pyerr(py, e))
     }
 
     /// `"live"` or `"test"`.
@@ -72,7 +74,10 @@ impl PyApiKey {
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> Py<PyAny> {
         let py = other.py();
         match other.cast::<PyApiKey>() {
-            Ok(other) => PyBool::new(py, self.inner == other.get().inner).to_owned().into_any().unbind(),
+            Ok(other) => PyBool::new(py, self.inner == other.get().inner)
+                .to_owned()
+                .into_any()
+                .unbind(),
             Err(_) => py.NotImplemented(),
         }
     }

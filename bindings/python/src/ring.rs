@@ -89,7 +89,9 @@ pub(crate) struct PyManualClock {
 impl PyManualClock {
     #[new]
     fn new(start_ms: u64) -> Self {
-        Self { inner: Arc::new(ManualClock::new(start_ms)) }
+        Self {
+            inner: Arc::new(ManualClock::new(start_ms)),
+        }
     }
 
     fn advance_ms(&self, ms: u64) {
@@ -172,7 +174,9 @@ impl PyAttempt {
     /// The key to send.
     #[getter]
     fn key(&self) -> PyApiKey {
-        PyApiKey { inner: self.inner.key().clone() }
+        PyApiKey {
+            inner: self.inner.key().clone(),
+        }
     }
 
     /// Where the key came from.
@@ -188,7 +192,12 @@ impl PyAttempt {
     }
 
     fn __repr__(&self) -> String {
-        format!("Attempt({}, source={:?}, number={})", self.inner.key().fingerprint(), self.inner.source(), self.inner.number())
+        format!(
+            "Attempt({}, source={:?}, number={})",
+            self.inner.key().fingerprint(),
+            self.inner.source(),
+            self.inner.number()
+        )
     }
 }
 
@@ -228,7 +237,10 @@ impl PyDecision {
 pub(crate) fn sourced_keys(keys: &Bound<'_, PyAny>) -> PyResult<Vec<SourcedKey>> {
     let items: Vec<Bound<'_, PyAny>> = keys.try_iter()?.collect::<PyResult<_>>()?;
     if items.iter().all(|k| k.is_instance_of::<PyApiKey>()) {
-        let parsed = items.iter().map(|k| k.cast::<PyApiKey>().map(|k| k.get().inner.clone())).collect::<Result<Vec<_>, _>>()?;
+        let parsed = items
+            .iter()
+            .map(|k| k.cast::<PyApiKey>().map(|k| k.get().inner.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
         return Ok(KeyList::new(parsed).into_keys());
     }
     items
@@ -268,14 +280,23 @@ impl PyKeyRing {
 
     /// Starts a logical request.
     fn begin_request(&self) -> PyRequestState {
-        PyRequestState { inner: Mutex::new(self.inner.begin_request()) }
+        PyRequestState {
+            inner: Mutex::new(self.inner.begin_request()),
+        }
     }
 
     /// The key for the next attempt; raises `PictifyHTTPError` (`unauthorized`) when every
     /// key was tried.
     fn attempt(&self, py: Python<'_>, request: &Bound<'_, PyRequestState>) -> PyResult<PyAttempt> {
-        let mut state = request.get().inner.lock().map_err(|_| PyValueError::new_err("request state poisoned"))?;
-        self.inner.attempt(&mut state).map(|inner| PyAttempt { inner }).map_err(|e| to_pyerr(py, e))
+        let mut state = request
+            .get()
+            .inner
+            .lock()
+            .map_err(|_| PyValueError::new_err("request state poisoned"))?;
+        self.inner
+            .attempt(&mut state)
+            .map(|inner| PyAttempt { inner })
+            .map_err(|e| to_pyerr(py, e))
     }
 
     /// Records an outcome: an HTTP `status` (with its `Retry-After` header, if any) or an
@@ -293,15 +314,35 @@ impl PyKeyRing {
             (Some(status), None) => Outcome::Response { status, retry_after },
             (None, Some("timeout")) => Outcome::Timeout,
             (None, Some("connection")) => Outcome::ConnectionError,
-            _ => return Err(PyValueError::new_err("give either status or error=\"timeout\" / \"connection\"")),
+            _ => {
+                return Err(PyValueError::new_err(
+                    "give either status or error=\"timeout\" / \"connection\"",
+                ))
+            }
         };
-        let mut state = request.get().inner.lock().map_err(|_| PyValueError::new_err("request state poisoned"))?;
+        let mut state = request
+            .get()
+            .inner
+            .lock()
+            .map_err(|_| PyValueError::new_err("request state poisoned"))?;
         let decision = self.inner.on_outcome(&mut state, &attempt.get().inner, outcome);
         let action = decision.as_str();
         Ok(match decision {
-            Decision::Retry { delay_ms } => PyDecision { action, delay_ms: Some(delay_ms), error: None },
-            Decision::Fail(e) => PyDecision { action, delay_ms: None, error: Some(e.into()) },
-            _ => PyDecision { action, delay_ms: None, error: None },
+            Decision::Retry { delay_ms } => PyDecision {
+                action,
+                delay_ms: Some(delay_ms),
+                error: None,
+            },
+            Decision::Fail(e) => PyDecision {
+                action,
+                delay_ms: None,
+                error: Some(e.into()),
+            },
+            _ => PyDecision {
+                action,
+                delay_ms: None,
+                error: None,
+            },
         })
     }
 

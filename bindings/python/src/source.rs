@@ -19,18 +19,29 @@ struct Snapshot(Vec<(&'static str, Zeroizing<String>)>);
 
 impl Snapshot {
     fn read(lookup: &Lookup<'_>) -> Self {
-        Self(KEY_VARIABLES.iter().filter_map(|&name| lookup.get(name).map(|v| (name, Zeroizing::new(v)))).collect())
+        Self(
+            KEY_VARIABLES
+                .iter()
+                .filter_map(|&name| lookup.get(name).map(|v| (name, Zeroizing::new(v))))
+                .collect(),
+        )
     }
 }
 
 impl EnvLookup for Snapshot {
     fn get(&self, name: &str) -> Option<String> {
-        self.0.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str().to_owned())
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str().to_owned())
     }
 }
 
 /// The owned environment lookup for `environ` (a mapping, a `DotEnv`, or `os.environ`).
-pub(crate) fn owned_env(py: Python<'_>, environ: Option<Bound<'_, PyAny>>) -> PyResult<Box<dyn EnvLookup + Send + Sync>> {
+pub(crate) fn owned_env(
+    py: Python<'_>,
+    environ: Option<Bound<'_, PyAny>>,
+) -> PyResult<Box<dyn EnvLookup + Send + Sync>> {
     let lookup = Lookup::new(py, environ)?;
     let owned: Box<dyn EnvLookup + Send + Sync> = match &lookup {
         Lookup::DotEnv(d) => Box::new(d.get().inner.clone()),
@@ -58,7 +69,12 @@ pub(crate) struct PySourcedKey {
 
 impl PySourcedKey {
     pub(crate) fn new(py: Python<'_>, inner: SourcedKey) -> PyResult<Self> {
-        let key = Py::new(py, PyApiKey { inner: inner.key().clone() })?;
+        let key = Py::new(
+            py,
+            PyApiKey {
+                inner: inner.key().clone(),
+            },
+        )?;
         Ok(Self { inner, key })
     }
 }
@@ -78,7 +94,11 @@ impl PySourcedKey {
     }
 
     fn __repr__(&self) -> String {
-        format!("SourcedKey({}, origin={:?})", self.inner.key().fingerprint(), self.inner.origin())
+        format!(
+            "SourcedKey({}, origin={:?})",
+            self.inner.key().fingerprint(),
+            self.inner.origin()
+        )
     }
 
     fn __str__(&self) -> String {
@@ -86,7 +106,9 @@ impl PySourcedKey {
     }
 
     fn __reduce__(&self) -> PyResult<()> {
-        Err(pyo3::exceptions::PyTypeError::new_err("SourcedKey cannot be pickled: a pickle would carry the secret"))
+        Err(pyo3::exceptions::PyTypeError::new_err(
+            "SourcedKey cannot be pickled: a pickle would carry the secret",
+        ))
     }
 }
 
@@ -124,7 +146,10 @@ impl PyShadowedKey {
     }
 
     fn __repr__(&self) -> String {
-        format!("ShadowedKey(origin={:?}, fingerprint={:?})", self.inner.origin, self.inner.fingerprint)
+        format!(
+            "ShadowedKey(origin={:?}, fingerprint={:?})",
+            self.inner.origin, self.inner.fingerprint
+        )
     }
 }
 
@@ -147,14 +172,31 @@ impl PyLoadedKeys {
 
     fn __repr__(&self) -> String {
         let keys: Vec<String> = self.keys.iter().map(|k| k.get().__repr__()).collect();
-        format!("LoadedKeys(source={:?}, keys=[{}], shadowed={})", self.source, keys.join(", "), self.shadowed.len())
+        format!(
+            "LoadedKeys(source={:?}, keys=[{}], shadowed={})",
+            self.source,
+            keys.join(", "),
+            self.shadowed.len()
+        )
     }
 }
 
 fn loaded_to_py(py: Python<'_>, loaded: Loaded) -> PyResult<PyLoadedKeys> {
-    let keys = loaded.keys.into_iter().map(|k| Py::new(py, PySourcedKey::new(py, k)?)).collect::<PyResult<_>>()?;
-    let shadowed = loaded.shadowed.into_iter().map(|inner| Py::new(py, PyShadowedKey { inner })).collect::<PyResult<_>>()?;
-    Ok(PyLoadedKeys { keys, source: loaded.source, shadowed })
+    let keys = loaded
+        .keys
+        .into_iter()
+        .map(|k| Py::new(py, PySourcedKey::new(py, k)?))
+        .collect::<PyResult<_>>()?;
+    let shadowed = loaded
+        .shadowed
+        .into_iter()
+        .map(|inner| Py::new(py, PyShadowedKey { inner }))
+        .collect::<PyResult<_>>()?;
+    Ok(PyLoadedKeys {
+        keys,
+        source: loaded.source,
+        shadowed,
+    })
 }
 
 /// The core's standard chain: environment variables (`environ`, `os.environ` when `None`),
@@ -165,7 +207,11 @@ pub(crate) fn standard_chain(
     secret_file: Option<PathBuf>,
     dotenv: Option<PathBuf>,
 ) -> PyResult<SourceChain> {
-    Ok(SourceChain::standard(BoxedEnv(owned_env(py, environ)?), secret_file, dotenv))
+    Ok(SourceChain::standard(
+        BoxedEnv(owned_env(py, environ)?),
+        secret_file,
+        dotenv,
+    ))
 }
 
 /// Loads the keys: the first configured source wins; a broken source raises.
