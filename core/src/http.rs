@@ -154,8 +154,12 @@ impl ClientBuilder {
             })?;
         #[cfg(not(target_arch = "wasm32"))]
         let http = reqwest::Client::builder().connect_timeout(self.connect_timeout).build();
+        // fetch has no separate connect timeout; the per-attempt timeout covers it.
         #[cfg(target_arch = "wasm32")]
-        let http = reqwest::Client::builder().build();
+        let http = {
+            let _ = self.connect_timeout;
+            reqwest::Client::builder().build()
+        };
         let http = http.map_err(|_| HttpError::Transport { kind: "the HTTP client could not be set up" })?;
         Ok(Client {
             inner: Arc::new(Inner {
