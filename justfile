@@ -9,6 +9,8 @@ export CARGO_TERM_COLOR := "never"
 mod py 'packages/python/py.just'
 # Node package @pictify/keys (napi-rs): `just node test`, `just node demo`, `just node bench`, ...
 mod node 'packages/node/node.just'
+# WASM package for edge workers (wasm-bindgen): `just wasm test`, `just wasm demo`, `just wasm bench`, ...
+mod wasm 'packages/wasm/wasm.just'
 
 # List the recipes.
 default:
@@ -30,6 +32,7 @@ test: setup
     just scan-sarif
     just py test
     just node test
+    just wasm test
 
 # The Rust suites: core, vectors, property tests, CLI integration tests.
 rust-test:
@@ -50,12 +53,19 @@ fuzz SECONDS="60":
 # The demo: `pictify-keys check` over examples/check/, then the same from each language.
 demo: build
     bash examples/demo.sh
+    bash examples/redact-demo.sh
     just py demo
     just node demo
+    just wasm demo
 
-# Criterion benchmarks of the core (figures go to docs/benchmarks.md by hand).
+# Core benchmarks: key parsing, redaction (beside the regex baseline), the key ring.
 bench:
-    cargo bench -p pictify-keys --bench parse -- --warm-up-time 1 --measurement-time 3
+    cargo bench -p pictify-keys --all-features --bench parse --bench redact --bench ring -- --warm-up-time 1 --measurement-time 3
+
+# Redaction: CPU-time figures (for loaded machines), then the CLI over 1 GB to /dev/null.
+bench-redact:
+    PICTIFY_BENCH_CPU=1 cargo bench -p pictify-keys --bench redact -- no_such_filter
+    cargo test --release -p pictify-keys-cli --test redact -- --ignored --nocapture throughput
 
 # `pictify-keys scan --format sarif` validated against the official SARIF 2.1.0 schema (jsonschema).
 scan-sarif:
@@ -71,4 +81,5 @@ package: build
     cp target/release/pictify-keys dist/
     just py package
     just node package
+    just wasm package
     @echo "dist/: $(ls dist | tr '\n' ' ')"
