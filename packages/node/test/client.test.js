@@ -5,6 +5,9 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const { once } = require('node:events');
+const { mkdtempSync, writeFileSync, renameSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
 const readline = require('node:readline');
 const keys = require('@pictify/keys');
 const { vectors } = require('./helpers.js');
@@ -92,6 +95,21 @@ test('errors reject with HttpError and stable codes', async () => {
   const dead = new keys.Client({ baseUrl: 'http://127.0.0.1:9', keys: [OLD], ring: { ...FAST, maxRetries: 1 } });
   await assert.rejects(dead.request('GET', '/me'), (e) => e instanceof keys.HttpError && e.code === 'http_connection' && !e.message.includes('127.0.0.1'));
   assert.throws(() => new keys.Client({ env: {} }), (e) => e instanceof keys.SourceError && e.code === 'no_key');
+});
+
+test('a rotated secret file is re-read after a 401, without a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pictify-node-secret-'));
+  const file = join(dir, 'api-key');
+  writeFileSync(file, OLD);
+  const client = new keys.Client({ baseUrl: mock.base, env: {}, secretFile: file, ring: FAST });
+  assert.equal((await client.request('GET', '/me')).keyFingerprint, keys.ApiKey.parse(OLD).fingerprint);
+  // The operator rotates: the new key becomes active, the old one is revoked, the file is swapped.
+  await mock.admin('POST', '/_admin/keys', [{ key: NEW, status: 'active' }, { key: OLD, status: 'revoked' }]);
+  writeFileSync(join(dir, 'api-key.new'), NEW);
+  renameSync(join(dir, 'api-key.new'), file);
+  const after = await client.request('GET', '/me');
+  assert.equal(after.status, 200);
+  assert.equal(after.keyFingerprint, keys.ApiKey.parse(NEW).fingerprint);
 });
 
 test('the event loop keeps ticking while requests are in flight', async () => {
