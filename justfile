@@ -67,6 +67,16 @@ bench-redact:
     PICTIFY_BENCH_CPU=1 cargo bench -p pictify-keys --bench redact -- no_such_filter
     cargo test --release -p pictify-keys-cli --test redact -- --ignored --nocapture throughput
 
+# The Pictify API stand-in on a free loopback port (prints its URL); admin API in tests/mock-api/README.md.
+mock-api *ARGS:
+    cargo run -q -p pictify-mock-api -- {{ARGS}}
+
+# Regenerate the shared vectors from their generator scripts (expectations are written by hand in them).
+vectors:
+    python3 tests/vectors/make_keys.py > tests/vectors/keys.json
+    python3 tests/vectors/make_rotation.py > tests/vectors/rotation.json
+    python3 tests/vectors/make_redaction.py > tests/vectors/redaction.json
+
 # `pictify-keys scan --format sarif` validated against the official SARIF 2.1.0 schema (jsonschema).
 scan-sarif:
     bash scripts/validate-sarif.sh
