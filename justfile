@@ -11,6 +11,9 @@ mod py 'packages/python/py.just'
 mod node 'packages/node/node.just'
 # WASM package for edge workers (wasm-bindgen): `just wasm test`, `just wasm demo`, `just wasm bench`, ...
 mod wasm 'packages/wasm/wasm.just'
+# Kotlin (JVM) and Swift packages (UniFFI): `just kotlin test`, `just kotlin demo`, `just swift test`, ...
+mod kotlin 'packages/kotlin/kotlin.just'
+mod swift 'packages/swift/swift.just'
 
 # List the recipes.
 default:
@@ -33,6 +36,8 @@ test: setup
     just py test
     just node test
     just wasm test
+    just kotlin test
+    just swift test
 
 # The Rust suites: core, vectors, property tests, CLI integration tests.
 rust-test:
@@ -57,6 +62,7 @@ demo: build
     just py demo
     just node demo
     just wasm demo
+    just kotlin demo
 
 # Core benchmarks: key parsing, redaction (beside the regex baseline), the key ring.
 bench:
@@ -96,4 +102,6 @@ package: build
     just py package
     just node package
     just wasm package
+    just kotlin package
+    just swift package
     @echo "dist/: $(ls dist | tr '\n' ' ')"

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the UniFFI library and regenerates the Kotlin and Swift bindings from it.
+#
+#   bash bindings/uniffi/generate.sh           write them into packages/kotlin and packages/swift
+#   bash bindings/uniffi/generate.sh --check   regenerate into a temp dir and fail if the
+#                                              committed files differ (CI)
+#
+# The generator is this crate's own `uniffi-bindgen` binary, so its UniFFI version is the
+# library's. Output is not run through a formatter (--no-format) so it is identical on every
+# machine.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+# The bindings do not depend on the profile; release is what the packages ship.
+PROFILE="${PICTIFY_UNIFFI_PROFILE:-release}"
+LOCKED="${PICTIFY_CARGO_LOCKED---locked}"
+LIB="$TARGET/$PROFILE/libpictify_keys_uniffi.so"
+[[ "$(uname -s)" == Darwin ]] && LIB="$TARGET/$PROFILE/libpictify_keys_uniffi.dylib"
+
+cargo build --profile "${PROFILE/debug/dev}" $LOCKED -p pictify-keys-uniffi --features bindgen --lib --bin uniffi-bindgen
+BINDGEN="$TARGET/$PROFILE/uniffi-bindgen"
+
+KOTLIN_DIR=packages/kotlin/src/main/generated
+SWIFT_SRC=packages/swift/Sources/PictifyKeys/Generated
+SWIFT_FFI=packages/swift/Sources/PictifyKeysFFI
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$BINDGEN" generate --no-format --library "$LIB" --language kotlin --out-dir "$work/kotlin" >/dev/null
+"$BINDGEN" generate --no-format --library "$LIB" --language swift --out-dir "$work/swift" >/dev/null
+
+# The layout the packages use: Kotlin under the package path; Swift as a SwiftPM library
+# target (PictifyKeys) over a C module target (PictifyKeysFFI) that holds the header.
+mkdir -p "$work/out/kotlin" "$work/out/swift-src" "$work/out/swift-ffi/include"
+cp -r "$work/kotlin/." "$work/out/kotlin/"
+cp "$work/swift/PictifyKeys.swift" "$work/out/swift-src/PictifyKeys.swift"
+cp "$work/swift/PictifyKeysFFI.h" "$work/out/swift-ffi/include/PictifyKeysFFI.h"
+cp "$work/swift/PictifyKeysFFI.modulemap" "$work/out/swift-ffi/include/module.modulemap"
+
+if [[ "${1:-}" == "--check" ]]; then
+  status=0
+  for pair in "kotlin:$KOTLIN_DIR" "swift-src:$SWIFT_SRC" "swift-ffi:$SWIFT_FFI"; do
+    fresh="$work/out/${pair%%:*}"
+    committed="${pair#*:}"
+    if ! diff -r -u "$committed" "$fresh" >"$work/diff" 2>&1; then
+      echo "error: $committed differs from freshly generated bindings:" >&2
+      head -40 "$work/diff" >&2
+      status=1
+    fi
+  done
+  if [[ $status -ne 0 ]]; then
+    echo "Run 'bash bindings/uniffi/generate.sh' and commit the result." >&2
+    exit 1
+  fi
+  echo "generated Kotlin and Swift bindings are up to date"
+else
+  rm -rf "$KOTLIN_DIR" "$SWIFT_SRC" "$SWIFT_FFI/include"
+  mkdir -p "$KOTLIN_DIR" "$SWIFT_SRC" "$SWIFT_FFI"
+  cp -r "$work/out/kotlin/." "$KOTLIN_DIR/"
+  cp -r "$work/out/swift-src/." "$SWIFT_SRC/"
+  cp -r "$work/out/swift-ffi/include" "$SWIFT_FFI/include"
+  echo "wrote $KOTLIN_DIR, $SWIFT_SRC, $SWIFT_FFI/include"
+fi

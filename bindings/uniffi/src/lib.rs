@@ -1,0 +1,45 @@
+//! UniFFI binding of the pictify-keys core: the native library behind the Kotlin package
+//! (`io.pictify.keys`, JVM and Android) and the Swift package (`PictifyKeys`, iOS and macOS).
+//!
+//! Thin by design (design contract 1): each module mirrors the core module of the same name
+//! and only converts types and errors; every decision is the core's. Errors cross the
+//! boundary as [`PictifyError`], whose variants are the core's error families and carry its
+//! stable codes. A parsed key stays a handle to the Rust [`ApiKey`]; its secret crosses only
+//! through an explicit `reveal()`.
+//!
+//! UniFFI catches a Rust panic at the boundary and raises it as an internal error in the
+//! host language, which needs unwinding panics: this crate refuses to build with
+//! `panic = "abort"`.
+
+uniffi::setup_scaffolding!("pictify_keys");
+
+#[cfg(panic = "abort")]
+compile_error!(
+    "pictify-keys-uniffi must be built with panic = \"unwind\": UniFFI turns a panic into a \
+     host-language exception only when it can unwind"
+);
+
+pub mod audit;
+pub mod check;
+pub mod dotenv;
+pub mod env;
+pub mod error;
+pub mod http;
+pub mod key;
+pub mod redact;
+pub mod ring;
+pub mod source;
+
+pub use audit::AuditEvent;
+pub use check::{check_keys, CheckReport, KeyCheck, Verdict};
+pub use dotenv::parse_dotenv;
+pub use env::{
+    check_environment, check_mode, detect_environment, Allowed, Detection, Environment, Policy,
+    Warning,
+};
+pub use error::PictifyError;
+pub use http::Client;
+pub use key::{ApiKey, Mode};
+pub use redact::{redact, redact_json, RedactionStyle, StreamRedactor};
+pub use ring::KeyRing;
+pub use source::{load_keys, LoadOptions};

@@ -1,0 +1,109 @@
+//! Redaction of keys in text, byte streams and JSON, by the core's redactor.
+
+use std::sync::Mutex;
+
+use pictify_keys::redact::{Redactor, Style};
+
+use crate::error::PictifyError;
+
+/// How a redacted key (or token) is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, uniffi::Enum)]
+pub enum RedactionStyle {
+    /// `pk_live_****a1b2` (other tokens become `[REDACTED]`).
+    #[default]
+    Fingerprint,
+    /// `[REDACTED]` for everything.
+    Redacted,
+    /// Every hidden character becomes `*`, preserving the length.
+    Mask,
+}
+
+impl From<RedactionStyle> for Style {
+    fn from(s: RedactionStyle) -> Self {
+        match s {
+            RedactionStyle::Fingerprint => Self::Fingerprint,
+            RedactionStyle::Redacted => Self::Redacted,
+            RedactionStyle::Mask => Self::Mask,
+        }
+    }
+}
+
+fn redactor(style: Option<RedactionStyle>) -> Redactor {
+    Redactor::new(style.unwrap_or_default().into())
+}
+
+/// Redacts keys and credential tokens in `text`: a key becomes its fingerprint
+/// (`pk_live_****a1b2`), other tokens (`Bearer …`, `api_key=…`) `[REDACTED]`.
+#[uniffi::export(default(style = None))]
+pub fn redact(text: String, style: Option<RedactionStyle>) -> String {
+    match redactor(style).redact(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s,
+    }
+}
+
+/// Whether `text` holds anything redaction would change.
+#[uniffi::export]
+pub fn contains_secret(text: String) -> bool {
+    Redactor::default().finds_secret(&text)
+}
+
+/// Redacts a JSON document: values of sensitive fields (`apiKey`, `authorization`,
+/// `password`, …) whole, every other string scanned like text. Returns compact JSON. Throws
+/// `InvalidInput` with code `invalid_json` when `json` is not JSON.
+#[uniffi::export(default(style = None))]
+pub fn redact_json(json: String, style: Option<RedactionStyle>) -> Result<String, PictifyError> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(&json).map_err(|e| PictifyError::InvalidInput {
+            code: "invalid_json".to_owned(),
+            // Line and column only: serde's message may quote the input.
+            detail: format!(
+                "the text is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        })?;
+    redactor(style).redact_json(&mut value);
+    Ok(value.to_string())
+}
+
+/// A streaming redactor: the output is the same whatever the chunking, so a key split
+/// across two writes is still caught.
+#[derive(uniffi::Object)]
+pub struct StreamRedactor {
+    inner: Mutex<pictify_keys::redact::StreamRedactor>,
+}
+
+#[uniffi::export]
+impl StreamRedactor {
+    /// A stream writing keys in `style` (default fingerprint).
+    #[uniffi::constructor(default(style = None))]
+    pub fn new(style: Option<RedactionStyle>) -> Self {
+        Self {
+            inner: Mutex::new(redactor(style).stream()),
+        }
+    }
+
+    /// Redacts what can be decided of `chunk` and returns it; holds back a possible key.
+    pub fn push(&self, chunk: Vec<u8>) -> Vec<u8> {
+        let mut out = Vec::with_capacity(chunk.len());
+        // A poisoned lock only means another call panicked mid-push; the state is still usable.
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        inner.push(&chunk, &mut out);
+        out
+    }
+
+    /// Returns everything still held back; the stream can be reused afterwards.
+    pub fn finish(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        inner.finish(&mut out);
+        out
+    }
+}

@@ -1,0 +1,333 @@
+//! The sans-IO key ring: which key to use, what to do after each answer, usage per key.
+//! A host that has its own HTTP stack drives it; `Client` drives it for you.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use pictify_keys as core;
+
+use crate::error::PictifyError;
+use crate::key::ApiKey;
+use crate::source::SourcedKey;
+
+/// Retry, backoff and cooldown settings (defaults as in the core).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct RingConfig {
+    /// Retries of a transient failure on the same key.
+    #[uniffi(default = 2)]
+    pub max_retries: u32,
+    /// How long a key that answered 401 is avoided, in milliseconds.
+    #[uniffi(default = 300000)]
+    pub cooldown_ms: u64,
+    /// First backoff delay, in milliseconds.
+    #[uniffi(default = 250)]
+    pub base_delay_ms: u64,
+    /// Longest backoff delay, in milliseconds.
+    #[uniffi(default = 8000)]
+    pub max_delay_ms: u64,
+    /// Longest `Retry-After` honoured, in milliseconds.
+    #[uniffi(default = 30000)]
+    pub retry_after_cap_ms: u64,
+    /// Random jitter on backoff delays.
+    #[uniffi(default = true)]
+    pub jitter: bool,
+}
+
+impl From<RingConfig> for core::RingConfig {
+    fn from(c: RingConfig) -> Self {
+        Self {
+            max_retries: c.max_retries,
+            cooldown_ms: c.cooldown_ms,
+            base_delay_ms: c.base_delay_ms,
+            max_delay_ms: c.max_delay_ms,
+            retry_after_cap_ms: c.retry_after_cap_ms,
+            jitter: c.jitter,
+        }
+    }
+}
+
+impl From<core::RingConfig> for RingConfig {
+    fn from(c: core::RingConfig) -> Self {
+        Self {
+            max_retries: c.max_retries,
+            cooldown_ms: c.cooldown_ms,
+            base_delay_ms: c.base_delay_ms,
+            max_delay_ms: c.max_delay_ms,
+            retry_after_cap_ms: c.retry_after_cap_ms,
+            jitter: c.jitter,
+        }
+    }
+}
+
+/// The ring's default settings.
+#[uniffi::export]
+pub fn default_ring_config() -> RingConfig {
+    core::RingConfig::default().into()
+}
+
+/// A clock the caller moves by hand (tests, simulations).
+#[derive(uniffi::Object)]
+pub struct ManualClock {
+    inner: Arc<core::ManualClock>,
+}
+
+#[uniffi::export]
+impl ManualClock {
+    /// A clock at `start_ms` milliseconds since the Unix epoch.
+    #[uniffi::constructor]
+    pub fn new(start_ms: u64) -> Self {
+        Self {
+            inner: Arc::new(core::ManualClock::new(start_ms)),
+        }
+    }
+    /// Moves the clock forward.
+    pub fn advance_ms(&self, ms: u64) {
+        self.inner.advance_ms(ms);
+    }
+    /// Sets the clock.
+    pub fn set_ms(&self, ms: u64) {
+        self.inner.set_ms(ms);
+    }
+    /// The current time.
+    pub fn now_ms(&self) -> u64 {
+        core::Clock::now_ms(&*self.inner)
+    }
+}
+
+/// What happened to one attempt.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum Outcome {
+    /// The server answered.
+    Response {
+        /// HTTP status.
+        status: u16,
+        /// The `Retry-After` header, if any.
+        retry_after: Option<String>,
+    },
+    /// No answer in time.
+    Timeout,
+    /// The connection failed or broke.
+    ConnectionError,
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum Decision {
+    /// The request is over: hand the answer to the caller.
+    Done,
+    /// The key was refused (401): call `attempt` again for the next key.
+    TryNextKey,
+    /// Wait `delay_ms`, then call `attempt` again (same key).
+    Retry {
+        /// Milliseconds to wait.
+        delay_ms: u64,
+    },
+    /// Give up with this error.
+    Fail {
+        /// Why.
+        error: PictifyError,
+    },
+}
+
+/// A fallback from one key to the next, for the audit log: fingerprints only.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FallbackEvent {
+    /// The key that answered 401.
+    pub from_fingerprint: String,
+    /// Where that key came from.
+    pub from_source: String,
+    /// The key tried next.
+    pub to_fingerprint: String,
+    /// Where that key came from.
+    pub to_source: String,
+    /// When, in milliseconds since the Unix epoch.
+    pub at_ms: u64,
+}
+
+impl From<core::FallbackEvent> for FallbackEvent {
+    fn from(e: core::FallbackEvent) -> Self {
+        Self {
+            from_fingerprint: e.from_fingerprint,
+            from_source: e.from_source,
+            to_fingerprint: e.to_fingerprint,
+            to_source: e.to_source,
+            at_ms: e.at_ms,
+        }
+    }
+}
+
+/// Usage of one key: revoke an old key once it gets no more requests.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct KeyStats {
+    /// The key's fingerprint.
+    pub fingerprint: String,
+    /// Where the key came from.
+    pub source: String,
+    /// Attempts sent with this key.
+    pub requests: u64,
+    /// Attempts answered with a 2xx.
+    pub successes: u64,
+    /// Attempts answered with 401.
+    pub unauthorized: u64,
+    /// Other attempts.
+    pub errors: u64,
+    /// Last attempt with this key (ms since the epoch).
+    pub last_used_ms: Option<u64>,
+    /// Until when the key is demoted after a 401, if it is.
+    pub demoted_until_ms: Option<u64>,
+}
+
+impl From<core::KeyStats> for KeyStats {
+    fn from(s: core::KeyStats) -> Self {
+        Self {
+            fingerprint: s.fingerprint,
+            source: s.source,
+            requests: s.requests,
+            successes: s.successes,
+            unauthorized: s.unauthorized,
+            errors: s.errors,
+            last_used_ms: s.last_used_ms,
+            demoted_until_ms: s.demoted_until_ms,
+        }
+    }
+}
+
+/// One logical request in progress.
+#[derive(uniffi::Object)]
+pub struct RequestState {
+    inner: Mutex<core::ring::RequestState>,
+}
+
+#[uniffi::export]
+impl RequestState {
+    /// Attempts made so far.
+    pub fn attempts(&self) -> u32 {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .attempts()
+    }
+    /// Fallbacks so far.
+    pub fn fallbacks(&self) -> Vec<FallbackEvent> {
+        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        inner.fallbacks().iter().cloned().map(Into::into).collect()
+    }
+}
+
+/// One attempt: the key to send, where it came from, its number.
+#[derive(uniffi::Object)]
+pub struct Attempt {
+    inner: core::ring::Attempt,
+}
+
+#[uniffi::export]
+impl Attempt {
+    /// The key to send.
+    pub fn key(&self) -> Arc<ApiKey> {
+        ApiKey::wrap(self.inner.key().clone())
+    }
+    /// Where the key came from.
+    pub fn source(&self) -> String {
+        self.inner.source().to_owned()
+    }
+    /// 1-based attempt number within the request.
+    pub fn number(&self) -> u32 {
+        self.inner.number()
+    }
+}
+
+/// The ordered key ring (NEW first): fallback on 401, demotion of refused keys, retries of
+/// transient failures, usage per key.
+#[derive(uniffi::Object)]
+pub struct KeyRing {
+    inner: core::KeyRing,
+}
+
+#[uniffi::export]
+impl KeyRing {
+    /// A ring over `keys` in priority order; `clock` defaults to the system clock.
+    #[uniffi::constructor(default(config = None, clock = None))]
+    pub fn new(
+        keys: Vec<SourcedKey>,
+        config: Option<RingConfig>,
+        clock: Option<Arc<ManualClock>>,
+    ) -> Result<Self, PictifyError> {
+        let keys = keys.into_iter().map(Into::into).collect();
+        let config = config.map_or_else(core::RingConfig::default, Into::into);
+        let inner = match clock {
+            Some(c) => core::KeyRing::with_clock(keys, config, c.inner.clone())?,
+            None => core::KeyRing::new(keys, config)?,
+        };
+        Ok(Self { inner })
+    }
+
+    /// The ring's settings.
+    pub fn config(&self) -> RingConfig {
+        self.inner.config().into()
+    }
+
+    /// Replaces the keys (after a source re-read), keeping the usage of keys that stay.
+    pub fn replace_keys(&self, keys: Vec<SourcedKey>) {
+        self.inner
+            .replace_keys(keys.into_iter().map(Into::into).collect());
+    }
+
+    /// Starts a logical request.
+    pub fn begin_request(&self) -> Arc<RequestState> {
+        Arc::new(RequestState {
+            inner: Mutex::new(self.inner.begin_request()),
+        })
+    }
+
+    /// The key for the next attempt of `request`. Throws `Http` `unauthorized` when every
+    /// key was tried.
+    pub fn attempt(&self, request: Arc<RequestState>) -> Result<Arc<Attempt>, PictifyError> {
+        let mut req = request.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(Arc::new(Attempt {
+            inner: self.inner.attempt(&mut req)?,
+        }))
+    }
+
+    /// Records the outcome of `attempt` and decides what comes next.
+    pub fn on_outcome(
+        &self,
+        request: Arc<RequestState>,
+        attempt: Arc<Attempt>,
+        outcome: Outcome,
+    ) -> Decision {
+        let mut req = request.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        let outcome_ref = match &outcome {
+            Outcome::Response {
+                status,
+                retry_after,
+            } => core::Outcome::Response {
+                status: *status,
+                retry_after: retry_after.as_deref(),
+            },
+            Outcome::Timeout => core::Outcome::Timeout,
+            Outcome::ConnectionError => core::Outcome::ConnectionError,
+        };
+        match self.inner.on_outcome(&mut req, &attempt.inner, outcome_ref) {
+            core::Decision::Done => Decision::Done,
+            core::Decision::TryNextKey => Decision::TryNextKey,
+            core::Decision::Retry { delay_ms } => Decision::Retry { delay_ms },
+            core::Decision::Fail(e) => Decision::Fail {
+                error: core::Error::from(e).into(),
+            },
+        }
+    }
+
+    /// The backoff before retry number `retry` (1-based).
+    pub fn backoff_ms(&self, retry: u32) -> u64 {
+        self.inner.backoff_ms(retry)
+    }
+
+    /// Usage of every key, in priority order.
+    pub fn stats(&self) -> Vec<KeyStats> {
+        self.inner.stats().into_iter().map(Into::into).collect()
+    }
+
+    /// Fingerprints of the keys in priority order.
+    pub fn fingerprints(&self) -> Vec<String> {
+        self.inner.fingerprints()
+    }
+}

@@ -1,0 +1,25 @@
+package io.pictify.keys
+
+/*
+ * Kotlin conveniences over the generated bindings. Importing this package reads nothing and
+ * opens nothing: the process environment is read only when one of the *Process* functions
+ * below is called.
+ */
+
+/** Parses [value] as a Pictify key, or returns null when it is not one (the reason is dropped). */
+fun ApiKey.Companion.parseOrNull(value: String): ApiKey? =
+    try {
+        parse(value)
+    } catch (e: PictifyException) {
+        null
+    }
+
+/** Detects the deployment environment from this process's environment variables. */
+fun detectProcessEnvironment(): Detection = detectEnvironment(System.getenv())
+
+/** Checks the key variables of this process's environment, as `pictify-keys check` does. */
+fun checkProcessKeys(policy: Policy? = null): CheckReport = checkKeys(System.getenv(), "env", null, policy)
+
+/** Checks the key variables of a `.env` file's text; [label] names the file in each `source`. */
+fun checkEnvFile(text: String, label: String, policy: Policy? = null): CheckReport =
+    checkKeys(parseDotenv(text), "env-file:$label", null, policy)
