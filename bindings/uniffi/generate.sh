@@ -40,7 +40,7 @@ cp "$work/swift/PictifyKeysFFI.modulemap" "$work/out/swift-ffi/include/module.mo
 
 if [[ "${1:-}" == "--check" ]]; then
   status=0
-  for pair in "kotlin:$KOTLIN_DIR" "swift-src:$SWIFT_SRC" "swift-ffi:$SWIFT_FFI"; do
+  for pair in "kotlin:$KOTLIN_DIR" "swift-src:$SWIFT_SRC" "swift-ffi/include:$SWIFT_FFI/include"; do
     fresh="$work/out/${pair%%:*}"
     committed="${pair#*:}"
     if ! diff -r -u "$committed" "$fresh" >"$work/diff" 2>&1; then
