@@ -21,7 +21,7 @@ export CARGO_PROFILE_RELEASE_STRIP=false
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export PATH="$HOME/.cargo/bin:$PATH"
 
-if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+if rustup target list --installed 2>/dev/null | grep -x wasm32-unknown-unknown >/dev/null; then
   WASM_TOOLCHAIN=rustup
   WASM_CARGO_FLAGS=()
 else
