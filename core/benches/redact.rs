@@ -19,7 +19,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
@@ -27,18 +30,34 @@ impl Lcg {
     }
     fn alnum(&mut self, n: usize) -> String {
         const A: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        (0..n).map(|_| char::from(A[(self.next() as usize) % A.len()])).collect()
+        (0..n)
+            .map(|_| char::from(A[(self.next() as usize) % A.len()]))
+            .collect()
     }
     fn hex(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b"0123456789abcdef"[(self.next() as usize) % 16])).collect()
+        (0..n)
+            .map(|_| char::from(b"0123456789abcdef"[(self.next() as usize) % 16]))
+            .collect()
     }
 }
 
 /// One log line of about 200 bytes in one of the shapes a Pictify integration writes.
 fn log_line(rng: &mut Lcg) -> String {
     let level = rng.pick(&["INFO ", "DEBUG", "WARN ", "ERROR"]);
-    let ts = format!("2026-11-27T14:{:02}:{:02}.{:03}Z", rng.next() % 60, rng.next() % 60, rng.next() % 1000);
-    let id = format!("{}-{}-{}-{}-{}", rng.hex(8), rng.hex(4), rng.hex(4), rng.hex(4), rng.hex(12));
+    let ts = format!(
+        "2026-11-27T14:{:02}:{:02}.{:03}Z",
+        rng.next() % 60,
+        rng.next() % 60,
+        rng.next() % 1000
+    );
+    let id = format!(
+        "{}-{}-{}-{}-{}",
+        rng.hex(8),
+        rng.hex(4),
+        rng.hex(4),
+        rng.hex(4),
+        rng.hex(12)
+    );
     match rng.next() % 5 {
         0 => format!(
             "{ts} {level} GET https://api.pictify.io/v1/render?template={}&width=1200&height=630&format=png -> 200 ({}ms) request_id={id}",
@@ -80,7 +99,12 @@ fn log_text(bytes: usize, key_every: Option<usize>) -> String {
         let mut line = log_line(&mut rng);
         if text.len() + line.len() >= next_key {
             let key = format!("pk_{}_FAKE{}", rng.pick(&["live", "test"]), rng.alnum(28));
-            let context = rng.pick(&["api_key={}", "Authorization: Bearer {}", "\"apiKey\":\"{}\"", "key {} rotated"]);
+            let context = rng.pick(&[
+                "api_key={}",
+                "Authorization: Bearer {}",
+                "\"apiKey\":\"{}\"",
+                "key {} rotated",
+            ]);
             line.push(' ');
             line.push_str(&context.replace("{}", &key));
             next_key += key_every.unwrap_or(usize::MAX);
@@ -104,8 +128,12 @@ fn whole(c: &mut Criterion) {
         let mut group = c.benchmark_group(name);
         configure(&mut group);
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_function("pictify_redact", |b| b.iter(|| redact(black_box(&text)).len()));
-        group.bench_function("regex_baseline", |b| b.iter(|| baseline.replace_all(black_box(&text), "pk_****").len()));
+        group.bench_function("pictify_redact", |b| {
+            b.iter(|| redact(black_box(&text)).len())
+        });
+        group.bench_function("regex_baseline", |b| {
+            b.iter(|| baseline.replace_all(black_box(&text), "pk_****").len())
+        });
         group.finish();
     }
 }
@@ -128,10 +156,20 @@ fn lines(c: &mut Criterion) {
     configure(&mut group);
     group.throughput(Throughput::Elements(lines.len() as u64));
     group.bench_function("pictify_redact", |b| {
-        b.iter(|| lines.iter().map(|l| redactor.redact(black_box(l)).len()).sum::<usize>())
+        b.iter(|| {
+            lines
+                .iter()
+                .map(|l| redactor.redact(black_box(l)).len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("regex_baseline", |b| {
-        b.iter(|| lines.iter().map(|l| baseline.replace_all(black_box(l), "pk_****").len()).sum::<usize>())
+        b.iter(|| {
+            lines
+                .iter()
+                .map(|l| baseline.replace_all(black_box(l), "pk_****").len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }
@@ -165,13 +203,18 @@ fn stream(c: &mut Criterion) {
 /// `PICTIFY_BENCH_CPU=1` the bench first prints CPU-time throughput for every case.
 fn thread_cpu_secs() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
-    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .get(stat.rfind(')')? + 2..)?
+        .split_whitespace()
+        .collect();
     let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
     Some(ticks / 100.0)
 }
 
 fn cpu_rate(name: &str, units: f64, unit: &str, mut f: impl FnMut() -> usize) {
-    let Some(start) = thread_cpu_secs() else { return };
+    let Some(start) = thread_cpu_secs() else {
+        return;
+    };
     let mut iters = 0u32;
     let mut sink = 0usize;
     let mut used = 0.0;
@@ -183,8 +226,14 @@ fn cpu_rate(name: &str, units: f64, unit: &str, mut f: impl FnMut() -> usize) {
     black_box(sink);
     let rate = units * f64::from(iters) / used;
     match unit {
-        "B" => println!("cpu-time {name}: {:.2} GB/s ({iters} iterations, {used:.2} s CPU)", rate / 1e9),
-        _ => println!("cpu-time {name}: {:.0} ns/{unit} ({iters} iterations, {used:.2} s CPU)", 1e9 / rate),
+        "B" => println!(
+            "cpu-time {name}: {:.2} GB/s ({iters} iterations, {used:.2} s CPU)",
+            rate / 1e9
+        ),
+        _ => println!(
+            "cpu-time {name}: {:.0} ns/{unit} ({iters} iterations, {used:.2} s CPU)",
+            1e9 / rate
+        ),
     }
 }
 
@@ -193,15 +242,26 @@ fn cpu_time_report() {
     for (name, key_every) in [("no_key_64mb", None), ("key_per_kb_64mb", Some(1024))] {
         let text = log_text(64 << 20, key_every);
         let n = text.len() as f64;
-        cpu_rate(&format!("{name}/pictify_redact"), n, "B", || redact(black_box(&text)).len());
-        cpu_rate(&format!("{name}/regex_baseline"), n, "B", || baseline.replace_all(black_box(&text), "pk_****").len());
+        cpu_rate(&format!("{name}/pictify_redact"), n, "B", || {
+            redact(black_box(&text)).len()
+        });
+        cpu_rate(&format!("{name}/regex_baseline"), n, "B", || {
+            baseline.replace_all(black_box(&text), "pk_****").len()
+        });
     }
     let mut rng = Lcg(0x5EED_0200);
-    let lines: Vec<String> = (0..10_000).map(|_| format!("{:200.200}", log_line(&mut rng))).collect();
+    let lines: Vec<String> = (0..10_000)
+        .map(|_| format!("{:200.200}", log_line(&mut rng)))
+        .collect();
     let n = lines.len() as f64;
-    cpu_rate("lines_200b/pictify_redact", n, "line", || lines.iter().map(|l| redact(black_box(l)).len()).sum());
+    cpu_rate("lines_200b/pictify_redact", n, "line", || {
+        lines.iter().map(|l| redact(black_box(l)).len()).sum()
+    });
     cpu_rate("lines_200b/regex_baseline", n, "line", || {
-        lines.iter().map(|l| baseline.replace_all(black_box(l), "pk_****").len()).sum()
+        lines
+            .iter()
+            .map(|l| baseline.replace_all(black_box(l), "pk_****").len())
+            .sum()
     });
 }
 

@@ -27,8 +27,14 @@ const REQUESTS: usize = 1_000;
 async fn revoked_new_server() -> MockApi {
     MockApi::start(Config {
         keys: vec![
-            KeyConfig { key: NEW.into(), status: KeyStatus::Revoked },
-            KeyConfig { key: OLD.into(), status: KeyStatus::Active },
+            KeyConfig {
+                key: NEW.into(),
+                status: KeyStatus::Revoked,
+            },
+            KeyConfig {
+                key: OLD.into(),
+                status: KeyStatus::Active,
+            },
         ],
         failures: vec![],
     })
@@ -51,7 +57,10 @@ fn server_hits() -> (usize, usize) {
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         for _ in 0..REQUESTS {
-            client.request("GET", "/me", None).await.unwrap_or_else(|e| panic!("{e}"));
+            client
+                .request("GET", "/me", None)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         let ring_hits = api.records().len();
 
@@ -77,13 +86,17 @@ fn server_hits() -> (usize, usize) {
 
 fn ring(keys: &[&str], config: RingConfig) -> KeyRing {
     let list = KeyList::parse(keys).unwrap_or_else(|e| panic!("{e}"));
-    KeyRing::with_clock(list.into_keys(), config, Arc::new(ManualClock::new(0))).unwrap_or_else(|e| panic!("{e}"))
+    KeyRing::with_clock(list.into_keys(), config, Arc::new(ManualClock::new(0)))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn ring_cost(c: &mut Criterion) {
     let mut group = c.benchmark_group("ring");
     group.throughput(Throughput::Elements(1));
-    group.measurement_time(Duration::from_secs(2)).warm_up_time(Duration::from_millis(500)).sample_size(30);
+    group
+        .measurement_time(Duration::from_secs(2))
+        .warm_up_time(Duration::from_millis(500))
+        .sample_size(30);
 
     let r = ring(&[NEW, OLD], RingConfig::default());
     group.bench_function("request_ok", |b| {
@@ -108,7 +121,13 @@ fn ring_cost(c: &mut Criterion) {
     });
 
     // The fallback path itself (cooldown 0: every request meets the 401 again).
-    let r = ring(&[NEW, OLD], RingConfig { cooldown_ms: 0, ..RingConfig::default() });
+    let r = ring(
+        &[NEW, OLD],
+        RingConfig {
+            cooldown_ms: 0,
+            ..RingConfig::default()
+        },
+    );
     group.bench_function("request_with_fallback", |b| {
         b.iter(|| {
             let mut req = r.begin_request();

@@ -82,7 +82,9 @@ impl KeyRef {
             return Err(AuditError::SecretInKeyId);
         }
         let ok_len = (1..=128).contains(&id.len());
-        let ok_chars = id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
+        let ok_chars = id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
         if !ok_len || !ok_chars {
             return Err(AuditError::InvalidKeyId);
         }
@@ -145,7 +147,13 @@ impl fmt::Display for Timestamp {
         let days = secs.div_euclid(86_400);
         let sod = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", sod / 3600, sod / 60 % 60, sod % 60)
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+            sod / 3600,
+            sod / 60 % 60,
+            sod % 60
+        )
     }
 }
 
@@ -182,7 +190,14 @@ pub struct AuditEvent {
 impl AuditEvent {
     /// An event for a request made with the key `key_id` refers to. `action`, `endpoint`
     /// and `method` are redacted on the way in.
-    pub fn new(timestamp: Timestamp, action: &str, key_id: KeyRef, endpoint: &str, method: &str, status: u16) -> Self {
+    pub fn new(
+        timestamp: Timestamp,
+        action: &str,
+        key_id: KeyRef,
+        endpoint: &str,
+        method: &str,
+        status: u16,
+    ) -> Self {
         Self {
             timestamp,
             action: redact(action).into_owned(),
@@ -308,21 +323,42 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(Timestamp::from_unix_millis(0).to_string(), "1970-01-01T00:00:00.000Z");
-        assert_eq!(Timestamp::from_unix_millis(951_782_400_123).to_string(), "2000-02-29T00:00:00.123Z");
-        assert_eq!(Timestamp::from_unix_millis(-1).to_string(), "1969-12-31T23:59:59.999Z");
-        assert_eq!(Timestamp::from_unix_millis(1_798_761_599_000).to_string(), "2026-12-31T23:59:59.000Z");
+        assert_eq!(
+            Timestamp::from_unix_millis(0).to_string(),
+            "1970-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix_millis(951_782_400_123).to_string(),
+            "2000-02-29T00:00:00.123Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix_millis(-1).to_string(),
+            "1969-12-31T23:59:59.999Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix_millis(1_798_761_599_000).to_string(),
+            "2026-12-31T23:59:59.000Z"
+        );
     }
 
     #[test]
     fn key_ids_refuse_secrets() {
-        for bad in
-            ["pk_live_FAKE3Wwd25rq4f5zra1b2", "id=pk_test_FAKE3Wwd25rq4f5zra1b2", "PK_LIVE_FAKE3WWD25RQ4F5ZRA1B2"]
-        {
-            assert_eq!(KeyRef::from_id(bad), Err(AuditError::SecretInKeyId), "{bad}");
+        for bad in [
+            "pk_live_FAKE3Wwd25rq4f5zra1b2",
+            "id=pk_test_FAKE3Wwd25rq4f5zra1b2",
+            "PK_LIVE_FAKE3WWD25RQ4F5ZRA1B2",
+        ] {
+            assert_eq!(
+                KeyRef::from_id(bad),
+                Err(AuditError::SecretInKeyId),
+                "{bad}"
+            );
         }
         assert_eq!(KeyRef::from_id(""), Err(AuditError::InvalidKeyId));
-        assert_eq!(KeyRef::from_id("key with spaces"), Err(AuditError::InvalidKeyId));
+        assert_eq!(
+            KeyRef::from_id("key with spaces"),
+            Err(AuditError::InvalidKeyId)
+        );
     }
 
     #[test]

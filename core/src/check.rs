@@ -9,7 +9,11 @@ use crate::error::{Error, KeyError, PolicyError};
 use crate::key::{ApiKey, Mode};
 
 /// The variables that hold keys, in priority order (NEW first during a rotation).
-pub const KEY_VARIABLES: &[&str] = &["PICTIFY_API_KEY_NEW", "PICTIFY_API_KEY", "PICTIFY_API_KEY_OLD"];
+pub const KEY_VARIABLES: &[&str] = &[
+    "PICTIFY_API_KEY_NEW",
+    "PICTIFY_API_KEY",
+    "PICTIFY_API_KEY_OLD",
+];
 
 /// The outcome for one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +138,12 @@ pub fn check_keys(
             let value = zeroize::Zeroizing::new(lookup.get(variable)?);
             let source = format!("{source_prefix}:{variable}");
             Some(match ApiKey::parse(&value) {
-                Err(e) => KeyCheck { source, variable, key: None, verdict: Verdict::Malformed(e) },
+                Err(e) => KeyCheck {
+                    source,
+                    variable,
+                    key: None,
+                    verdict: Verdict::Malformed(e),
+                },
                 Ok(key) => {
                     let verdict = match check_environment(&key, &detection, policy) {
                         Ok(allowed) => match allowed.warning {
@@ -143,7 +152,12 @@ pub fn check_keys(
                         },
                         Err(e) => Verdict::Refused(e),
                     };
-                    KeyCheck { source, variable, key: Some((key.fingerprint(), key.mode())), verdict }
+                    KeyCheck {
+                        source,
+                        variable,
+                        key: Some((key.fingerprint(), key.mode())),
+                        verdict,
+                    }
                 }
             })
         })

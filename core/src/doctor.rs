@@ -143,7 +143,14 @@ pub struct ProjectFacts {
 
 impl Default for ProjectFacts {
     fn default() -> Self {
-        Self { git: true, env_files: Vec::new(), hardcoded: Vec::new(), scan_errors: 0, current: None, sources: None }
+        Self {
+            git: true,
+            env_files: Vec::new(),
+            hardcoded: Vec::new(),
+            scan_errors: 0,
+            current: None,
+            sources: None,
+        }
     }
 }
 
@@ -175,7 +182,11 @@ pub struct DoctorReport {
 impl DoctorReport {
     /// The worst status of all items.
     pub fn worst(&self) -> Status {
-        self.checks.iter().map(|c| c.status).max().unwrap_or(Status::Pass)
+        self.checks
+            .iter()
+            .map(|c| c.status)
+            .max()
+            .unwrap_or(Status::Pass)
     }
 
     /// 1 when an item fails, else 0 (warnings do not fail).
@@ -187,7 +198,9 @@ impl DoctorReport {
 /// Files meant to be committed as documentation of the variables (`.env.example`).
 pub fn is_template_env_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".example", ".sample", ".template", ".dist", ".defaults"].iter().any(|s| lower.ends_with(s))
+    [".example", ".sample", ".template", ".dist", ".defaults"]
+        .iter()
+        .any(|s| lower.ends_with(s))
 }
 
 /// Whether a file name is an environment file (`.env`, `.env.production`, `prod.env`).
@@ -200,7 +213,10 @@ pub fn is_env_file(name: &str) -> bool {
 /// `.env.staging` / `.env.stage`; plain `.env` → unknown.
 pub fn env_file_environment(name: &str) -> Environment {
     let lower = name.to_ascii_lowercase();
-    let parts: Vec<&str> = lower.split(['.', '-', '_']).filter(|p| !p.is_empty() && *p != "env").collect();
+    let parts: Vec<&str> = lower
+        .split(['.', '-', '_'])
+        .filter(|p| !p.is_empty() && *p != "env")
+        .collect();
     let mut found = Environment::Unknown;
     for p in parts {
         let env = match p {
@@ -238,14 +254,23 @@ fn result(
     details: Vec<String>,
     fix: Option<String>,
 ) -> CheckResult {
-    CheckResult { id, title, status, details, fix: if status == Status::Pass { None } else { fix } }
+    CheckResult {
+        id,
+        title,
+        status,
+        details,
+        fix: if status == Status::Pass { None } else { fix },
+    }
 }
 
 fn env_files_ignored(facts: &ProjectFacts) -> CheckResult {
     const ID: &str = "env_files_ignored";
     const TITLE: &str = ".env files are ignored by git and not tracked";
-    let secret_files: Vec<&EnvFileFacts> =
-        facts.env_files.iter().filter(|f| !is_template_env_file(&f.path) || !f.keys.is_empty()).collect();
+    let secret_files: Vec<&EnvFileFacts> = facts
+        .env_files
+        .iter()
+        .filter(|f| !is_template_env_file(&f.path) || !f.keys.is_empty())
+        .collect();
     if !facts.git {
         return result(
             ID,
@@ -262,30 +287,52 @@ fn env_files_ignored(facts: &ProjectFacts) -> CheckResult {
             ID,
             TITLE,
             Status::Fail,
-            names.iter().map(|n| format!("{n} is tracked by git")).collect(),
-            Some(format!("git rm --cached {} && echo '.env*' >> .gitignore; rotate any key it held", names.join(" "))),
+            names
+                .iter()
+                .map(|n| format!("{n} is tracked by git"))
+                .collect(),
+            Some(format!(
+                "git rm --cached {} && echo '.env*' >> .gitignore; rotate any key it held",
+                names.join(" ")
+            )),
         );
     }
-    let exposed: Vec<String> =
-        secret_files.iter().filter(|f| !f.ignored && !is_template_env_file(&f.path)).map(|f| f.path.clone()).collect();
+    let exposed: Vec<String> = secret_files
+        .iter()
+        .filter(|f| !f.ignored && !is_template_env_file(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
     if !exposed.is_empty() {
         return result(
             ID,
             TITLE,
             Status::Warn,
-            exposed.iter().map(|n| format!("{n} is not ignored: `git add .` would commit it")).collect(),
+            exposed
+                .iter()
+                .map(|n| format!("{n} is not ignored: `git add .` would commit it"))
+                .collect(),
             Some("add `.env*` (and `!.env.example`) to .gitignore".into()),
         );
     }
     let n = secret_files.len();
-    result(ID, TITLE, Status::Pass, vec![format!("{n} env file(s), all ignored and untracked")], None)
+    result(
+        ID,
+        TITLE,
+        Status::Pass,
+        vec![format!("{n} env file(s), all ignored and untracked")],
+        None,
+    )
 }
 
 fn no_hardcoded_keys(facts: &ProjectFacts) -> CheckResult {
     const ID: &str = "no_hardcoded_keys";
     const TITLE: &str = "no hard-coded keys in the source";
     if !facts.hardcoded.is_empty() {
-        let details = facts.hardcoded.iter().map(|h| format!("{}:{}: {}", h.path, h.line, h.fingerprint)).collect();
+        let details = facts
+            .hardcoded
+            .iter()
+            .map(|h| format!("{}:{}: {}", h.path, h.line, h.fingerprint))
+            .collect();
         return result(
             ID,
             TITLE,
@@ -303,7 +350,13 @@ fn no_hardcoded_keys(facts: &ProjectFacts) -> CheckResult {
             Some("check the file permissions and run `pictify-keys scan`".into()),
         );
     }
-    result(ID, TITLE, Status::Pass, vec!["no real key outside environment files".into()], None)
+    result(
+        ID,
+        TITLE,
+        Status::Pass,
+        vec!["no real key outside environment files".into()],
+        None,
+    )
 }
 
 fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
@@ -315,11 +368,20 @@ fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
         let env = env_file_environment(&file.path);
         for k in &file.keys {
             match (env, k.mode) {
-                (Environment::Development | Environment::Test | Environment::Staging, Mode::Live) => {
-                    fails.push(format!("{}: {} is a live key in a {env} file", file.path, k.fingerprint));
+                (
+                    Environment::Development | Environment::Test | Environment::Staging,
+                    Mode::Live,
+                ) => {
+                    fails.push(format!(
+                        "{}: {} is a live key in a {env} file",
+                        file.path, k.fingerprint
+                    ));
                 }
                 (Environment::Production, Mode::Test) => {
-                    fails.push(format!("{}: {} is a test key in a production file", file.path, k.fingerprint));
+                    fails.push(format!(
+                        "{}: {} is a test key in a production file",
+                        file.path, k.fingerprint
+                    ));
                 }
                 (Environment::Unknown, Mode::Live) if !is_template_env_file(&file.path) => {
                     warns.push(format!(
@@ -340,7 +402,10 @@ fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
             }
             for ka in &a.keys {
                 if b.keys.iter().any(|kb| kb.hash == ka.hash) {
-                    fails.push(format!("{} is used in both {} and {}", ka.fingerprint, a.path, b.path));
+                    fails.push(format!(
+                        "{} is used in both {} and {}",
+                        ka.fingerprint, a.path, b.path
+                    ));
                 }
             }
         }
@@ -367,21 +432,38 @@ fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
         );
     }
     let n: usize = facts.env_files.iter().map(|f| f.keys.len()).sum();
-    result(ID, TITLE, Status::Pass, vec![format!("{n} key(s) in env files, each in a file of its mode")], None)
+    result(
+        ID,
+        TITLE,
+        Status::Pass,
+        vec![format!(
+            "{n} key(s) in env files, each in a file of its mode"
+        )],
+        None,
+    )
 }
 
 fn environment_policy(facts: &ProjectFacts) -> CheckResult {
     const ID: &str = "environment_policy";
     const TITLE: &str = "the current environment's key passes the environment policy";
     let Some(report) = &facts.current else {
-        return result(ID, TITLE, Status::Warn, vec!["not checked".into()], Some("run `pictify-keys check`".into()));
+        return result(
+            ID,
+            TITLE,
+            Status::Warn,
+            vec!["not checked".into()],
+            Some("run `pictify-keys check`".into()),
+        );
     };
     if report.keys.is_empty() {
         return result(
             ID,
             TITLE,
             Status::Warn,
-            vec![format!("no key is set in this environment ({})", report.detection.environment)],
+            vec![format!(
+                "no key is set in this environment ({})",
+                report.detection.environment
+            )],
             Some("set PICTIFY_API_KEY (in the environment or an ignored .env)".into()),
         );
     }
@@ -390,10 +472,16 @@ fn environment_policy(facts: &ProjectFacts) -> CheckResult {
     let mut details = Vec::new();
     let mut fix = None;
     for k in &report.keys {
-        let shown = k.key.as_ref().map_or_else(|| k.source.clone(), |(fp, _)| format!("{} {fp}", k.source));
+        let shown = k
+            .key
+            .as_ref()
+            .map_or_else(|| k.source.clone(), |(fp, _)| format!("{} {fp}", k.source));
         let (s, note) = match &k.verdict {
             Verdict::Allowed => (Status::Pass, format!("{shown}: allowed in {env}")),
-            Verdict::AllowedWithWarning(w) => (Status::Warn, format!("{shown}: {} ({})", w.message(), w.code())),
+            Verdict::AllowedWithWarning(w) => (
+                Status::Warn,
+                format!("{shown}: {} ({})", w.message(), w.code()),
+            ),
             Verdict::Refused(e) => (Status::Fail, format!("{shown}: {} ({})", e, e.code())),
             Verdict::Malformed(e) => (Status::Fail, format!("{shown}: {} ({})", e, e.code())),
         };
@@ -419,9 +507,13 @@ fn key_sources(facts: &ProjectFacts) -> CheckResult {
     const ID: &str = "key_sources";
     const TITLE: &str = "the key sources resolve without shadowing";
     match &facts.sources {
-        None => {
-            result(ID, TITLE, Status::Warn, vec!["not checked".into()], Some("run doctor in the project root".into()))
-        }
+        None => result(
+            ID,
+            TITLE,
+            Status::Warn,
+            vec!["not checked".into()],
+            Some("run doctor in the project root".into()),
+        ),
         Some(SourcesFact::NoKey) => result(
             ID,
             TITLE,
@@ -440,12 +532,21 @@ fn key_sources(facts: &ProjectFacts) -> CheckResult {
             ID,
             TITLE,
             Status::Warn,
-            shadowed.iter().map(|s| format!("{s} ({})", s.code())).collect(),
-            Some(format!("remove the stale keys so that only {source} holds the key")),
+            shadowed
+                .iter()
+                .map(|s| format!("{s} ({})", s.code()))
+                .collect(),
+            Some(format!(
+                "remove the stale keys so that only {source} holds the key"
+            )),
         ),
-        Some(SourcesFact::Resolved { source, .. }) => {
-            result(ID, TITLE, Status::Pass, vec![format!("keys resolve from {source}")], None)
-        }
+        Some(SourcesFact::Resolved { source, .. }) => result(
+            ID,
+            TITLE,
+            Status::Pass,
+            vec![format!("keys resolve from {source}")],
+            None,
+        ),
     }
 }
 
@@ -464,17 +565,34 @@ mod tests {
     }
 
     fn file(path: &str, keys: Vec<KeyFact>) -> EnvFileFacts {
-        EnvFileFacts { path: path.into(), tracked: false, ignored: true, keys, error: None }
+        EnvFileFacts {
+            path: path.into(),
+            tracked: false,
+            ignored: true,
+            keys,
+            error: None,
+        }
     }
 
     fn status(facts: &ProjectFacts, id: &str) -> Status {
-        diagnose_project(facts).checks.into_iter().find(|c| c.id == id).unwrap().status
+        diagnose_project(facts)
+            .checks
+            .into_iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .status
     }
 
     #[test]
     fn env_file_names() {
-        assert_eq!(env_file_environment(".env.production"), Environment::Production);
-        assert_eq!(env_file_environment(".env.production.local"), Environment::Production);
+        assert_eq!(
+            env_file_environment(".env.production"),
+            Environment::Production
+        );
+        assert_eq!(
+            env_file_environment(".env.production.local"),
+            Environment::Production
+        );
         assert_eq!(env_file_environment(".env.local"), Environment::Development);
         assert_eq!(env_file_environment("staging.env"), Environment::Staging);
         assert_eq!(env_file_environment(".env"), Environment::Unknown);
@@ -484,7 +602,10 @@ mod tests {
 
     #[test]
     fn tracked_and_unignored_env_files() {
-        let mut facts = ProjectFacts { env_files: vec![file(".env", vec![])], ..ProjectFacts::default() };
+        let mut facts = ProjectFacts {
+            env_files: vec![file(".env", vec![])],
+            ..ProjectFacts::default()
+        };
         assert_eq!(status(&facts, "env_files_ignored"), Status::Pass);
         facts.env_files[0].ignored = false;
         assert_eq!(status(&facts, "env_files_ignored"), Status::Warn);
@@ -500,8 +621,14 @@ mod tests {
     fn separation_rules() {
         let mut facts = ProjectFacts {
             env_files: vec![
-                file(".env.production", vec![key("PICTIFY_API_KEY", Mode::Live, "aa")]),
-                file(".env.development", vec![key("PICTIFY_API_KEY", Mode::Test, "bb")]),
+                file(
+                    ".env.production",
+                    vec![key("PICTIFY_API_KEY", Mode::Live, "aa")],
+                ),
+                file(
+                    ".env.development",
+                    vec![key("PICTIFY_API_KEY", Mode::Test, "bb")],
+                ),
             ],
             ..ProjectFacts::default()
         };
@@ -518,7 +645,11 @@ mod tests {
     fn hardcoded_and_exit() {
         let mut facts = ProjectFacts::default();
         assert_eq!(status(&facts, "no_hardcoded_keys"), Status::Pass);
-        facts.hardcoded.push(HardcodedKey { path: "src/a.py".into(), line: 3, fingerprint: "pk_live_****a1b2".into() });
+        facts.hardcoded.push(HardcodedKey {
+            path: "src/a.py".into(),
+            line: 3,
+            fingerprint: "pk_live_****a1b2".into(),
+        });
         let report = diagnose_project(&facts);
         assert_eq!(report.checks[1].status, Status::Fail);
         assert_eq!(report.exit_status(), 1);

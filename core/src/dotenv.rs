@@ -38,7 +38,12 @@ impl DotEnv {
     /// # Ok::<(), pictify_keys::DotEnvError>(())
     /// ```
     pub fn parse(text: &str) -> Result<Self, DotEnvError> {
-        let mut parser = Parser { chars: text.chars().collect(), pos: 0, line: 1, column: 1 };
+        let mut parser = Parser {
+            chars: text.chars().collect(),
+            pos: 0,
+            line: 1,
+            column: 1,
+        };
         let mut vars = BTreeMap::new();
         while let Some((name, value)) = parser.next_assignment()? {
             vars.insert(name, Zeroizing::new(value));
@@ -70,7 +75,9 @@ impl EnvLookup for DotEnv {
 
 impl fmt::Debug for DotEnv {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DotEnv").field("names", &self.vars.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+        f.debug_struct("DotEnv")
+            .field("names", &self.vars.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
     }
 }
 
@@ -99,7 +106,11 @@ impl Parser {
     }
 
     fn error(&self, reason: &'static str) -> DotEnvError {
-        DotEnvError { line: self.line, column: self.column, reason }
+        DotEnvError {
+            line: self.line,
+            column: self.column,
+            reason,
+        }
     }
 
     fn skip_inline_space(&mut self) {
@@ -125,7 +136,10 @@ impl Parser {
                 self.bump();
                 Ok(())
             }
-            Some('\r') if self.chars.get(self.pos + 1) == Some(&'\n') || self.pos + 1 == self.chars.len() => {
+            Some('\r')
+                if self.chars.get(self.pos + 1) == Some(&'\n')
+                    || self.pos + 1 == self.chars.len() =>
+            {
                 self.bump();
                 self.bump();
                 Ok(())
@@ -182,7 +196,9 @@ impl Parser {
         let mut name = String::new();
         match self.peek() {
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
-            _ => return Err(self.error("expected a variable name (letters, digits, '_', starting with a letter or '_')")),
+            _ => return Err(self.error(
+                "expected a variable name (letters, digits, '_', starting with a letter or '_')",
+            )),
         }
         while let Some(c) = self.peek() {
             if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
@@ -222,7 +238,13 @@ impl Parser {
         let mut value = String::new();
         loop {
             match self.bump() {
-                None => return Err(DotEnvError { line, column, reason: "this single quote is never closed" }),
+                None => {
+                    return Err(DotEnvError {
+                        line,
+                        column,
+                        reason: "this single quote is never closed",
+                    })
+                }
                 Some('\'') => return Ok(value),
                 Some(c) => value.push(c),
             }
@@ -235,7 +257,13 @@ impl Parser {
         let mut value = String::new();
         loop {
             match self.bump() {
-                None => return Err(DotEnvError { line, column, reason: "this double quote is never closed" }),
+                None => {
+                    return Err(DotEnvError {
+                        line,
+                        column,
+                        reason: "this double quote is never closed",
+                    })
+                }
                 Some('"') => return Ok(value),
                 Some('\\') => match self.bump() {
                     Some('n') => value.push('\n'),
@@ -246,7 +274,13 @@ impl Parser {
                         value.push('\\');
                         value.push(c);
                     }
-                    None => return Err(DotEnvError { line, column, reason: "this double quote is never closed" }),
+                    None => {
+                        return Err(DotEnvError {
+                            line,
+                            column,
+                            reason: "this double quote is never closed",
+                        })
+                    }
                 },
                 Some(c) => value.push(c),
             }
@@ -291,7 +325,10 @@ mod tests {
         let e = DotEnv::parse("A=1\nB 2\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 3));
         let e = DotEnv::parse("A=1\nB='open\n").unwrap_err();
-        assert_eq!((e.line, e.column, e.reason), (2, 3, "this single quote is never closed"));
+        assert_eq!(
+            (e.line, e.column, e.reason),
+            (2, 3, "this single quote is never closed")
+        );
         let e = DotEnv::parse("A=\"x\" y").unwrap_err();
         assert_eq!(e.reason, "unexpected text after the closing quote");
         let e = DotEnv::parse("=x").unwrap_err();

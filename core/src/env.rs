@@ -30,7 +30,9 @@ impl EnvLookup for BTreeMap<String, String> {
 
 impl EnvLookup for [(&str, &str)] {
     fn get(&self, name: &str) -> Option<String> {
-        self.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        self.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
     }
 }
 
@@ -114,24 +116,40 @@ pub struct Detection {
 impl Detection {
     /// A detection with no evidence.
     pub fn unknown() -> Self {
-        Self { environment: Environment::Unknown, variable: None, value: None }
+        Self {
+            environment: Environment::Unknown,
+            variable: None,
+            value: None,
+        }
     }
 
     /// An environment stated by the caller rather than detected (e.g. a `--environment` flag).
     pub fn explicit(environment: Environment) -> Self {
-        Self { environment, variable: None, value: None }
+        Self {
+            environment,
+            variable: None,
+            value: None,
+        }
     }
 }
 
 /// General-purpose variables, in priority order, after the platform variables.
-pub const GENERIC_VARIABLES: &[&str] =
-    &["PICTIFY_ENV", "APP_ENV", "ENVIRONMENT", "RAILS_ENV", "RACK_ENV", "NODE_ENV"];
+pub const GENERIC_VARIABLES: &[&str] = &[
+    "PICTIFY_ENV",
+    "APP_ENV",
+    "ENVIRONMENT",
+    "RAILS_ENV",
+    "RACK_ENV",
+    "NODE_ENV",
+];
 
 /// Maps a general-purpose value (`prod`, `Development`, `qa`…) to an environment.
 fn generic_value(value: &str) -> Option<Environment> {
     Some(match value.trim().to_ascii_lowercase().as_str() {
         "production" | "prod" | "live" => Environment::Production,
-        "staging" | "stage" | "preview" | "qa" | "uat" | "preprod" | "pre-production" => Environment::Staging,
+        "staging" | "stage" | "preview" | "qa" | "uat" | "preprod" | "pre-production" => {
+            Environment::Staging
+        }
         "development" | "dev" | "develop" | "local" => Environment::Development,
         "test" | "testing" => Environment::Test,
         _ => return None,
@@ -160,7 +178,10 @@ fn netlify_value(value: &str) -> Option<Environment> {
 }
 
 fn truthy(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes")
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes"
+    )
 }
 
 /// Detects the deployment environment from variables.
@@ -274,28 +295,50 @@ impl Warning {
 /// assert_eq!(err.code(), "live_key_in_development");
 /// # Ok::<(), pictify_keys::KeyError>(())
 /// ```
-pub fn check_environment(key: &ApiKey, detection: &Detection, policy: Policy) -> Result<Allowed, PolicyError> {
+pub fn check_environment(
+    key: &ApiKey,
+    detection: &Detection,
+    policy: Policy,
+) -> Result<Allowed, PolicyError> {
     check_mode(key.mode(), detection, policy)
 }
 
 /// [`check_environment`] on a mode alone, for callers that only know the mode.
-pub fn check_mode(mode: Mode, detection: &Detection, policy: Policy) -> Result<Allowed, PolicyError> {
+pub fn check_mode(
+    mode: Mode,
+    detection: &Detection,
+    policy: Policy,
+) -> Result<Allowed, PolicyError> {
     use Environment::*;
     let env = detection.environment;
     let violation = match (mode, env) {
-        (_, Unknown) => return Ok(Allowed { warning: Some(Warning::UnknownEnvironment) }),
+        (_, Unknown) => {
+            return Ok(Allowed {
+                warning: Some(Warning::UnknownEnvironment),
+            })
+        }
         (Mode::Live, Development | Test | Staging) => Some(policy.allow_live_outside_production),
         (Mode::Test, Production) => Some(policy.allow_test_in_production),
         _ => None,
     };
     match violation {
         None => Ok(Allowed { warning: None }),
-        Some(true) => Ok(Allowed { warning: Some(Warning::RelaxedPolicy) }),
+        Some(true) => Ok(Allowed {
+            warning: Some(Warning::RelaxedPolicy),
+        }),
         Some(false) => {
             let (variable, value) = (detection.variable.clone(), detection.value.clone());
             Err(match mode {
-                Mode::Live => PolicyError::LiveKeyInDevelopment { environment: env, variable, value },
-                Mode::Test => PolicyError::TestKeyInProduction { environment: env, variable, value },
+                Mode::Live => PolicyError::LiveKeyInDevelopment {
+                    environment: env,
+                    variable,
+                    value,
+                },
+                Mode::Test => PolicyError::TestKeyInProduction {
+                    environment: env,
+                    variable,
+                    value,
+                },
             })
         }
     }

@@ -50,9 +50,12 @@ impl CharClass {
             // `cp` fits in a byte in these two arms.
             '\0'..='\x1f' | '\x7f' => Self::Control(cp as u8),
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => Self::ZeroWidth(cp),
-            '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' => {
-                Self::UnicodeSpace(cp)
-            }
+            '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{3000}' => Self::UnicodeSpace(cp),
             c if is_look_alike(c) => Self::LookAlike(cp),
             c if c.is_ascii() => Self::Punctuation(c),
             _ => Self::OtherNonAscii(cp),
@@ -85,7 +88,10 @@ impl fmt::Display for CharClass {
             Self::ZeroWidth(cp) => write!(f, "an invisible zero-width character (U+{cp:04X})"),
             Self::UnicodeSpace(cp) => write!(f, "a non-breaking space (U+{cp:04X})"),
             Self::LookAlike(cp) => {
-                write!(f, "a Cyrillic or Greek letter that looks like a Latin one (U+{cp:04X})")
+                write!(
+                    f,
+                    "a Cyrillic or Greek letter that looks like a Latin one (U+{cp:04X})"
+                )
             }
             Self::OtherNonAscii(cp) => write!(f, "a non-ASCII character (U+{cp:04X})"),
             Self::Punctuation(c) => write!(f, "the character '{c}'"),
@@ -119,7 +125,9 @@ impl fmt::Display for End {
 #[non_exhaustive]
 pub enum KeyError {
     /// The value is empty (or only whitespace). Set the variable to your key from the dashboard.
-    #[error("the API key is empty: set it to your pk_live_ or pk_test_ key from the Pictify dashboard")]
+    #[error(
+        "the API key is empty: set it to your pk_live_ or pk_test_ key from the Pictify dashboard"
+    )]
     Empty,
     /// Whitespace before or after the key, usually a newline added by a secrets manager or
     /// `echo`. Strip it where the key is stored (`printf` instead of `echo`, `tr -d '\n'`).
@@ -475,9 +483,9 @@ impl HttpError {
         match self {
             Self::Unauthorized { .. } => Some(401),
             Self::RateLimited { .. } => Some(429),
-            Self::Server { status, .. } | Self::Status { status, .. } | Self::InvalidResponse { status } => {
-                Some(*status)
-            }
+            Self::Server { status, .. }
+            | Self::Status { status, .. }
+            | Self::InvalidResponse { status } => Some(*status),
             _ => None,
         }
     }

@@ -33,7 +33,9 @@ use zeroize::Zeroizing;
 
 use crate::audit::{AuditEvent, KeyRef, Timestamp};
 use crate::error::{Error, HttpError};
-use crate::ring::{Clock, Decision, FallbackEvent, KeyRing, KeyStats, Outcome, RingConfig, SystemClock};
+use crate::ring::{
+    Clock, Decision, FallbackEvent, KeyRing, KeyStats, Outcome, RingConfig, SystemClock,
+};
 use crate::source::KeySource;
 
 /// The Pictify API.
@@ -146,21 +148,29 @@ impl ClientBuilder {
         let ring = KeyRing::with_clock(keys, self.ring_config, clock)?;
         let base_url = self.base_url.trim_end_matches('/').to_owned();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(HttpError::InvalidRequest { reason: "the base URL must start with https:// or http://" }.into());
+            return Err(HttpError::InvalidRequest {
+                reason: "the base URL must start with https:// or http://",
+            }
+            .into());
         }
         let user_agent =
-            HeaderValue::from_str(&format!("pictify-keys-{}/{}", self.language, self.version)).map_err(|_| {
-                HttpError::InvalidRequest { reason: "the user agent has characters not allowed in a header" }
-            })?;
+            HeaderValue::from_str(&format!("pictify-keys-{}/{}", self.language, self.version))
+                .map_err(|_| HttpError::InvalidRequest {
+                    reason: "the user agent has characters not allowed in a header",
+                })?;
         #[cfg(not(target_arch = "wasm32"))]
-        let http = reqwest::Client::builder().connect_timeout(self.connect_timeout).build();
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .build();
         // fetch has no separate connect timeout; the per-attempt timeout covers it.
         #[cfg(target_arch = "wasm32")]
         let http = {
             let _ = self.connect_timeout;
             reqwest::Client::builder().build()
         };
-        let http = http.map_err(|_| HttpError::Transport { kind: "the HTTP client could not be set up" })?;
+        let http = http.map_err(|_| HttpError::Transport {
+            kind: "the HTTP client could not be set up",
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -268,11 +278,21 @@ pub struct Images<'a> {
 impl Images<'_> {
     /// `POST /image`: renders an image. Retried safely: one idempotency key for all attempts.
     pub async fn create(&self, options: &ImageOptions) -> Result<Image, Error> {
-        let body = serde_json::to_value(options)
-            .map_err(|_| HttpError::InvalidRequest { reason: "the image options cannot be encoded as JSON" })?;
+        let body = serde_json::to_value(options).map_err(|_| HttpError::InvalidRequest {
+            reason: "the image options cannot be encoded as JSON",
+        })?;
         let resp = self.client.request("POST", "/image", Some(&body)).await?;
-        let field = |name: &str| resp.body.get(name).and_then(Value::as_str).map(str::to_owned);
-        Ok(Image { id: field("id"), url: field("url"), raw: resp.body })
+        let field = |name: &str| {
+            resp.body
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        Ok(Image {
+            id: field("id"),
+            url: field("url"),
+            raw: resp.body,
+        })
     }
 }
 
@@ -285,7 +305,9 @@ fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(IDEMPOTENCY_COUNTER.fetch_add(1, Ordering::Relaxed));
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     h.write_u128(nanos);
     h.finish()
 }
@@ -323,7 +345,8 @@ async fn sleep_ms(ms: u64) {
 async fn sleep_ms(ms: u64) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         let global = js_sys::global();
-        let set_timeout = js_sys::Reflect::get(&global, &wasm_bindgen::JsValue::from_str("setTimeout"));
+        let set_timeout =
+            js_sys::Reflect::get(&global, &wasm_bindgen::JsValue::from_str("setTimeout"));
         match set_timeout {
             Ok(f) if f.is_function() => {
                 let f = js_sys::Function::from(f);
@@ -340,7 +363,10 @@ async fn sleep_ms(ms: u64) {
 
 /// The API's own error message from an error body, if short and free of anything key-shaped.
 fn api_message(body: &Value) -> Option<String> {
-    let m = body.get("error").and_then(|e| e.get("message").or(Some(e))).and_then(Value::as_str)?;
+    let m = body
+        .get("error")
+        .and_then(|e| e.get("message").or(Some(e)))
+        .and_then(Value::as_str)?;
     if m.contains("pk_") || m.len() > 200 {
         return None;
     }
@@ -380,29 +406,51 @@ impl Client {
     /// Sends one logical request: `method` (`GET`, `POST`, …), `path` (starting with `/`)
     /// and an optional JSON body. Retries and key fallback happen inside; the result is a
     /// 2xx answer or an error with a stable code.
-    pub async fn request(&self, method: &str, path: &str, json: Option<&Value>) -> Result<ApiResponse, Error> {
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        json: Option<&Value>,
+    ) -> Result<ApiResponse, Error> {
         let inner = &self.inner;
-        let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
-            .map_err(|_| HttpError::InvalidRequest { reason: "unknown HTTP method" })?;
-        if !path.starts_with('/') || path.contains("://") || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(HttpError::InvalidRequest { reason: "the path must start with / and hold no spaces" }.into());
+        let method =
+            reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes()).map_err(|_| {
+                HttpError::InvalidRequest {
+                    reason: "unknown HTTP method",
+                }
+            })?;
+        if !path.starts_with('/')
+            || path.contains("://")
+            || path.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(HttpError::InvalidRequest {
+                reason: "the path must start with / and hold no spaces",
+            }
+            .into());
         }
         let url = format!("{}{path}", inner.base_url);
         let idempotency_key = (method == reqwest::Method::POST)
             .then(|| HeaderValue::from_str(&new_idempotency_key()))
             .transpose()
-            .map_err(|_| HttpError::InvalidRequest { reason: "bad idempotency key" })?;
+            .map_err(|_| HttpError::InvalidRequest {
+                reason: "bad idempotency key",
+            })?;
         let mut req = inner.ring.begin_request();
         loop {
             let attempt = inner.ring.attempt(&mut req)?;
             if attempt.number() > MAX_ATTEMPTS {
-                return Err(HttpError::Transport { kind: "too many attempts" }.into());
+                return Err(HttpError::Transport {
+                    kind: "too many attempts",
+                }
+                .into());
             }
             // EXPOSE: the key goes into the Authorization header of this one request, marked
             // sensitive so the HTTP stack never logs it; the string is zeroed when dropped.
             let bearer = Zeroizing::new(format!("Bearer {}", attempt.key().expose_secret()));
-            let mut auth = HeaderValue::from_str(&bearer)
-                .map_err(|_| HttpError::InvalidRequest { reason: "the key cannot be sent in a header" })?;
+            let mut auth =
+                HeaderValue::from_str(&bearer).map_err(|_| HttpError::InvalidRequest {
+                    reason: "the key cannot be sent in a header",
+                })?;
             auth.set_sensitive(true);
             let mut builder = inner
                 .http
@@ -419,7 +467,11 @@ impl Client {
             let (decision, response) = match builder.send().await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
-                    let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+                    let retry_after = resp
+                        .headers()
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
                     if status == 401 {
                         // A rotated secret may already hold the new key: re-read before falling back.
                         // A broken source keeps the keys we have.
@@ -427,14 +479,27 @@ impl Client {
                             inner.ring.replace_keys(keys);
                         }
                     }
-                    let outcome = Outcome::Response { status, retry_after: retry_after.as_deref() };
-                    (inner.ring.on_outcome(&mut req, &attempt, outcome), Some(resp))
+                    let outcome = Outcome::Response {
+                        status,
+                        retry_after: retry_after.as_deref(),
+                    };
+                    (
+                        inner.ring.on_outcome(&mut req, &attempt, outcome),
+                        Some(resp),
+                    )
                 }
                 Err(e) => {
                     if e.is_builder() {
-                        return Err(HttpError::InvalidRequest { reason: "the request could not be built" }.into());
+                        return Err(HttpError::InvalidRequest {
+                            reason: "the request could not be built",
+                        }
+                        .into());
                     }
-                    let outcome = if e.is_timeout() { Outcome::Timeout } else { Outcome::ConnectionError };
+                    let outcome = if e.is_timeout() {
+                        Outcome::Timeout
+                    } else {
+                        Outcome::ConnectionError
+                    };
                     (inner.ring.on_outcome(&mut req, &attempt, outcome), None)
                 }
             };
@@ -489,14 +554,26 @@ async fn finish(
     } else {
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(v) => v,
-            Err(_) if (200..300).contains(&status) => return Err(HttpError::InvalidResponse { status }.into()),
+            Err(_) if (200..300).contains(&status) => {
+                return Err(HttpError::InvalidResponse { status }.into())
+            }
             Err(_) => Value::Null,
         }
     };
     if !(200..300).contains(&status) {
-        return Err(HttpError::Status { status, message: api_message(&body) }.into());
+        return Err(HttpError::Status {
+            status,
+            message: api_message(&body),
+        }
+        .into());
     }
-    Ok(ApiResponse { status, body, key_fingerprint, attempts: req.attempts(), fallbacks: req.fallbacks().to_vec() })
+    Ok(ApiResponse {
+        status,
+        body,
+        key_fingerprint,
+        attempts: req.attempts(),
+        fallbacks: req.fallbacks().to_vec(),
+    })
 }
 
 #[cfg(test)]
@@ -505,7 +582,8 @@ mod tests {
 
     #[test]
     fn idempotency_keys_are_uuid_v4_and_distinct() {
-        let keys: std::collections::HashSet<String> = (0..1000).map(|_| new_idempotency_key()).collect();
+        let keys: std::collections::HashSet<String> =
+            (0..1000).map(|_| new_idempotency_key()).collect();
         assert_eq!(keys.len(), 1000);
         for k in keys.iter().take(5) {
             assert_eq!(k.len(), 36);
@@ -516,8 +594,12 @@ mod tests {
     #[test]
     fn api_messages_are_kept_only_when_safe() {
         let body = serde_json::json!({"error": {"message": "width must be positive"}});
-        assert_eq!(api_message(&body).as_deref(), Some("width must be positive"));
-        let body = serde_json::json!({"error": {"message": "bad key pk_live_FAKE3Wwd25rq4f5zr3a1b2"}});
+        assert_eq!(
+            api_message(&body).as_deref(),
+            Some("width must be positive")
+        );
+        let body =
+            serde_json::json!({"error": {"message": "bad key pk_live_FAKE3Wwd25rq4f5zr3a1b2"}});
         assert_eq!(api_message(&body), None);
     }
 }

@@ -76,7 +76,10 @@ impl ApiKey {
     /// not something to silently repair, so the stored value gets fixed at its source).
     pub fn parse(value: &str) -> Result<Self, KeyError> {
         let mode = diagnose(value)?;
-        Ok(Self { secret: Zeroizing::new(value.to_owned()), mode })
+        Ok(Self {
+            secret: Zeroizing::new(value.to_owned()),
+            mode,
+        })
     }
 
     /// Live or test.
@@ -200,7 +203,11 @@ fn check_edges(value: &str) -> Result<(), KeyError> {
     let len = value.chars().count();
     if let Some(first) = value.chars().next() {
         if is_ascii_ws(first) {
-            return Err(KeyError::Whitespace { end: End::Leading, position: 1, class: CharClass::of(first) });
+            return Err(KeyError::Whitespace {
+                end: End::Leading,
+                position: 1,
+                class: CharClass::of(first),
+            });
         }
     }
     let trailing = value.chars().rev().take_while(|&c| is_ascii_ws(c)).count();
@@ -213,8 +220,14 @@ fn check_edges(value: &str) -> Result<(), KeyError> {
         });
     }
     match (value.chars().next(), value.chars().last()) {
-        (Some(q), _) if is_quote(q) => Err(KeyError::Quoted { quote: q, position: 1 }),
-        (_, Some(q)) if is_quote(q) => Err(KeyError::Quoted { quote: q, position: len }),
+        (Some(q), _) if is_quote(q) => Err(KeyError::Quoted {
+            quote: q,
+            position: 1,
+        }),
+        (_, Some(q)) if is_quote(q) => Err(KeyError::Quoted {
+            quote: q,
+            position: len,
+        }),
         _ => Ok(()),
     }
 }
@@ -244,10 +257,16 @@ fn whole_value_placeholder(value: &str) -> Option<&'static str> {
 fn check_characters(value: &str) -> Result<(), KeyError> {
     for (i, c) in value.chars().enumerate() {
         if c.is_ascii_control() {
-            return Err(KeyError::ControlCharacter { position: i + 1, class: CharClass::of(c) });
+            return Err(KeyError::ControlCharacter {
+                position: i + 1,
+                class: CharClass::of(c),
+            });
         }
         if !c.is_ascii() {
-            return Err(KeyError::NonAscii { position: i + 1, class: CharClass::of(c) });
+            return Err(KeyError::NonAscii {
+                position: i + 1,
+                class: CharClass::of(c),
+            });
         }
     }
     Ok(())
@@ -261,7 +280,11 @@ fn foreign_key(value: &str) -> Option<KeyError> {
         ("rk_live_", "Stripe", "restricted key (rk_live_)"),
         ("rk_test_", "Stripe", "restricted key (rk_test_)"),
         ("whsec_", "Stripe", "webhook signing secret (whsec_)"),
-        ("github_pat_", "GitHub", "fine-grained personal access token (github_pat_)"),
+        (
+            "github_pat_",
+            "GitHub",
+            "fine-grained personal access token (github_pat_)",
+        ),
         ("ghp_", "GitHub", "personal access token (ghp_)"),
         ("gho_", "GitHub", "OAuth token (gho_)"),
         ("ghu_", "GitHub", "user-to-server token (ghu_)"),
@@ -285,17 +308,36 @@ fn foreign_key(value: &str) -> Option<KeyError> {
     let b = value.as_bytes();
     if b.len() == 20
         && (value.starts_with("AKIA") || value.starts_with("ASIA"))
-        && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     {
-        return Some(KeyError::ForeignKey { vendor: "AWS", kind: "access key ID (AKIA…)" });
+        return Some(KeyError::ForeignKey {
+            vendor: "AWS",
+            kind: "access key ID (AKIA…)",
+        });
     }
     None
 }
 
 /// Words that documentation uses in place of a key.
 const PLACEHOLDER_WORDS: &[&str] = &[
-    "your", "apikey", "api_key", "api-key", "secretkey", "example", "placeholder", "replace", "change",
-    "insert", "here", "redacted", "dummy", "sample", "production_key", "development_key", "test_key",
+    "your",
+    "apikey",
+    "api_key",
+    "api-key",
+    "secretkey",
+    "example",
+    "placeholder",
+    "replace",
+    "change",
+    "insert",
+    "here",
+    "redacted",
+    "dummy",
+    "sample",
+    "production_key",
+    "development_key",
+    "test_key",
     "live_key",
 ];
 
@@ -305,7 +347,9 @@ fn word_placeholder(value: &str) -> Option<&'static str> {
     if value.len() >= 3 && value.to_ascii_lowercase().starts_with("pk_") {
         return None;
     }
-    let wordy = value.bytes().all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.' | b' '));
+    let wordy = value
+        .bytes()
+        .all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.' | b' '));
     if wordy && contains_placeholder_word(value.as_bytes()) {
         return Some("it is documentation text, not a key");
     }
@@ -341,14 +385,21 @@ fn split_prefix(value: &str) -> Result<(Mode, &str), KeyError> {
         return Err(KeyError::MissingPrefix);
     };
     if rest == "live" || rest == "test" {
-        return Err(KeyError::TooShort { length: 0, min: BODY_MIN, max: BODY_MAX });
+        return Err(KeyError::TooShort {
+            length: 0,
+            min: BODY_MIN,
+            max: BODY_MAX,
+        });
     }
     for mode in ["live", "test"] {
         if let Some(after) = rest.strip_prefix(mode) {
             if let Some(c) = after.chars().next() {
                 if !c.is_ascii_alphanumeric() {
                     // `pk_live-…`: the separator is wrong.
-                    return Err(KeyError::InvalidCharacter { position: 8, class: CharClass::of(c) });
+                    return Err(KeyError::InvalidCharacter {
+                        position: 8,
+                        class: CharClass::of(c),
+                    });
                 }
             }
         }
@@ -375,10 +426,18 @@ fn check_body(body: &str) -> Result<(), KeyError> {
     }
     let length = bytes.len();
     if length < BODY_MIN {
-        return Err(KeyError::TooShort { length, min: BODY_MIN, max: BODY_MAX });
+        return Err(KeyError::TooShort {
+            length,
+            min: BODY_MIN,
+            max: BODY_MAX,
+        });
     }
     if length > BODY_MAX {
-        return Err(KeyError::TooLong { length, min: BODY_MIN, max: BODY_MAX });
+        return Err(KeyError::TooLong {
+            length,
+            min: BODY_MIN,
+            max: BODY_MAX,
+        });
     }
     Ok(())
 }
@@ -389,9 +448,12 @@ fn check_body(body: &str) -> Result<(), KeyError> {
 /// 1 in 10^10), so a real key is never refused as a placeholder.
 fn body_placeholder(body: &[u8]) -> Option<&'static str> {
     let wordy = !body.is_empty()
-        && body.iter().all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.'))
+        && body
+            .iter()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.'))
         && (body.iter().any(|c| matches!(c, b'_' | b'-' | b'.'))
-            || ((body.iter().all(u8::is_ascii_lowercase) || body.iter().all(u8::is_ascii_uppercase))
+            || ((body.iter().all(u8::is_ascii_lowercase)
+                || body.iter().all(u8::is_ascii_uppercase))
                 && contains_placeholder_word(body)));
     if wordy {
         return Some("it is documentation text, not a key");
@@ -404,7 +466,11 @@ fn body_placeholder(body: &[u8]) -> Option<&'static str> {
     let (mut same, mut ascending) = (1, 1);
     for pair in body.windows(2) {
         same = if pair[1] == pair[0] { same + 1 } else { 1 };
-        ascending = if pair[1] == pair[0].wrapping_add(1) { ascending + 1 } else { 1 };
+        ascending = if pair[1] == pair[0].wrapping_add(1) {
+            ascending + 1
+        } else {
+            1
+        };
         if same >= 8 {
             return Some("it repeats one character eight or more times");
         }
@@ -441,7 +507,11 @@ mod tests {
     #[test]
     fn fast_path_agrees_with_full_diagnosis() {
         // The fast path must never accept something the slow checks refuse.
-        for v in ["pk_live_XXXXXXXXXXXXXXXXXXXX", "pk_test_0123456789abcdefgh", "pk_live_aaaaaaaaaaaaaaaaaaaaa"] {
+        for v in [
+            "pk_live_XXXXXXXXXXXXXXXXXXXX",
+            "pk_test_0123456789abcdefgh",
+            "pk_live_aaaaaaaaaaaaaaaaaaaaa",
+        ] {
             assert!(fast_path(v).is_none(), "{v}");
             assert_eq!(diagnose(v).unwrap_err().code(), "placeholder");
         }

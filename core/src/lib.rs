@@ -20,30 +20,36 @@
 
 pub mod audit;
 pub mod check;
-pub mod dotenv;
 pub mod doctor;
+pub mod dotenv;
 pub mod env;
 pub mod error;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod key;
 pub mod redact;
 pub mod ring;
 #[cfg(feature = "scan")]
 pub mod scan;
 pub mod source;
-#[cfg(feature = "http")]
-pub mod http;
 
+pub use audit::{AuditError, AuditEvent, KeyRef, Timestamp};
 pub use check::{check_keys, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
 pub use dotenv::DotEnv;
 pub use env::{
-    check_environment, check_mode, detect_environment, Allowed, Detection, EnvLookup, Environment, Policy,
-    ProcessEnv, Warning,
+    check_environment, check_mode, detect_environment, Allowed, Detection, EnvLookup, Environment,
+    Policy, ProcessEnv, Warning,
 };
-pub use error::{CharClass, DotEnvError, Error, ErrorFamily, HttpError, KeyError, PolicyError, SourceError};
+pub use error::{
+    CharClass, DotEnvError, Error, ErrorFamily, HttpError, KeyError, PolicyError, SourceError,
+};
 pub use key::{ApiKey, Mode, BODY_MAX, BODY_MIN};
-pub use audit::{AuditError, AuditEvent, KeyRef, Timestamp};
 pub use redact::{redact, RedactingWriter, Redactor, StreamRedactor, Style};
-pub use ring::{Clock, Decision, FallbackEvent, KeyRing, KeyStats, ManualClock, Outcome, RingConfig, SystemClock};
+pub use ring::{
+    Clock, Decision, FallbackEvent, KeyRing, KeyStats, ManualClock, Outcome, RingConfig,
+    SystemClock,
+};
 pub use source::{
-    DotEnvFile, EnvSource, FileSystem, KeyList, KeySource, MemoryFs, SecretFile, SourceChain, SourcedKey, StdFs,
+    DotEnvFile, EnvSource, FileSystem, KeyList, KeySource, MemoryFs, SecretFile, SourceChain,
+    SourcedKey, StdFs,
 };

@@ -95,8 +95,19 @@ impl Redactor {
 
     /// Redacts `text`; borrows it back unchanged when there is nothing to redact.
     pub fn redact(self, text: &str) -> Cow<'_, str> {
-        let mut sink = StrSink { text, out: None, done: 0 };
-        scan(self.style, text.as_bytes(), 0, true, &mut Carry::None, &mut sink);
+        let mut sink = StrSink {
+            text,
+            out: None,
+            done: 0,
+        };
+        scan(
+            self.style,
+            text.as_bytes(),
+            0,
+            true,
+            &mut Carry::None,
+            &mut sink,
+        );
         match sink.out {
             None => Cow::Borrowed(text),
             Some(mut out) => {
@@ -108,7 +119,11 @@ impl Redactor {
 
     /// Redacts bytes that need not be UTF-8: invalid sequences pass through untouched.
     pub fn redact_bytes(self, bytes: &[u8]) -> Cow<'_, [u8]> {
-        let mut sink = BytesSink { src: bytes, out: None, done: 0 };
+        let mut sink = BytesSink {
+            src: bytes,
+            out: None,
+            done: 0,
+        };
         scan(self.style, bytes, 0, true, &mut Carry::None, &mut sink);
         match sink.out {
             None => Cow::Borrowed(bytes),
@@ -156,7 +171,9 @@ struct StrSink<'a> {
 
 impl Sink for StrSink<'_> {
     fn edit(&mut self, start: usize, end: usize, replacement: &str) {
-        let out = self.out.get_or_insert_with(|| String::with_capacity(self.text.len()));
+        let out = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(self.text.len()));
         // Edits start and end next to ASCII bytes, so both ends are character boundaries.
         out.push_str(&self.text[self.done..start]);
         out.push_str(replacement);
@@ -172,7 +189,9 @@ struct BytesSink<'a> {
 
 impl Sink for BytesSink<'_> {
     fn edit(&mut self, start: usize, end: usize, replacement: &str) {
-        let out = self.out.get_or_insert_with(|| Vec::with_capacity(self.src.len()));
+        let out = self
+            .out
+            .get_or_insert_with(|| Vec::with_capacity(self.src.len()));
         out.extend_from_slice(&self.src[self.done..start]);
         out.extend_from_slice(replacement.as_bytes());
         self.done = end;
@@ -196,7 +215,15 @@ mod tests {
 
     #[test]
     fn untouched_text_is_borrowed() {
-        for text in ["", "pk_live", "pk_live_", "pk_live_abc", "the pk_ column", "key: value", "Bearer"] {
+        for text in [
+            "",
+            "pk_live",
+            "pk_live_",
+            "pk_live_abc",
+            "the pk_ column",
+            "key: value",
+            "Bearer",
+        ] {
             assert!(matches!(redact(text), Cow::Borrowed(_)), "{text}");
         }
     }
@@ -215,10 +242,16 @@ mod tests {
 
     #[test]
     fn contexts() {
-        assert_eq!(redact("Authorization: Bearer eyJhbGciOi.x.y"), "Authorization: Bearer [REDACTED]");
+        assert_eq!(
+            redact("Authorization: Bearer eyJhbGciOi.x.y"),
+            "Authorization: Bearer [REDACTED]"
+        );
         assert_eq!(redact("X-Api-Key: abcdef123"), "X-Api-Key: [REDACTED]");
         assert_eq!(redact("?a=1&key=s3cr3t&b=2"), "?a=1&key=[REDACTED]&b=2");
-        assert_eq!(redact(r#"{"apiKey":"s3cr3t"}"#), r#"{"apiKey":"[REDACTED]"}"#);
+        assert_eq!(
+            redact(r#"{"apiKey":"s3cr3t"}"#),
+            r#"{"apiKey":"[REDACTED]"}"#
+        );
         assert_eq!(redact(r#"{"api_key": null}"#), r#"{"api_key": null}"#);
         assert_eq!(redact("monkey=banana"), "monkey=banana");
     }

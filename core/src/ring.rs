@@ -91,7 +91,9 @@ pub struct ManualClock {
 impl ManualClock {
     /// A clock reading `start_ms`.
     pub fn new(start_ms: u64) -> Self {
-        Self { now: AtomicU64::new(start_ms) }
+        Self {
+            now: AtomicU64::new(start_ms),
+        }
     }
 
     /// Moves the clock forward.
@@ -168,7 +170,10 @@ pub enum Outcome<'a> {
 impl Outcome<'static> {
     /// An answer with this status and no `Retry-After`.
     pub fn status(status: u16) -> Self {
-        Outcome::Response { status, retry_after: None }
+        Outcome::Response {
+            status,
+            retry_after: None,
+        }
     }
 }
 
@@ -354,12 +359,20 @@ impl Attempt {
 
 impl fmt::Debug for Attempt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Attempt({} #{} from {})", self.key.fingerprint(), self.number, self.source)
+        write!(
+            f,
+            "Attempt({} #{} from {})",
+            self.key.fingerprint(),
+            self.number,
+            self.source
+        )
     }
 }
 
 fn splitmix(state: &AtomicU64) -> u64 {
-    let mut z = state.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = state
+        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -384,12 +397,20 @@ impl KeyRing {
     }
 
     /// A ring with an injected clock (tests, vectors, hosts with their own time source).
-    pub fn with_clock(keys: Vec<SourcedKey>, config: RingConfig, clock: Arc<dyn Clock>) -> Result<Self, Error> {
+    pub fn with_clock(
+        keys: Vec<SourcedKey>,
+        config: RingConfig,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, Error> {
         if keys.is_empty() {
             return Err(Error::NoKey);
         }
         let seed = clock.now_ms() ^ (std::ptr::addr_of!(config) as u64).rotate_left(32);
-        let entries = keys.into_iter().enumerate().map(|(i, k)| Entry::new(i as u64, k)).collect::<Vec<_>>();
+        let entries = keys
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| Entry::new(i as u64, k))
+            .collect::<Vec<_>>();
         let next_id = entries.len() as u64;
         Ok(Self {
             state: Mutex::new(State { entries, next_id }),
@@ -451,15 +472,17 @@ impl KeyRing {
     pub fn attempt(&self, req: &mut RequestState) -> Result<Attempt, Error> {
         let now = self.clock.now_ms();
         let mut state = self.lock();
-        let chosen = match req.current.and_then(|id| state.entries.iter().position(|e| e.id == id)) {
+        let chosen = match req
+            .current
+            .and_then(|id| state.entries.iter().position(|e| e.id == id))
+        {
             Some(i) => i,
             None => {
                 req.retries = 0;
                 let untried = |e: &&Entry| !req.tried.contains(&e.id);
-                let live = state
-                    .entries
-                    .iter()
-                    .position(|e| !req.tried.contains(&e.id) && e.demoted_until.map_or(true, |t| t <= now));
+                let live = state.entries.iter().position(|e| {
+                    !req.tried.contains(&e.id) && e.demoted_until.map_or(true, |t| t <= now)
+                });
                 let pick = live.or_else(|| {
                     state
                         .entries
@@ -470,7 +493,10 @@ impl KeyRing {
                         .map(|(i, _)| i)
                 });
                 let Some(i) = pick else {
-                    return Err(HttpError::Unauthorized { tried: req.tried.len() }.into());
+                    return Err(HttpError::Unauthorized {
+                        tried: req.tried.len(),
+                    }
+                    .into());
                 };
                 let cooldown = self.config.cooldown_ms;
                 let entry = &mut state.entries[i];
@@ -484,8 +510,12 @@ impl KeyRing {
         let entry = &state.entries[chosen];
         req.current = Some(entry.id);
         req.attempts += 1;
-        let attempt =
-            Attempt { key: entry.key.clone(), key_id: entry.id, number: req.attempts, source: entry.source.clone() };
+        let attempt = Attempt {
+            key: entry.key.clone(),
+            key_id: entry.id,
+            number: req.attempts,
+            source: entry.source.clone(),
+        };
         drop(state);
         if let Some((from_fingerprint, from_source)) = req.fallback_from.take() {
             let event = FallbackEvent {
@@ -505,12 +535,20 @@ impl KeyRing {
     }
 
     /// Records the outcome of `attempt` and decides what comes next.
-    pub fn on_outcome(&self, req: &mut RequestState, attempt: &Attempt, outcome: Outcome<'_>) -> Decision {
+    pub fn on_outcome(
+        &self,
+        req: &mut RequestState,
+        attempt: &Attempt,
+        outcome: Outcome<'_>,
+    ) -> Decision {
         let now = self.clock.now_ms();
         let mut state = self.lock();
         let entry = state.entries.iter_mut().find(|e| e.id == attempt.key_id);
         let (status, retry_after) = match outcome {
-            Outcome::Response { status, retry_after } => (Some(status), retry_after),
+            Outcome::Response {
+                status,
+                retry_after,
+            } => (Some(status), retry_after),
             _ => (None, None),
         };
         if let Some(e) = entry {
@@ -554,8 +592,13 @@ impl KeyRing {
                 Outcome::Timeout => HttpError::Timeout { attempts },
                 Outcome::ConnectionError => HttpError::Connection { attempts },
                 Outcome::Response { status: 429, .. } => HttpError::RateLimited { attempts },
-                Outcome::Response { status, .. } if status >= 500 => HttpError::Server { status, attempts },
-                Outcome::Response { status, .. } => HttpError::Status { status, message: None },
+                Outcome::Response { status, .. } if status >= 500 => {
+                    HttpError::Server { status, attempts }
+                }
+                Outcome::Response { status, .. } => HttpError::Status {
+                    status,
+                    message: None,
+                },
             });
         }
         req.retries += 1;
@@ -570,7 +613,11 @@ impl KeyRing {
     /// with jitter somewhere in `[d/2, d]`.
     pub fn backoff_ms(&self, retry: u32) -> u64 {
         let shift = retry.saturating_sub(1).min(32);
-        let d = self.config.base_delay_ms.saturating_mul(1u64 << shift).min(self.config.max_delay_ms);
+        let d = self
+            .config
+            .base_delay_ms
+            .saturating_mul(1u64 << shift)
+            .min(self.config.max_delay_ms);
         if !self.config.jitter || d < 2 {
             return d;
         }
@@ -590,7 +637,11 @@ impl KeyRing {
 
     /// Fingerprints of the keys in priority order.
     pub fn fingerprints(&self) -> Vec<String> {
-        self.lock().entries.iter().map(|e| e.key.fingerprint()).collect()
+        self.lock()
+            .entries
+            .iter()
+            .map(|e| e.key.fingerprint())
+            .collect()
     }
 }
 
@@ -614,7 +665,10 @@ mod tests {
     fn ring(config: RingConfig) -> (KeyRing, Arc<ManualClock>) {
         let clock = Arc::new(ManualClock::new(1_000_000));
         let keys = KeyList::parse(&[NEW, OLD]).unwrap().into_keys();
-        (KeyRing::with_clock(keys, config, clock.clone()).unwrap(), clock)
+        (
+            KeyRing::with_clock(keys, config, clock.clone()).unwrap(),
+            clock,
+        )
     }
 
     #[test]
@@ -622,7 +676,10 @@ mod tests {
         let (ring, clock) = ring(RingConfig::default());
         let mut r = ring.begin_request();
         let a = ring.attempt(&mut r).unwrap();
-        assert_eq!(ring.on_outcome(&mut r, &a, Outcome::status(401)), Decision::TryNextKey);
+        assert_eq!(
+            ring.on_outcome(&mut r, &a, Outcome::status(401)),
+            Decision::TryNextKey
+        );
         let b = ring.attempt(&mut r).unwrap();
         assert_eq!(b.key().fingerprint(), "pk_live_****c3d4");
         assert_eq!(r.fallbacks().len(), 1);
@@ -631,19 +688,31 @@ mod tests {
 
         clock.advance_ms(299_999);
         let mut r = ring.begin_request();
-        assert_eq!(ring.attempt(&mut r).unwrap().key().fingerprint(), "pk_live_****c3d4");
+        assert_eq!(
+            ring.attempt(&mut r).unwrap().key().fingerprint(),
+            "pk_live_****c3d4"
+        );
 
         clock.advance_ms(1);
         let mut probe = ring.begin_request();
-        assert_eq!(ring.attempt(&mut probe).unwrap().key().fingerprint(), "pk_live_****a1b2");
+        assert_eq!(
+            ring.attempt(&mut probe).unwrap().key().fingerprint(),
+            "pk_live_****a1b2"
+        );
         // While the probe is in flight, other requests keep using the live key.
         let mut other = ring.begin_request();
-        assert_eq!(ring.attempt(&mut other).unwrap().key().fingerprint(), "pk_live_****c3d4");
+        assert_eq!(
+            ring.attempt(&mut other).unwrap().key().fingerprint(),
+            "pk_live_****c3d4"
+        );
     }
 
     #[test]
     fn never_switches_on_5xx_and_fails_after_retries() {
-        let (ring, _) = ring(RingConfig { jitter: false, ..RingConfig::default() });
+        let (ring, _) = ring(RingConfig {
+            jitter: false,
+            ..RingConfig::default()
+        });
         let mut r = ring.begin_request();
         let mut delays = Vec::new();
         loop {
@@ -679,13 +748,26 @@ mod tests {
     fn retry_after_seconds_date_and_cap() {
         assert_eq!(parse_retry_after("3", 0), Some(3_000));
         let now = 1_764_201_600_000; // 2025-11-27T00:00:00Z
-        assert_eq!(parse_retry_after("Thu, 27 Nov 2025 00:00:05 GMT", now), Some(5_000));
-        assert_eq!(parse_retry_after("Wed, 26 Nov 2025 00:00:05 GMT", now), Some(0));
+        assert_eq!(
+            parse_retry_after("Thu, 27 Nov 2025 00:00:05 GMT", now),
+            Some(5_000)
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 26 Nov 2025 00:00:05 GMT", now),
+            Some(0)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
         let (ring, _) = ring(RingConfig::default());
         let mut r = ring.begin_request();
         let a = ring.attempt(&mut r).unwrap();
-        let d = ring.on_outcome(&mut r, &a, Outcome::Response { status: 429, retry_after: Some("3600") });
+        let d = ring.on_outcome(
+            &mut r,
+            &a,
+            Outcome::Response {
+                status: 429,
+                retry_after: Some("3600"),
+            },
+        );
         assert_eq!(d, Decision::Retry { delay_ms: 30_000 });
     }
 
@@ -694,7 +776,10 @@ mod tests {
         let (ring, _) = ring(RingConfig::default());
         let mut r = ring.begin_request();
         let a = ring.attempt(&mut r).unwrap();
-        assert_eq!(ring.on_outcome(&mut r, &a, Outcome::status(401)), Decision::TryNextKey);
+        assert_eq!(
+            ring.on_outcome(&mut r, &a, Outcome::status(401)),
+            Decision::TryNextKey
+        );
         let b = ring.attempt(&mut r).unwrap();
         assert_eq!(
             ring.on_outcome(&mut r, &b, Outcome::status(401)),
@@ -709,7 +794,9 @@ mod tests {
         let mut r = ring.begin_request();
         let a = ring.attempt(&mut r).unwrap();
         ring.on_outcome(&mut r, &a, Outcome::status(200));
-        let rotated = KeyList::parse(&["pk_live_FAKEr0tat3dK3yZq7w8e9f0", NEW]).unwrap().into_keys();
+        let rotated = KeyList::parse(&["pk_live_FAKEr0tat3dK3yZq7w8e9f0", NEW])
+            .unwrap()
+            .into_keys();
         ring.replace_keys(rotated);
         let stats = ring.stats();
         assert_eq!(stats[0].requests, 0);
@@ -723,7 +810,10 @@ mod tests {
         for status in [200, 201, 400, 403, 404, 422] {
             let mut r = ring.begin_request();
             let a = ring.attempt(&mut r).unwrap();
-            assert_eq!(ring.on_outcome(&mut r, &a, Outcome::status(status)), Decision::Done);
+            assert_eq!(
+                ring.on_outcome(&mut r, &a, Outcome::status(status)),
+                Decision::Done
+            );
         }
     }
 }

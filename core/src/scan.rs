@@ -155,7 +155,10 @@ struct Needles {
 
 fn needles() -> &'static Needles {
     static NEEDLES: OnceLock<Needles> = OnceLock::new();
-    NEEDLES.get_or_init(|| Needles { lower: Finder::new(b"pk_"), upper: Finder::new(b"PK_") })
+    NEEDLES.get_or_init(|| Needles {
+        lower: Finder::new(b"pk_"),
+        upper: Finder::new(b"PK_"),
+    })
 }
 
 /// Finds every key-shaped value in `buf`, in order of offset, with inline allow comments
@@ -214,7 +217,11 @@ fn examine(buf: &[u8], at: usize) -> Option<Finding> {
     };
     let body_start = at + 8;
     let rest = &buf[body_start..];
-    let strict = rest.iter().take(BODY_MAX + 1).take_while(|c| c.is_ascii_alphanumeric()).count();
+    let strict = rest
+        .iter()
+        .take(BODY_MAX + 1)
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
     let mut key = String::with_capacity(8 + strict);
     key.push_str(mode.prefix());
     let (len, class, reason) = if (BODY_MIN..=BODY_MAX).contains(&strict) {
@@ -234,7 +241,11 @@ fn examine(buf: &[u8], at: usize) -> Option<Finding> {
         let mut found = None;
         let mut tried = usize::MAX;
         for wide in [false, true] {
-            let n = rest.iter().take(LOOSE_MAX).take_while(|&&c| is_loose(c, wide)).count();
+            let n = rest
+                .iter()
+                .take(LOOSE_MAX)
+                .take_while(|&&c| is_loose(c, wide))
+                .count();
             if n == tried {
                 break;
             }
@@ -299,7 +310,10 @@ fn locate(buf: &[u8], found: &mut [Finding]) {
         let line_start = memchr::memrchr(b'\n', &buf[..f.offset]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &buf[f.offset..]).map_or(buf.len(), |i| f.offset + i);
         f.line = line;
-        f.column = 1 + buf[line_start..f.offset].iter().filter(|&&c| (c & 0xC0) != 0x80).count();
+        f.column = 1 + buf[line_start..f.offset]
+            .iter()
+            .filter(|&&c| (c & 0xC0) != 0x80)
+            .count();
         if marker.find(&buf[line_start..line_end]).is_some() {
             f.allowed = Some(Allowed::Inline);
         }
@@ -374,11 +388,16 @@ impl Allowlist {
             }
             let lower = entry.to_ascii_lowercase();
             let hex = lower.strip_prefix("sha256:").unwrap_or(&lower);
-            if (hex.len() == HASH_HEX || hex.len() == 64) && hex.bytes().all(|c| c.is_ascii_hexdigit()) {
+            if (hex.len() == HASH_HEX || hex.len() == 64)
+                && hex.bytes().all(|c| c.is_ascii_hexdigit())
+            {
                 list.hashes.insert(hex[..HASH_HEX].to_owned());
                 continue;
             }
-            if !scan_bytes(entry.as_bytes()).iter().all(|f| f.class == Class::Placeholder) {
+            if !scan_bytes(entry.as_bytes())
+                .iter()
+                .all(|f| f.class == Class::Placeholder)
+            {
                 return Err(AllowlistError::ContainsSecret { line });
             }
             let b = entry.as_bytes();
@@ -388,7 +407,8 @@ impl Allowlist {
             if !is_fingerprint {
                 return Err(AllowlistError::InvalidEntry { line });
             }
-            list.fingerprints.insert(format!("{}{}", &lower[..12], &entry[12..]));
+            list.fingerprints
+                .insert(format!("{}{}", &lower[..12], &entry[12..]));
         }
         Ok(list)
     }
@@ -487,13 +507,22 @@ mod tests {
     use super::*;
 
     fn classes(text: &str) -> Vec<(Class, Mode)> {
-        scan_bytes(text.as_bytes()).iter().map(|f| (f.class, f.mode)).collect()
+        scan_bytes(text.as_bytes())
+            .iter()
+            .map(|f| (f.class, f.mode))
+            .collect()
     }
 
     #[test]
     fn classifies_real_placeholder_fixture() {
-        assert_eq!(classes(&format!("a {p}_live_Q3Wwd25rq4f5zra1b2 b", p = "pk")), [(Class::Real, Mode::Live)]);
-        assert_eq!(classes("pk_test_FAKE3Wwd25rq4f5zra1b2"), [(Class::Fixture, Mode::Test)]);
+        assert_eq!(
+            classes(&format!("a {p}_live_Q3Wwd25rq4f5zra1b2 b", p = "pk")),
+            [(Class::Real, Mode::Live)]
+        );
+        assert_eq!(
+            classes("pk_test_FAKE3Wwd25rq4f5zra1b2"),
+            [(Class::Fixture, Mode::Test)]
+        );
         for p in [
             "pk_live_your_api_key",
             "pk_test_xxxxxxxxxxxxxxxxxxxx",
@@ -502,10 +531,16 @@ mod tests {
             "pk_live_YOUR_API_KEY_HERE",
             "pk_test_0123456789abcdefgh",
         ] {
-            let mode = if p.starts_with("pk_live_") { Mode::Live } else { Mode::Test };
+            let mode = if p.starts_with("pk_live_") {
+                Mode::Live
+            } else {
+                Mode::Test
+            };
             assert_eq!(classes(p), [(Class::Placeholder, mode)], "{p}");
         }
-        assert!(classes("pk_live_ pk_test_short pk_prod_Q3Wwd25rq4f5zra1b2 mypk_live_mode").is_empty());
+        assert!(
+            classes("pk_live_ pk_test_short pk_prod_Q3Wwd25rq4f5zra1b2 mypk_live_mode").is_empty()
+        );
         let long = format!("pk_live_{}", "Q3Wwd25rq4f5zra1b2".repeat(10));
         assert!(classes(&long).is_empty());
     }
@@ -514,7 +549,10 @@ mod tests {
     fn upper_case_prefix_is_found() {
         let f = &scan_bytes(format!("X={pu}_LIVE_Q3Wwd25rq4f5zra1b2", pu = "PK").as_bytes())[0];
         assert_eq!((f.class, f.mode, f.column), (Class::Real, Mode::Live, 3));
-        assert_eq!(f.hash, scan_bytes(format!("{p}_live_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes())[0].hash);
+        assert_eq!(
+            f.hash,
+            scan_bytes(format!("{p}_live_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes())[0].hash
+        );
     }
 
     #[test]
@@ -524,7 +562,10 @@ mod tests {
             p = "pk"
         );
         let f = scan_bytes(text.as_bytes());
-        assert_eq!((f[0].line, f[0].column, f[0].allowed), (2, 6, Some(Allowed::Inline)));
+        assert_eq!(
+            (f[0].line, f[0].column, f[0].allowed),
+            (2, 6, Some(Allowed::Inline))
+        );
         assert_eq!((f[1].line, f[1].column, f[1].allowed), (3, 4, None));
         assert!(f[1].is_blocking() && !f[0].is_blocking());
         assert_eq!(
@@ -539,25 +580,39 @@ mod tests {
             format!("{p}_live_Q3Wwd25rq4f5zra1b2 {p}_live_Q3Wwd25rq4f5zra9z9 {p}_test_Q3Wwd25rq4f5zrc3d4", p = "pk")
                 .as_bytes(),
         );
-        let list = Allowlist::parse(&format!("{}  # ok\n\nPK_LIVE_****9z9\npk_test_****c3d4\n", f[0].hash));
+        let list = Allowlist::parse(&format!(
+            "{}  # ok\n\nPK_LIVE_****9z9\npk_test_****c3d4\n",
+            f[0].hash
+        ));
         assert_eq!(list.unwrap_err(), AllowlistError::InvalidEntry { line: 3 });
         let list = Allowlist::parse(&format!("sha256:{}\npk_test_****c3d4\n", f[0].hash)).unwrap();
         list.apply(&mut f);
         let allowed: Vec<_> = f.iter().map(|x| x.allowed).collect();
-        assert_eq!(allowed, [Some(Allowed::Allowlist), None, Some(Allowed::Allowlist)]);
-        let err = Allowlist::parse(&format!("# x\nKEY={p}_live_Q3Wwd25rq4f5zra1b2", p = "pk")).unwrap_err();
+        assert_eq!(
+            allowed,
+            [Some(Allowed::Allowlist), None, Some(Allowed::Allowlist)]
+        );
+        let err = Allowlist::parse(&format!("# x\nKEY={p}_live_Q3Wwd25rq4f5zra1b2", p = "pk"))
+            .unwrap_err();
         assert_eq!(
             (err.code(), err.clone()),
-            ("allowlist_contains_secret", AllowlistError::ContainsSecret { line: 2 })
+            (
+                "allowlist_contains_secret",
+                AllowlistError::ContainsSecret { line: 2 }
+            )
         );
     }
 
     #[test]
     fn summary_exit_status() {
         let mut s = Summary::default();
-        s.count(&scan_bytes(b"pk_live_your_api_key pk_test_FAKE3Wwd25rq4f5zra1b2"));
+        s.count(&scan_bytes(
+            b"pk_live_your_api_key pk_test_FAKE3Wwd25rq4f5zra1b2",
+        ));
         assert_eq!((s.placeholders, s.fixtures, s.exit_status()), (1, 1, 0));
-        s.count(&scan_bytes(format!("{p}_live_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes()));
+        s.count(&scan_bytes(
+            format!("{p}_live_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes(),
+        ));
         assert_eq!(s.exit_status(), 1);
         s.errors = 1;
         assert_eq!(s.exit_status(), 2);

@@ -55,7 +55,10 @@ pub struct SourcedKey {
 impl SourcedKey {
     /// Pairs a key with its provenance, e.g. `explicit:0`.
     pub fn new(key: ApiKey, origin: impl Into<String>) -> Self {
-        Self { key, origin: origin.into() }
+        Self {
+            key,
+            origin: origin.into(),
+        }
     }
 
     /// The key.
@@ -77,7 +80,12 @@ impl SourcedKey {
 
 impl fmt::Debug for SourcedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SourcedKey({} from {})", self.key.fingerprint(), self.origin)
+        write!(
+            f,
+            "SourcedKey({} from {})",
+            self.key.fingerprint(),
+            self.origin
+        )
     }
 }
 
@@ -109,15 +117,23 @@ fn push_unique(keys: &mut Vec<SourcedKey>, key: SourcedKey) {
 
 /// Reads the key variables from `lookup`, naming each key `{prefix}:{VARIABLE}`.
 /// An empty variable counts as unset; anything else must be a well-formed key.
-fn keys_from_lookup(lookup: &(impl EnvLookup + ?Sized), prefix: &str) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+fn keys_from_lookup(
+    lookup: &(impl EnvLookup + ?Sized),
+    prefix: &str,
+) -> Result<Option<Vec<SourcedKey>>, SourceError> {
     let mut keys = Vec::new();
     for &variable in KEY_VARIABLES {
-        let Some(value) = lookup.get(variable).map(Zeroizing::new) else { continue };
+        let Some(value) = lookup.get(variable).map(Zeroizing::new) else {
+            continue;
+        };
         if value.is_empty() {
             continue;
         }
         let origin = format!("{prefix}:{variable}");
-        let key = ApiKey::parse(&value).map_err(|error| SourceError::InvalidKey { origin: origin.clone(), error })?;
+        let key = ApiKey::parse(&value).map_err(|error| SourceError::InvalidKey {
+            origin: origin.clone(),
+            error,
+        })?;
         push_unique(&mut keys, SourcedKey { key, origin });
     }
     Ok(if keys.is_empty() { None } else { Some(keys) })
@@ -184,10 +200,16 @@ impl FileSystem for StdFs {
     fn stamp(&self, path: &Path) -> io::Result<FileStamp> {
         let meta = std::fs::metadata(path)?;
         if !meta.is_file() {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a regular file",
+            ));
         }
-        let modified_ns =
-            meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
         #[cfg(unix)]
         let (dev, ino) = {
             use std::os::unix::fs::MetadataExt;
@@ -195,7 +217,13 @@ impl FileSystem for StdFs {
         };
         #[cfg(not(unix))]
         let (dev, ino) = (0, 0);
-        Ok(FileStamp { len: meta.len(), modified_ns, dev, ino, version: 0 })
+        Ok(FileStamp {
+            len: meta.len(),
+            modified_ns,
+            dev,
+            ino,
+            version: 0,
+        })
     }
 
     fn read(&self, path: &Path) -> io::Result<Zeroizing<String>> {
@@ -226,27 +254,41 @@ impl MemoryFs {
 
     /// Deletes a file.
     pub fn remove(&self, path: &Path) {
-        self.files.lock().unwrap_or_else(|e| e.into_inner()).remove(path);
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(path);
     }
 }
 
 impl fmt::Debug for MemoryFs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        f.debug_struct("MemoryFs").field("paths", &files.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+        f.debug_struct("MemoryFs")
+            .field("paths", &files.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
     }
 }
 
 impl FileSystem for MemoryFs {
     fn stamp(&self, path: &Path) -> io::Result<FileStamp> {
         let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        let (content, version) = files.get(path).ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
-        Ok(FileStamp { len: content.len() as u64, version: *version, ..FileStamp::default() })
+        let (content, version) = files
+            .get(path)
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))?;
+        Ok(FileStamp {
+            len: content.len() as u64,
+            version: *version,
+            ..FileStamp::default()
+        })
     }
 
     fn read(&self, path: &Path) -> io::Result<Zeroizing<String>> {
         let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.get(path).map(|(c, _)| c.clone()).ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+        files
+            .get(path)
+            .map(|(c, _)| c.clone())
+            .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     }
 }
 
@@ -312,7 +354,12 @@ impl SecretFile<StdFs> {
 impl<F: FileSystem> SecretFile<F> {
     /// A required file read through `fs`.
     pub fn with_fs(path: impl Into<PathBuf>, fs: F) -> Self {
-        Self { path: path.into(), fs, when_missing: WhenMissing::Error, cache: Mutex::new(None) }
+        Self {
+            path: path.into(),
+            fs,
+            when_missing: WhenMissing::Error,
+            cache: Mutex::new(None),
+        }
     }
 
     /// Makes a missing file mean "not configured" instead of an error.
@@ -328,18 +375,31 @@ impl<F: FileSystem> SecretFile<F> {
     fn parse(&self, text: &str) -> Result<Vec<SourcedKey>, SourceError> {
         let origin = self.origin();
         let mut keys = Vec::new();
-        let lines = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(text);
+        let lines = text
+            .strip_suffix('\n')
+            .map(|t| t.strip_suffix('\r').unwrap_or(t))
+            .unwrap_or(text);
         for (i, line) in lines.split('\n').enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.is_empty() {
                 continue;
             }
-            let origin = if i == 0 { origin.clone() } else { format!("{origin}#{}", i + 1) };
-            let key = ApiKey::parse(line).map_err(|error| SourceError::InvalidKey { origin: origin.clone(), error })?;
+            let origin = if i == 0 {
+                origin.clone()
+            } else {
+                format!("{origin}#{}", i + 1)
+            };
+            let key = ApiKey::parse(line).map_err(|error| SourceError::InvalidKey {
+                origin: origin.clone(),
+                error,
+            })?;
             push_unique(&mut keys, SourcedKey { key, origin });
         }
         if keys.is_empty() {
-            return Err(SourceError::InvalidKey { origin, error: crate::error::KeyError::Empty });
+            return Err(SourceError::InvalidKey {
+                origin,
+                error: crate::error::KeyError::Empty,
+            });
         }
         Ok(keys)
     }
@@ -347,7 +407,9 @@ impl<F: FileSystem> SecretFile<F> {
 
 impl<F> fmt::Debug for SecretFile<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecretFile").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("SecretFile")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -363,10 +425,17 @@ impl<F: FileSystem> KeySource for SecretFile<F> {
                 *self.cache.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 return match self.when_missing {
                     WhenMissing::NotConfigured => Ok(None),
-                    WhenMissing::Error => Err(SourceError::Missing { origin: self.origin() }),
+                    WhenMissing::Error => Err(SourceError::Missing {
+                        origin: self.origin(),
+                    }),
                 };
             }
-            Err(e) => return Err(SourceError::Unreadable { origin: self.origin(), reason: io_reason(&e) }),
+            Err(e) => {
+                return Err(SourceError::Unreadable {
+                    origin: self.origin(),
+                    reason: io_reason(&e),
+                })
+            }
         };
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = cache.as_ref() {
@@ -377,9 +446,15 @@ impl<F: FileSystem> KeySource for SecretFile<F> {
         let text = self
             .fs
             .read(&self.path)
-            .map_err(|e| SourceError::Unreadable { origin: self.origin(), reason: io_reason(&e) })?;
+            .map_err(|e| SourceError::Unreadable {
+                origin: self.origin(),
+                reason: io_reason(&e),
+            })?;
         let keys = self.parse(&text)?;
-        *cache = Some(Cached { stamp, value: keys.clone() });
+        *cache = Some(Cached {
+            stamp,
+            value: keys.clone(),
+        });
         Ok(Some(keys))
     }
 }
@@ -403,7 +478,11 @@ impl DotEnvFile<StdFs> {
 impl<F: FileSystem> DotEnvFile<F> {
     /// The `.env` file at `path`, read through `fs`.
     pub fn with_fs(path: impl Into<PathBuf>, fs: F) -> Self {
-        Self { path: path.into(), fs, cache: Mutex::new(None) }
+        Self {
+            path: path.into(),
+            fs,
+            cache: Mutex::new(None),
+        }
     }
 
     fn origin(&self) -> String {
@@ -413,7 +492,9 @@ impl<F: FileSystem> DotEnvFile<F> {
 
 impl<F> fmt::Debug for DotEnvFile<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DotEnvFile").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("DotEnvFile")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -427,7 +508,12 @@ impl<F: FileSystem> KeySource for DotEnvFile<F> {
         let stamp = match self.fs.stamp(&self.path) {
             Ok(s) => s,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(SourceError::Unreadable { origin, reason: io_reason(&e) }),
+            Err(e) => {
+                return Err(SourceError::Unreadable {
+                    origin,
+                    reason: io_reason(&e),
+                })
+            }
         };
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = cache.as_ref() {
@@ -438,10 +524,19 @@ impl<F: FileSystem> KeySource for DotEnvFile<F> {
         let text = self
             .fs
             .read(&self.path)
-            .map_err(|e| SourceError::Unreadable { origin: origin.clone(), reason: io_reason(&e) })?;
-        let env = DotEnv::parse(&text).map_err(|error| SourceError::DotEnv { origin: origin.clone(), error })?;
+            .map_err(|e| SourceError::Unreadable {
+                origin: origin.clone(),
+                reason: io_reason(&e),
+            })?;
+        let env = DotEnv::parse(&text).map_err(|error| SourceError::DotEnv {
+            origin: origin.clone(),
+            error,
+        })?;
         let keys = keys_from_lookup(&env, &origin)?;
-        *cache = Some(Cached { stamp, value: keys.clone() });
+        *cache = Some(Cached {
+            stamp,
+            value: keys.clone(),
+        });
         Ok(keys)
     }
 }
@@ -457,7 +552,13 @@ impl KeyList {
     pub fn new(keys: impl IntoIterator<Item = ApiKey>) -> Self {
         let mut list = Vec::new();
         for (i, key) in keys.into_iter().enumerate() {
-            push_unique(&mut list, SourcedKey { key, origin: format!("explicit:{i}") });
+            push_unique(
+                &mut list,
+                SourcedKey {
+                    key,
+                    origin: format!("explicit:{i}"),
+                },
+            );
         }
         Self { keys: list }
     }
@@ -466,8 +567,10 @@ impl KeyList {
     pub fn parse<S: AsRef<str>>(values: &[S]) -> Result<Self, SourceError> {
         let mut keys = Vec::with_capacity(values.len());
         for (i, v) in values.iter().enumerate() {
-            let key = ApiKey::parse(v.as_ref())
-                .map_err(|error| SourceError::InvalidKey { origin: format!("explicit:{i}"), error })?;
+            let key = ApiKey::parse(v.as_ref()).map_err(|error| SourceError::InvalidKey {
+                origin: format!("explicit:{i}"),
+                error,
+            })?;
             keys.push(key);
         }
         Ok(Self::new(keys))
@@ -491,7 +594,11 @@ impl KeySource for KeyList {
     }
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
-        Ok(if self.keys.is_empty() { None } else { Some(self.keys.clone()) })
+        Ok(if self.keys.is_empty() {
+            None
+        } else {
+            Some(self.keys.clone())
+        })
     }
 }
 
@@ -593,7 +700,11 @@ impl SourceChain {
                         }
                     }
                 }
-                return Ok(Loaded { keys, source: used_source, shadowed });
+                return Ok(Loaded {
+                    keys,
+                    source: used_source,
+                    shadowed,
+                });
             }
         }
         Err(Error::NoKey)
@@ -602,7 +713,9 @@ impl SourceChain {
 
 impl fmt::Debug for SourceChain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.sources.iter().map(|s| s.name())).finish()
+        f.debug_list()
+            .entries(self.sources.iter().map(|s| s.name()))
+            .finish()
     }
 }
 
@@ -632,12 +745,18 @@ mod tests {
     const OLD: &str = "pk_live_FAKE9Qx7Lm2Np4Rs6c3d4";
 
     fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn env_order_and_provenance() {
-        let src = EnvSource::new(vars(&[("PICTIFY_API_KEY_OLD", OLD), ("PICTIFY_API_KEY_NEW", NEW)]));
+        let src = EnvSource::new(vars(&[
+            ("PICTIFY_API_KEY_OLD", OLD),
+            ("PICTIFY_API_KEY_NEW", NEW),
+        ]));
         let keys = src.load().unwrap().unwrap();
         assert_eq!(keys.len(), 2);
         assert_eq!(keys[0].origin(), "env:PICTIFY_API_KEY_NEW");
@@ -647,7 +766,10 @@ mod tests {
     #[test]
     fn env_unset_and_empty_are_not_configured() {
         assert!(EnvSource::new(vars(&[])).load().unwrap().is_none());
-        assert!(EnvSource::new(vars(&[("PICTIFY_API_KEY", "")])).load().unwrap().is_none());
+        assert!(EnvSource::new(vars(&[("PICTIFY_API_KEY", "")]))
+            .load()
+            .unwrap()
+            .is_none());
     }
 
     #[test]
@@ -655,11 +777,17 @@ mod tests {
         let fs = Arc::new(MemoryFs::new());
         fs.set(".env", &format!("PICTIFY_API_KEY={OLD}\n"));
         let chain = SourceChain::new()
-            .with(EnvSource::new(vars(&[("PICTIFY_API_KEY", &format!("{NEW}\n"))])))
+            .with(EnvSource::new(vars(&[(
+                "PICTIFY_API_KEY",
+                &format!("{NEW}\n"),
+            )])))
             .with(DotEnvFile::with_fs(".env", fs));
         let err = chain.load_all().unwrap_err();
         assert_eq!(err.code(), "whitespace");
-        assert!(err.to_string().starts_with("env:PICTIFY_API_KEY: "), "{err}");
+        assert!(
+            err.to_string().starts_with("env:PICTIFY_API_KEY: "),
+            "{err}"
+        );
         assert!(!err.to_string().contains("FAKE"));
     }
 
@@ -697,9 +825,15 @@ mod tests {
         let fs = Arc::new(MemoryFs::new());
         fs.set("/s", NEW);
         let src = SecretFile::with_fs("/s", fs.clone());
-        assert_eq!(src.load().unwrap().unwrap()[0].key().fingerprint(), "pk_live_****a1b2");
+        assert_eq!(
+            src.load().unwrap().unwrap()[0].key().fingerprint(),
+            "pk_live_****a1b2"
+        );
         fs.set("/s", &format!("{OLD}\r\n"));
-        assert_eq!(src.load().unwrap().unwrap()[0].key().fingerprint(), "pk_live_****c3d4");
+        assert_eq!(
+            src.load().unwrap().unwrap()[0].key().fingerprint(),
+            "pk_live_****c3d4"
+        );
         fs.set("/s", &format!("{NEW}\n{OLD}\n"));
         let keys = src.load().unwrap().unwrap();
         assert_eq!(keys[1].origin(), "file:/s#2");
@@ -724,8 +858,20 @@ mod tests {
         let keys = list.load().unwrap().unwrap();
         assert_eq!(keys.len(), 2);
         assert_eq!(keys[1].origin(), "explicit:1");
-        assert_eq!(KeyList::parse(&["pk_live_your_api_key"]).unwrap_err().code(), "placeholder");
-        assert_eq!(SourceChain::new().with(KeyList::default()).load_all().unwrap_err().code(), "no_key");
+        assert_eq!(
+            KeyList::parse(&["pk_live_your_api_key"])
+                .unwrap_err()
+                .code(),
+            "placeholder"
+        );
+        assert_eq!(
+            SourceChain::new()
+                .with(KeyList::default())
+                .load_all()
+                .unwrap_err()
+                .code(),
+            "no_key"
+        );
     }
 
     #[test]

@@ -23,13 +23,23 @@ fn fp(key: &str) -> String {
 }
 
 async fn api(keys: &[(&str, KeyStatus)], failures: Vec<Failure>) -> MockApi {
-    let keys = keys.iter().map(|(k, s)| KeyConfig { key: (*k).to_owned(), status: *s }).collect();
+    let keys = keys
+        .iter()
+        .map(|(k, s)| KeyConfig {
+            key: (*k).to_owned(),
+            status: *s,
+        })
+        .collect();
     MockApi::start(Config { keys, failures }).await.unwrap()
 }
 
 /// Short backoff so tests run quickly; behaviour, not timing, is asserted.
 fn fast() -> RingConfig {
-    RingConfig { base_delay_ms: 5, max_delay_ms: 20, ..RingConfig::default() }
+    RingConfig {
+        base_delay_ms: 5,
+        max_delay_ms: 20,
+        ..RingConfig::default()
+    }
 }
 
 fn client(api: &MockApi, keys: &[&str]) -> Client {
@@ -43,20 +53,37 @@ fn client(api: &MockApi, keys: &[&str]) -> Client {
 }
 
 fn failure(action: Action, times: u32) -> Failure {
-    Failure { method: None, path: Some("/image".into()), key_fingerprint: None, times, action }
+    Failure {
+        method: None,
+        path: Some("/image".into()),
+        key_fingerprint: None,
+        times,
+        action,
+    }
 }
 
 fn keys_used(records: &[Record]) -> Vec<String> {
-    records.iter().map(|r| r.key_fingerprint.clone().unwrap_or_default()).collect()
+    records
+        .iter()
+        .map(|r| r.key_fingerprint.clone().unwrap_or_default())
+        .collect()
 }
 
 fn html() -> ImageOptions {
-    ImageOptions { html: Some("<h1>hello</h1>".into()), width: Some(600), ..ImageOptions::default() }
+    ImageOptions {
+        html: Some("<h1>hello</h1>".into()),
+        width: Some(600),
+        ..ImageOptions::default()
+    }
 }
 
 #[tokio::test]
 async fn new_valid_old_revoked_uses_only_new() {
-    let api = api(&[(NEW, KeyStatus::Active), (OLD, KeyStatus::Revoked)], vec![]).await;
+    let api = api(
+        &[(NEW, KeyStatus::Active), (OLD, KeyStatus::Revoked)],
+        vec![],
+    )
+    .await;
     let c = client(&api, &[NEW, OLD]);
     for _ in 0..5 {
         let image = c.images().create(&html()).await.unwrap();
@@ -68,13 +95,20 @@ async fn new_valid_old_revoked_uses_only_new() {
     let stats = c.stats();
     assert_eq!((stats[0].requests, stats[0].successes), (5, 5));
     assert_eq!(stats[1].requests, 0);
-    assert_eq!(records[0].user_agent.as_deref(), Some(concat!("pictify-keys-rust/", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(
+        records[0].user_agent.as_deref(),
+        Some(concat!("pictify-keys-rust/", env!("CARGO_PKG_VERSION")))
+    );
     assert!(records.iter().all(|r| r.idempotency_key.is_some()));
 }
 
 #[tokio::test]
 async fn new_not_yet_active_falls_back_to_old_once() {
-    let api = api(&[(NEW, KeyStatus::Pending), (OLD, KeyStatus::Active)], vec![]).await;
+    let api = api(
+        &[(NEW, KeyStatus::Pending), (OLD, KeyStatus::Active)],
+        vec![],
+    )
+    .await;
     let events = Arc::new(std::sync::Mutex::new(Vec::new()));
     let audited = Arc::new(std::sync::Mutex::new(Vec::new()));
     let hook_events = audited.clone();
@@ -82,19 +116,27 @@ async fn new_not_yet_active_falls_back_to_old_once() {
         .base_url(api.url())
         .source(KeyList::parse(&[NEW, OLD]).unwrap())
         .ring_config(fast())
-        .audit_hook(Arc::new(move |e| hook_events.lock().unwrap().push(e.to_json())))
+        .audit_hook(Arc::new(move |e| {
+            hook_events.lock().unwrap().push(e.to_json())
+        }))
         .build()
         .unwrap();
     c.ring().set_audit_sink({
         let sink = events.clone();
         Arc::new(move |e| sink.lock().unwrap().push(e.clone()))
     });
-    let first = c.request("POST", "/image", Some(&json!({"html": "<p>1</p>"}))).await.unwrap();
+    let first = c
+        .request("POST", "/image", Some(&json!({"html": "<p>1</p>"})))
+        .await
+        .unwrap();
     assert_eq!(first.key_fingerprint, fp(OLD));
     assert_eq!(first.attempts, 2);
     assert_eq!(first.fallbacks.len(), 1);
     for _ in 0..9 {
-        assert_eq!(c.images().create(&html()).await.unwrap().raw["request"]["width"], 600);
+        assert_eq!(
+            c.images().create(&html()).await.unwrap().raw["request"]["width"],
+            600
+        );
     }
     let records = api.records();
     // 10 logical requests, one extra round trip in total.
@@ -122,7 +164,13 @@ async fn new_not_yet_active_falls_back_to_old_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousand_concurrent_requests_with_revocation_mid_run() {
-    let api = Arc::new(api(&[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)], vec![]).await);
+    let api = Arc::new(
+        api(
+            &[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)],
+            vec![],
+        )
+        .await,
+    );
     let c = client(&api, &[NEW, OLD]);
     let done = Arc::new(AtomicUsize::new(0));
     let revoked = Arc::new(tokio::sync::Notify::new());
@@ -130,7 +178,13 @@ async fn thousand_concurrent_requests_with_revocation_mid_run() {
     for i in 0..1000u32 {
         let (c, api, done, revoked) = (c.clone(), api.clone(), done.clone(), revoked.clone());
         tasks.push(tokio::spawn(async move {
-            let r = c.request("POST", "/image", Some(&json!({"html": format!("<p>{i}</p>")}))).await;
+            let r = c
+                .request(
+                    "POST",
+                    "/image",
+                    Some(&json!({"html": format!("<p>{i}</p>")})),
+                )
+                .await;
             if done.fetch_add(1, Ordering::SeqCst) + 1 == 300 {
                 api.set_key_status(NEW, KeyStatus::Revoked);
                 revoked.notify_one();
@@ -140,18 +194,28 @@ async fn thousand_concurrent_requests_with_revocation_mid_run() {
     }
     let mut failures = Vec::new();
     for t in tasks {
-        if let Err(e) = tokio::time::timeout(Duration::from_secs(120), t).await.unwrap().unwrap() {
+        if let Err(e) = tokio::time::timeout(Duration::from_secs(120), t)
+            .await
+            .unwrap()
+            .unwrap()
+        {
             failures.push(e.code());
         }
     }
-    assert!(failures.is_empty(), "{} failed: {failures:?}", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} failed: {failures:?}",
+        failures.len()
+    );
 
     let summary = api.summary();
     assert_eq!(summary["executed"], 1000, "{summary}");
     assert_eq!(summary["duplicate_executions"], 0, "{summary}");
     let records = api.records();
-    let server_401_new =
-        records.iter().filter(|r| r.status == 401 && r.key_fingerprint.as_deref() == Some(&fp(NEW))).count();
+    let server_401_new = records
+        .iter()
+        .filter(|r| r.status == 401 && r.key_fingerprint.as_deref() == Some(&fp(NEW)))
+        .count();
     let stats = c.stats();
     let (new, old) = (&stats[0], &stats[1]);
     assert_eq!(new.fingerprint, fp(NEW));
@@ -161,7 +225,10 @@ async fn thousand_concurrent_requests_with_revocation_mid_run() {
     assert_eq!(new.successes + old.successes, 1000);
     assert_eq!(new.requests + old.requests, records.len() as u64);
     assert_eq!(new.unauthorized as usize, server_401_new);
-    assert!(old.successes > 0, "the revocation happened mid-run, so OLD carried the rest");
+    assert!(
+        old.successes > 0,
+        "the revocation happened mid-run, so OLD carried the rest"
+    );
     // Only requests already in flight when NEW was revoked pay the extra round trip; after
     // that NEW is demoted. The bound is structural (at most the in-flight count), not timing.
     assert!(new.unauthorized <= 700, "{}", new.unauthorized);
@@ -172,11 +239,20 @@ async fn thousand_concurrent_requests_with_revocation_mid_run() {
 async fn retry_after_on_429_is_honoured_on_the_same_key() {
     let api = api(
         &[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)],
-        vec![failure(Action::Status { status: 429, retry_after: Some("1".into()) }, 1)],
+        vec![failure(
+            Action::Status {
+                status: 429,
+                retry_after: Some("1".into()),
+            },
+            1,
+        )],
     )
     .await;
     let c = client(&api, &[NEW, OLD]);
-    let resp = c.request("POST", "/image", Some(&json!({"html": "x"}))).await.unwrap();
+    let resp = c
+        .request("POST", "/image", Some(&json!({"html": "x"})))
+        .await
+        .unwrap();
     assert_eq!(resp.attempts, 2);
     let records = api.records();
     assert_eq!(records.len(), 2);
@@ -190,28 +266,45 @@ async fn retry_after_on_429_is_honoured_on_the_same_key() {
 async fn server_errors_never_switch_key() {
     let api = api(
         &[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)],
-        vec![failure(Action::Status { status: 503, retry_after: None }, 2)],
+        vec![failure(
+            Action::Status {
+                status: 503,
+                retry_after: None,
+            },
+            2,
+        )],
     )
     .await;
     let c = client(&api, &[NEW, OLD]);
     c.images().create(&html()).await.unwrap();
     assert_eq!(keys_used(&api.records()), [fp(NEW), fp(NEW), fp(NEW)]);
 
-    api.push_failures([failure(Action::Status { status: 503, retry_after: None }, 3)]);
+    api.push_failures([failure(
+        Action::Status {
+            status: 503,
+            retry_after: None,
+        },
+        3,
+    )]);
     let err = c.images().create(&html()).await.unwrap_err();
     assert_eq!(err.code(), "server_error");
     assert_eq!(err.family().as_str(), "http");
     let records = api.records();
     assert_eq!(records.len(), 6);
-    assert!(keys_used(&records).iter().all(|k| *k == fp(NEW)), "OLD must never be tried on 5xx");
+    assert!(
+        keys_used(&records).iter().all(|k| *k == fp(NEW)),
+        "OLD must never be tried on 5xx"
+    );
     assert_eq!(c.stats()[1].requests, 0);
 }
 
 #[tokio::test]
 async fn timeout_is_retried_on_the_same_key_without_executing_twice() {
-    let api =
-        api(&[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)], vec![failure(Action::Slow { delay_ms: 3_000 }, 1)])
-            .await;
+    let api = api(
+        &[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)],
+        vec![failure(Action::Slow { delay_ms: 3_000 }, 1)],
+    )
+    .await;
     let c = Client::builder()
         .base_url(api.url())
         .source(KeyList::parse(&[NEW, OLD]).unwrap())
@@ -225,7 +318,10 @@ async fn timeout_is_retried_on_the_same_key_without_executing_twice() {
     assert_eq!(records.len(), 2);
     assert_eq!(keys_used(&records), [fp(NEW), fp(NEW)]);
     assert_eq!(records[0].scripted.as_deref(), Some("slow"));
-    assert!(records[1].replayed, "the retry must be answered from the idempotency record");
+    assert!(
+        records[1].replayed,
+        "the retry must be answered from the idempotency record"
+    );
     assert_eq!(api.summary()["duplicate_executions"], 0);
 
     api.push_failures([failure(Action::Slow { delay_ms: 3_000 }, 3)]);
@@ -248,7 +344,11 @@ async fn dropped_connection_is_retried() {
 
 #[tokio::test]
 async fn every_key_refused_and_other_errors_have_codes_and_no_secrets() {
-    let api = api(&[(NEW, KeyStatus::Revoked), (OLD, KeyStatus::Revoked)], vec![]).await;
+    let api = api(
+        &[(NEW, KeyStatus::Revoked), (OLD, KeyStatus::Revoked)],
+        vec![],
+    )
+    .await;
     let c = client(&api, &[NEW, OLD]);
     let err = c.images().create(&html()).await.unwrap_err();
     assert_eq!(err.code(), "unauthorized");
@@ -257,19 +357,29 @@ async fn every_key_refused_and_other_errors_have_codes_and_no_secrets() {
     api.set_key_status(OLD, KeyStatus::Active);
     let err = c.request("GET", "/nothing-here", None).await.unwrap_err();
     assert_eq!(err.code(), "http_status");
-    let err = c.request("GET", "https://elsewhere.example/x", None).await.unwrap_err();
+    let err = c
+        .request("GET", "https://elsewhere.example/x", None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "invalid_request");
 
     // A closed loopback port: connection refused, retried, then a scrubbed error.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let c =
-        Client::builder().base_url(&url).source(KeyList::parse(&[NEW]).unwrap()).ring_config(fast()).build().unwrap();
+    let c = Client::builder()
+        .base_url(&url)
+        .source(KeyList::parse(&[NEW]).unwrap())
+        .ring_config(fast())
+        .build()
+        .unwrap();
     let err = c.request("GET", "/me", None).await.unwrap_err();
     assert_eq!(err.code(), "http_connection");
     let text = format!("{err} {err:?}");
-    assert!(!text.contains("127.0.0.1") && !text.contains("FAKE") && !text.contains("Bearer"), "{text}");
+    assert!(
+        !text.contains("127.0.0.1") && !text.contains("FAKE") && !text.contains("Bearer"),
+        "{text}"
+    );
 }
 
 /// The kubelet's layout: `api-key -> ..data/api-key`, `..data -> ..<timestamp>`; an update
@@ -296,7 +406,11 @@ async fn kubernetes_secret_swap_is_picked_up_without_restart_or_failure() {
     std::fs::create_dir_all(&dir).unwrap();
     kube_write(&dir, 1, OLD);
 
-    let api = api(&[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)], vec![]).await;
+    let api = api(
+        &[(NEW, KeyStatus::Active), (OLD, KeyStatus::Active)],
+        vec![],
+    )
+    .await;
     let c = Client::builder()
         .base_url(api.url())
         .source(SecretFile::new(dir.join("api-key")))
@@ -320,6 +434,9 @@ async fn kubernetes_secret_swap_is_picked_up_without_restart_or_failure() {
     assert_eq!(records.len(), 9);
     let stats = c.stats();
     assert_eq!(stats[0].fingerprint, fp(NEW));
-    assert_eq!(stats[0].source, format!("file:{}", dir.join("api-key").display()));
+    assert_eq!(
+        stats[0].source,
+        format!("file:{}", dir.join("api-key").display())
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -16,8 +16,17 @@ fn valid_key() -> impl Strategy<Value = String> {
 /// message can only be a leak, never an English word of the message that a random body
 /// happened to spell.
 fn valid_key_for_leak_check() -> impl Strategy<Value = String> {
-    (prop::bool::ANY, prop::collection::vec("[0-9][0-9A-Za-z]{3}", 4..=32))
-        .prop_map(|(live, chunks)| format!("{}{}", if live { "pk_live_" } else { "pk_test_" }, chunks.concat()))
+    (
+        prop::bool::ANY,
+        prop::collection::vec("[0-9][0-9A-Za-z]{3}", 4..=32),
+    )
+        .prop_map(|(live, chunks)| {
+            format!(
+                "{}{}",
+                if live { "pk_live_" } else { "pk_test_" },
+                chunks.concat()
+            )
+        })
         .prop_filter("placeholder-shaped body", |k| ApiKey::parse(k).is_ok())
 }
 
@@ -39,25 +48,38 @@ fn corrupted_key() -> impl Strategy<Value = (String, String)> {
         Just("...".to_owned()),
         "[a-zA-Z0-9]{1,200}".prop_map(|s| s),
     ];
-    (valid_key_for_leak_check(), edit, any::<prop::sample::Index>(), 0..4u8).prop_map(|(key, edit, at, how)| {
-        let chars: Vec<char> = key.chars().collect();
-        let i = at.index(chars.len() + 1);
-        let bad = match how {
-            0 => format!("{}{edit}{}", chars[..i].iter().collect::<String>(), chars[i..].iter().collect::<String>()),
-            1 => format!("{edit}{key}"),
-            2 => format!("{key}{edit}"),
-            // Truncate or upper-case: the other two common mistakes.
-            _ if i % 2 == 0 => chars[..i].iter().collect(),
-            _ => key.to_uppercase(),
-        };
-        (key, bad)
-    })
+    (
+        valid_key_for_leak_check(),
+        edit,
+        any::<prop::sample::Index>(),
+        0..4u8,
+    )
+        .prop_map(|(key, edit, at, how)| {
+            let chars: Vec<char> = key.chars().collect();
+            let i = at.index(chars.len() + 1);
+            let bad = match how {
+                0 => format!(
+                    "{}{edit}{}",
+                    chars[..i].iter().collect::<String>(),
+                    chars[i..].iter().collect::<String>()
+                ),
+                1 => format!("{edit}{key}"),
+                2 => format!("{key}{edit}"),
+                // Truncate or upper-case: the other two common mistakes.
+                _ if i % 2 == 0 => chars[..i].iter().collect(),
+                _ => key.to_uppercase(),
+            };
+            (key, bad)
+        })
 }
 
 /// Does `text` contain 5 or more consecutive characters of `body`?
 fn leaks(text: &str, body: &str) -> Option<String> {
     let chars: Vec<char> = body.chars().collect();
-    chars.windows(5).map(|w| w.iter().collect::<String>()).find(|w| text.contains(w.as_str()))
+    chars
+        .windows(5)
+        .map(|w| w.iter().collect::<String>())
+        .find(|w| text.contains(w.as_str()))
 }
 
 proptest! {

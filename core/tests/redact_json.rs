@@ -51,18 +51,28 @@ fn every_other_string_is_scanned_at_any_depth() {
     });
     redact_json(&mut v);
     let text = v.to_string();
-    assert!(!text.contains("FAKEq8Rk2") && !text.contains("FAKEh4Jd9"), "{text}");
+    assert!(
+        !text.contains("FAKEq8Rk2") && !text.contains("FAKEh4Jd9"),
+        "{text}"
+    );
     assert_eq!(v["request"]["url"], "/v1/render?api_key=pk_live_****a1b2");
-    assert_eq!(v["events"][0]["msg"], "rotated pk_live_****a1b2 -> pk_test_****c3d4");
+    assert_eq!(
+        v["events"][0]["msg"],
+        "rotated pk_live_****a1b2 -> pk_test_****c3d4"
+    );
     assert_eq!(v["pk_live_****a1b2"], "a key used as an object key");
-    assert_eq!(v["untouched"], "pk_ prefix in prose, 3f2c9a1e-8b7d-4c6e-9f0a-1b2c3d4e5f60");
+    assert_eq!(
+        v["untouched"],
+        "pk_ prefix in prose, 3f2c9a1e-8b7d-4c6e-9f0a-1b2c3d4e5f60"
+    );
 }
 
 #[test]
 fn json_redaction_is_idempotent_in_every_style() {
     for style in [Style::Fingerprint, Style::Redacted, Style::Mask] {
         let r = Redactor::new(style);
-        let mut v = json!({"apiKey": K, "token": "FAKEopaque", "msg": format!("Bearer {T}"), "n": 1});
+        let mut v =
+            json!({"apiKey": K, "token": "FAKEopaque", "msg": format!("Bearer {T}"), "n": 1});
         r.redact_json(&mut v);
         let once = v.clone();
         r.redact_json(&mut v);
@@ -109,7 +119,16 @@ fn audit_event_has_exactly_the_documented_shape() {
     assert_eq!(serde_text, event.to_json());
     let v: Value = serde_json::from_str(&serde_text).unwrap();
     let names: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    let mut sorted = vec!["timestamp", "action", "keyId", "endpoint", "method", "status", "ip", "userAgent"];
+    let mut sorted = vec![
+        "timestamp",
+        "action",
+        "keyId",
+        "endpoint",
+        "method",
+        "status",
+        "ip",
+        "userAgent",
+    ];
     // serde_json's map is ordered by key unless preserve_order is on; compare as sets,
     // and the order on the wire through the text itself.
     let mut got = names.clone();
@@ -141,8 +160,14 @@ fn audit_event_has_exactly_the_documented_shape() {
 #[test]
 fn audit_event_key_id_never_holds_a_secret() {
     assert_eq!(KeyRef::from_id(K).unwrap_err().code(), "secret_in_key_id");
-    assert_eq!(KeyRef::from_id(&K.to_uppercase()).unwrap_err().code(), "secret_in_key_id");
-    assert_eq!(KeyRef::from_id("key_01HV3K").unwrap().as_str(), "key_01HV3K");
+    assert_eq!(
+        KeyRef::from_id(&K.to_uppercase()).unwrap_err().code(),
+        "secret_in_key_id"
+    );
+    assert_eq!(
+        KeyRef::from_id("key_01HV3K").unwrap().as_str(),
+        "key_01HV3K"
+    );
     let e = AuditEvent::new(
         Timestamp::from_unix_millis(0),
         "key.revoke",

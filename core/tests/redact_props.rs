@@ -67,10 +67,14 @@ const PIECES: &[&str] = &[
 
 /// A fragment of input; keys carry their secret part for the leak check.
 fn fragment() -> impl Strategy<Value = (Vec<u8>, Option<String>)> {
-    let key = ("(pk_live_|pk_test_|PK_LIVE_|PK_TEST_)", "[A-Za-z0-9]{12,60}").prop_map(|(prefix, tail)| {
-        let text = format!("{prefix}FAKE{tail}");
-        (text.into_bytes(), Some(format!("FAKE{tail}")))
-    });
+    let key = (
+        "(pk_live_|pk_test_|PK_LIVE_|PK_TEST_)",
+        "[A-Za-z0-9]{12,60}",
+    )
+        .prop_map(|(prefix, tail)| {
+            let text = format!("{prefix}FAKE{tail}");
+            (text.into_bytes(), Some(format!("FAKE{tail}")))
+        });
     prop_oneof![
         4 => prop::sample::select(PIECES).prop_map(|p| (p.as_bytes().to_vec(), None)),
         3 => "[a-z ]{1,12}".prop_map(|s| (s.into_bytes(), None)),
@@ -105,7 +109,10 @@ fn parseable_keys(out: &[u8]) -> Vec<String> {
         if !(rest.starts_with(b"pk_live_") || rest.starts_with(b"pk_test_")) {
             continue;
         }
-        let run = rest[8..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let run = rest[8..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         for len in 16..=run.min(128) {
             let candidate = std::str::from_utf8(&rest[..8 + len]).unwrap();
             if ApiKey::parse(candidate).is_ok() {
@@ -124,7 +131,11 @@ fn chunked(style: Style, bytes: &[u8], cuts: &[usize]) -> Vec<u8> {
     while !rest.is_empty() {
         let n = cuts[i % cuts.len()].min(rest.len());
         stream.push(&rest[..n], &mut out);
-        assert!(stream.pending() <= MAX_PENDING, "holds back {} bytes", stream.pending());
+        assert!(
+            stream.pending() <= MAX_PENDING,
+            "holds back {} bytes",
+            stream.pending()
+        );
         rest = &rest[n..];
         i += 1;
     }
@@ -194,7 +205,9 @@ proptest! {
 #[test]
 fn long_runs_stream_like_whole() {
     // Bodies and tokens longer than the caps, cut at every position near the caps.
-    let body: String = (0..400).map(|i| char::from(b"FAKEabcdefghijklmnopqrstuvwxyz0123456789"[i % 40])).collect();
+    let body: String = (0..400)
+        .map(|i| char::from(b"FAKEabcdefghijklmnopqrstuvwxyz0123456789"[i % 40]))
+        .collect();
     let inputs = [
         format!("x pk_live_{body} y"),
         format!("x pk_live_{body}pk_live_{} y", &body[..30]),
@@ -205,7 +218,11 @@ fn long_runs_stream_like_whole() {
         for style in STYLES {
             let whole = redact(style, input.as_bytes());
             for cut in [1, 2, 3, 7, 64, 129, 130, 131, 137, 138, 200] {
-                assert_eq!(chunked(style, input.as_bytes(), &[cut]), whole, "{style:?} cut {cut}: {input}");
+                assert_eq!(
+                    chunked(style, input.as_bytes(), &[cut]),
+                    whole,
+                    "{style:?} cut {cut}: {input}"
+                );
             }
             assert!(parseable_keys(&whole).is_empty());
         }

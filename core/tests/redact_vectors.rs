@@ -6,7 +6,10 @@ use pictify_keys::redact::{Redactor, Style};
 use serde_json::Value;
 
 fn cases() -> Vec<Value> {
-    let path = format!("{}/../tests/vectors/redaction.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../tests/vectors/redaction.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let doc: Value = serde_json::from_str(&text).unwrap();
     doc["cases"].as_array().unwrap().clone()
@@ -25,7 +28,11 @@ fn streamed(redactor: Redactor, input: &[u8], cut: usize) -> Vec<u8> {
 #[test]
 fn redaction_vectors() {
     let cases = cases();
-    assert!(cases.len() >= 80, "redaction.json must hold at least 80 cases, has {}", cases.len());
+    assert!(
+        cases.len() >= 80,
+        "redaction.json must hold at least 80 cases, has {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let name = case["name"].as_str().unwrap();
@@ -35,7 +42,9 @@ fn redaction_vectors() {
         let redactor = Redactor::new(style);
         let got = redactor.redact(input);
         if got != expected {
-            failures.push(format!("{name}:\n  input    {input:?}\n  expected {expected:?}\n  got      {got:?}"));
+            failures.push(format!(
+                "{name}:\n  input    {input:?}\n  expected {expected:?}\n  got      {got:?}"
+            ));
             continue;
         }
         if redactor.redact_bytes(input.as_bytes()).as_ref() != expected.as_bytes() {

@@ -19,7 +19,9 @@ fn str_field<'a>(case: &'a Value, field: &str) -> Option<&'a str> {
 /// Every 5-character window of the secret part of a fixture: everything from the `FAKE`
 /// marker on (placeholders and prose carry no marker and no secret).
 fn secret_windows(input: &str) -> Vec<String> {
-    let Some(start) = input.find("FAKE") else { return Vec::new() };
+    let Some(start) = input.find("FAKE") else {
+        return Vec::new();
+    };
     let body: Vec<char> = input[start..].chars().collect();
     body.windows(5).map(|w| w.iter().collect()).collect()
 }
@@ -41,7 +43,9 @@ fn key_vectors() {
                         Mode::Live => "live",
                         Mode::Test => "test",
                     };
-                    if Some(mode) != str_field(case, "mode") || Some(key.fingerprint().as_str()) != str_field(case, "fingerprint") {
+                    if Some(mode) != str_field(case, "mode")
+                        || Some(key.fingerprint().as_str()) != str_field(case, "fingerprint")
+                    {
                         failures.push(format!("{name}: got {mode} {}", key.fingerprint()));
                     }
                 }
@@ -50,7 +54,10 @@ fn key_vectors() {
             continue;
         }
         let Err(err) = result else {
-            failures.push(format!("{name}: expected [{}], got a valid key", str_field(case, "code").unwrap()));
+            failures.push(format!(
+                "{name}: expected [{}], got a valid key",
+                str_field(case, "code").unwrap()
+            ));
             continue;
         };
         let expected_code = str_field(case, "code").unwrap();
@@ -64,20 +71,33 @@ fn key_vectors() {
         }
         if let Some(vendor) = str_field(case, "vendor") {
             if err.vendor() != Some(vendor) {
-                failures.push(format!("{name}: expected vendor {vendor}, got {:?}", err.vendor()));
+                failures.push(format!(
+                    "{name}: expected vendor {vendor}, got {:?}",
+                    err.vendor()
+                ));
             }
         }
         let message = err.to_string();
-        if let Some(w) = secret_windows(input).iter().find(|w| message.contains(w.as_str())) {
+        if let Some(w) = secret_windows(input)
+            .iter()
+            .find(|w| message.contains(w.as_str()))
+        {
             failures.push(format!("{name}: message leaks '{w}': {message}"));
         }
     }
-    assert!(failures.is_empty(), "{} key vectors failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} key vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn policy_from(value: &Value) -> Policy {
     Policy {
-        allow_live_outside_production: value["allow_live_outside_production"].as_bool().unwrap_or(false),
+        allow_live_outside_production: value["allow_live_outside_production"]
+            .as_bool()
+            .unwrap_or(false),
         allow_test_in_production: value["allow_test_in_production"].as_bool().unwrap_or(false),
     }
 }
@@ -93,7 +113,10 @@ fn verdict(mode: Mode, detection: &Detection, policy: Policy) -> String {
 fn environment_vectors() {
     let doc = load("environments.json");
     let cases = doc["cases"].as_array().unwrap();
-    assert!(cases.len() >= 25, "environments.json must hold at least 25 cases");
+    assert!(
+        cases.len() >= 25,
+        "environments.json must hold at least 25 cases"
+    );
     let mut failures = Vec::new();
     for case in cases {
         let name = str_field(case, "name").unwrap();
@@ -104,26 +127,53 @@ fn environment_vectors() {
             .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
             .collect();
         let d = detect_environment(&env);
-        let got = (d.environment.as_str(), d.variable.as_deref(), d.value.as_deref());
-        let want = (str_field(case, "environment").unwrap(), str_field(case, "variable"), str_field(case, "value"));
+        let got = (
+            d.environment.as_str(),
+            d.variable.as_deref(),
+            d.value.as_deref(),
+        );
+        let want = (
+            str_field(case, "environment").unwrap(),
+            str_field(case, "variable"),
+            str_field(case, "value"),
+        );
         if got != want {
             failures.push(format!("{name}: expected {want:?}, got {got:?}"));
         }
         for (mode, field) in [(Mode::Live, "live"), (Mode::Test, "test")] {
             let got = verdict(mode, &d, Policy::strict());
             if Some(got.as_str()) != str_field(case, field) {
-                failures.push(format!("{name}: {field} key: expected {:?}, got {got}", str_field(case, field)));
+                failures.push(format!(
+                    "{name}: {field} key: expected {:?}, got {got}",
+                    str_field(case, field)
+                ));
             }
         }
     }
     for case in doc["policy_cases"].as_array().unwrap() {
         let name = str_field(case, "name").unwrap();
         let env = Environment::from_name(str_field(case, "environment").unwrap()).unwrap();
-        let mode = if str_field(case, "mode") == Some("live") { Mode::Live } else { Mode::Test };
-        let got = verdict(mode, &Detection::explicit(env), policy_from(&case["policy"]));
+        let mode = if str_field(case, "mode") == Some("live") {
+            Mode::Live
+        } else {
+            Mode::Test
+        };
+        let got = verdict(
+            mode,
+            &Detection::explicit(env),
+            policy_from(&case["policy"]),
+        );
         if Some(got.as_str()) != str_field(case, "verdict") {
-            failures.push(format!("{name}: expected {:?}, got {got}", str_field(case, "verdict")));
+            failures.push(format!(
+                "{name}: expected {:?}, got {got}",
+                str_field(case, "verdict")
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} environment vectors failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} environment vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -4,7 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use pictify_keys::{check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv};
+use pictify_keys::{
+    check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
+};
 use serde_json::json;
 
 /// Arguments of `pictify-keys check`.
@@ -38,18 +40,34 @@ pub fn run(args: &CheckArgs) -> u8 {
         allow_live_outside_production: args.allow_live_outside_production,
         allow_test_in_production: args.allow_test_in_production,
     };
-    let environment = args.environment.as_deref().and_then(Environment::from_name).map(Detection::explicit);
+    let environment = args
+        .environment
+        .as_deref()
+        .and_then(Environment::from_name)
+        .map(Detection::explicit);
     let report = match &args.env_file {
         None => check_keys(&ProcessEnv, "env", environment, policy),
         Some(path) => {
             let label = format!("env-file:{}", path.display());
             let text = match std::fs::read_to_string(path) {
                 Ok(t) => t,
-                Err(e) => return fail(args.json, "env_file_unreadable", &format!("{label}: cannot read the file: {}", e.kind())),
+                Err(e) => {
+                    return fail(
+                        args.json,
+                        "env_file_unreadable",
+                        &format!("{label}: cannot read the file: {}", e.kind()),
+                    )
+                }
             };
             match DotEnv::parse(&text) {
                 Ok(vars) => check_keys(&vars, &label, environment, policy),
-                Err(e) => return fail(args.json, e.code(), &format!("{label}: {}", Error::DotEnv(e))),
+                Err(e) => {
+                    return fail(
+                        args.json,
+                        e.code(),
+                        &format!("{label}: {}", Error::DotEnv(e)),
+                    )
+                }
             }
         }
     };
@@ -65,7 +83,10 @@ pub fn run(args: &CheckArgs) -> u8 {
 /// An error before any key could be checked: exit status 2.
 fn fail(json: bool, code: &str, message: &str) -> u8 {
     if json {
-        println!("{}", json!({ "error": { "code": code, "message": message }, "keys": [], "exit": 2 }));
+        println!(
+            "{}",
+            json!({ "error": { "code": code, "message": message }, "keys": [], "exit": 2 })
+        );
     }
     eprintln!("error[{code}]: {message}");
     2
@@ -74,7 +95,9 @@ fn fail(json: bool, code: &str, message: &str) -> u8 {
 fn environment_label(d: &Detection) -> String {
     match (&d.variable, &d.value) {
         (Some(var), Some(val)) => format!("{} ({var}={val})", d.environment),
-        _ if d.environment == Environment::Unknown => "unknown (no environment variable set)".to_owned(),
+        _ if d.environment == Environment::Unknown => {
+            "unknown (no environment variable set)".to_owned()
+        }
         _ => format!("{} (--environment)", d.environment),
     }
 }
@@ -82,7 +105,12 @@ fn environment_label(d: &Detection) -> String {
 fn print_text(report: &CheckReport) {
     let env = environment_label(&report.detection);
     let mut out = std::io::stdout().lock();
-    let width = report.keys.iter().map(|k| k.source.len()).max().unwrap_or(0);
+    let width = report
+        .keys
+        .iter()
+        .map(|k| k.source.len())
+        .max()
+        .unwrap_or(0);
     for k in &report.keys {
         let key = match &k.key {
             Some((fingerprint, mode)) => format!("{fingerprint}  {mode}"),
@@ -98,7 +126,11 @@ fn print_text(report: &CheckReport) {
     drop(out);
     for k in &report.keys {
         if let (Some(code), Some(message)) = (k.verdict.code(), k.verdict.message()) {
-            let level = if matches!(k.verdict, pictify_keys::Verdict::AllowedWithWarning(_)) { "warning" } else { "error" };
+            let level = if matches!(k.verdict, pictify_keys::Verdict::AllowedWithWarning(_)) {
+                "warning"
+            } else {
+                "error"
+            };
             eprintln!("{level}[{code}]: {}: {message}", k.source);
         }
     }
@@ -123,7 +155,9 @@ fn print_json(report: &CheckReport) {
             })
         })
         .collect();
-    let error = report.error().map(|e| json!({ "code": e.code(), "message": e.to_string() }));
+    let error = report
+        .error()
+        .map(|e| json!({ "code": e.code(), "message": e.to_string() }));
     let doc = json!({
         "environment": {
             "name": report.detection.environment,

@@ -7,7 +7,8 @@ use std::process::Command;
 
 use clap::Args;
 use pictify_keys::doctor::{
-    diagnose_project, is_env_file, DoctorReport, EnvFileFacts, HardcodedKey, KeyFact, ProjectFacts, SourcesFact, Status,
+    diagnose_project, is_env_file, DoctorReport, EnvFileFacts, HardcodedKey, KeyFact, ProjectFacts,
+    SourcesFact, Status,
 };
 use pictify_keys::scan::{key_hash, scan_bytes};
 use pictify_keys::{check_keys, ApiKey, DotEnv, EnvLookup, Error, Policy, ProcessEnv, SourceChain};
@@ -39,7 +40,9 @@ struct Layered<'a> {
 
 impl EnvLookup for Layered<'_> {
     fn get(&self, name: &str) -> Option<String> {
-        ProcessEnv.get(name).or_else(|| self.dotenv.and_then(|d| d.get(name)))
+        ProcessEnv
+            .get(name)
+            .or_else(|| self.dotenv.and_then(|d| d.get(name)))
     }
 }
 
@@ -48,7 +51,10 @@ pub fn run(args: &DoctorArgs) -> u8 {
     if !args.dir.is_dir() {
         let message = format!("{}: not a directory", args.dir.display());
         if args.json {
-            println!("{}", json!({ "error": { "code": "not_a_directory", "message": message }, "exit": 2 }));
+            println!(
+                "{}",
+                json!({ "error": { "code": "not_a_directory", "message": message }, "exit": 2 })
+            );
         }
         eprintln!("error[not_a_directory]: {message}");
         return 2;
@@ -81,16 +87,27 @@ fn print_text(dir: &Path, report: &DoctorReport) {
         }
     }
     let count = |s: Status| report.checks.iter().filter(|c| c.status == s).count();
-    println!("{} passed, {} warned, {} failed", count(Status::Pass), count(Status::Warn), count(Status::Fail));
+    println!(
+        "{} passed, {} warned, {} failed",
+        count(Status::Pass),
+        count(Status::Warn),
+        count(Status::Fail)
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().ok()?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .ok()?;
     out.status.success().then_some(out.stdout)
 }
 
 fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
-    let is_git = git(dir, &["rev-parse", "--is-inside-work-tree"]).is_some_and(|o| o.starts_with(b"true"));
+    let is_git =
+        git(dir, &["rev-parse", "--is-inside-work-tree"]).is_some_and(|o| o.starts_with(b"true"));
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -105,8 +122,14 @@ fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
     let mut root_dotenv = None;
     for name in &names {
         let tracked = is_git && git(dir, &["ls-files", "--error-unmatch", "--", name]).is_some();
-        let ignored = is_git && git(dir, &["check-ignore", "-q", "--no-index", "--", name]).is_some();
-        let mut facts = EnvFileFacts { path: name.clone(), tracked, ignored, ..EnvFileFacts::default() };
+        let ignored =
+            is_git && git(dir, &["check-ignore", "-q", "--no-index", "--", name]).is_some();
+        let mut facts = EnvFileFacts {
+            path: name.clone(),
+            tracked,
+            ignored,
+            ..EnvFileFacts::default()
+        };
         match std::fs::read_to_string(dir.join(name))
             .map_err(|e| e.kind().to_string())
             .and_then(|t| DotEnv::parse(&t).map_err(|e| Error::DotEnv(e).to_string()))
@@ -131,24 +154,46 @@ fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
         env_files.push(facts);
     }
     let (hardcoded, scan_errors) = scan_source(dir, fixtures_as_real);
-    let lookup = Layered { dotenv: root_dotenv.as_ref() };
+    let lookup = Layered {
+        dotenv: root_dotenv.as_ref(),
+    };
     let current = Some(check_keys(&lookup, "env", None, Policy::strict()));
     let dotenv_path = dir.join(".env");
-    let chain = SourceChain::standard(ProcessEnv, None, dotenv_path.is_file().then_some(dotenv_path));
+    let chain = SourceChain::standard(
+        ProcessEnv,
+        None,
+        dotenv_path.is_file().then_some(dotenv_path),
+    );
     let sources = Some(match chain.load_all() {
-        Ok(loaded) => SourcesFact::Resolved { source: loaded.source, shadowed: loaded.shadowed },
+        Ok(loaded) => SourcesFact::Resolved {
+            source: loaded.source,
+            shadowed: loaded.shadowed,
+        },
         Err(Error::NoKey) => SourcesFact::NoKey,
-        Err(e) => SourcesFact::Broken { code: e.code().to_owned(), message: e.to_string() },
+        Err(e) => SourcesFact::Broken {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        },
     });
-    ProjectFacts { git: is_git, env_files, hardcoded, scan_errors, current, sources }
+    ProjectFacts {
+        git: is_git,
+        env_files,
+        hardcoded,
+        scan_errors,
+        current,
+        sources,
+    }
 }
 
 /// Blocking scan findings outside env files (those are judged by the env-file checks),
 /// walking the project as `pictify-keys scan` does, with the project's allow-list.
 fn scan_source(dir: &Path, fixtures_as_real: bool) -> (Vec<HardcodedKey>, u64) {
-    let allowlist =
-        load_allowlist(Some(&dir.join(crate::scan::IGNORE_FILE)).filter(|p| p.is_file()).map(PathBuf::as_path))
-            .unwrap_or_default();
+    let allowlist = load_allowlist(
+        Some(&dir.join(crate::scan::IGNORE_FILE))
+            .filter(|p| p.is_file())
+            .map(PathBuf::as_path),
+    )
+    .unwrap_or_default();
     let mut found = Vec::new();
     let mut errors = 0;
     let walker = ignore::WalkBuilder::new(dir)
@@ -168,7 +213,9 @@ fn scan_source(dir: &Path, fixtures_as_real: bool) -> (Vec<HardcodedKey>, u64) {
         if is_env_file(&name) {
             continue;
         }
-        if entry.metadata().map(|m| m.len()).unwrap_or(0) > pictify_keys::scan::DEFAULT_MAX_FILE_SIZE {
+        if entry.metadata().map(|m| m.len()).unwrap_or(0)
+            > pictify_keys::scan::DEFAULT_MAX_FILE_SIZE
+        {
             continue;
         }
         let Ok(bytes) = std::fs::read(entry.path()) else {
@@ -183,9 +230,18 @@ fn scan_source(dir: &Path, fixtures_as_real: bool) -> (Vec<HardcodedKey>, u64) {
             pictify_keys::scan::fixtures_as_real(&mut findings);
         }
         allowlist.apply(&mut findings);
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).display().to_string();
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .display()
+            .to_string();
         for f in findings.iter().filter(|f| f.is_blocking()) {
-            found.push(HardcodedKey { path: rel.clone(), line: f.line, fingerprint: f.fingerprint.clone() });
+            found.push(HardcodedKey {
+                path: rel.clone(),
+                line: f.line,
+                fingerprint: f.fingerprint.clone(),
+            });
         }
     }
     found.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

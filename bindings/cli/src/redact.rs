@@ -38,7 +38,10 @@ pub fn run(args: &RedactArgs) -> u8 {
     let inputs: Vec<Option<&PathBuf>> = if args.files.is_empty() {
         vec![None]
     } else {
-        args.files.iter().map(|f| (f.as_os_str() != "-").then_some(f)).collect()
+        args.files
+            .iter()
+            .map(|f| (f.as_os_str() != "-").then_some(f))
+            .collect()
     };
     let mut status = 0;
     for input in inputs {
@@ -48,14 +51,20 @@ pub fn run(args: &RedactArgs) -> u8 {
             Some(path) => match File::open(path) {
                 Ok(f) => Box::new(f),
                 Err(e) => {
-                    eprintln!("error[file_unreadable]: {label}: cannot open the file: {}", e.kind());
+                    eprintln!(
+                        "error[file_unreadable]: {label}: cannot open the file: {}",
+                        e.kind()
+                    );
                     status = 2;
                     continue;
                 }
             },
         };
-        let result =
-            if args.json_lines { json_lines(redactor, reader, &mut out) } else { stream(redactor, reader, &mut out) };
+        let result = if args.json_lines {
+            json_lines(redactor, reader, &mut out)
+        } else {
+            stream(redactor, reader, &mut out)
+        };
         match result {
             Ok(()) => {}
             // Output closed (`| head`): stop quietly, as cat does.
@@ -130,7 +139,9 @@ fn json_lines(redactor: Redactor, reader: impl Read, out: &mut impl Write) -> Re
                 serde_json::to_writer(&mut *out, &value).map_err(|e| Failure::Write(e.into()))?;
                 out.write_all(newline).map_err(Failure::Write)?;
             }
-            _ => out.write_all(&redactor.redact_bytes(&line)).map_err(Failure::Write)?,
+            _ => out
+                .write_all(&redactor.redact_bytes(&line))
+                .map_err(Failure::Write)?,
         }
     }
 }

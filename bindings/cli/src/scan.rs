@@ -14,7 +14,8 @@ use clap::{Args, ValueEnum};
 use ignore::{WalkBuilder, WalkState};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pictify_keys::scan::{
-    fixtures_as_real, looks_binary, scan_bytes, Allowlist, Class, Finding, Summary, BINARY_SNIFF, DEFAULT_MAX_FILE_SIZE,
+    fixtures_as_real, looks_binary, scan_bytes, Allowlist, Class, Finding, Summary, BINARY_SNIFF,
+    DEFAULT_MAX_FILE_SIZE,
 };
 use serde_json::{json, Value};
 
@@ -102,7 +103,10 @@ struct Gathered {
 
 impl Gathered {
     fn new(fixtures_as_real: bool) -> Self {
-        Self { fixtures_as_real, ..Self::default() }
+        Self {
+            fixtures_as_real,
+            ..Self::default()
+        }
     }
 
     /// Scans one file's bytes and records the findings.
@@ -157,7 +161,10 @@ pub fn run(args: &ScanArgs) -> u8 {
     let status = gathered.summary.exit_status();
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let listed = Listed { placeholders: args.include_placeholders, fixtures: args.include_fixtures };
+    let listed = Listed {
+        placeholders: args.include_placeholders,
+        fixtures: args.include_fixtures,
+    };
     let written = match args.format {
         Format::Text => write_text(&mut out, &gathered, listed),
         Format::Json => write_json(&mut out, &gathered, listed, status),
@@ -180,9 +187,14 @@ pub fn load_allowlist(path: Option<&Path>) -> Result<Allowlist, (&'static str, S
     };
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound && !required => return Ok(Allowlist::default()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound && !required => {
+            return Ok(Allowlist::default())
+        }
         Err(e) => {
-            return Err(("ignore_file_unreadable", format!("{}: cannot read the file: {}", path.display(), e.kind())))
+            return Err((
+                "ignore_file_unreadable",
+                format!("{}: cannot read the file: {}", path.display(), e.kind()),
+            ))
         }
     };
     Allowlist::parse(&text).map_err(|e| (e.code(), format!("{}: {e}", path.display())))
@@ -190,7 +202,10 @@ pub fn load_allowlist(path: Option<&Path>) -> Result<Allowlist, (&'static str, S
 
 fn fail(format: Format, code: &str, message: &str) -> u8 {
     if format == Format::Json {
-        println!("{}", json!({ "error": { "code": code, "message": message }, "findings": [], "exit": 2 }));
+        println!(
+            "{}",
+            json!({ "error": { "code": code, "message": message }, "findings": [], "exit": 2 })
+        );
     }
     eprintln!("error[{code}]: {message}");
     2
@@ -217,7 +232,11 @@ fn display_path(path: &Path) -> String {
 /// Walks the given paths in parallel, respecting .gitignore (hidden files such as .env are
 /// scanned; the .git directory is not).
 fn scan_tree(args: &ScanArgs, allowlist: &Allowlist) -> Gathered {
-    let roots: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let mut builder = WalkBuilder::new(&roots[0]);
     for root in &roots[1..] {
         builder.add(root);
@@ -240,7 +259,11 @@ fn scan_tree(args: &ScanArgs, allowlist: &Allowlist) -> Gathered {
     builder.build_parallel().run(|| {
         let bar = bar.clone();
         let total = &total;
-        let mut local = Local { gathered: Gathered::new(args.fixtures_as_real), total, buf: Vec::new() };
+        let mut local = Local {
+            gathered: Gathered::new(args.fixtures_as_real),
+            total,
+            buf: Vec::new(),
+        };
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -275,7 +298,9 @@ fn scan_tree(args: &ScanArgs, allowlist: &Allowlist) -> Gathered {
         })
     });
     bar.finish_and_clear();
-    total.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    total
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A walker thread's results, merged into the total when the thread's visitor is dropped.
@@ -288,7 +313,10 @@ struct Local<'a> {
 impl Drop for Local<'_> {
     fn drop(&mut self) {
         let mine = std::mem::take(&mut self.gathered);
-        let mut total = self.total.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut total = self
+            .total
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         total.merge(mine);
     }
 }
@@ -297,18 +325,28 @@ impl Drop for Local<'_> {
 /// `git cat-file --batch` process streams their contents.
 fn scan_staged(args: &ScanArgs, allowlist: &Allowlist) -> Result<Gathered, String> {
     let mut ls = Command::new("git");
-    ls.args(["ls-files", "--stage", "-z", "--"]).args(&args.paths);
-    let listed = ls.output().map_err(|e| format!("cannot run git: {}", e.kind()))?;
+    ls.args(["ls-files", "--stage", "-z", "--"])
+        .args(&args.paths);
+    let listed = ls
+        .output()
+        .map_err(|e| format!("cannot run git: {}", e.kind()))?;
     if !listed.status.success() {
-        return Err(format!("git ls-files failed: {}", String::from_utf8_lossy(&listed.stderr).trim()));
+        return Err(format!(
+            "git ls-files failed: {}",
+            String::from_utf8_lossy(&listed.stderr).trim()
+        ));
     }
     // `<mode> <object> <stage>\t<path>\0`; regular files only (no symlinks, no submodules).
     let mut entries = Vec::new();
     for record in listed.stdout.split(|&b| b == 0).filter(|r| !r.is_empty()) {
         let text = String::from_utf8_lossy(record);
-        let Some((meta, path)) = text.split_once('\t') else { continue };
+        let Some((meta, path)) = text.split_once('\t') else {
+            continue;
+        };
         let mut parts = meta.split(' ');
-        let (Some(mode), Some(object)) = (parts.next(), parts.next()) else { continue };
+        let (Some(mode), Some(object)) = (parts.next(), parts.next()) else {
+            continue;
+        };
         if mode.starts_with("100") {
             entries.push((object.to_owned(), path.to_owned()));
         }
@@ -339,19 +377,24 @@ fn scan_staged(args: &ScanArgs, allowlist: &Allowlist) -> Result<Gathered, Strin
     let bar = progress(args);
     for (_, path) in &entries {
         header.clear();
-        reader.read_line(&mut header).map_err(|e| format!("git cat-file: {}", e.kind()))?;
+        reader
+            .read_line(&mut header)
+            .map_err(|e| format!("git cat-file: {}", e.kind()))?;
         // `<object> blob <size>` or `<object> missing`.
         let size: u64 = match header.trim_end().rsplit_once(' ') {
-            Some((_, n)) if header.contains(" blob ") => {
-                n.parse().map_err(|_| "git cat-file: bad header".to_owned())?
-            }
+            Some((_, n)) if header.contains(" blob ") => n
+                .parse()
+                .map_err(|_| "git cat-file: bad header".to_owned())?,
             _ => {
                 gathered.error(path.clone(), "object missing from the index".into());
                 continue;
             }
         };
         buf.clear();
-        (&mut reader).take(size + 1).read_to_end(&mut buf).map_err(|e| format!("git cat-file: {}", e.kind()))?;
+        (&mut reader)
+            .take(size + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("git cat-file: {}", e.kind()))?;
         buf.pop(); // the newline after each object
         bar.inc(1);
         if size > args.max_file_size {
@@ -385,10 +428,20 @@ fn shown(f: &Finding, listed: Listed) -> bool {
 fn describe(f: &Finding) -> String {
     match (f.class, f.allowed, f.reason) {
         (Class::Real, None, _) => {
-            format!("real {} key {} — revoke it and remove it from the source", f.mode, f.fingerprint)
+            format!(
+                "real {} key {} — revoke it and remove it from the source",
+                f.mode, f.fingerprint
+            )
         }
-        (Class::Real, Some(a), _) => format!("real {} key {} (allowed: {})", f.mode, f.fingerprint, a.as_str()),
-        (Class::Placeholder, _, Some(reason)) => format!("placeholder {} ({reason})", f.fingerprint),
+        (Class::Real, Some(a), _) => format!(
+            "real {} key {} (allowed: {})",
+            f.mode,
+            f.fingerprint,
+            a.as_str()
+        ),
+        (Class::Placeholder, _, Some(reason)) => {
+            format!("placeholder {} ({reason})", f.fingerprint)
+        }
         (Class::Placeholder, _, None) => format!("placeholder {}", f.fingerprint),
         (Class::Fixture, _, _) => format!("fixture {} (body starts with FAKE)", f.fingerprint),
     }
@@ -397,7 +450,15 @@ fn describe(f: &Finding) -> String {
 fn write_text(out: &mut impl Write, g: &Gathered, listed: Listed) -> io::Result<()> {
     for file in &g.files {
         for f in file.findings.iter().filter(|f| shown(f, listed)) {
-            writeln!(out, "{}:{}:{}: {} [sha256:{}]", file.path, f.line, f.column, describe(f), f.hash)?;
+            writeln!(
+                out,
+                "{}:{}:{}: {} [sha256:{}]",
+                file.path,
+                f.line,
+                f.column,
+                describe(f),
+                f.hash
+            )?;
         }
     }
     let s = &g.summary;
@@ -437,16 +498,31 @@ fn write_json(out: &mut impl Write, g: &Gathered, listed: Listed, status: u8) ->
     let findings: Vec<Value> = g
         .files
         .iter()
-        .flat_map(|file| file.findings.iter().filter(|f| shown(f, listed)).map(|f| finding_json(&file.path, f)))
+        .flat_map(|file| {
+            file.findings
+                .iter()
+                .filter(|f| shown(f, listed))
+                .map(|f| finding_json(&file.path, f))
+        })
         .collect();
-    let errors: Vec<Value> = g.errors.iter().map(|(p, m)| json!({ "path": p, "message": m })).collect();
-    let doc = json!({ "findings": findings, "summary": g.summary, "errors": errors, "exit": status });
+    let errors: Vec<Value> = g
+        .errors
+        .iter()
+        .map(|(p, m)| json!({ "path": p, "message": m }))
+        .collect();
+    let doc =
+        json!({ "findings": findings, "summary": g.summary, "errors": errors, "exit": status });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
 
 const RULES: [(&str, &str, &str, &str); 3] = [
-    ("pictify-api-key", "PictifyApiKey", "A Pictify API key (pk_live_/pk_test_) in the source", "error"),
+    (
+        "pictify-api-key",
+        "PictifyApiKey",
+        "A Pictify API key (pk_live_/pk_test_) in the source",
+        "error",
+    ),
     (
         "pictify-api-key-placeholder",
         "PictifyApiKeyPlaceholder",
@@ -512,8 +588,11 @@ fn write_sarif(out: &mut impl Write, g: &Gathered, listed: Listed) -> io::Result
             results.push(result);
         }
     }
-    let notifications: Vec<Value> =
-        g.errors.iter().map(|(p, m)| json!({ "level": "error", "message": { "text": format!("{p}: {m}") } })).collect();
+    let notifications: Vec<Value> = g
+        .errors
+        .iter()
+        .map(|(p, m)| json!({ "level": "error", "message": { "text": format!("{p}: {m}") } }))
+        .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

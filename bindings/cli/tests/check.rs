@@ -15,9 +15,15 @@ fn check(vars: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
         .envs(vars.iter().copied())
         .output()
         .unwrap();
-    let (stdout, stderr) = (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
     for secret in [&LIVE[12..], &TEST[12..], &STRIPE[12..]] {
-        assert!(!stdout.contains(secret) && !stderr.contains(secret), "output leaks a secret:\n{stdout}\n{stderr}");
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "output leaks a secret:\n{stdout}\n{stderr}"
+        );
     }
     (out.status.code().unwrap(), stdout, stderr)
 }
@@ -40,22 +46,37 @@ fn no_key_set_is_exit_2_with_code() {
 
 #[test]
 fn test_key_in_development_is_allowed() {
-    let (status, stdout, stderr) = check(&[("NODE_ENV", "development"), ("PICTIFY_API_KEY", TEST)], &[]);
+    let (status, stdout, stderr) = check(
+        &[("NODE_ENV", "development"), ("PICTIFY_API_KEY", TEST)],
+        &[],
+    );
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(stdout.lines().count(), 1);
     let line = stdout.trim_end();
     assert!(line.starts_with("env:PICTIFY_API_KEY"), "{line}");
-    assert!(line.contains("pk_test_****siC4") && line.contains("development (NODE_ENV=development)"), "{line}");
+    assert!(
+        line.contains("pk_test_****siC4") && line.contains("development (NODE_ENV=development)"),
+        "{line}"
+    );
     assert!(line.ends_with("allowed"), "{line}");
     assert_eq!(stderr, "");
 }
 
 #[test]
 fn live_key_in_development_is_refused_with_exit_1() {
-    let (status, stdout, stderr) = check(&[("NODE_ENV", "development"), ("PICTIFY_API_KEY", LIVE)], &[]);
+    let (status, stdout, stderr) = check(
+        &[("NODE_ENV", "development"), ("PICTIFY_API_KEY", LIVE)],
+        &[],
+    );
     assert_eq!(status, 1);
-    assert!(stdout.contains("pk_live_****8iq9") && stdout.contains("refused [live_key_in_development]"), "{stdout}");
-    assert!(stderr.starts_with("error[live_key_in_development]: env:PICTIFY_API_KEY: "), "{stderr}");
+    assert!(
+        stdout.contains("pk_live_****8iq9") && stdout.contains("refused [live_key_in_development]"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.starts_with("error[live_key_in_development]: env:PICTIFY_API_KEY: "),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -64,21 +85,36 @@ fn trailing_newline_is_malformed_with_position() {
     let (status, stdout, stderr) = check(&[("PICTIFY_API_KEY", value.as_str())], &[]);
     assert_eq!(status, 2);
     assert!(stdout.contains("malformed [whitespace]"), "{stdout}");
-    assert!(stderr.contains("error[whitespace]") && stderr.contains("position 41"), "{stderr}");
+    assert!(
+        stderr.contains("error[whitespace]") && stderr.contains("position 41"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn quoted_key_in_env_file() {
     // Quotes that are .env syntax are removed by the parser; quotes inside them stay and
     // are what users paste into dashboards.
-    let syntax = env_file("syntax.env", &format!("NODE_ENV=development\nPICTIFY_API_KEY=\"{TEST}\"\n"));
+    let syntax = env_file(
+        "syntax.env",
+        &format!("NODE_ENV=development\nPICTIFY_API_KEY=\"{TEST}\"\n"),
+    );
     let (status, _, stderr) = check(&[], &["--env-file", &syntax]);
     assert_eq!(status, 0, "{stderr}");
-    let doubled = env_file("doubled.env", &format!("NODE_ENV=development\nPICTIFY_API_KEY='\"{TEST}\"'\n"));
+    let doubled = env_file(
+        "doubled.env",
+        &format!("NODE_ENV=development\nPICTIFY_API_KEY='\"{TEST}\"'\n"),
+    );
     let (status, stdout, stderr) = check(&[], &["--env-file", &doubled]);
     assert_eq!(status, 2);
-    assert!(stdout.starts_with(&format!("env-file:{doubled}:PICTIFY_API_KEY")), "{stdout}");
-    assert!(stderr.contains("error[quoted]") && stderr.contains("position 1"), "{stderr}");
+    assert!(
+        stdout.starts_with(&format!("env-file:{doubled}:PICTIFY_API_KEY")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("error[quoted]") && stderr.contains("position 1"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -88,19 +124,34 @@ fn stripe_secret_key_is_named() {
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["keys"][0]["code"], "foreign_key");
     assert_eq!(doc["keys"][0]["verdict"], "malformed");
-    assert!(doc["keys"][0]["message"].as_str().unwrap().contains("Stripe"));
+    assert!(doc["keys"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Stripe"));
     assert_eq!(doc["exit"], 2);
     assert!(stderr.starts_with("error[foreign_key]: "), "{stderr}");
 }
 
 #[test]
 fn rotation_pair_reports_each_key_in_priority_order() {
-    let vars = [("VERCEL_ENV", "production"), ("PICTIFY_API_KEY_OLD", LIVE), ("PICTIFY_API_KEY_NEW", TEST)];
+    let vars = [
+        ("VERCEL_ENV", "production"),
+        ("PICTIFY_API_KEY_OLD", LIVE),
+        ("PICTIFY_API_KEY_NEW", TEST),
+    ];
     let (status, stdout, _) = check(&vars, &["--json"]);
     assert_eq!(status, 1);
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let sources: Vec<_> = doc["keys"].as_array().unwrap().iter().map(|k| k["source"].as_str().unwrap()).collect();
-    assert_eq!(sources, ["env:PICTIFY_API_KEY_NEW", "env:PICTIFY_API_KEY_OLD"]);
+    let sources: Vec<_> = doc["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        ["env:PICTIFY_API_KEY_NEW", "env:PICTIFY_API_KEY_OLD"]
+    );
     assert_eq!(doc["keys"][0]["code"], "test_key_in_production");
     assert_eq!(doc["keys"][1]["verdict"], "allowed");
     assert_eq!(doc["environment"]["variable"], "VERCEL_ENV");
@@ -110,8 +161,14 @@ fn rotation_pair_reports_each_key_in_priority_order() {
 fn unknown_environment_warns_but_allows() {
     let (status, stdout, stderr) = check(&[("PICTIFY_API_KEY", LIVE)], &[]);
     assert_eq!(status, 0);
-    assert!(stdout.contains("unknown (no environment variable set)") && stdout.contains("warning [unknown_environment]"));
-    assert!(stderr.starts_with("warning[unknown_environment]"), "{stderr}");
+    assert!(
+        stdout.contains("unknown (no environment variable set)")
+            && stdout.contains("warning [unknown_environment]")
+    );
+    assert!(
+        stderr.starts_with("warning[unknown_environment]"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -119,19 +176,35 @@ fn explicit_environment_and_relaxed_policy() {
     let vars = [("NODE_ENV", "production"), ("PICTIFY_API_KEY", LIVE)];
     let (status, _, _) = check(&vars, &["--environment", "staging"]);
     assert_eq!(status, 1);
-    let (status, stdout, _) = check(&vars, &["--environment", "staging", "--allow-live-outside-production"]);
+    let (status, stdout, _) = check(
+        &vars,
+        &[
+            "--environment",
+            "staging",
+            "--allow-live-outside-production",
+        ],
+    );
     assert_eq!(status, 0);
     assert!(stdout.contains("warning [relaxed_policy]"), "{stdout}");
 }
 
 #[test]
 fn broken_env_file_names_line_and_column() {
-    let path = env_file("broken.env", "NODE_ENV=development\nPICTIFY_API_KEY='unterminated\n");
+    let path = env_file(
+        "broken.env",
+        "NODE_ENV=development\nPICTIFY_API_KEY='unterminated\n",
+    );
     let (status, stdout, stderr) = check(&[], &["--env-file", &path]);
     assert_eq!(status, 2);
     assert_eq!(stdout, "");
-    assert!(stderr.starts_with("error[env_file_syntax]: ") && stderr.contains("line 2, column 17"), "{stderr}");
+    assert!(
+        stderr.starts_with("error[env_file_syntax]: ") && stderr.contains("line 2, column 17"),
+        "{stderr}"
+    );
     let (status, _, stderr) = check(&[], &["--env-file", "/nonexistent/.env"]);
     assert_eq!(status, 2);
-    assert!(stderr.starts_with("error[env_file_unreadable]: "), "{stderr}");
+    assert!(
+        stderr.starts_with("error[env_file_unreadable]: "),
+        "{stderr}"
+    );
 }

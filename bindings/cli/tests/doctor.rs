@@ -12,33 +12,70 @@ use serde_json::Value;
 
 /// Valid keys from the shared vectors: (live, live, test, test).
 fn keys() -> (String, String, String, String) {
-    let text = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/keys.json")).unwrap();
+    let text = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/vectors/keys.json"
+    ))
+    .unwrap();
     let doc: Value = serde_json::from_str(&text).unwrap();
     let valid: Vec<(String, String)> = doc["cases"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["valid"] == true)
-        .map(|c| (c["mode"].as_str().unwrap().to_owned(), c["input"].as_str().unwrap().to_owned()))
+        .map(|c| {
+            (
+                c["mode"].as_str().unwrap().to_owned(),
+                c["input"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    let live: Vec<&String> = valid.iter().filter(|(m, _)| m == "live").map(|(_, k)| k).collect();
-    let test: Vec<&String> = valid.iter().filter(|(m, _)| m == "test").map(|(_, k)| k).collect();
-    (live[0].clone(), live[1].clone(), test[0].clone(), test[1].clone())
+    let live: Vec<&String> = valid
+        .iter()
+        .filter(|(m, _)| m == "live")
+        .map(|(_, k)| k)
+        .collect();
+    let test: Vec<&String> = valid
+        .iter()
+        .filter(|(m, _)| m == "test")
+        .map(|(_, k)| k)
+        .collect();
+    (
+        live[0].clone(),
+        live[1].clone(),
+        test[0].clone(),
+        test[1].clone(),
+    )
 }
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Runs doctor --json on `dir` with only `vars` (and PATH/HOME for git) in the environment;
 /// returns the exit code and each check's status by id.
-fn doctor(dir: &Path, vars: &[(&str, &str)], extra: &[&str]) -> (i32, BTreeMap<String, String>, Value) {
+fn doctor(
+    dir: &Path,
+    vars: &[(&str, &str)],
+    extra: &[&str],
+) -> (i32, BTreeMap<String, String>, Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_pictify-keys"))
         .arg("doctor")
         .arg(dir)
@@ -51,19 +88,27 @@ fn doctor(dir: &Path, vars: &[(&str, &str)], extra: &[&str]) -> (i32, BTreeMap<S
         .envs(vars.iter().copied())
         .output()
         .unwrap();
-    let doc: Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
     let statuses = doc["checks"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["id"].as_str().unwrap().to_owned(), c["status"].as_str().unwrap().to_owned()))
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     (out.status.code().unwrap(), statuses, doc)
 }
 
 fn expect(statuses: &BTreeMap<String, String>, want: &[(&str, &str)]) {
-    let want: BTreeMap<String, String> = want.iter().map(|(a, b)| ((*a).to_owned(), (*b).to_owned())).collect();
+    let want: BTreeMap<String, String> = want
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
     assert_eq!(statuses, &want);
 }
 
@@ -75,13 +120,32 @@ fn a_tidy_project_passes() {
     fs::create_dir_all(root.join("src")).unwrap();
     git(&root, &["init", "-q"]);
     fs::write(root.join(".gitignore"), ".env*\n!.env.example\n").unwrap();
-    fs::write(root.join(".env.production"), format!("PICTIFY_API_KEY={live}\n")).unwrap();
-    fs::write(root.join(".env.development"), format!("PICTIFY_API_KEY={test}\n")).unwrap();
-    fs::write(root.join(".env.example"), "PICTIFY_API_KEY=pk_test_your_api_key\n").unwrap();
-    fs::write(root.join("src/app.py"), "import os\nKEY = os.environ['PICTIFY_API_KEY']\n").unwrap();
+    fs::write(
+        root.join(".env.production"),
+        format!("PICTIFY_API_KEY={live}\n"),
+    )
+    .unwrap();
+    fs::write(
+        root.join(".env.development"),
+        format!("PICTIFY_API_KEY={test}\n"),
+    )
+    .unwrap();
+    fs::write(
+        root.join(".env.example"),
+        "PICTIFY_API_KEY=pk_test_your_api_key\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("src/app.py"),
+        "import os\nKEY = os.environ['PICTIFY_API_KEY']\n",
+    )
+    .unwrap();
     git(&root, &["add", ".gitignore", ".env.example", "src/app.py"]);
-    let (code, statuses, doc) =
-        doctor(&root, &[("PICTIFY_ENV", "development"), ("PICTIFY_API_KEY", &test)], &["--fixtures-as-real"]);
+    let (code, statuses, doc) = doctor(
+        &root,
+        &[("PICTIFY_ENV", "development"), ("PICTIFY_API_KEY", &test)],
+        &["--fixtures-as-real"],
+    );
     expect(
         &statuses,
         &[
@@ -107,12 +171,27 @@ fn a_project_with_every_mistake_fails() {
     // Tracked .env with a key that the environment variable shadows.
     fs::write(root.join(".env"), format!("PICTIFY_API_KEY={test2}\n")).unwrap();
     // Live key in development, test key in production.
-    fs::write(root.join(".env.development"), format!("PICTIFY_API_KEY={live}\n")).unwrap();
-    fs::write(root.join(".env.production"), format!("PICTIFY_API_KEY={test}\n")).unwrap();
-    fs::write(root.join("src/config.js"), format!("export const key = '{live2}';\n")).unwrap();
+    fs::write(
+        root.join(".env.development"),
+        format!("PICTIFY_API_KEY={live}\n"),
+    )
+    .unwrap();
+    fs::write(
+        root.join(".env.production"),
+        format!("PICTIFY_API_KEY={test}\n"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("src/config.js"),
+        format!("export const key = '{live2}';\n"),
+    )
+    .unwrap();
     git(&root, &["add", ".env", "src/config.js"]);
-    let (code, statuses, doc) =
-        doctor(&root, &[("NODE_ENV", "production"), ("PICTIFY_API_KEY", &test)], &["--fixtures-as-real"]);
+    let (code, statuses, doc) = doctor(
+        &root,
+        &[("NODE_ENV", "production"), ("PICTIFY_API_KEY", &test)],
+        &["--fixtures-as-real"],
+    );
     expect(
         &statuses,
         &[
@@ -132,7 +211,11 @@ fn a_project_with_every_mistake_fails() {
         assert!(!text.contains(&k[12..]), "secret in output: {text}");
     }
     // Without --fixtures-as-real the fixture in the source is not a hard-coded key.
-    let (_, statuses, _) = doctor(&root, &[("NODE_ENV", "production"), ("PICTIFY_API_KEY", &test)], &[]);
+    let (_, statuses, _) = doctor(
+        &root,
+        &[("NODE_ENV", "production"), ("PICTIFY_API_KEY", &test)],
+        &[],
+    );
     assert_eq!(statuses["no_hardcoded_keys"], "pass");
 }
 
@@ -166,10 +249,19 @@ fn outside_git_with_no_key_warns_and_passes() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("WARN  .env files are ignored by git and not tracked"), "{text}");
+    assert!(
+        text.contains("WARN  .env files are ignored by git and not tracked"),
+        "{text}"
+    );
     assert!(text.contains("fix: "), "{text}");
-    assert!(text.trim_end().ends_with("2 passed, 3 warned, 0 failed"), "{text}");
+    assert!(
+        text.trim_end().ends_with("2 passed, 3 warned, 0 failed"),
+        "{text}"
+    );
     // A missing directory is an error.
-    let out = Command::new(env!("CARGO_BIN_EXE_pictify-keys")).args(["doctor", "/no/such/dir"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pictify-keys"))
+        .args(["doctor", "/no/such/dir"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

@@ -42,7 +42,12 @@ fn fill(slots: &[(&str, &str)]) -> String {
 }
 
 fn input() -> String {
-    fill(&[("{LIVE}", LIVE), ("{TEST}", TEST), ("{OLD}", OLD), ("{UPPER}", UPPER)])
+    fill(&[
+        ("{LIVE}", LIVE),
+        ("{TEST}", TEST),
+        ("{OLD}", OLD),
+        ("{UPPER}", UPPER),
+    ])
 }
 
 fn expected() -> String {
@@ -68,7 +73,11 @@ fn run(args: &[&str], stdin: &[u8]) -> (Vec<u8>, String, i32) {
     let writer = std::thread::spawn(move || pipe.write_all(&data));
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap().unwrap();
-    (out.stdout, String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code().unwrap_or(-1))
+    (
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
 }
 
 fn assert_no_secret(out: &str) {
@@ -76,7 +85,11 @@ fn assert_no_secret(out: &str) {
         let secret = &key[8..key.len() - 4];
         for w in secret.as_bytes().windows(6) {
             let w = std::str::from_utf8(w).unwrap();
-            assert!(!out.contains(w), "secret piece {w} of {} left in:\n{out}", &key[..12]);
+            assert!(
+                !out.contains(w),
+                "secret piece {w} of {} left in:\n{out}",
+                &key[..12]
+            );
         }
     }
 }
@@ -99,10 +112,16 @@ fn files_and_dash_are_concatenated() {
     let file = dir.join("app.log");
     std::fs::write(&file, input()).unwrap();
     let path = file.to_str().unwrap();
-    let (out, err, code) = run(&[path, "-", path], b"stdin pk_test_FAKEh4Jd9sLq2Xc8Bn5Mz0c3d4\n");
+    let (out, err, code) = run(
+        &[path, "-", path],
+        b"stdin pk_test_FAKEh4Jd9sLq2Xc8Bn5Mz0c3d4\n",
+    );
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(code, 0, "{err}");
-    assert_eq!(String::from_utf8(out).unwrap(), format!("{}stdin pk_test_****c3d4\n{}", expected(), expected()));
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        format!("{}stdin pk_test_****c3d4\n{}", expected(), expected())
+    );
 }
 
 #[test]
@@ -120,7 +139,10 @@ fn large_input_streams_and_binary_passes_through() {
     }
     let (out, err, code) = run(&[], &data);
     assert_eq!(code, 0, "{err}");
-    assert!(out == want, "streamed output differs from the expected redaction");
+    assert!(
+        out == want,
+        "streamed output differs from the expected redaction"
+    );
 }
 
 #[test]
@@ -145,7 +167,10 @@ fn unreadable_file_is_reported_with_a_code() {
     let (out, err, code) = run(&["/nonexistent/pictify/app.log"], b"");
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.starts_with("error[file_unreadable]: /nonexistent/pictify/app.log"), "{err}");
+    assert!(
+        err.starts_with("error[file_unreadable]: /nonexistent/pictify/app.log"),
+        "{err}"
+    );
 }
 
 /// Measures `pictify-keys redact` on 1 GB of generated log piped to /dev/null. Not a timed
@@ -157,7 +182,9 @@ fn throughput_1gb_to_dev_null() {
     let mut block = String::new();
     let mut n: u64 = 0x5EED;
     let mut next = || {
-        n = n.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        n = n
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         n >> 33
     };
     let keys = [LIVE, TEST, OLD, UPPER];
@@ -191,5 +218,8 @@ fn throughput_1gb_to_dev_null() {
     let secs = start.elapsed().as_secs_f64();
     std::fs::remove_file(&path).unwrap();
     assert!(status.success());
-    println!("pictify-keys redact: {size} bytes in {secs:.2} s = {:.0} MB/s", size as f64 / secs / 1e6);
+    println!(
+        "pictify-keys redact: {size} bytes in {secs:.2} s = {:.0} MB/s",
+        size as f64 / secs / 1e6
+    );
 }

@@ -18,9 +18,19 @@ fn bin() -> Command {
 
 /// Runs `scan` in `dir` with `args`; returns the exit code and the JSON document.
 fn scan_json(dir: &Path, args: &[&str]) -> (i32, Value) {
-    let out = bin().current_dir(dir).arg("scan").args(["--format", "json"]).args(args).output().unwrap();
+    let out = bin()
+        .current_dir(dir)
+        .arg("scan")
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
     });
     (out.status.code().unwrap(), doc)
 }
@@ -40,7 +50,9 @@ impl Keys {
         const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         loop {
             let len = 16 + (self.next_u() % 20) as usize;
-            let body: String = (0..len).map(|_| char::from(B62[(self.next_u() % 62) as usize])).collect();
+            let body: String = (0..len)
+                .map(|_| char::from(B62[(self.next_u() % 62) as usize]))
+                .collect();
             let key = format!("pk_{mode}_FAKE{body}");
             if pictify_keys::ApiKey::parse(&key).is_ok() {
                 return key;
@@ -94,7 +106,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("env", "NODE_ENV=development\nPICTIFY_API_KEY={}\n"),
 ];
 
-const FILLER: &str = "fn helper(x: u32) -> u32 { x * 2 } // pk_ prefix, pk_test_ mode, check_pk_live_mode\n";
+const FILLER: &str =
+    "fn helper(x: u32) -> u32 { x * 2 } // pk_ prefix, pk_test_ mode, check_pk_live_mode\n";
 
 #[test]
 fn generated_tree_of_10000_files() {
@@ -145,11 +158,19 @@ fn generated_tree_of_10000_files() {
         }
         if kind == 7 {
             // An inline allow on the key's line: append the marker to that line.
-            let first = planted.iter().filter(|s| s.0 == path).map(|s| s.1).min().unwrap() as usize;
+            let first = planted
+                .iter()
+                .filter(|s| s.0 == path)
+                .map(|s| s.1)
+                .min()
+                .unwrap() as usize;
             let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
             lines[first - 1].push_str(" # pictify-keys:allow");
             text = lines.join("\n");
-            for s in planted.iter().filter(|s| s.0 == path && s.1 as usize == first) {
+            for s in planted
+                .iter()
+                .filter(|s| s.0 == path && s.1 as usize == first)
+            {
                 inline_allowed.insert(s.clone());
             }
         }
@@ -158,12 +179,32 @@ fn generated_tree_of_10000_files() {
     // Ignored, binary and oversized files: keys in them are not reported.
     fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
     fs::create_dir_all(root.join("ignored")).unwrap();
-    fs::write(root.join("ignored/secret.py"), format!("KEY = '{}'\n", keys.key("live"))).unwrap();
-    fs::write(root.join("image.bin"), [b"\x89PNG\0\0".as_slice(), keys.key("live").as_bytes()].concat()).unwrap();
-    fs::write(root.join("big.log"), format!("{}{}\n", "x".repeat(300_000), keys.key("live"))).unwrap();
+    fs::write(
+        root.join("ignored/secret.py"),
+        format!("KEY = '{}'\n", keys.key("live")),
+    )
+    .unwrap();
+    fs::write(
+        root.join("image.bin"),
+        [b"\x89PNG\0\0".as_slice(), keys.key("live").as_bytes()].concat(),
+    )
+    .unwrap();
+    fs::write(
+        root.join("big.log"),
+        format!("{}{}\n", "x".repeat(300_000), keys.key("live")),
+    )
+    .unwrap();
 
     // First run: every planted key found, as a fixture, and the scan passes.
-    let (code, doc) = scan_json(root, &["--max-file-size", "200000", "--include-fixtures", "--include-placeholders"]);
+    let (code, doc) = scan_json(
+        root,
+        &[
+            "--max-file-size",
+            "200000",
+            "--include-fixtures",
+            "--include-placeholders",
+        ],
+    );
     assert_eq!(code, 0, "{}", doc["summary"]);
     let summary = &doc["summary"];
     assert_eq!(summary["files"], 10_000 + 1, "{summary}");
@@ -178,7 +219,11 @@ fn generated_tree_of_10000_files() {
             .iter()
             .filter(|f| f["class"] == class)
             .map(|f| {
-                (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap())
+                (
+                    f["path"].as_str().unwrap().to_owned(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
             })
             .collect()
     };
@@ -192,33 +237,76 @@ fn generated_tree_of_10000_files() {
         .unwrap()
         .iter()
         .filter(|f| {
-            let s =
-                (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap());
+            let s = (
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            );
             to_allowlist.contains(&s)
         })
         .map(|f| f["hash"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(hashes.len(), to_allowlist.len());
-    fs::write(root.join(".pictify-keys-ignore"), format!("# reviewed test keys\n{}\n", hashes.join("\n"))).unwrap();
+    fs::write(
+        root.join(".pictify-keys-ignore"),
+        format!("# reviewed test keys\n{}\n", hashes.join("\n")),
+    )
+    .unwrap();
 
     // Second run, fixtures as real keys: every planted key is real, allow-lists honoured.
-    let (code, doc) = scan_json(root, &["--max-file-size", "200000", "--fixtures-as-real", "--include-placeholders"]);
+    let (code, doc) = scan_json(
+        root,
+        &[
+            "--max-file-size",
+            "200000",
+            "--fixtures-as-real",
+            "--include-placeholders",
+        ],
+    );
     assert_eq!(code, 1);
-    let real: Vec<&Value> = doc["findings"].as_array().unwrap().iter().filter(|f| f["class"] == "real").collect();
+    let real: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["class"] == "real")
+        .collect();
     let spot_of = |f: &Value| {
-        (f["path"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap())
+        (
+            f["path"].as_str().unwrap().to_owned(),
+            f["line"].as_u64().unwrap(),
+            f["column"].as_u64().unwrap(),
+        )
     };
     let all: BTreeSet<Spot> = real.iter().map(|f| spot_of(f)).collect();
     assert_eq!(all, planted);
-    let inline: BTreeSet<Spot> = real.iter().filter(|f| f["allowed"] == "inline").map(|f| spot_of(f)).collect();
+    let inline: BTreeSet<Spot> = real
+        .iter()
+        .filter(|f| f["allowed"] == "inline")
+        .map(|f| spot_of(f))
+        .collect();
     assert_eq!(inline, inline_allowed);
-    let listed: BTreeSet<Spot> = real.iter().filter(|f| f["allowed"] == "allowlist").map(|f| spot_of(f)).collect();
-    let expected: BTreeSet<Spot> = to_allowlist.iter().filter(|s| !inline_allowed.contains(*s)).cloned().collect();
+    let listed: BTreeSet<Spot> = real
+        .iter()
+        .filter(|f| f["allowed"] == "allowlist")
+        .map(|f| spot_of(f))
+        .collect();
+    let expected: BTreeSet<Spot> = to_allowlist
+        .iter()
+        .filter(|s| !inline_allowed.contains(*s))
+        .cloned()
+        .collect();
     assert_eq!(listed, expected);
     let blocking = real.iter().filter(|f| f["blocking"] == true).count() as u64;
     assert_eq!(doc["summary"]["real"].as_u64().unwrap(), blocking);
-    assert_eq!(blocking, (planted.len() - inline.len() - listed.len()) as u64);
-    assert_eq!(found(&doc, "placeholder"), placeholders, "no placeholder is reported as a real key");
+    assert_eq!(
+        blocking,
+        (planted.len() - inline.len() - listed.len()) as u64
+    );
+    assert_eq!(
+        found(&doc, "placeholder"),
+        placeholders,
+        "no placeholder is reported as a real key"
+    );
     // No secret in the output: only fingerprints.
     let text = doc.to_string();
     assert!(!text.contains("pk_live_FAKE") && !text.contains("pk_test_FAKE"));
@@ -231,10 +319,20 @@ fn text_output_exit_codes_and_allowlist_errors() {
     let mut keys = Keys(42);
     let key = keys.key("live");
     fs::write(root.join("a.py"), format!("KEY = \"{key}\"\n")).unwrap();
-    let out = bin().current_dir(root).args(["scan", "--fixtures-as-real"]).output().unwrap();
+    let out = bin()
+        .current_dir(root)
+        .args(["scan", "--fixtures-as-real"])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout.starts_with(&format!("a.py:1:8: real live key pk_live_****{}", &key[key.len() - 4..])), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!(
+            "a.py:1:8: real live key pk_live_****{}",
+            &key[key.len() - 4..]
+        )),
+        "{stdout}"
+    );
     assert!(!stdout.contains(&key[12..]));
     // Without --fixtures-as-real the fixture passes.
     let out = bin().current_dir(root).arg("scan").output().unwrap();
@@ -244,25 +342,51 @@ fn text_output_exit_codes_and_allowlist_errors() {
     let out = bin().current_dir(root).arg("scan").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("error[allowlist_contains_secret]"), "{stderr}");
+    assert!(
+        stderr.contains("error[allowlist_contains_secret]"),
+        "{stderr}"
+    );
     assert!(!stderr.contains(&key[12..]));
     // A fingerprint entry allows the key.
-    fs::write(root.join(".pictify-keys-ignore"), format!("pk_live_****{}\n", &key[key.len() - 4..])).unwrap();
-    let out = bin().current_dir(root).args(["scan", "--fixtures-as-real"]).output().unwrap();
+    fs::write(
+        root.join(".pictify-keys-ignore"),
+        format!("pk_live_****{}\n", &key[key.len() - 4..]),
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(root)
+        .args(["scan", "--fixtures-as-real"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     // A missing path is an error.
-    let out = bin().current_dir(root).args(["scan", "no/such/dir"]).output().unwrap();
+    let out = bin()
+        .current_dir(root)
+        .args(["scan", "no/such/dir"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -270,8 +394,12 @@ fn staged_scans_the_index_only() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let mut keys = Keys(7);
-    let (staged, unstaged, untracked, removed) =
-        (keys.key("live"), keys.key("test"), keys.key("live"), keys.key("test"));
+    let (staged, unstaged, untracked, removed) = (
+        keys.key("live"),
+        keys.key("test"),
+        keys.key("live"),
+        keys.key("test"),
+    );
     git(root, &["init", "-q"]);
     fs::write(root.join("clean.py"), "print('hello')\n").unwrap();
     fs::write(root.join("later.py"), format!("K = '{removed}'\n")).unwrap();
@@ -302,12 +430,22 @@ fn staged_scans_the_index_only() {
         .collect();
     found.sort();
     let fp = |k: &str| format!("{}****{}", &k[..8], &k[k.len() - 4..]);
-    assert_eq!(found, [("later.py".to_owned(), 1, fp(&removed)), ("new.py".to_owned(), 2, fp(&staged))]);
+    assert_eq!(
+        found,
+        [
+            ("later.py".to_owned(), 1, fp(&removed)),
+            ("new.py".to_owned(), 2, fp(&staged))
+        ]
+    );
     assert_eq!(doc["summary"]["files"], 3);
     // The working-tree scan sees the unstaged and untracked keys instead.
     let (_, doc) = scan_json(root, &["--fixtures-as-real"]);
-    let paths: BTreeSet<&str> =
-        doc["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: BTreeSet<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
     assert_eq!(paths, BTreeSet::from(["clean.py", "new.py", "scratch.py"]));
     // A pathspec limits --staged.
     let (code, doc) = scan_json(root, &["--staged", "--fixtures-as-real", "clean.py"]);
@@ -336,7 +474,13 @@ fn sarif_output_shape() {
     .unwrap();
     let out = bin()
         .current_dir(root)
-        .args(["scan", "--format", "sarif", "--fixtures-as-real", "--include-placeholders"])
+        .args([
+            "scan",
+            "--format",
+            "sarif",
+            "--fixtures-as-real",
+            "--include-placeholders",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -349,7 +493,10 @@ fn sarif_output_shape() {
     assert_eq!(results[0]["ruleId"], "pictify-api-key");
     assert_eq!(results[0]["level"], "error");
     let region = &results[0]["locations"][0]["physicalLocation"]["region"];
-    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(1), Some(12)));
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(1), Some(12))
+    );
     assert_eq!(results[1]["ruleId"], "pictify-api-key-placeholder");
     assert_eq!(results[2]["suppressions"][0]["kind"], "inSource");
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&a[12..]));
@@ -357,11 +504,23 @@ fn sarif_output_shape() {
 
 #[test]
 fn rules_for_other_scanners() {
-    let out = bin().args(["rules", "--format", "gitleaks"]).output().unwrap();
+    let out = bin()
+        .args(["rules", "--format", "gitleaks"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(text.contains("[[rules]]") && text.contains("keywords = [\"pk_live_\", \"pk_test_\"]"), "{text}");
-    let out = bin().args(["rules", "--format", "detect-secrets", "--skip-fixtures"]).output().unwrap();
+    assert!(
+        text.contains("[[rules]]") && text.contains("keywords = [\"pk_live_\", \"pk_test_\"]"),
+        "{text}"
+    );
+    let out = bin()
+        .args(["rules", "--format", "detect-secrets", "--skip-fixtures"])
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("class PictifyKeyDetector(RegexBasedDetector)") && text.contains("FAKE"), "{text}");
+    assert!(
+        text.contains("class PictifyKeyDetector(RegexBasedDetector)") && text.contains("FAKE"),
+        "{text}"
+    );
 }

@@ -32,8 +32,11 @@ pub struct AuditEvent {
 }
 
 fn build(key_id: KeyRef, f: AuditFields) -> AuditEvent {
-    let ts = f.timestamp_ms.map_or_else(Timestamp::now, Timestamp::from_unix_millis);
-    let mut e = pictify_keys::AuditEvent::new(ts, &f.action, key_id, &f.endpoint, &f.method, f.status);
+    let ts = f
+        .timestamp_ms
+        .map_or_else(Timestamp::now, Timestamp::from_unix_millis);
+    let mut e =
+        pictify_keys::AuditEvent::new(ts, &f.action, key_id, &f.endpoint, &f.method, f.status);
     if let Some(ip) = f.ip {
         e = e.with_ip(&ip);
     }

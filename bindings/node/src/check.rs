@@ -57,7 +57,9 @@ pub struct CheckReport {
 /// `detection` overrides environment detection when given.
 #[napi(js_name = "checkKeys")]
 pub fn check_keys(
-    #[napi(ts_arg_type = "Record<string, string | undefined>")] env: Option<HashMap<String, String>>,
+    #[napi(ts_arg_type = "Record<string, string | undefined>")] env: Option<
+        HashMap<String, String>,
+    >,
     source_prefix: Option<String>,
     #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
     policy: Option<Policy>,

@@ -11,7 +11,8 @@ use crate::error;
 /// `env_file_syntax` naming the line and column of a syntax error.
 #[napi(js_name = "parseDotEnv")]
 pub fn parse_dot_env(text: String) -> napi::Result<HashMap<String, String>> {
-    let parsed = pictify_keys::DotEnv::parse(&text).map_err(|e| error::from_core(&Error::DotEnv(e)))?;
+    let parsed =
+        pictify_keys::DotEnv::parse(&text).map_err(|e| error::from_core(&Error::DotEnv(e)))?;
     Ok(parsed
         .names()
         .filter_map(|name| parsed.get(name).map(|v| (name.to_owned(), v)))

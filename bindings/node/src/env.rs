@@ -110,7 +110,9 @@ impl From<pictify_keys::Allowed> for Allowed {
 /// nothing else is read).
 #[napi(js_name = "detectEnvironment")]
 pub fn detect_environment(
-    #[napi(ts_arg_type = "Record<string, string | undefined>")] env: Option<HashMap<String, String>>,
+    #[napi(ts_arg_type = "Record<string, string | undefined>")] env: Option<
+        HashMap<String, String>,
+    >,
 ) -> Detection {
     pictify_keys::detect_environment(&env.unwrap_or_default()).into()
 }

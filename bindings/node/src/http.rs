@@ -119,7 +119,12 @@ impl Client {
     /// Sends one logical request (`method`, `path` starting with `/`, optional JSON body).
     /// Resolves with a 2xx answer; rejects with an `HttpError` carrying a stable code.
     #[napi]
-    pub async fn request(&self, method: String, path: String, body: Option<Value>) -> napi::Result<ApiResponse> {
+    pub async fn request(
+        &self,
+        method: String,
+        path: String,
+        body: Option<Value>,
+    ) -> napi::Result<ApiResponse> {
         let client = self.inner.clone();
         let resp = client
             .request(&method, &path, body.as_ref())
@@ -147,7 +152,10 @@ impl Client {
     /// `POST /image` with `options` sent as given (`html`, `url`, `template`, `variables`,
     /// `width`, …); `client.images.create(options)` in JavaScript.
     #[napi]
-    pub async fn create_image(&self, options: serde_json::Map<String, Value>) -> napi::Result<Image> {
+    pub async fn create_image(
+        &self,
+        options: serde_json::Map<String, Value>,
+    ) -> napi::Result<Image> {
         let client = self.inner.clone();
         let options = ImageOptions {
             extra: options,

@@ -195,7 +195,10 @@ fn build(keys: Vec<pictify_keys::SourcedKey>, config: Option<RingConfig>) -> nap
 
 /// A ring over the keys `loadKeys(options)` finds; `KeyRing.load` in JavaScript.
 #[napi(js_name = "loadKeyRing", skip_typescript)]
-pub fn load_key_ring(options: Option<LoadOptions>, config: Option<RingConfig>) -> napi::Result<KeyRing> {
+pub fn load_key_ring(
+    options: Option<LoadOptions>,
+    config: Option<RingConfig>,
+) -> napi::Result<KeyRing> {
     let loaded = chain(options.unwrap_or_default())?
         .load_all()
         .map_err(|e| error::from_core(&e))?;
@@ -207,7 +210,8 @@ impl KeyRing {
     /// A ring over `keys` (strings, in priority order; provenance `explicit:<index>`).
     #[napi(constructor)]
     pub fn new(keys: Vec<String>, config: Option<RingConfig>) -> napi::Result<Self> {
-        let list = pictify_keys::KeyList::parse(&keys).map_err(|e| error::from_core(&Error::Source(e)))?;
+        let list =
+            pictify_keys::KeyList::parse(&keys).map_err(|e| error::from_core(&Error::Source(e)))?;
         build(list.into_keys(), config)
     }
 
@@ -250,7 +254,9 @@ impl KeyRing {
                 ))
             }
         };
-        let decision = self.inner.on_outcome(&mut request.inner, &attempt.inner, core_outcome);
+        let decision = self
+            .inner
+            .on_outcome(&mut request.inner, &attempt.inner, core_outcome);
         let action = decision.as_str().to_owned();
         Ok(match decision {
             CoreDecision::Retry { delay_ms } => Decision {

@@ -74,7 +74,8 @@ impl PyKeyCheck {
             self.fingerprint()
                 .map_or_else(|| "None".to_owned(), |f| format!("{f:?}")),
             self.verdict(),
-            self.code().map_or_else(|| "None".to_owned(), |c| format!("{c:?}")),
+            self.code()
+                .map_or_else(|| "None".to_owned(), |c| format!("{c:?}")),
         )
     }
 }

@@ -44,7 +44,9 @@ impl PyDotEnv {
     }
 
     fn __getitem__(&self, name: &str) -> PyResult<String> {
-        self.inner.get(name).ok_or_else(|| PyKeyError::new_err(name.to_owned()))
+        self.inner
+            .get(name)
+            .ok_or_else(|| PyKeyError::new_err(name.to_owned()))
     }
 
     fn __contains__(&self, name: &str) -> bool {

@@ -66,9 +66,11 @@ impl EnvLookup for Lookup<'_> {
                     if v.is_none() {
                         Ok(None)
                     } else {
-                        v.extract::<String>()
-                            .map(Some)
-                            .map_err(|_| PyTypeError::new_err(format!("environment variable {name} must be a str")))
+                        v.extract::<String>().map(Some).map_err(|_| {
+                            PyTypeError::new_err(format!(
+                                "environment variable {name} must be a str"
+                            ))
+                        })
                     }
                 });
                 value.unwrap_or_else(|e| {
@@ -81,7 +83,13 @@ impl EnvLookup for Lookup<'_> {
 }
 
 /// The detected deployment environment and the variable that decided it.
-#[pyclass(name = "Detection", module = "pictify_keys", frozen, eq, skip_from_py_object)]
+#[pyclass(
+    name = "Detection",
+    module = "pictify_keys",
+    frozen,
+    eq,
+    skip_from_py_object
+)]
 #[derive(Clone, PartialEq)]
 pub(crate) struct PyDetection {
     pub(crate) inner: Detection,
@@ -90,7 +98,9 @@ pub(crate) struct PyDetection {
 /// The environment named `name`.
 fn environment_from_name(name: &str) -> PyResult<Environment> {
     Environment::from_name(name).ok_or_else(|| {
-        PyValueError::new_err("environment must be one of production, staging, development, test, unknown")
+        PyValueError::new_err(
+            "environment must be one of production, staging, development, test, unknown",
+        )
     })
 }
 
@@ -123,7 +133,10 @@ impl PyDetection {
     }
 
     fn __repr__(&self) -> String {
-        let opt = |v: &Option<String>| v.as_ref().map_or_else(|| "None".to_owned(), |s| format!("{s:?}"));
+        let opt = |v: &Option<String>| {
+            v.as_ref()
+                .map_or_else(|| "None".to_owned(), |s| format!("{s:?}"))
+        };
         format!(
             "Detection(environment={:?}, variable={}, value={})",
             self.inner.environment.as_str(),
@@ -134,7 +147,13 @@ impl PyDetection {
 }
 
 /// What the environment check allows; strict unless relaxed explicitly.
-#[pyclass(name = "Policy", module = "pictify_keys", frozen, eq, skip_from_py_object)]
+#[pyclass(
+    name = "Policy",
+    module = "pictify_keys",
+    frozen,
+    eq,
+    skip_from_py_object
+)]
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) struct PyPolicy {
     pub(crate) inner: Policy,
@@ -182,7 +201,13 @@ impl PyPolicy {
 }
 
 /// A reason to warn although the key is allowed.
-#[pyclass(name = "Warning", module = "pictify_keys", frozen, eq, skip_from_py_object)]
+#[pyclass(
+    name = "Warning",
+    module = "pictify_keys",
+    frozen,
+    eq,
+    skip_from_py_object
+)]
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) struct PyWarning {
     pub(crate) inner: Warning,
@@ -261,7 +286,10 @@ pub(crate) fn policy_arg(policy: Option<&Bound<'_, PyPolicy>>) -> Policy {
 /// Detects the environment from `environ` (a mapping or `DotEnv`; `os.environ` when `None`).
 #[pyfunction]
 #[pyo3(signature = (environ = None))]
-pub(crate) fn detect_environment(py: Python<'_>, environ: Option<Bound<'_, PyAny>>) -> PyResult<PyDetection> {
+pub(crate) fn detect_environment(
+    py: Python<'_>,
+    environ: Option<Bound<'_, PyAny>>,
+) -> PyResult<PyDetection> {
     let lookup = Lookup::new(py, environ)?;
     let inner = pictify_keys::detect_environment(&lookup);
     lookup.finish()?;
@@ -269,7 +297,10 @@ pub(crate) fn detect_environment(py: Python<'_>, environ: Option<Bound<'_, PyAny
 }
 
 /// The detection for an `environment` argument, detecting from `os.environ` when it is `None`.
-fn detection_or_detect(py: Python<'_>, environment: Option<&Bound<'_, PyAny>>) -> PyResult<Detection> {
+fn detection_or_detect(
+    py: Python<'_>,
+    environment: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Detection> {
     match detection_arg(environment)? {
         Some(d) => Ok(d),
         None => detect_environment(py, None).map(|d| d.inner),
@@ -302,6 +333,7 @@ pub(crate) fn check_mode(
 ) -> PyResult<PyAllowed> {
     let mode = mode_from_name(mode)?;
     let detection = detection_or_detect(py, environment)?;
-    let allowed = pictify_keys::check_mode(mode, &detection, policy_arg(policy)).map_err(|e| to_pyerr(py, e))?;
+    let allowed = pictify_keys::check_mode(mode, &detection, policy_arg(policy))
+        .map_err(|e| to_pyerr(py, e))?;
     allowed_to_py(py, allowed)
 }

@@ -16,12 +16,14 @@ static CLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 fn class_for<'py>(py: Python<'py>, family: &str) -> PyResult<Bound<'py, PyType>> {
     let classes = CLASSES.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
         let module = py.import("pictify_keys._errors")?;
-        Ok(module.getattr("_BY_FAMILY")?.cast_into::<PyDict>()?.unbind())
+        Ok(module
+            .getattr("_BY_FAMILY")?
+            .cast_into::<PyDict>()?
+            .unbind())
     })?;
-    let class = classes
-        .bind(py)
-        .get_item(family)?
-        .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err(format!("no exception class for family {family}")))?;
+    let class = classes.bind(py).get_item(family)?.ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("no exception class for family {family}"))
+    })?;
     Ok(class.cast_into::<PyType>()?)
 }
 
@@ -95,7 +97,9 @@ pub(crate) fn to_pyerr(py: Python<'_>, err: impl Into<Error>) -> PyErr {
 /// A `PictifyKeyError` with a code for errors outside the core's `Error` (no family).
 pub(crate) fn plain_exception(py: Python<'_>, code: &str, message: &str) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let class = py.import("pictify_keys._errors")?.getattr("PictifyKeyError")?;
+        let class = py
+            .import("pictify_keys._errors")?
+            .getattr("PictifyKeyError")?;
         let kwargs = PyDict::new(py);
         kwargs.set_item("code", code)?;
         Ok(PyErr::from_value(class.call((message,), Some(&kwargs))?))

@@ -45,12 +45,19 @@ impl KeySource for FixedKeys {
     }
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
-        Ok(if self.0.is_empty() { None } else { Some(self.0.clone()) })
+        Ok(if self.0.is_empty() {
+            None
+        } else {
+            Some(self.0.clone())
+        })
     }
 }
 
 /// Runs `fut` to completion with the GIL released.
-fn block_on<T: Send>(py: Python<'_>, fut: impl std::future::Future<Output = Result<T, Error>> + Send) -> PyResult<T> {
+fn block_on<T: Send>(
+    py: Python<'_>,
+    fut: impl std::future::Future<Output = Result<T, Error>> + Send,
+) -> PyResult<T> {
     let rt = runtime()?;
     py.detach(|| rt.block_on(fut)).map_err(|e| to_pyerr(py, e))
 }
@@ -248,7 +255,9 @@ impl PyClient {
     ) -> PyResult<PyApiResponse> {
         let body: Option<Value> = json.map(|v| to_json(v, 0)).transpose()?;
         let client = self.inner.clone();
-        let resp = block_on(py, async move { client.request(&method, &path, body.as_ref()).await })?;
+        let resp = block_on(py, async move {
+            client.request(&method, &path, body.as_ref()).await
+        })?;
         response_to_py(py, resp)
     }
 
@@ -268,10 +277,14 @@ impl PyClient {
     /// Re-reads the key source now (e.g. after rotating a secret file).
     fn reload_keys(&self, py: Python<'_>) -> PyResult<()> {
         let client = self.inner.clone();
-        py.detach(|| client.reload_keys()).map_err(|e| to_pyerr(py, e))
+        py.detach(|| client.reload_keys())
+            .map_err(|e| to_pyerr(py, e))
     }
 
     fn __repr__(&self) -> String {
-        format!("Client(keys=[{}])", self.inner.ring().fingerprints().join(", "))
+        format!(
+            "Client(keys=[{}])",
+            self.inner.ring().fingerprints().join(", ")
+        )
     }
 }

@@ -15,9 +15,9 @@ use crate::json::{from_json, to_json};
 const DETACH_BYTES: usize = 64 * 1024;
 
 fn redactor(style: &str) -> PyResult<Redactor> {
-    Style::from_name(style)
-        .map(Redactor::new)
-        .ok_or_else(|| PyValueError::new_err("style must be \"fingerprint\", \"redacted\" or \"mask\""))
+    Style::from_name(style).map(Redactor::new).ok_or_else(|| {
+        PyValueError::new_err("style must be \"fingerprint\", \"redacted\" or \"mask\"")
+    })
 }
 
 /// Texts longer than this many characters go through the core's stream redactor in pieces
@@ -31,7 +31,10 @@ const CHUNK_CHARS: usize = 1 << 20;
 /// scanned as bytes, which the core redacts exactly like the string.
 #[pyfunction]
 #[pyo3(signature = (text, *, style = "fingerprint"))]
-pub(crate) fn redact<'py>(text: &Bound<'py, PyString>, style: &str) -> PyResult<Bound<'py, PyString>> {
+pub(crate) fn redact<'py>(
+    text: &Bound<'py, PyString>,
+    style: &str,
+) -> PyResult<Bound<'py, PyString>> {
     let py = text.py();
     let r = redactor(style)?;
     let chars = text.len()?;
@@ -42,7 +45,11 @@ pub(crate) fn redact<'py>(text: &Bound<'py, PyString>, style: &str) -> PyResult<
         for start in (0..chars).step_by(CHUNK_CHARS) {
             let end = (start + CHUNK_CHARS).min(chars);
             let slice = PySlice::new(py, isize::try_from(start)?, isize::try_from(end)?, 1);
-            let piece = text.as_any().get_item(slice)?.cast_into::<PyString>()?.encode_utf8()?;
+            let piece = text
+                .as_any()
+                .get_item(slice)?
+                .cast_into::<PyString>()?
+                .encode_utf8()?;
             let bytes = piece.as_bytes();
             py.detach(|| stream.push(bytes, &mut out));
         }
@@ -65,7 +72,8 @@ pub(crate) fn redact<'py>(text: &Bound<'py, PyString>, style: &str) -> PyResult<
         None => Ok(text.clone()),
         Some(o) => {
             // Replacements are ASCII and edits fall next to ASCII bytes, so valid UTF-8 stays valid.
-            let s = std::str::from_utf8(&o).map_err(|_| PyValueError::new_err("redaction produced invalid UTF-8"))?;
+            let s = std::str::from_utf8(&o)
+                .map_err(|_| PyValueError::new_err("redaction produced invalid UTF-8"))?;
             Ok(PyString::new(py, s))
         }
     }
@@ -74,7 +82,10 @@ pub(crate) fn redact<'py>(text: &Bound<'py, PyString>, style: &str) -> PyResult<
 /// Redacts bytes that need not be UTF-8 (invalid sequences pass through untouched).
 #[pyfunction]
 #[pyo3(signature = (data, *, style = "fingerprint"))]
-pub(crate) fn redact_bytes<'py>(data: &Bound<'py, PyBytes>, style: &str) -> PyResult<Bound<'py, PyBytes>> {
+pub(crate) fn redact_bytes<'py>(
+    data: &Bound<'py, PyBytes>,
+    style: &str,
+) -> PyResult<Bound<'py, PyBytes>> {
     let py = data.py();
     let r = redactor(style)?;
     let bytes = data.as_bytes();
@@ -93,7 +104,10 @@ pub(crate) fn redact_bytes<'py>(data: &Bound<'py, PyBytes>, style: &str) -> PyRe
 /// `Authorization`, `password`, …) whole, every other string scanned. Returns a new value.
 #[pyfunction]
 #[pyo3(signature = (value, *, style = "fingerprint"))]
-pub(crate) fn redact_json<'py>(value: &Bound<'py, PyAny>, style: &str) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn redact_json<'py>(
+    value: &Bound<'py, PyAny>,
+    style: &str,
+) -> PyResult<Bound<'py, PyAny>> {
     let r = redactor(style)?;
     let mut json = to_json(value, 0)?;
     r.redact_json(&mut json);

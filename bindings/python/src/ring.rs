@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use pictify_keys::ring::{Attempt, Decision, KeyRing, KeyStats, ManualClock, Outcome, RequestState, RingConfig};
+use pictify_keys::ring::{
+    Attempt, Decision, KeyRing, KeyStats, ManualClock, Outcome, RequestState, RingConfig,
+};
 use pictify_keys::source::{KeyList, SourcedKey};
 use pictify_keys::Error;
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -13,7 +15,12 @@ use crate::key::PyApiKey;
 use crate::source::PySourcedKey;
 
 /// Tuning of the ring; defaults are the core's.
-#[pyclass(name = "RingConfig", module = "pictify_keys", frozen, skip_from_py_object)]
+#[pyclass(
+    name = "RingConfig",
+    module = "pictify_keys",
+    frozen,
+    skip_from_py_object
+)]
 #[derive(Clone, Copy)]
 pub(crate) struct PyRingConfig {
     pub(crate) inner: RingConfig,
@@ -248,7 +255,11 @@ pub(crate) fn sourced_keys(keys: &Bound<'_, PyAny>) -> PyResult<Vec<SourcedKey>>
         .map(|k| {
             k.cast::<PySourcedKey>()
                 .map(|k| k.get().inner.clone())
-                .map_err(|_| PyTypeError::new_err("keys must be all ApiKey or all SourcedKey (from load_keys)"))
+                .map_err(|_| {
+                    PyTypeError::new_err(
+                        "keys must be all ApiKey or all SourcedKey (from load_keys)",
+                    )
+                })
         })
         .collect()
 }
@@ -275,7 +286,8 @@ impl PyKeyRing {
             Some(c) => KeyRing::with_clock(keys, config, c.get().inner.clone()),
             None => KeyRing::new(keys, config),
         };
-        ring.map(|inner| Self { inner }).map_err(|e| to_pyerr(py, e))
+        ring.map(|inner| Self { inner })
+            .map_err(|e| to_pyerr(py, e))
     }
 
     /// Starts a logical request.
@@ -311,7 +323,10 @@ impl PyKeyRing {
         error: Option<&str>,
     ) -> PyResult<PyDecision> {
         let outcome = match (status, error) {
-            (Some(status), None) => Outcome::Response { status, retry_after },
+            (Some(status), None) => Outcome::Response {
+                status,
+                retry_after,
+            },
             (None, Some("timeout")) => Outcome::Timeout,
             (None, Some("connection")) => Outcome::ConnectionError,
             _ => {
@@ -325,7 +340,9 @@ impl PyKeyRing {
             .inner
             .lock()
             .map_err(|_| PyValueError::new_err("request state poisoned"))?;
-        let decision = self.inner.on_outcome(&mut state, &attempt.get().inner, outcome);
+        let decision = self
+            .inner
+            .on_outcome(&mut state, &attempt.get().inner, outcome);
         let action = decision.as_str();
         Ok(match decision {
             Decision::Retry { delay_ms } => PyDecision {

@@ -102,7 +102,11 @@ impl PySourcedKey {
     }
 
     fn __str__(&self) -> String {
-        format!("{} ({})", self.inner.key().fingerprint(), self.inner.origin())
+        format!(
+            "{} ({})",
+            self.inner.key().fingerprint(),
+            self.inner.origin()
+        )
     }
 
     fn __reduce__(&self) -> PyResult<()> {
@@ -224,6 +228,8 @@ pub(crate) fn load_keys(
     dotenv: Option<PathBuf>,
 ) -> PyResult<PyLoadedKeys> {
     let chain = standard_chain(py, environ, secret_file, dotenv)?;
-    let loaded = py.detach(|| chain.load_all()).map_err(|e| to_pyerr(py, e))?;
+    let loaded = py
+        .detach(|| chain.load_all())
+        .map_err(|e| to_pyerr(py, e))?;
     loaded_to_py(py, loaded)
 }

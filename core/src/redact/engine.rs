@@ -99,7 +99,11 @@ struct Candidates {
 
 impl Candidates {
     fn new(from: usize) -> Self {
-        Self { found: Vec::new(), next: 0, covered: from }
+        Self {
+            found: Vec::new(),
+            next: 0,
+            covered: from,
+        }
     }
 
     /// The first candidate at or after `pos`.
@@ -116,7 +120,11 @@ impl Candidates {
                 return None;
             }
             let end = buf.len().min(start + BLOCK);
-            self.covered = if end == buf.len() { end } else { end - (NEEDLE_MAX - 1) };
+            self.covered = if end == buf.len() {
+                end
+            } else {
+                end - (NEEDLE_MAX - 1)
+            };
             self.found.clear();
             self.next = 0;
             let covered = self.covered;
@@ -128,8 +136,17 @@ impl Candidates {
                     *d = s.to_ascii_lowercase();
                 }
                 let n = needles();
-                for (finder, kind) in [(&n.key, Kind::Key), (&n.name, Kind::Name), (&n.bearer, Kind::Bearer)] {
-                    found.extend(finder.find_iter(scratch).map(|p| (start + p, kind)).filter(|&(p, _)| p < covered));
+                for (finder, kind) in [
+                    (&n.key, Kind::Key),
+                    (&n.name, Kind::Name),
+                    (&n.bearer, Kind::Bearer),
+                ] {
+                    found.extend(
+                        finder
+                            .find_iter(scratch)
+                            .map(|p| (start + p, kind))
+                            .filter(|&(p, _)| p < covered),
+                    );
                 }
             };
             SCRATCH.with(|cell| match cell.try_borrow_mut() {
@@ -154,7 +171,11 @@ enum Step {
     /// Replace `start..end` with the replacement built in the scratch string.
     Edit { start: usize, end: usize },
     /// A long match continues past the buffer: replace `start..end` now and carry on.
-    Long { start: usize, end: usize, carry: Carry },
+    Long {
+        start: usize,
+        end: usize,
+        carry: Carry,
+    },
 }
 
 /// Scans `buf[start..]` and returns the end of the decided part (the whole buffer when `eof`).
@@ -211,7 +232,11 @@ pub(crate) fn scan<S: Sink>(
                 sink.edit(start, end, &repl);
                 pos = end;
             }
-            Step::Long { start, end, carry: next } => {
+            Step::Long {
+                start,
+                end,
+                carry: next,
+            } => {
                 sink.edit(start, end, &repl);
                 *carry = next;
                 return end;
@@ -227,7 +252,11 @@ pub(crate) fn scan<S: Sink>(
 }
 
 fn eq_ci(bytes: &[u8], lower: &[u8]) -> bool {
-    bytes.len() == lower.len() && bytes.iter().zip(lower).all(|(b, l)| b.to_ascii_lowercase() == *l)
+    bytes.len() == lower.len()
+        && bytes
+            .iter()
+            .zip(lower)
+            .all(|(b, l)| b.to_ascii_lowercase() == *l)
 }
 
 /// `live_` or `test_`, any case.
@@ -237,7 +266,10 @@ fn is_mode(bytes: &[u8]) -> bool {
 
 /// Length of the alphanumeric run at `buf[from..]`.
 fn alnum_run(buf: &[u8], from: usize) -> usize {
-    buf[from..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(buf.len() - from)
+    buf[from..]
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(buf.len() - from)
 }
 
 /// Where a key body that ends at `run_end` really ends: two keys written back to back
@@ -314,12 +346,18 @@ fn match_key(style: Style, buf: &[u8], c: usize, eof: bool, repl: &mut String) -
         // Whatever the overlap rule takes off, this body is longer than BODY_CAP: emit the
         // head now and keep the last two bytes for the overlap rule.
         long_key_head(style, &buf[c..b0], run_end - 2 - b0, repl);
-        return Step::Long { start: c, end: run_end - 2, carry: Carry::Body };
+        return Step::Long {
+            start: c,
+            end: run_end - 2,
+            carry: Carry::Body,
+        };
     }
     if run_end == buf.len() && !eof {
         return Step::NeedMore;
     }
-    let Some(end) = body_end(buf, b0, run_end, eof) else { return Step::NeedMore };
+    let Some(end) = body_end(buf, b0, run_end, eof) else {
+        return Step::NeedMore;
+    };
     if end - b0 < MIN_BODY {
         return Step::NoMatch;
     }
@@ -356,7 +394,11 @@ fn continue_body(style: Style, buf: &[u8], pos: usize, eof: bool, repl: &mut Str
 
 /// Bytes that make up a header or query token.
 fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'*' | b'[' | b']')
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'*' | b'[' | b']'
+        )
 }
 
 fn hex(b: u8) -> Option<u8> {
@@ -386,7 +428,11 @@ fn token_end(buf: &[u8], from: usize, eof: bool) -> TokenEnd {
             i += 1;
         } else if b == b'%' {
             if i + 3 > buf.len() {
-                return if eof { TokenEnd::At(i) } else { TokenEnd::Open(i) };
+                return if eof {
+                    TokenEnd::At(i)
+                } else {
+                    TokenEnd::Open(i)
+                };
             }
             match (hex(buf[i + 1]), hex(buf[i + 2])) {
                 (Some(h), Some(l)) if is_token_byte(h * 16 + l) => i += 3,
@@ -408,7 +454,9 @@ fn token_end(buf: &[u8], from: usize, eof: bool) -> TokenEnd {
 /// JSON literals (`null`, `true`, `false`) after a name are left alone too: they carry no
 /// secret, and replacing them would break the document.
 fn already_redacted(token: &[u8]) -> bool {
-    if matches!(token, b"[REDACTED]" | b"null" | b"true" | b"false") || token.iter().all(|&b| b == b'*') {
+    if matches!(token, b"[REDACTED]" | b"null" | b"true" | b"false")
+        || token.iter().all(|&b| b == b'*')
+    {
         return true;
     }
     if token.len() >= 8 && eq_ci(&token[..3], b"pk_") && is_mode(&token[3..8]) {
@@ -430,7 +478,11 @@ fn match_token(style: Style, buf: &[u8], t0: usize, eof: bool, repl: &mut String
                     Style::Mask => fill_stars(style, end - t0, repl),
                     _ => repl.push_str("[REDACTED]"),
                 }
-                return Step::Long { start: t0, end, carry: Carry::Token };
+                return Step::Long {
+                    start: t0,
+                    end,
+                    carry: Carry::Token,
+                };
             }
             return Step::NeedMore;
         }

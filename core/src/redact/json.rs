@@ -10,7 +10,14 @@ use super::Redactor;
 
 /// Field names whose values are replaced whole, compared case-insensitively with `-` and
 /// `_` ignored (`api_key`, `apiKey`, `X-Api-Key`, `Authorization`, …).
-const SENSITIVE: &[&str] = &["apikey", "xapikey", "authorization", "secret", "token", "password"];
+const SENSITIVE: &[&str] = &[
+    "apikey",
+    "xapikey",
+    "authorization",
+    "secret",
+    "token",
+    "password",
+];
 
 /// Name endings that are sensitive too: `client_secret`, `access_token`, `db_password`,
 /// `pictify_api_key`.
@@ -26,7 +33,11 @@ const SENSITIVE_SUFFIXES: &[&str] = &["apikey", "secret", "token", "password"];
 /// assert!(!is_sensitive_field("endpoint"));
 /// ```
 pub fn is_sensitive_field(name: &str) -> bool {
-    let folded: String = name.chars().filter(|c| !matches!(c, '-' | '_')).map(|c| c.to_ascii_lowercase()).collect();
+    let folded: String = name
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     SENSITIVE.contains(&folded.as_str()) || SENSITIVE_SUFFIXES.iter().any(|s| folded.ends_with(s))
 }
 

@@ -49,7 +49,12 @@ impl Sink for VecSink<'_> {
 impl StreamRedactor {
     /// A stream with `redactor`'s style.
     pub fn new(redactor: Redactor) -> Self {
-        Self { redactor, buf: Vec::with_capacity(MAX_PENDING * 2), start: 0, carry: Carry::None }
+        Self {
+            redactor,
+            buf: Vec::with_capacity(MAX_PENDING * 2),
+            start: 0,
+            carry: Carry::None,
+        }
     }
 
     /// Redacts what can be decided of `chunk` (with what was held back) and appends it to
@@ -76,8 +81,19 @@ impl StreamRedactor {
     }
 
     fn run(&mut self, eof: bool, out: &mut Vec<u8>) {
-        let mut sink = VecSink { src: &self.buf, out, done: self.start };
-        let decided = scan(self.redactor.style(), &self.buf, self.start, eof, &mut self.carry, &mut sink);
+        let mut sink = VecSink {
+            src: &self.buf,
+            out,
+            done: self.start,
+        };
+        let decided = scan(
+            self.redactor.style(),
+            &self.buf,
+            self.start,
+            eof,
+            &mut self.carry,
+            &mut sink,
+        );
         let done = sink.done.max(self.start);
         if decided > done {
             out.extend_from_slice(&self.buf[done..decided]);
@@ -114,7 +130,11 @@ pub struct RedactingWriter<W: Write> {
 impl<W: Write> RedactingWriter<W> {
     /// Wraps `inner`.
     pub fn new(inner: W, redactor: Redactor) -> Self {
-        Self { inner, stream: redactor.stream(), out: Vec::new() }
+        Self {
+            inner,
+            stream: redactor.stream(),
+            out: Vec::new(),
+        }
     }
 
     /// Writes the held-back tail, flushes, and returns the inner writer.

@@ -53,7 +53,12 @@ fn active() -> KeyStatus {
 
 impl fmt::Debug for KeyConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "KeyConfig({} {:?})", fingerprint(&self.key).unwrap_or_else(|| "malformed".into()), self.status)
+        write!(
+            f,
+            "KeyConfig({} {:?})",
+            fingerprint(&self.key).unwrap_or_else(|| "malformed".into()),
+            self.status
+        )
     }
 }
 
@@ -179,7 +184,9 @@ pub struct MockApi {
 
 impl fmt::Debug for MockApi {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MockApi").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("MockApi")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -200,7 +207,8 @@ type Answer = Result<Response<Full<Bytes>>, DropConnection>;
 fn json_response(status: u16, body: &Value) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(body.to_string())));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
 }
 
@@ -246,7 +254,11 @@ impl MockApi {
                 }
             }
         });
-        Ok(Self { addr, shared, _stop: stop_tx })
+        Ok(Self {
+            addr,
+            shared,
+            _stop: stop_tx,
+        })
     }
 
     /// The bound address.
@@ -284,7 +296,13 @@ fn summary(state: &State) -> Value {
     let mut by_key: HashMap<String, [u64; 3]> = HashMap::new();
     let mut executions: HashMap<String, u64> = HashMap::new();
     for r in &state.records {
-        let k = by_key.entry(r.key_fingerprint.clone().unwrap_or_else(|| r.key_status.clone())).or_default();
+        let k = by_key
+            .entry(
+                r.key_fingerprint
+                    .clone()
+                    .unwrap_or_else(|| r.key_status.clone()),
+            )
+            .or_default();
         k[0] += 1;
         if r.status == 401 {
             k[1] += 1;
@@ -319,12 +337,18 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
 async fn read_json(req: Request<Incoming>) -> Result<Value, Response<Full<Bytes>>> {
     let bytes = match Limited::new(req.into_body(), 1 << 20).collect().await {
         Ok(b) => b.to_bytes(),
-        Err(_) => return Err(json_response(400, &error_body("bad_request", "body too large or unreadable"))),
+        Err(_) => {
+            return Err(json_response(
+                400,
+                &error_body("bad_request", "body too large or unreadable"),
+            ))
+        }
     };
     if bytes.is_empty() {
         return Ok(Value::Null);
     }
-    serde_json::from_slice(&bytes).map_err(|_| json_response(400, &error_body("bad_request", "the body is not JSON")))
+    serde_json::from_slice(&bytes)
+        .map_err(|_| json_response(400, &error_body("bad_request", "the body is not JSON")))
 }
 
 async fn admin(shared: &Shared, req: Request<Incoming>, path: &str) -> Response<Full<Bytes>> {
@@ -341,9 +365,16 @@ async fn admin(shared: &Shared, req: Request<Incoming>, path: &str) -> Response<
                 Ok(b) => b,
                 Err(r) => return r,
             };
-            let items = if body.is_array() { body } else { Value::Array(vec![body]) };
+            let items = if body.is_array() {
+                body
+            } else {
+                Value::Array(vec![body])
+            };
             let Ok(keys) = serde_json::from_value::<Vec<KeyConfig>>(items) else {
-                return json_response(400, &error_body("bad_request", "expected {\"key\": …, \"status\": …}"));
+                return json_response(
+                    400,
+                    &error_body("bad_request", "expected {\"key\": …, \"status\": …}"),
+                );
             };
             let mut state = shared.lock();
             for k in keys {
@@ -356,9 +387,16 @@ async fn admin(shared: &Shared, req: Request<Incoming>, path: &str) -> Response<
                 Ok(b) => b,
                 Err(r) => return r,
             };
-            let items = if body.is_array() { body } else { Value::Array(vec![body]) };
+            let items = if body.is_array() {
+                body
+            } else {
+                Value::Array(vec![body])
+            };
             let Ok(failures) = serde_json::from_value::<Vec<Failure>>(items) else {
-                return json_response(400, &error_body("bad_request", "expected a failure or a list of failures"));
+                return json_response(
+                    400,
+                    &error_body("bad_request", "expected a failure or a list of failures"),
+                );
             };
             shared.lock().failures.extend(failures);
             json_response(200, &json!({ "ok": true }))
@@ -428,9 +466,13 @@ fn admit(
         .failures
         .iter()
         .position(|f| {
-            f.method.as_deref().map_or(true, |m| m.eq_ignore_ascii_case(method))
+            f.method
+                .as_deref()
+                .map_or(true, |m| m.eq_ignore_ascii_case(method))
                 && f.path.as_deref().map_or(true, |p| p == path)
-                && f.key_fingerprint.as_ref().map_or(true, |fp| Some(fp) == record_fp.as_ref())
+                && f.key_fingerprint
+                    .as_ref()
+                    .map_or(true, |fp| Some(fp) == record_fp.as_ref())
         })
         .map(|i| {
             let f = &mut state.failures[i];
@@ -448,7 +490,10 @@ fn admit(
             state.records.push(record);
             return Err(Err(DropConnection));
         }
-        Some(Action::Status { status, retry_after }) => {
+        Some(Action::Status {
+            status,
+            retry_after,
+        }) => {
             record.scripted = Some(format!("status:{status}"));
             record.status = status;
             state.records.push(record);
@@ -468,12 +513,22 @@ fn admit(
 }
 
 /// Executes an admitted request (or replays its idempotent answer) and records it.
-fn execute(shared: &Shared, method: &str, path: &str, body: Value, mut record: Record) -> (u16, Value, bool) {
+fn execute(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    body: Value,
+    mut record: Record,
+) -> (u16, Value, bool) {
     let mut state = shared.lock();
     let (status, answer) = match (method, path) {
         ("POST", "/image") => {
-            let idem =
-                record.idempotency_key.clone().map(|k| state.idempotency.get(&k).map(|i| (i.status, i.body.clone())));
+            let idem = record.idempotency_key.clone().map(|k| {
+                state
+                    .idempotency
+                    .get(&k)
+                    .map(|i| (i.status, i.body.clone()))
+            });
             match idem {
                 Some(Some((status, body))) => {
                     record.replayed = true;
@@ -489,7 +544,13 @@ fn execute(shared: &Shared, method: &str, path: &str, body: Value, mut record: R
                     });
                     record.executed = true;
                     if let Some(k) = &record.idempotency_key {
-                        state.idempotency.insert(k.clone(), Idem { status: 200, body: answer.clone() });
+                        state.idempotency.insert(
+                            k.clone(),
+                            Idem {
+                                status: 200,
+                                body: answer.clone(),
+                            },
+                        );
                     }
                     (200, answer)
                 }
@@ -507,7 +568,12 @@ fn execute(shared: &Shared, method: &str, path: &str, body: Value, mut record: R
 /// Authenticates, plays scripted failures, deduplicates and executes an API request.
 async fn api(shared: &Shared, req: Request<Incoming>, path: String) -> Answer {
     let method = req.method().as_str().to_owned();
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let idempotency_key = header("idempotency-key");
     let user_agent = header("user-agent");
     let bearer = req
@@ -551,7 +617,8 @@ async fn api(shared: &Shared, req: Request<Incoming>, path: String) -> Answer {
     }
     let mut resp = json_response(status, &answer);
     if replayed {
-        resp.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        resp.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(resp)
 }

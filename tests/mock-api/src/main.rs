@@ -40,7 +40,10 @@ fn parse_args() -> Result<(Config, u16, bool), String> {
                     "pending" => KeyStatus::Pending,
                     other => return Err(format!("unknown key status '{other}'")),
                 };
-                extra_keys.push(KeyConfig { key: key.to_owned(), status });
+                extra_keys.push(KeyConfig {
+                    key: key.to_owned(),
+                    status,
+                });
             }
             "--port" => {
                 let value = args.next().ok_or("--port needs a number")?;
@@ -72,7 +75,10 @@ async fn main() -> ExitCode {
         }
     };
     let mut out = std::io::stdout();
-    if writeln!(out, "{}", server.url()).and_then(|()| out.flush()).is_err() {
+    if writeln!(out, "{}", server.url())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
         return ExitCode::FAILURE;
     }
     let stdin_closed = async {
