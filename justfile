@@ -43,8 +43,9 @@ test: setup
 rust-test:
     cargo test --workspace --all-features --locked
 
-# Clippy with warnings as errors.
+# Formatting check and clippy with warnings as errors.
 rust-lint:
+    cargo fmt --all -- --check
     cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
 # Build the cargo-fuzz targets (nightly when installed, else the stable compiler in bootstrap mode).

@@ -6,6 +6,6 @@ set -euo pipefail
 need() { command -v "$1" >/dev/null 2>&1; }
 
 need cargo || { echo "setup: cargo is missing; install Rust with rustup first" >&2; exit 1; }
-rustup component list --installed 2>/dev/null | grep '^clippy' >/dev/null || rustup component add clippy
+for c in clippy rustfmt; do rustup component list --installed 2>/dev/null | grep "^$c" >/dev/null || rustup component add "$c"; done
 need cargo-fuzz || cargo install cargo-fuzz --locked
 echo "setup: ok"
