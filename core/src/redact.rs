@@ -134,6 +134,30 @@ impl Redactor {
         }
     }
 
+    /// Reports every replacement `redact_bytes` would make, in order and never overlapping, as
+    /// `edit(start, end, replacement)` over byte offsets of `bytes`; returns how many there were.
+    ///
+    /// Bindings use this to splice the replacements into their own string type instead of
+    /// copying a whole new text across the boundary. Every match is ASCII and the scanner treats
+    /// every byte at or above `0x80` alike, so a text whose non-ASCII characters are each
+    /// narrowed to one such byte (a UTF-16 code unit, a Latin-1 byte) gets the same edits at
+    /// the same indices as its UTF-8 form gets at the matching byte offsets.
+    ///
+    /// ```
+    /// let mut edits = Vec::new();
+    /// let n = pictify_keys::redact::Redactor::default().for_each_edit(
+    ///     b"key=pk_test_FAKE3Wwd25rq4f5zra1b2 ok",
+    ///     |start, end, with| edits.push((start, end, with.to_owned())),
+    /// );
+    /// assert_eq!(n, 1);
+    /// assert_eq!(edits, [(4, 33, "pk_test_****a1b2".to_owned())]);
+    /// ```
+    pub fn for_each_edit(self, bytes: &[u8], edit: impl FnMut(usize, usize, &str)) -> usize {
+        let mut sink = FnSink { edit, count: 0 };
+        scan(self.style, bytes, 0, true, &mut Carry::None, &mut sink);
+        sink.count
+    }
+
     /// A streaming redactor with this style.
     pub fn stream(self) -> StreamRedactor {
         StreamRedactor::new(self)
@@ -178,6 +202,18 @@ impl Sink for StrSink<'_> {
         out.push_str(&self.text[self.done..start]);
         out.push_str(replacement);
         self.done = end;
+    }
+}
+
+struct FnSink<F> {
+    edit: F,
+    count: usize,
+}
+
+impl<F: FnMut(usize, usize, &str)> Sink for FnSink<F> {
+    fn edit(&mut self, start: usize, end: usize, replacement: &str) {
+        self.count += 1;
+        (self.edit)(start, end, replacement);
     }
 }
 

@@ -193,6 +193,33 @@ proptest! {
     }
 
     #[test]
+    fn narrowed_text_gets_the_same_edits(parts in prop::collection::vec(prop_oneof![
+        3 => fragment().prop_map(|(b, _)| String::from_utf8_lossy(&b).into_owned()),
+        1 => "[é€😀ǰŰ\u{80}\u{ff}]{1,3}",
+    ], 0..30)) {
+        // What a binding does with a UTF-16 string: one byte per code unit, every non-ASCII
+        // unit narrowed to 0x80. Its edits, spliced at code-unit indices, must give exactly
+        // the UTF-8 result.
+        let text: String = parts.concat();
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let narrow: Vec<u8> = units.iter().map(|&u| if u < 0x80 { u as u8 } else { 0x80 }).collect();
+        for style in STYLES {
+            let mut out: Vec<u16> = Vec::with_capacity(units.len());
+            let mut done = 0;
+            let n = Redactor::new(style).for_each_edit(&narrow, |start, end, with| {
+                out.extend_from_slice(&units[done..start]);
+                out.extend(with.encode_utf16());
+                done = end;
+            });
+            out.extend_from_slice(&units[done..]);
+            let spliced = String::from_utf16(&out).unwrap();
+            let whole = Redactor::new(style).redact(&text);
+            prop_assert_eq!(n == 0, matches!(whole, Cow::Borrowed(_)));
+            prop_assert_eq!(spliced, whole.into_owned(), "{:?}", style);
+        }
+    }
+
+    #[test]
     fn str_and_bytes_agree_and_borrow_when_unchanged(text in "[ -~\n\t]{0,200}") {
         let out = Redactor::default().redact(&text);
         prop_assert_eq!(out.as_bytes(), &redact(Style::Fingerprint, text.as_bytes())[..]);
