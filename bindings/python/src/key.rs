@@ -4,7 +4,7 @@
 use pictify_keys::{ApiKey, Mode};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyTuple};
+use pyo3::types::{PyBool, PyString, PyTuple};
 
 use crate::error::to_pyerr;
 
@@ -32,10 +32,12 @@ pub(crate) fn mode_from_name(name: &str) -> PyResult<Mode> {
 impl PyApiKey {
     /// Parses and validates a key exactly as given (no trimming).
     #[staticmethod]
-    fn parse(py: Python<'_>, value: &str) -> PyResult<Self> {
-        ApiKey::parse(value)
+    fn parse(value: &Bound<'_, PyString>) -> PyResult<Self> {
+        // The str's own UTF-8 on CPython 3.10+ (no copy; see `crate::text`).
+        let utf8 = crate::text::utf8(value)?;
+        ApiKey::parse(utf8.as_str()?)
             .map(|inner| Self { inner })
-            .map_err(|e| to_pyerr(py, e))
+            .map_err(|e| to_pyerr(value.py(), e))
     }
 
     /// `"live"` or `"test"`.

@@ -18,6 +18,7 @@ mod key;
 mod redact;
 mod ring;
 mod source;
+mod text;
 
 /// The native module. Importing it reads nothing and prints nothing.
 #[pymodule]

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use pictify_keys::redact::{Redactor, Style};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PySlice, PyString};
+use pyo3::types::{PyBytes, PyString};
 
 use crate::json::{from_json, to_json};
 
@@ -20,15 +20,13 @@ fn redactor(style: &str) -> PyResult<Redactor> {
     })
 }
 
-/// Texts longer than this many characters go through the core's stream redactor in pieces
-/// of this size, so the working set stays in cache instead of holding several whole copies.
-const CHUNK_CHARS: usize = 1 << 20;
-
 /// Redacts keys and credential tokens in `text`; returns the same object when nothing
-/// changes (for texts up to a million characters).
+/// changes.
 ///
-/// The text is encoded to UTF-8 (the limited API of CPython 3.9 cannot lend its buffer) and
-/// scanned as bytes, which the core redacts exactly like the string.
+/// The core scans the string's UTF-8, lent without a copy on CPython 3.10+ (see
+/// [`crate::text`]). When something changes, the core's output bytes become the new `str`
+/// (replacements are ASCII and edits fall next to ASCII bytes, so UTF-8 stays valid; CPython
+/// checks it again while decoding).
 #[pyfunction]
 #[pyo3(signature = (text, *, style = "fingerprint"))]
 pub(crate) fn redact<'py>(
@@ -37,45 +35,20 @@ pub(crate) fn redact<'py>(
 ) -> PyResult<Bound<'py, PyString>> {
     let py = text.py();
     let r = redactor(style)?;
-    let chars = text.len()?;
-    let out = if chars > CHUNK_CHARS {
-        // The core's stream redactor gives the same result whatever the chunking.
-        let mut stream = r.stream();
-        let mut out = Vec::with_capacity(chars + chars / 16);
-        for start in (0..chars).step_by(CHUNK_CHARS) {
-            let end = (start + CHUNK_CHARS).min(chars);
-            let slice = PySlice::new(py, isize::try_from(start)?, isize::try_from(end)?, 1);
-            let piece = text
-                .as_any()
-                .get_item(slice)?
-                .cast_into::<PyString>()?
-                .encode_utf8()?;
-            let bytes = piece.as_bytes();
-            py.detach(|| stream.push(bytes, &mut out));
-        }
-        stream.finish(&mut out);
-        Some(out)
+    let utf8 = crate::text::utf8(text)?;
+    let bytes = utf8.as_bytes();
+    let changed = |bytes: &[u8]| match r.redact_bytes(bytes) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(o) => Some(o),
+    };
+    let out = if bytes.len() > DETACH_BYTES {
+        py.detach(|| changed(bytes))
     } else {
-        let utf8 = text.encode_utf8()?;
-        let bytes = utf8.as_bytes();
-        let changed = |bytes: &[u8]| match r.redact_bytes(bytes) {
-            Cow::Borrowed(_) => None,
-            Cow::Owned(o) => Some(o),
-        };
-        if bytes.len() > DETACH_BYTES {
-            py.detach(|| changed(bytes))
-        } else {
-            changed(bytes)
-        }
+        changed(bytes)
     };
     match out {
         None => Ok(text.clone()),
-        Some(o) => {
-            // Replacements are ASCII and edits fall next to ASCII bytes, so valid UTF-8 stays valid.
-            let s = std::str::from_utf8(&o)
-                .map_err(|_| PyValueError::new_err("redaction produced invalid UTF-8"))?;
-            Ok(PyString::new(py, s))
-        }
+        Some(o) => PyString::from_bytes(py, &o),
     }
 }
 

@@ -11,7 +11,11 @@ subclass tells the family, the same grouping as the core's ``ErrorFamily``:
 - :class:`PictifyHTTPError` (``http``): a request to the Pictify API failed.
 
 ``str(error)`` is ``"[code] message"``; messages never contain a secret. The native
-module builds these exceptions; nothing here decides anything.
+module builds these exceptions; nothing here decides anything. For speed it does not run
+``__init__``: it creates the instance with ``ValueError.__new__(cls, "[code] message")`` and
+writes ``code``, ``message``, ``_details`` and the details the core gives into its
+``__dict__``, exactly what ``__init__`` sets; the details a variant lacks fall back to the
+class attributes below (``None``, or ``"unknown"`` for the environment).
 """
 
 from __future__ import annotations
@@ -62,9 +66,9 @@ class KeyFormatError(PictifyKeyError):
     ``foreign_key``, ``.origin`` when the key came from a named source."""
 
     family = "format"
-    position: Optional[int]
-    vendor: Optional[str]
-    origin: Optional[str]
+    position: Optional[int] = None
+    vendor: Optional[str] = None
+    origin: Optional[str] = None
 
     def __init__(
         self,
@@ -86,9 +90,9 @@ class KeyEnvironmentError(PictifyKeyError):
     ``.value`` that decided it."""
 
     family = "environment"
-    environment: str
-    variable: Optional[str]
-    value: Optional[str]
+    environment: str = "unknown"
+    variable: Optional[str] = None
+    value: Optional[str] = None
 
     def __init__(
         self,
@@ -115,9 +119,9 @@ class KeySourceError(PictifyKeyError):
     ``.line`` / ``.column`` for a ``.env`` syntax error."""
 
     family = "source"
-    origin: Optional[str]
-    line: Optional[int]
-    column: Optional[int]
+    origin: Optional[str] = None
+    line: Optional[int] = None
+    column: Optional[int] = None
 
     def __init__(
         self,
@@ -138,7 +142,7 @@ class PictifyHTTPError(PictifyKeyError):
     """A request to the Pictify API failed: ``.status`` when there was an answer."""
 
     family = "http"
-    status: Optional[int]
+    status: Optional[int] = None
 
     def __init__(
         self, message: str, *, code: str, status: Optional[int] = None, **details: Any
