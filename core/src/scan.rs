@@ -1,8 +1,11 @@
 //! Finding Pictify keys in files: the rules behind `pictify-keys scan`.
 //!
-//! [`scan_bytes`] looks for `pk_live_` / `pk_test_` (also upper-case `PK_LIVE_`, and any case
-//! after a `pk_`/`PK_` start) with a `memchr::memmem` prefilter on the literal needles `pk_`
-//! and `PK_`; only candidate positions are examined byte by byte. Each [`Finding`] carries
+//! [`scan_bytes`] looks for `pk_live_` / `pk_test_` in any mix of case (`PK_LIVE_`,
+//! `Pk_live_`, `pK_Test_`: the redactor catches every case, so the scanner does too) with a
+//! `memchr::memmem` prefilter on the literal needles `k_` and `K_` followed by a one-byte
+//! check for `p`/`P` before them; only candidate positions are examined byte by byte. A
+//! candidate that is not a key but looks like the start of one (`check_pk_live_mode`) is
+//! diagnosed once per buffer: the verdict for the same token is remembered. Each [`Finding`] carries
 //! its 1-based line and column (in Unicode scalar values), byte offset, mode, the fingerprint
 //! people see (`pk_live_****a1b2`), a non-reversible hash for allow-lists, and a [`Class`]:
 //!
@@ -57,9 +60,9 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 pub const HASH_HEX: usize = 16;
 /// A regular expression for the key format, for other scanners (RE2, Python `re`, PCRE).
 ///
-/// It matches what [`Class::Real`] and [`Class::Fixture`] findings match (a body of 16 to 128
-/// letters and digits); it cannot tell placeholders apart.
-pub const KEY_REGEX: &str = r"(?:pk|PK)_(?:live|test|LIVE|TEST)_[0-9A-Za-z]{16,128}";
+/// It matches what [`Class::Real`] and [`Class::Fixture`] findings match (the prefix in any
+/// case, a body of 16 to 128 letters and digits); it cannot tell placeholders apart.
+pub const KEY_REGEX: &str = r"(?i:pk_(?:live|test)_)[0-9A-Za-z]{16,128}";
 /// Longest placeholder token examined after the prefix.
 const LOOSE_MAX: usize = 160;
 
@@ -153,12 +156,53 @@ struct Needles {
     upper: Finder<'static>,
 }
 
+/// `k_` and `K_`: with the byte before checked for `p`/`P`, two passes find every case mix
+/// of `pk_` (a case-insensitive search for the 3-byte needle would need four).
 fn needles() -> &'static Needles {
     static NEEDLES: OnceLock<Needles> = OnceLock::new();
     NEEDLES.get_or_init(|| Needles {
-        lower: Finder::new(b"pk_"),
-        upper: Finder::new(b"PK_"),
+        lower: Finder::new(b"k_"),
+        upper: Finder::new(b"K_"),
     })
+}
+
+/// Longest token whose loose verdict is remembered.
+const MEMO_TOKEN_MAX: usize = 48;
+/// Verdicts remembered per buffer (the oldest is replaced when full).
+const MEMO_ENTRIES: usize = 16;
+
+/// Verdicts on loose (non-key) tokens already diagnosed in this buffer. Source code repeats
+/// key-like identifiers (`check_pk_live_mode`, `pk_test_url`) and a diagnosis costs far more
+/// than a comparison; the verdict depends only on the mode and the token, so it is reused.
+#[derive(Default)]
+struct Memo {
+    entries: Vec<(Mode, Vec<u8>, Verdict)>,
+    next: usize,
+}
+
+/// A loose token's verdict: a placeholder of this length for this reason, or nothing.
+type Verdict = Option<(usize, &'static str)>;
+
+impl Memo {
+    fn get(&self, mode: Mode, token: &[u8]) -> Option<Verdict> {
+        self.entries
+            .iter()
+            .find(|(m, t, _)| *m == mode && t.as_slice() == token)
+            .map(|e| e.2)
+    }
+
+    fn put(&mut self, mode: Mode, token: &[u8], verdict: Verdict) {
+        if token.len() > MEMO_TOKEN_MAX {
+            return;
+        }
+        let entry = (mode, token.to_vec(), verdict);
+        if self.entries.len() < MEMO_ENTRIES {
+            self.entries.push(entry);
+        } else {
+            self.entries[self.next] = entry;
+            self.next = (self.next + 1) % MEMO_ENTRIES;
+        }
+    }
 }
 
 /// Finds every key-shaped value in `buf`, in order of offset, with inline allow comments
@@ -166,21 +210,35 @@ fn needles() -> &'static Needles {
 pub fn scan_bytes(buf: &[u8]) -> Vec<Finding> {
     let n = needles();
     let mut found = Vec::new();
+    let mut memo = Memo::default();
     for finder in [&n.lower, &n.upper] {
-        let mut from = 0;
-        while let Some(p) = finder.find(&buf[from..]) {
-            let at = from + p;
-            from = match examine(buf, at) {
-                Some(f) => {
-                    let end = f.offset + f.len;
-                    found.push(f);
-                    end
-                }
-                None => at + 3,
+        let mut from = 1;
+        while let Some(p) = buf.get(from..).and_then(|rest| finder.find(rest)) {
+            // `from` >= 1, so the `k` is never the first byte and `at` is in bounds.
+            let at = from + p - 1;
+            from = match buf[at] {
+                b'p' | b'P' => match examine(buf, at, &mut memo) {
+                    Some(f) => {
+                        let end = f.offset + f.len;
+                        found.push(f);
+                        end + 1
+                    }
+                    None => at + 3,
+                },
+                _ => at + 3,
             };
         }
     }
     found.sort_unstable_by_key(|f| f.offset);
+    // A finding of one pass inside a placeholder of the other (`pk_live_<PK_LIVE_x>`).
+    let mut end = 0;
+    found.retain(|f| {
+        let keep = f.offset >= end;
+        if keep {
+            end = f.offset + f.len;
+        }
+        keep
+    });
     locate(buf, &mut found);
     found
 }
@@ -205,8 +263,8 @@ fn is_loose(c: u8, wide: bool) -> bool {
         || (wide && matches!(c, b'*' | b'<' | b'>' | b'{' | b'}' | b'$' | b'(' | b')'))
 }
 
-/// Examines a `pk_` / `PK_` at `at`; `line` and `column` are filled in later.
-fn examine(buf: &[u8], at: usize) -> Option<Finding> {
+/// Examines a `pk_` (any case) at `at`; `line` and `column` are filled in later.
+fn examine(buf: &[u8], at: usize, memo: &mut Memo) -> Option<Finding> {
     let mode_part = buf.get(at + 3..at + 8)?;
     let mode = if mode_part.eq_ignore_ascii_case(b"live_") {
         Mode::Live
@@ -215,19 +273,20 @@ fn examine(buf: &[u8], at: usize) -> Option<Finding> {
     } else {
         return None;
     };
-    let body_start = at + 8;
-    let rest = &buf[body_start..];
+    let rest = &buf[at + 8..];
     let strict = rest
         .iter()
         .take(BODY_MAX + 1)
         .take_while(|c| c.is_ascii_alphanumeric())
         .count();
-    let mut key = String::with_capacity(8 + strict);
-    key.push_str(mode.prefix());
+    // The key with its prefix in lower case, on the stack (letters, digits and ASCII
+    // punctuation only, so always valid UTF-8).
+    let mut text = [0u8; 8 + LOOSE_MAX];
+    text[..8].copy_from_slice(mode.prefix().as_bytes());
     let (len, class, reason) = if (BODY_MIN..=BODY_MAX).contains(&strict) {
-        // The body is ASCII letters and digits, so this is valid UTF-8.
-        key.push_str(std::str::from_utf8(&rest[..strict]).ok()?);
-        match ApiKey::parse(&key) {
+        text[8..8 + strict].copy_from_slice(&rest[..strict]);
+        let key = std::str::from_utf8(&text[..8 + strict]).ok()?;
+        match ApiKey::parse(key) {
             Ok(_) if rest.starts_with(FIXTURE_MARKER.as_bytes()) => (strict, Class::Fixture, None),
             Ok(_) => (strict, Class::Real, None),
             Err(KeyError::Placeholder { reason }) => (strict, Class::Placeholder, Some(reason)),
@@ -236,37 +295,17 @@ fn examine(buf: &[u8], at: usize) -> Option<Finding> {
     } else if strict > BODY_MAX {
         return None;
     } else {
-        // A placeholder: first as a word (`your_api_key`), then with template and mask
-        // characters (`<your-key>`, `${KEY}`, `****a1b2`).
-        let mut found = None;
-        let mut tried = usize::MAX;
-        for wide in [false, true] {
-            let n = rest
-                .iter()
-                .take(LOOSE_MAX)
-                .take_while(|&&c| is_loose(c, wide))
-                .count();
-            if n == tried {
-                break;
-            }
-            tried = n;
-            key.truncate(8);
-            key.push_str(std::str::from_utf8(&rest[..n]).ok()?);
-            if let Err(KeyError::Placeholder { reason }) = diagnose(&key) {
-                found = Some((n, Class::Placeholder, Some(reason)));
-                break;
-            }
-        }
-        found?
+        let (n, reason) = loose(rest, mode, &mut text, memo)?;
+        (n, Class::Placeholder, Some(reason))
     };
-    let body = &key.as_bytes()[8..];
+    let key = std::str::from_utf8(&text[..8 + len]).ok()?;
     let mut fingerprint = String::with_capacity(16);
     fingerprint.push_str(mode.prefix());
     fingerprint.push_str("****");
-    if body.len() >= 4 {
+    if len >= 4 {
         fingerprint.push_str(&key[key.len() - 4..]);
     }
-    let hash = hash_hex(&key);
+    let hash = hash_hex(key);
     Some(Finding {
         offset: at,
         len: 8 + len,
@@ -279,6 +318,43 @@ fn examine(buf: &[u8], at: usize) -> Option<Finding> {
         reason,
         allowed: None,
     })
+}
+
+/// A placeholder after the prefix: first as a word (`your_api_key`), then with template and
+/// mask characters (`<your-key>`, `${KEY}`, `****a1b2`). Returns its length and the reason,
+/// with `text[8..8 + length]` holding it.
+fn loose(rest: &[u8], mode: Mode, text: &mut [u8; 8 + LOOSE_MAX], memo: &mut Memo) -> Verdict {
+    // The narrow characters are a subset of the wide ones, so the wide token determines
+    // both tries: it is the memo key.
+    let wide = rest
+        .iter()
+        .take(LOOSE_MAX)
+        .take_while(|&&c| is_loose(c, true))
+        .count();
+    text[8..8 + wide].copy_from_slice(&rest[..wide]);
+    if let Some(verdict) = memo.get(mode, &rest[..wide]) {
+        return verdict;
+    }
+    let mut verdict = None;
+    let mut tried = usize::MAX;
+    for is_wide in [false, true] {
+        let n = rest
+            .iter()
+            .take(LOOSE_MAX)
+            .take_while(|&&c| is_loose(c, is_wide))
+            .count();
+        if n == tried {
+            break;
+        }
+        tried = n;
+        let key = std::str::from_utf8(&text[..8 + n]).ok()?;
+        if let Err(KeyError::Placeholder { reason }) = diagnose(key) {
+            verdict = Some((n, reason));
+            break;
+        }
+    }
+    memo.put(mode, &rest[..wide], verdict);
+    verdict
 }
 
 /// The first [`HASH_HEX`] hex digits of SHA-256 of `key`.
@@ -553,6 +629,68 @@ mod tests {
             f.hash,
             scan_bytes(format!("{p}_live_Q3Wwd25rq4f5zra1b2", p = "pk").as_bytes())[0].hash
         );
+    }
+
+    #[test]
+    fn mixed_case_prefixes_are_found() {
+        let body = "Q3Wwd25rq4f5zra1b2";
+        let lower = scan_bytes(format!("{p}_live_{body}", p = "pk").as_bytes())[0]
+            .hash
+            .clone();
+        for (prefix, mode) in [
+            ("Pk_live_", Mode::Live),
+            ("pK_LIVE_", Mode::Live),
+            ("PK_Live_", Mode::Live),
+            ("Pk_TEST_", Mode::Test),
+            ("PK_TEST_", Mode::Test),
+            ("pk_tEsT_", Mode::Test),
+        ] {
+            let text = format!("a {prefix}{body} b");
+            let found = scan_bytes(text.as_bytes());
+            assert_eq!(found.len(), 1, "{prefix}");
+            let f = &found[0];
+            assert_eq!(
+                (f.class, f.mode, f.column, f.len),
+                (Class::Real, mode, 3, 26),
+                "{prefix}"
+            );
+            assert_eq!(f.fingerprint, format!("{}****a1b2", mode.prefix()));
+            if mode == Mode::Live {
+                assert_eq!(f.hash, lower, "{prefix}");
+            }
+        }
+        let f = &scan_bytes(b"x=Pk_Live_your_api_key\n")[0];
+        assert_eq!((f.class, f.mode), (Class::Placeholder, Mode::Live));
+        // A lone `k_` at offset 0 or at the end; a key right after a placeholder.
+        assert!(scan_bytes(b"k_ K_ pk_").is_empty());
+        let text = format!("PK_TEST_{body}<pk_live_{body}");
+        let modes: Vec<_> = scan_bytes(text.as_bytes())
+            .iter()
+            .map(|f| (f.offset, f.mode))
+            .collect();
+        assert_eq!(modes, [(0, Mode::Test), (27, Mode::Live)]);
+    }
+
+    #[test]
+    fn repeated_loose_tokens_get_the_same_verdict() {
+        let text = "check_pk_live_mode(); pk_live_your_api_key pk_test_your_api_key \
+                    check_pk_live_mode(); pk_live_your_api_key pk_live_your-api-key)";
+        let found = scan_bytes(text.as_bytes());
+        let got: Vec<_> = found
+            .iter()
+            .map(|f| (f.mode, f.len, f.reason.is_some()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Mode::Live, 20, true),
+                (Mode::Test, 20, true),
+                (Mode::Live, 20, true),
+                (Mode::Live, 20, true)
+            ]
+        );
+        assert_eq!(found[0].hash, found[2].hash);
+        assert_ne!(found[0].hash, found[1].hash);
     }
 
     #[test]

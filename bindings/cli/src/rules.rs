@@ -57,7 +57,7 @@ tags = ["pictify", "api-key"]
     );
     if skip_fixtures {
         out.push_str(&format!(
-            "\n[[rules.allowlists]]\ndescription = \"fake fixture keys\"\nregexTarget = \"secret\"\nregexes = ['''_(?:live|test|LIVE|TEST)_{FIXTURE_MARKER}''']\n"
+            "\n[[rules.allowlists]]\ndescription = \"fake fixture keys\"\nregexTarget = \"secret\"\nregexes = ['''(?i:_(?:live|test)_){FIXTURE_MARKER}''']\n"
         ));
     }
     out

@@ -359,6 +359,33 @@ fn text_output_exit_codes_and_allowlist_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+    // The prefix in any case is found and reported with its mode (in lower case).
+    let body = &key[8..];
+    fs::write(
+        root.join("b.py"),
+        format!("k = 'Pk_Test_{body}'\nK = \"PK_LIVE_{body}\"\n"),
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(root)
+        .args([
+            "scan",
+            "--fixtures-as-real",
+            "--ignore-file",
+            "/dev/null",
+            "b.py",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let tail = &key[key.len() - 4..];
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.starts_with(&format!(
+            "b.py:1:6: real test key pk_test_****{tail} — revoke it and remove it from the source [sha256:"
+        )) && stdout.contains(&format!("\nb.py:2:6: real live key pk_live_****{tail} — revoke")),
+        "{stdout}"
+    );
     // A missing path is an error.
     let out = bin()
         .current_dir(root)
@@ -512,6 +539,11 @@ fn rules_for_other_scanners() {
     assert_eq!(out.status.code(), Some(0));
     assert!(
         text.contains("[[rules]]") && text.contains("keywords = [\"pk_live_\", \"pk_test_\"]"),
+        "{text}"
+    );
+    // The prefix in any case, as the scanner finds it (`Pk_live_`, `PK_TEST_`).
+    assert!(
+        text.contains(r"regex = '''((?i:pk_(?:live|test)_)[0-9A-Za-z]{16,128})"),
         "{text}"
     );
     let out = bin()
