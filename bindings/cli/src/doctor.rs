@@ -11,6 +11,7 @@ use pictify_keys::doctor::{
     SourcesFact, Status,
 };
 use pictify_keys::scan::{key_hash, scan_bytes};
+use pictify_keys::source::{DotEnvFile, KeySource};
 use pictify_keys::{check_keys, ApiKey, DotEnv, EnvLookup, Error, Policy, ProcessEnv, SourceChain};
 use serde_json::json;
 
@@ -36,6 +37,20 @@ pub struct DoctorArgs {
 /// The process environment first, then the project's `.env`.
 struct Layered<'a> {
     dotenv: Option<&'a DotEnv>,
+    /// The `.env` file's source name as the core's `DotEnvFile` gives it (`env-file:<path>`).
+    dotenv_name: String,
+}
+
+impl Layered<'_> {
+    /// Where `variable` was read from, in the core's provenance form: `env:VARIABLE` for the
+    /// process environment, `env-file:<path>:VARIABLE` for the `.env` file.
+    fn origin(&self, variable: &str) -> String {
+        if ProcessEnv.get(variable).is_none() && self.dotenv.is_some() {
+            format!("{}:{variable}", self.dotenv_name)
+        } else {
+            format!("env:{variable}")
+        }
+    }
 }
 
 impl EnvLookup for Layered<'_> {
@@ -154,11 +169,17 @@ fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
         env_files.push(facts);
     }
     let (hardcoded, scan_errors) = scan_source(dir, fixtures_as_real);
+    let dotenv_path = dir.join(".env");
     let lookup = Layered {
         dotenv: root_dotenv.as_ref(),
+        dotenv_name: DotEnvFile::new(&dotenv_path).name(),
     };
-    let current = Some(check_keys(&lookup, "env", None, Policy::strict()));
-    let dotenv_path = dir.join(".env");
+    let mut current = check_keys(&lookup, "env", None, Policy::strict());
+    // A key read from the .env file is labelled with the file, not `env:`.
+    for k in &mut current.keys {
+        k.source = lookup.origin(k.variable);
+    }
+    let current = Some(current);
     let chain = SourceChain::standard(
         ProcessEnv,
         None,

@@ -104,6 +104,21 @@ fn doctor(
     (out.status.code().unwrap(), statuses, doc)
 }
 
+/// The detail lines of the check `id`.
+fn details(doc: &Value, id: &str) -> Vec<String> {
+    doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap()["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn expect(statuses: &BTreeMap<String, String>, want: &[(&str, &str)]) {
     let want: BTreeMap<String, String> = want
         .iter()
@@ -207,6 +222,12 @@ fn a_project_with_every_mistake_fails() {
     assert!(text.contains("src/config.js:1"), "{text}");
     assert!(text.contains("test_key_in_production"), "{text}");
     assert!(text.contains("shadowed_key"), "{text}");
+    // The key in use comes from the process environment, though .env also holds one.
+    let policy = details(&doc, "environment_policy");
+    assert!(
+        policy.len() == 1 && policy[0].starts_with("env:PICTIFY_API_KEY pk_test_****"),
+        "{policy:?}"
+    );
     for k in [&live, &live2, &test, &test2] {
         assert!(!text.contains(&k[12..]), "secret in output: {text}");
     }
@@ -227,7 +248,7 @@ fn outside_git_with_no_key_warns_and_passes() {
     fs::create_dir_all(&root).unwrap();
     // A live key in a plain .env (no named environment) and no environment variable.
     fs::write(root.join(".env"), format!("PICTIFY_API_KEY={live}\n")).unwrap();
-    let (code, statuses, _) = doctor(&root, &[], &[]);
+    let (code, statuses, doc) = doctor(&root, &[], &[]);
     expect(
         &statuses,
         &[
@@ -239,6 +260,19 @@ fn outside_git_with_no_key_warns_and_passes() {
         ],
     );
     assert_eq!(code, 0);
+    // The key comes from the .env file, and the checks say so with the core's provenance
+    // (`env-file:<path>:VARIABLE`), not `env:`.
+    let dotenv = root.join(".env");
+    let policy = details(&doc, "environment_policy");
+    let origin = format!("env-file:{}:PICTIFY_API_KEY pk_live_****", dotenv.display());
+    assert!(
+        policy.len() == 1 && policy[0].starts_with(&origin),
+        "{policy:?}"
+    );
+    assert_eq!(
+        details(&doc, "key_sources"),
+        [format!("keys resolve from env-file:{}", dotenv.display())]
+    );
     // Text output: one line per item with a fix.
     let out = Command::new(env!("CARGO_BIN_EXE_pictify-keys"))
         .args(["doctor"])
