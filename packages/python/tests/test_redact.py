@@ -40,8 +40,8 @@ def test_large_text_and_bad_style() -> None:
 
 
 def test_texts_over_a_million_characters_match_whole_buffer_redaction() -> None:
-    # Long texts are redacted in pieces through the core's stream redactor; keys straddling
-    # every piece boundary must come out exactly as whole-buffer (bytes) redaction does.
+    # Multi-megabyte texts with keys at (and straddling) every megabyte boundary come out
+    # exactly as whole-buffer (bytes) redaction does, whatever path the binding takes.
     piece = 1 << 20
     parts = []
     pos = 0
