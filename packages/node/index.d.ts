@@ -365,8 +365,8 @@ export interface Policy {
  * Redacts keys and credential tokens in `text`: a key becomes its fingerprint
  * (`pk_live_****a1b2`), other tokens `[REDACTED]`.
  *
- * The native function returns `null` when nothing changed and the JavaScript layer then
- * hands back the caller's own string, saving a copy across the boundary.
+ * The string is read as UTF-16 code units (no UTF-8 transcoding; lone surrogates are kept),
+ * and the caller's own string comes back when nothing changed.
  */
 export declare function redact(text: string, style?: 'fingerprint' | 'redacted' | 'mask'): string
 

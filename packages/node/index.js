@@ -7,6 +7,7 @@
 // `.code`) and adds the Node conventions (`util.inspect`, logger integrations).
 
 const { inspect } = require('node:util');
+const { StringDecoder } = require('node:string_decoder');
 const native = require('./lib/loader.js');
 const errors = require('./lib/errors.js');
 const { convert, wrap } = errors;
@@ -105,12 +106,23 @@ class PictifyStreamRedactor extends StreamRedactor {
 
   /** Redacts a chunk (string or Buffer); returns what can be written now, as a string. */
   pushText(chunk) {
-    return this.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))).toString('utf8');
+    // The stream may hold back bytes in the middle of a UTF-8 character: a decoder keeps
+    // them until the character is whole.
+    return this.#decoder().write(this.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))));
   }
 
   /** Returns what is still held back, as a string. */
   finishText() {
-    return this.finish().toString('utf8');
+    const text = this.#decoder().end(this.finish());
+    this.#utf8 = undefined;
+    return text;
+  }
+
+  #utf8;
+
+  #decoder() {
+    if (this.#utf8 === undefined) this.#utf8 = new StringDecoder('utf8');
+    return this.#utf8;
   }
 }
 
@@ -161,9 +173,20 @@ function loadKeys(options) {
   return wrap(native.loadKeys)(loadOptions(options));
 }
 
+// Matches a code unit above 0xFF. When it does not match, the text is exactly Latin-1 and
+// crosses into Rust one byte per character (for a one-byte V8 string the test is O(1) and the
+// copy a memcpy). Not a rule on content: both paths give the core's result.
+const BEYOND_LATIN1 = /[^\0-\xff]/;
+
 function redact(text, style) {
-  const out = wrap(native.redact)(text, style);
-  return out === null ? text : out;
+  try {
+    const out = typeof text === 'string' && !BEYOND_LATIN1.test(text)
+      ? native.redactLatin1(text, style)
+      : native.redact(text, style);
+    return out === null ? text : out;
+  } catch (e) {
+    throw convert(e, redact);
+  }
 }
 
 function redactJson(value, style) {
