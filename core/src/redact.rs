@@ -134,6 +134,32 @@ impl Redactor {
         }
     }
 
+    /// Appends the redaction of `text` to `out` and returns how many replacements were made.
+    ///
+    /// For callers that reuse one buffer across calls (a log formatter, a pipeline stage):
+    /// after the first call the buffer's memory is warm, so a large text costs no fresh
+    /// pages. The appended text equals [`redact`](Self::redact) of `text`.
+    ///
+    /// ```
+    /// use pictify_keys::redact::Redactor;
+    ///
+    /// let mut line = String::new();
+    /// let n = Redactor::default().redact_into("token=pk_test_FAKE3Wwd25rq4f5zra1b2", &mut line);
+    /// assert_eq!((n, line.as_str()), (1, "token=pk_test_****a1b2"));
+    /// ```
+    pub fn redact_into(self, text: &str, out: &mut String) -> usize {
+        out.reserve(text.len());
+        let mut done = 0;
+        let n = self.for_each_edit(text.as_bytes(), |start, end, replacement| {
+            // Edits start and end next to ASCII bytes, so both ends are character boundaries.
+            out.push_str(&text[done..start]);
+            out.push_str(replacement);
+            done = end;
+        });
+        out.push_str(&text[done..]);
+        n
+    }
+
     /// Reports every replacement `redact_bytes` would make, in order and never overlapping, as
     /// `edit(start, end, replacement)` over byte offsets of `bytes`; returns how many there were.
     ///

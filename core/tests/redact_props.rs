@@ -181,6 +181,20 @@ proptest! {
     }
 
     #[test]
+    fn stream_equals_whole_for_large_chunks(
+        parts in prop::collection::vec(log_text(), 1..12),
+        cuts in prop::collection::vec(1usize..3000, 1..6),
+    ) {
+        // Chunks longer than the copied head (2 x MAX_PENDING) are scanned in place.
+        let text: Vec<u8> = parts.into_iter().flat_map(|(t, _)| t).collect();
+        for style in STYLES {
+            let whole = redact(style, &text);
+            let stream = chunked(style, &text, &cuts);
+            prop_assert_eq!(String::from_utf8_lossy(&stream), String::from_utf8_lossy(&whole), "{:?} cuts {:?}", style, cuts);
+        }
+    }
+
+    #[test]
     fn lines_and_mask_length_preserved((text, _) in log_text()) {
         for style in STYLES {
             let out = redact(style, &text);
@@ -244,7 +258,9 @@ fn long_runs_stream_like_whole() {
     for input in &inputs {
         for style in STYLES {
             let whole = redact(style, input.as_bytes());
-            for cut in [1, 2, 3, 7, 64, 129, 130, 131, 137, 138, 200] {
+            for cut in [
+                1, 2, 3, 7, 64, 129, 130, 131, 137, 138, 200, 337, 400, 500, 1000,
+            ] {
                 assert_eq!(
                     chunked(style, input.as_bytes(), &[cut]),
                     whole,

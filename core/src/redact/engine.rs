@@ -7,14 +7,11 @@
 //! the same code and the scanner never decides anything it cannot see, the stream gives the
 //! same output as the whole buffer for every chunking.
 //!
-//! Hot path: the text is lower-cased block by block into a scratch buffer, and three
-//! `memchr::memmem` finders look for `pk_`, `key` and `bearer` in it. Only those candidate
-//! positions are examined byte by byte; everything else is copied through untouched.
-
-use std::cell::RefCell;
-use std::sync::OnceLock;
-
-use memchr::memmem::Finder;
+//! Hot path: candidates are found block by block straight in the input, with no copy: a
+//! branch-free test of each position's first three bytes against `pk_`, `key` and `bea` (any
+//! case), run over [`LANES`] positions at a time so that it vectorises, then an exact check of
+//! the few hits for `pk_`, `key` and `bearer`. Only those candidate positions are examined
+//! further; everything else is copied through untouched.
 
 use super::Style;
 use crate::key::BODY_MAX;
@@ -32,7 +29,7 @@ pub(crate) const LOOKBEHIND: usize = 8;
 const CONTEXT_MAX: usize = 16;
 /// Longest needle.
 const NEEDLE_MAX: usize = 6;
-/// Bytes lower-cased and searched at a time.
+/// Bytes searched for candidates at a time.
 const BLOCK: usize = 4096;
 
 /// The most bytes a stream ever holds back between chunks: the longest key (prefix and
@@ -51,24 +48,33 @@ enum Kind {
     Bearer,
 }
 
-struct Needles {
-    key: Finder<'static>,
-    name: Finder<'static>,
-    bearer: Finder<'static>,
+/// Positions tested at once for the first three bytes of a needle.
+const LANES: usize = 32;
+
+/// Whether `x y z` may start a needle: `pk_`, `key` or `bea` (letters in any case).
+///
+/// `| 0x20` is an exact case fold for the letters compared here: the only bytes it maps to
+/// `p`, `k`, `e`, `y`, `b` or `a` are those letters in either case (`_` is compared as it
+/// is). Branch-free, so the block test in [`Candidates::next_at`] vectorises.
+#[inline(always)]
+fn starts_needle(x: u8, y: u8, z: u8) -> bool {
+    let (x, y, zl) = (x | 0x20, y | 0x20, z | 0x20);
+    ((x == b'p') & (y == b'k') & (z == b'_'))
+        | ((((x == b'k') & (zl == b'y')) | ((x == b'b') & (zl == b'a'))) & (y == b'e'))
 }
 
-fn needles() -> &'static Needles {
-    static NEEDLES: OnceLock<Needles> = OnceLock::new();
-    NEEDLES.get_or_init(|| Needles {
-        key: Finder::new(b"pk_"),
-        name: Finder::new(b"key"),
-        bearer: Finder::new(b"bearer"),
-    })
-}
-
-thread_local! {
-    /// The lower-cased copy of the current block; reused so redaction does not allocate.
-    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+/// The needle at `p`, whose first three bytes passed [`starts_needle`], when all of it is in
+/// `buf`: `pk_`, `key` or `bearer`, any case.
+#[inline]
+fn needle_at(buf: &[u8], p: usize) -> Option<Kind> {
+    match buf[p] | 0x20 {
+        b'p' => Some(Kind::Key),
+        b'k' => Some(Kind::Name),
+        _ => buf
+            .get(p + 3..p + 6)
+            .is_some_and(|rest| eq_ci(rest, b"rer"))
+            .then_some(Kind::Bearer),
+    }
 }
 
 /// Receives the replacements of a scan, in order and never overlapping.
@@ -89,7 +95,7 @@ pub(crate) enum Carry {
     Token,
 }
 
-/// Candidate positions, found block by block in a lower-cased copy of the buffer.
+/// Candidate positions, found block by block in the buffer, in ascending order.
 struct Candidates {
     found: Vec<(usize, Kind)>,
     next: usize,
@@ -127,34 +133,39 @@ impl Candidates {
             };
             self.found.clear();
             self.next = 0;
-            let covered = self.covered;
+            // Needle starts in [start, covered): the block test on the first three bytes, then
+            // the exact check of the few hits. Every needle has three bytes or more, so none
+            // starts in the last two bytes of `buf`.
+            let lim = self.covered.min(buf.len().saturating_sub(2));
             let found = &mut self.found;
-            let mut search = |scratch: &mut Vec<u8>| {
-                // A plain zip loop, so the compiler vectorises the lower-casing.
-                scratch.resize(end - start, 0);
-                for (d, s) in scratch.iter_mut().zip(&buf[start..end]) {
-                    *d = s.to_ascii_lowercase();
-                }
-                let n = needles();
-                for (finder, kind) in [
-                    (&n.key, Kind::Key),
-                    (&n.name, Kind::Name),
-                    (&n.bearer, Kind::Bearer),
-                ] {
-                    found.extend(
-                        finder
-                            .find_iter(scratch)
-                            .map(|p| (start + p, kind))
-                            .filter(|&(p, _)| p < covered),
-                    );
+            let mut hit = |p: usize| {
+                if let Some(kind) = needle_at(buf, p) {
+                    found.push((p, kind));
                 }
             };
-            SCRATCH.with(|cell| match cell.try_borrow_mut() {
-                Ok(mut scratch) => search(&mut scratch),
-                Err(_) => search(&mut Vec::new()),
-            });
-            if found.len() > 1 {
-                found.sort_unstable_by_key(|&(p, _)| p);
+            let mut i = start;
+            while i + LANES <= lim {
+                let (a, b, c) = (
+                    &buf[i..i + LANES],
+                    &buf[i + 1..i + 1 + LANES],
+                    &buf[i + 2..i + 2 + LANES],
+                );
+                let any = a.iter().zip(b).zip(c).fold(0u8, |any, ((&x, &y), &z)| {
+                    any | u8::from(starts_needle(x, y, z))
+                });
+                if any != 0 {
+                    for (j, ((&x, &y), &z)) in a.iter().zip(b).zip(c).enumerate() {
+                        if starts_needle(x, y, z) {
+                            hit(i + j);
+                        }
+                    }
+                }
+                i += LANES;
+            }
+            for p in i..lim {
+                if starts_needle(buf[p], buf[p + 1], buf[p + 2]) {
+                    hit(p);
+                }
             }
         }
     }
@@ -189,65 +200,75 @@ pub(crate) fn scan<S: Sink>(
 ) -> usize {
     let mut pos = start;
     let mut repl = String::new();
-    match *carry {
-        Carry::None => {}
-        Carry::Body => match continue_body(style, buf, pos, eof, &mut repl) {
-            Resume::At(end) => {
-                sink.edit(pos, end, &repl);
-                *carry = Carry::None;
-                pos = end;
-            }
-            Resume::Hold(end) => {
-                sink.edit(pos, end, &repl);
-                return end;
-            }
-        },
-        Carry::Token => match token_end(buf, pos, eof) {
-            TokenEnd::At(end) => {
-                fill_stars(style, end - pos, &mut repl);
-                sink.edit(pos, end, &repl);
-                *carry = Carry::None;
-                pos = end;
-            }
-            TokenEnd::Open(end) => {
-                fill_stars(style, end - pos, &mut repl);
-                sink.edit(pos, end, &repl);
-                return end;
-            }
-        },
-    }
-    let mut candidates = Candidates::new(pos);
-    while let Some((c, kind)) = candidates.next_at(buf, pos) {
-        repl.clear();
-        let step = match kind {
-            Kind::Key => match_key(style, buf, c, eof, &mut repl),
-            Kind::Name => match_name(style, buf, c, eof, &mut repl),
-            Kind::Bearer => match_bearer(style, buf, c, eof, &mut repl),
-        };
-        match step {
-            Step::NoMatch => pos = c + 1,
-            Step::NeedMore => return c,
-            Step::Skip(end) => pos = end,
-            Step::Edit { start, end } => {
-                sink.edit(start, end, &repl);
-                pos = end;
-            }
-            Step::Long {
-                start,
-                end,
-                carry: next,
-            } => {
-                sink.edit(start, end, &repl);
-                *carry = next;
-                return end;
+    // Each round resumes a carried long match, then scans candidates until the buffer is
+    // decided or another long match starts (it may end inside the buffer: resume it at once,
+    // so a stream never holds back more than MAX_PENDING bytes).
+    loop {
+        match *carry {
+            Carry::None => {}
+            Carry::Body => match continue_body(style, buf, pos, eof, &mut repl) {
+                Resume::At(end) => {
+                    sink.edit(pos, end, &repl);
+                    *carry = Carry::None;
+                    pos = end;
+                }
+                Resume::Hold(end) => {
+                    sink.edit(pos, end, &repl);
+                    return end;
+                }
+            },
+            Carry::Token => match token_end(buf, pos, eof) {
+                TokenEnd::At(end) => {
+                    fill_stars(style, end - pos, &mut repl);
+                    sink.edit(pos, end, &repl);
+                    *carry = Carry::None;
+                    pos = end;
+                }
+                TokenEnd::Open(end) => {
+                    fill_stars(style, end - pos, &mut repl);
+                    sink.edit(pos, end, &repl);
+                    return end;
+                }
+            },
+        }
+        let mut candidates = Candidates::new(pos);
+        loop {
+            let Some((c, kind)) = candidates.next_at(buf, pos) else {
+                return if eof {
+                    buf.len()
+                } else {
+                    // A needle may begin in the last NEEDLE_MAX - 1 bytes and finish in the
+                    // next chunk.
+                    pos.max(buf.len().saturating_sub(NEEDLE_MAX - 1))
+                };
+            };
+            repl.clear();
+            let step = match kind {
+                Kind::Key => match_key(style, buf, c, eof, &mut repl),
+                Kind::Name => match_name(style, buf, c, eof, &mut repl),
+                Kind::Bearer => match_bearer(style, buf, c, eof, &mut repl),
+            };
+            match step {
+                Step::NoMatch => pos = c + 1,
+                Step::NeedMore => return c,
+                Step::Skip(end) => pos = end,
+                Step::Edit { start, end } => {
+                    sink.edit(start, end, &repl);
+                    pos = end;
+                }
+                Step::Long {
+                    start,
+                    end,
+                    carry: next,
+                } => {
+                    sink.edit(start, end, &repl);
+                    *carry = next;
+                    pos = end;
+                    break;
+                }
             }
         }
-    }
-    if eof {
-        buf.len()
-    } else {
-        // A needle may begin in the last NEEDLE_MAX - 1 bytes and finish in the next chunk.
-        pos.max(buf.len().saturating_sub(NEEDLE_MAX - 1))
+        repl.clear();
     }
 }
 
@@ -268,7 +289,7 @@ fn is_mode(bytes: &[u8]) -> bool {
 fn alnum_run(buf: &[u8], from: usize) -> usize {
     buf[from..]
         .iter()
-        .position(|b| !b.is_ascii_alphanumeric())
+        .position(|&b| CLASS[usize::from(b)] & ALNUM == 0)
         .unwrap_or(buf.len() - from)
 }
 
@@ -392,13 +413,31 @@ fn continue_body(style: Style, buf: &[u8], pos: usize, eof: bool, repl: &mut Str
     }
 }
 
-/// Bytes that make up a header or query token.
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
+/// Byte classes, one table lookup per byte in the token and body loops.
+const ALNUM: u8 = 1;
+const TOKEN: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = ALNUM | TOKEN;
+        } else if matches!(
+            c,
             b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'*' | b'[' | b']'
-        )
+        ) {
+            t[b] = TOKEN;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Bytes that make up a header or query token.
+#[inline]
+fn is_token_byte(b: u8) -> bool {
+    CLASS[usize::from(b)] & TOKEN != 0
 }
 
 fn hex(b: u8) -> Option<u8> {

@@ -6,6 +6,10 @@ use std::io::{self, Write};
 use super::engine::{scan, Carry, Sink, LOOKBEHIND, MAX_PENDING};
 use super::Redactor;
 
+/// The head of a chunk copied next to the held-back bytes; the rest is scanned in place. More
+/// than [`MAX_PENDING`] plus the look-behind, so the head always decides past the old bytes.
+const JOIN: usize = 2 * MAX_PENDING;
+
 /// Redacts a byte stream chunk by chunk.
 ///
 /// Feed chunks with [`push`](Self::push) and end with [`finish`](Self::finish); the
@@ -59,12 +63,31 @@ impl StreamRedactor {
 
     /// Redacts what can be decided of `chunk` (with what was held back) and appends it to
     /// `out`.
+    ///
+    /// Only the held-back bytes and the head of `chunk` are copied; the rest of a large chunk
+    /// is scanned where it lies. That is the same as pushing the head and the rest as two
+    /// chunks, so the output is unchanged.
     pub fn push(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
         if chunk.is_empty() {
             return;
         }
-        self.buf.extend_from_slice(chunk);
+        let old = self.buf.len();
+        let head = chunk.len().min(JOIN);
+        self.buf.extend_from_slice(&chunk[..head]);
         self.run(false, out);
+        if head == chunk.len() {
+            return;
+        }
+        // `buf` now holds the look-behind and the undecided tail of the head; when all of it
+        // lies inside the chunk, go on scanning the chunk itself from the same place.
+        let kept_from = old + head - self.buf.len();
+        if kept_from >= old {
+            let from = kept_from - old + self.start;
+            self.run_in(chunk, from, out);
+        } else {
+            self.buf.extend_from_slice(&chunk[head..]);
+            self.run(false, out);
+        }
     }
 
     /// Writes out everything still held back. The stream can be reused afterwards.
@@ -78,6 +101,32 @@ impl StreamRedactor {
     /// Bytes held back, waiting for the next chunk (never more than [`MAX_PENDING`]).
     pub fn pending(&self) -> usize {
         self.buf.len() - self.start
+    }
+
+    /// Scans `chunk` from `from` (every byte before it is decided and written), keeping the
+    /// look-behind and the undecided tail in `buf`.
+    fn run_in(&mut self, chunk: &[u8], from: usize, out: &mut Vec<u8>) {
+        let mut sink = VecSink {
+            src: chunk,
+            out,
+            done: from,
+        };
+        let decided = scan(
+            self.redactor.style(),
+            chunk,
+            from,
+            false,
+            &mut self.carry,
+            &mut sink,
+        );
+        let done = sink.done.max(from);
+        if decided > done {
+            out.extend_from_slice(&chunk[done..decided]);
+        }
+        let keep_from = decided.saturating_sub(LOOKBEHIND);
+        self.buf.clear();
+        self.buf.extend_from_slice(&chunk[keep_from..]);
+        self.start = decided - keep_from;
     }
 
     fn run(&mut self, eof: bool, out: &mut Vec<u8>) {
