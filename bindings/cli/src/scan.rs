@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -255,10 +256,13 @@ fn scan_tree(args: &ScanArgs, allowlist: &Allowlist) -> Gathered {
     }
     let bar = progress(args);
     let total = Mutex::new(Gathered::new(args.fixtures_as_real));
+    // Real keys found so far by all walker threads, for the progress message.
+    let real = AtomicU64::new(0);
     let max = args.max_file_size;
     builder.build_parallel().run(|| {
         let bar = bar.clone();
         let total = &total;
+        let real = &real;
         let mut local = Local {
             gathered: Gathered::new(args.fixtures_as_real),
             total,
@@ -275,24 +279,29 @@ fn scan_tree(args: &ScanArgs, allowlist: &Allowlist) -> Gathered {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
-            let path = display_path(entry.path());
+            bar.inc(1);
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
             if size > max {
                 local.gathered.summary.skipped_large += 1;
                 return WalkState::Continue;
             }
+            let path = display_path(entry.path());
             local.buf.clear();
             match File::open(entry.path()).and_then(|mut f| f.read_to_end(&mut local.buf)) {
                 Ok(_) => {
+                    let before = local.gathered.summary.real;
                     let buf = std::mem::take(&mut local.buf);
                     local.gathered.add(path, &buf, allowlist);
                     local.buf = buf;
+                    let new = local.gathered.summary.real - before;
+                    if new > 0 {
+                        real.fetch_add(new, Ordering::Relaxed);
+                    }
                 }
                 Err(e) => local.gathered.error(path, e.kind().to_string()),
             }
-            bar.inc(1);
             if bar.position() % 256 == 0 {
-                bar.set_message(format!("{} real key(s)", local.gathered.summary.real));
+                bar.set_message(format!("{} real key(s)", real.load(Ordering::Relaxed)));
             }
             WalkState::Continue
         })
