@@ -92,8 +92,8 @@ vectors:
 scan-sarif:
     bash scripts/validate-sarif.sh
 
-# Scanner MB/s over SIZE_MB of generated text, gitleaks on GL_MB and detect-secrets on DS_MB of it (docs/benchmarks.md).
-scan-bench SIZE_MB="1024" GL_MB="1024" DS_MB="16":
+# Scanner MB/s over SIZE_MB of generated text beside gitleaks (first GL_MB) and detect-secrets (first DS_MB), by default all three on the whole corpus (docs/benchmarks.md).
+scan-bench SIZE_MB="1024" GL_MB=SIZE_MB DS_MB=SIZE_MB:
     bash scripts/bench-scan.sh {{SIZE_MB}} {{GL_MB}} {{DS_MB}}
 
 # Build every installable artefact into dist/ (one line per package).
