@@ -280,6 +280,23 @@ export interface KeyCheck {
   message?: string
 }
 
+/**
+ * Why a value is not a key, as plain data: the core's stable code, its family (`format`),
+ * its message (never the secret), and the position or vendor when the core has them.
+ */
+export interface KeyProblem {
+  /** The core's stable code (`whitespace`, `placeholder`, `foreign_key`, …). */
+  code: string
+  /** The error family, `format`. */
+  family: string
+  /** What is wrong, never containing the secret. */
+  message: string
+  /** Character position of the problem, when there is one. */
+  position?: number
+  /** The vendor whose key this looks like, for `foreign_key`. */
+  vendor?: string
+}
+
 /** Usage of one key. */
 export interface KeyStats {
   /** The key's fingerprint. */
@@ -365,8 +382,9 @@ export interface Policy {
  * Redacts keys and credential tokens in `text`: a key becomes its fingerprint
  * (`pk_live_****a1b2`), other tokens `[REDACTED]`.
  *
- * The string is read as UTF-16 code units (no UTF-8 transcoding; lone surrogates are kept),
- * and the caller's own string comes back when nothing changed.
+ * The text is never transcoded to UTF-8. The JavaScript layer sends a text whose code units
+ * are all below `0x100` to a Latin-1 reader (one byte per character, exact) and any other
+ * text to this UTF-16 reader; the caller's own string comes back when nothing changed.
  */
 export declare function redact(text: string, style?: 'fingerprint' | 'redacted' | 'mask'): string
 

@@ -17,7 +17,12 @@ const { ApiKey, AuditEvent, Client, KeyRing, StreamRedactor } = native;
 // ApiKey: static factory and prototype conveniences. toString/toJSON come from Rust and
 // return the fingerprint; util.inspect shows the same.
 // Native statics are read-only, so factories are native functions attached here.
-ApiKey.parse = wrap(native.parseApiKey);
+// A malformed key comes back from the core as plain details, thrown here as a KeyFormatError.
+ApiKey.parse = function parse(value) {
+  const key = native.parseApiKey(value);
+  if (key instanceof ApiKey) return key;
+  throw errors.fromDetails(key, parse);
+};
 ApiKey.prototype[inspect.custom] = function inspectApiKey() {
   return `ApiKey(${this.fingerprint})`;
 };

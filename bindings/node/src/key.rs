@@ -1,8 +1,7 @@
 //! `ApiKey`: a handle to the core's key; the secret stays in Rust memory (zeroed on drop).
 
+use napi::Either;
 use napi_derive::napi;
-
-use crate::error;
 
 /// A well-formed Pictify API key. `toString()`, `util.inspect` and `JSON.stringify` show the
 /// fingerprint only; `reveal()` returns the secret.
@@ -11,15 +10,46 @@ pub struct ApiKey {
     pub(crate) inner: pictify_keys::ApiKey,
 }
 
+/// Why a value is not a key, as plain data: the core's stable code, its family (`format`),
+/// its message (never the secret), and the position or vendor when the core has them.
+#[napi(object, object_from_js = false)]
+pub struct KeyProblem {
+    /// The core's stable code (`whitespace`, `placeholder`, `foreign_key`, …).
+    pub code: &'static str,
+    /// The error family, `format`.
+    pub family: &'static str,
+    /// What is wrong, never containing the secret.
+    pub message: String,
+    /// Character position of the problem, when there is one.
+    pub position: Option<u32>,
+    /// The vendor whose key this looks like, for `foreign_key`.
+    pub vendor: Option<&'static str>,
+}
+
 /// Parses and validates a key exactly as given (no trimming). The JavaScript layer exposes
-/// this as `ApiKey.parse` (a native static cannot be wrapped to convert its errors) and
-/// throws a `KeyFormatError` whose `.code` names the problem (`whitespace`, `placeholder`,
-/// `foreign_key`, …).
+/// this as `ApiKey.parse` and throws a `KeyFormatError` whose `.code` names the problem
+/// (`whitespace`, `placeholder`, `foreign_key`, …).
+///
+/// A malformed key comes back as a [`KeyProblem`] value rather than a thrown native error:
+/// throwing across Node-API builds an `Error` with a stack and a payload to decode, which
+/// cost tens of microseconds per call.
 #[napi(js_name = "parseApiKey", skip_typescript)]
-pub fn parse_api_key(value: String) -> napi::Result<ApiKey> {
-    pictify_keys::ApiKey::parse(&value)
-        .map(|inner| ApiKey { inner })
-        .map_err(error::from_key)
+pub fn parse_api_key(value: String) -> Either<ApiKey, KeyProblem> {
+    match pictify_keys::ApiKey::parse(&value) {
+        Ok(inner) => Either::A(ApiKey { inner }),
+        Err(e) => {
+            let position = e.position().and_then(|p| u32::try_from(p).ok());
+            let vendor = e.vendor();
+            let error = pictify_keys::Error::Key(e);
+            Either::B(KeyProblem {
+                code: error.code(),
+                family: error.family().as_str(),
+                message: error.to_string(),
+                position,
+                vendor,
+            })
+        }
+    }
 }
 
 #[napi]

@@ -1,8 +1,6 @@
 //! Redaction of keys in text, streams and JSON values.
 
-use napi::bindgen_prelude::{
-    Buffer, FromNapiValue, ToNapiValue, TypeName, Utf16String, ValidateNapiValue, ValueType,
-};
+use napi::bindgen_prelude::{Buffer, FromNapiValue, TypeName, ValidateNapiValue, ValueType};
 use napi::{sys, Env, JsString};
 use napi_derive::napi;
 use pictify_keys::redact::{Redactor, Style};
@@ -21,138 +19,62 @@ fn redactor(style: Option<String>) -> napi::Result<Redactor> {
     }
 }
 
-/// Narrows the code units of a JavaScript string to one byte each for the core's scanner:
-/// ASCII as it is, every other unit (surrogate halves included) as `0x80`. Every match is
-/// ASCII and the scanner treats every byte at or above `0x80` alike, so the edits found in
-/// the narrowed bytes are the edits of the text, at its UTF-16 indices (core property test
-/// `narrowed_text_gets_the_same_edits`). Also returns whether every unit is below `0x100`,
-/// i.e. whether the text is exactly representable in Latin-1.
-fn narrow(units: &[u16]) -> (Vec<u8>, bool) {
-    let mut all = 0u16;
-    let bytes = units
-        .iter()
-        .map(|&u| {
-            all |= u;
-            if u < 0x80 {
-                u as u8
-            } else {
-                0x80
-            }
-        })
-        .collect();
-    (bytes, all < 0x100)
-}
-
-/// A redacted text on its way to JavaScript: Latin-1 when every code unit fits in a byte
-/// (V8 then stores it as a one-byte string with a single copy), UTF-16 otherwise.
-pub enum Text {
-    /// Every code unit below `0x100`, one byte each.
-    Latin1(Vec<u8>),
-    /// Code units as they are.
-    Utf16(Vec<u16>),
-}
-
-impl ToNapiValue for Text {
-    #[allow(unsafe_code)]
-    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        let mut out = std::ptr::null_mut();
-        // SAFETY: the pointer and length describe a live buffer owned by `val`, which the
-        // engine copies before returning; `out` is a valid place for the result.
-        let status = unsafe {
-            match &val {
-                Text::Latin1(b) => sys::napi_create_string_latin1(
-                    env,
-                    b.as_ptr().cast(),
-                    b.len() as isize,
-                    &mut out,
-                ),
-                Text::Utf16(u) => {
-                    sys::napi_create_string_utf16(env, u.as_ptr(), u.len() as isize, &mut out)
-                }
-            }
-        };
-        if status == sys::Status::napi_ok {
-            Ok(out)
-        } else {
-            Err(napi::Error::new(
-                napi::Status::GenericFailure,
-                "could not create the redacted string",
-            ))
-        }
-    }
-}
-
-impl TypeName for Text {
-    fn type_name() -> &'static str {
-        "String"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::String
-    }
-}
-
-/// Applies the core's edits to `units`, writing each unit as `T` (a byte when Latin-1).
-fn splice<T: Copy>(
-    redactor: Redactor,
-    narrowed: &[u8],
-    units: &[u16],
-    unit: impl Fn(u16) -> T,
-    ascii: impl Fn(u8) -> T,
-) -> Option<Vec<T>> {
-    let mut out: Vec<T> = Vec::new();
-    let mut done = 0;
-    let n = redactor.for_each_edit(narrowed, |start, end, with| {
-        if out.capacity() == 0 {
-            out.reserve(units.len() + 16);
-        }
-        out.extend(units[done..start].iter().map(|&u| unit(u)));
-        // Replacements are ASCII: a prefix as written, `*`, the last body characters.
-        out.extend(with.bytes().map(&ascii));
-        done = end;
-    });
-    if n == 0 {
-        return None;
-    }
-    out.extend(units[done..].iter().map(|&u| unit(u)));
-    Some(out)
-}
-
-/// Redacts keys and credential tokens in `text`: a key becomes its fingerprint
-/// (`pk_live_****a1b2`), other tokens `[REDACTED]`.
-///
-/// The string is read as UTF-16 code units (no UTF-8 transcoding; lone surrogates are kept),
-/// and the caller's own string comes back when nothing changed.
-#[napi(ts_return_type = "string")]
-pub fn redact(
-    text: Utf16String,
-    #[napi(ts_arg_type = "'fingerprint' | 'redacted' | 'mask'")] style: Option<String>,
-) -> napi::Result<Option<Text>> {
-    let redactor = redactor(style)?;
-    let (narrowed, latin1) = narrow(&text);
-    Ok(if latin1 {
-        // Every unit is below 0x100: the byte is the unit, exactly.
-        splice(redactor, &narrowed, &text, |u| u as u8, |b| b).map(Text::Latin1)
-    } else {
-        splice(redactor, &narrowed, &text, |u| u, u16::from).map(Text::Utf16)
-    })
-}
-
 /// Buffers reused from call to call, so redacting does not allocate (and page-fault) fresh
-/// memory each time: the text read from JavaScript and the redacted text.
+/// memory each time: the text as bytes (read as Latin-1, or narrowed from UTF-16), the
+/// UTF-16 code units of a wider text, and the redacted text in either form.
 struct Scratch {
     text: Vec<u8>,
+    units: Vec<u16>,
     out: Vec<u8>,
+    out_units: Vec<u16>,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = const {
-        RefCell::new(Scratch { text: Vec::new(), out: Vec::new() })
+        RefCell::new(Scratch { text: Vec::new(), units: Vec::new(), out: Vec::new(), out_units: Vec::new() })
     };
 }
 
-/// Scratch buffers larger than this are freed after the call instead of kept.
+/// Scratch buffers larger than this (in elements) are freed after the call instead of kept.
 const RETAIN_MAX: usize = 32 << 20;
+
+/// Takes a scratch buffer out of the thread's set (empty if another call holds it).
+fn take<T>(pick: impl FnOnce(&mut Scratch) -> &mut Vec<T>) -> Vec<T> {
+    SCRATCH.with(|s| std::mem::take(pick(&mut s.borrow_mut())))
+}
+
+/// Puts a scratch buffer back for the next call, unless it grew too large to keep.
+fn give_back<T>(buf: Vec<T>, pick: impl FnOnce(&mut Scratch) -> &mut Vec<T>) {
+    if buf.capacity() <= RETAIN_MAX {
+        SCRATCH.with(|s| *pick(&mut s.borrow_mut()) = buf);
+    }
+}
+
+/// Reads a JavaScript string into `buf` through `copy`, a call to one of the Node-API copy
+/// functions (`napi_get_value_string_latin1` or `_utf16`) for that string, which takes a
+/// buffer, its size in elements (room for a terminating NUL included) and a place for the
+/// count copied. A null buffer asks for the length only.
+#[allow(unsafe_code)]
+fn read_string<T>(
+    mut buf: Vec<T>,
+    copy: impl Fn(*mut T, usize, &mut usize) -> sys::napi_status,
+) -> napi::Result<Vec<T>> {
+    let expected = || napi::Error::new(napi::Status::StringExpected, "expected a string");
+    let mut len = 0;
+    if copy(std::ptr::null_mut(), 0, &mut len) != sys::Status::napi_ok {
+        return Err(expected());
+    }
+    buf.clear();
+    buf.reserve(len + 1);
+    let mut written = 0;
+    if copy(buf.as_mut_ptr(), len + 1, &mut written) != sys::Status::napi_ok {
+        return Err(expected());
+    }
+    // SAFETY: `buf` has room for `len + 1` elements; the engine wrote `written` characters
+    // (at most `len`, then a NUL) into it, so the first `written` elements are initialised.
+    unsafe { buf.set_len(written.min(len)) };
+    Ok(buf)
+}
 
 /// A JavaScript string of Latin-1 characters (no code unit above `0xFF`), one byte each,
 /// read into the thread's scratch buffer.
@@ -170,47 +92,105 @@ impl TypeName for Latin1Text {
 
 impl ValidateNapiValue for Latin1Text {}
 
+#[allow(unsafe_code)]
 impl FromNapiValue for Latin1Text {
-    #[allow(unsafe_code)]
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
-        let mut buf = SCRATCH.with(|s| std::mem::take(&mut s.borrow_mut().text));
-        let mut len = 0;
-        // SAFETY: a null buffer asks for the length only; `len` is a valid place for it.
-        let status = unsafe {
-            sys::napi_get_value_string_latin1(env, value, std::ptr::null_mut(), 0, &mut len)
-        };
-        if status != sys::Status::napi_ok {
-            return Err(napi::Error::new(
-                napi::Status::StringExpected,
-                "expected a string",
-            ));
-        }
-        buf.clear();
-        buf.reserve(len + 1);
-        let mut written = 0;
-        // SAFETY: `buf` has room for `len + 1` bytes (the engine writes the characters and a
-        // NUL); `written` receives how many characters were copied, at most `len`.
-        let status = unsafe {
-            let status = sys::napi_get_value_string_latin1(
-                env,
-                value,
-                buf.as_mut_ptr().cast(),
-                len + 1,
-                &mut written,
-            );
-            if status == sys::Status::napi_ok {
-                buf.set_len(written.min(len));
-            }
-            status
-        };
-        if status != sys::Status::napi_ok {
-            return Err(napi::Error::new(
-                napi::Status::StringExpected,
-                "expected a string",
-            ));
-        }
-        Ok(Self(buf))
+        read_string(take(|s| &mut s.text), |ptr, size, written| {
+            // SAFETY: `env` and `value` come from the engine for this call; `read_string`
+            // passes a null buffer or one with room for `size` bytes.
+            unsafe { sys::napi_get_value_string_latin1(env, value, ptr.cast(), size, written) }
+        })
+        .map(Self)
     }
+}
+
+/// A JavaScript string as its UTF-16 code units, read into the thread's scratch buffer.
+pub struct Utf16Text(Vec<u16>);
+
+impl TypeName for Utf16Text {
+    fn type_name() -> &'static str {
+        "String(utf16)"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ValidateNapiValue for Utf16Text {}
+
+#[allow(unsafe_code)]
+impl FromNapiValue for Utf16Text {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        read_string(take(|s| &mut s.units), |ptr, size, written| {
+            // SAFETY: `env` and `value` come from the engine for this call; `read_string`
+            // passes a null buffer or one with room for `size` code units.
+            unsafe { sys::napi_get_value_string_utf16(env, value, ptr, size, written) }
+        })
+        .map(Self)
+    }
+}
+
+/// Writes `src` with the core's edits (found in `scanned`, one byte per element of `src`)
+/// into `out`; returns how many edits there were (`out` is left empty when none).
+fn apply_edits<T: Copy>(
+    redactor: Redactor,
+    scanned: &[u8],
+    src: &[T],
+    out: &mut Vec<T>,
+    from_ascii: impl Fn(u8) -> T,
+) -> usize {
+    out.clear();
+    let mut done = 0;
+    let n = redactor.for_each_edit(scanned, |start, end, with| {
+        if out.capacity() < src.len() {
+            out.reserve(src.len() + 64);
+        }
+        out.extend_from_slice(&src[done..start]);
+        // Replacements are ASCII: a prefix as written, `*`, body characters, `[REDACTED]`.
+        out.extend(with.bytes().map(&from_ascii));
+        done = end;
+    });
+    if n > 0 {
+        out.extend_from_slice(&src[done..]);
+    }
+    n
+}
+
+/// Redacts keys and credential tokens in `text`: a key becomes its fingerprint
+/// (`pk_live_****a1b2`), other tokens `[REDACTED]`.
+///
+/// The text is never transcoded to UTF-8. The JavaScript layer sends a text whose code units
+/// are all below `0x100` to a Latin-1 reader (one byte per character, exact) and any other
+/// text to this UTF-16 reader; the caller's own string comes back when nothing changed.
+#[napi(ts_return_type = "string")]
+pub fn redact<'env>(
+    env: &'env Env,
+    #[napi(ts_arg_type = "string")] text: Utf16Text,
+    #[napi(ts_arg_type = "'fingerprint' | 'redacted' | 'mask'")] style: Option<String>,
+) -> napi::Result<Option<JsString<'env>>> {
+    let units = text.0;
+    let result = redactor(style).and_then(|redactor| {
+        // One byte per code unit for the scanner: ASCII as it is, every other unit
+        // (surrogate halves included) as 0x80. Every match is ASCII and the scanner treats
+        // all bytes at or above 0x80 alike, so these are the edits of the text, at its UTF-16
+        // indices (core property test `narrowed_text_gets_the_same_edits`).
+        let mut narrowed = take(|s| &mut s.text);
+        narrowed.clear();
+        narrowed.extend(units.iter().map(|&u| if u < 0x80 { u as u8 } else { 0x80 }));
+        let mut out = take(|s| &mut s.out_units);
+        let n = apply_edits(redactor, &narrowed, &units, &mut out, u16::from);
+        let result = if n == 0 {
+            Ok(None)
+        } else {
+            env.create_string_utf16(&out).map(Some)
+        };
+        give_back(narrowed, |s| &mut s.text);
+        give_back(out, |s| &mut s.out_units);
+        result
+    });
+    give_back(units, |s| &mut s.units);
+    result
 }
 
 /// [`redact`] for a text the JavaScript layer has checked holds no code unit above `0xFF`
@@ -219,39 +199,24 @@ impl FromNapiValue for Latin1Text {
 /// every match is ASCII and the scanner treats every byte at or above `0x80` alike. The
 /// redacted text goes back as Latin-1, so V8 stores it as a one-byte string again.
 #[napi(js_name = "redactLatin1", skip_typescript)]
-pub fn redact_latin1(
-    env: &Env,
+pub fn redact_latin1<'env>(
+    env: &'env Env,
     text: Latin1Text,
     style: Option<String>,
-) -> napi::Result<Option<JsString<'_>>> {
-    let redactor = redactor(style)?;
+) -> napi::Result<Option<JsString<'env>>> {
     let text = text.0;
-    let mut out = SCRATCH.with(|s| std::mem::take(&mut s.borrow_mut().out));
-    out.clear();
-    let mut done = 0;
-    let n = redactor.for_each_edit(&text, |start, end, with| {
-        if done == 0 {
-            out.reserve(text.len() + 16);
-        }
-        out.extend_from_slice(&text[done..start]);
-        out.extend_from_slice(with.as_bytes());
-        done = end;
+    let result = redactor(style).and_then(|redactor| {
+        let mut out = take(|s| &mut s.out);
+        let n = apply_edits(redactor, &text, &text, &mut out, |b| b);
+        let result = if n == 0 {
+            Ok(None)
+        } else {
+            env.create_string_latin1(&out).map(Some)
+        };
+        give_back(out, |s| &mut s.out);
+        result
     });
-    let result = if n == 0 {
-        Ok(None)
-    } else {
-        out.extend_from_slice(&text[done..]);
-        env.create_string_latin1(&out).map(Some)
-    };
-    SCRATCH.with(|s| {
-        let mut s = s.borrow_mut();
-        if text.capacity() <= RETAIN_MAX {
-            s.text = text;
-        }
-        if out.capacity() <= RETAIN_MAX {
-            s.out = out;
-        }
-    });
+    give_back(text, |s| &mut s.text);
     result
 }
 

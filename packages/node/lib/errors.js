@@ -52,10 +52,24 @@ function convert(e, caller = convert) {
   } catch {
     return e;
   }
+  return fromDetails(details, caller);
+}
+
+/** Our Error for the details of a core error (`code`, `family`, `message`, …). */
+function fromDetails(details, caller = fromDetails) {
   const Cls = BY_FAMILY[details.family] || PictifyKeyError;
-  const err = new Cls(details.message, details);
-  // Keep the JavaScript caller's stack, not the conversion frames.
-  if (Error.captureStackTrace) Error.captureStackTrace(err, caller);
+  if (!Error.captureStackTrace) return new Cls(details.message, details);
+  // Capture the stack once, from the JavaScript caller (not the conversion frames): the
+  // constructor's own capture is switched off, as it would be thrown away.
+  const limit = Error.stackTraceLimit;
+  let err;
+  try {
+    Error.stackTraceLimit = 0;
+    err = new Cls(details.message, details);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  Error.captureStackTrace(err, caller);
   return err;
 }
 
@@ -72,6 +86,7 @@ function wrap(fn) {
 
 module.exports = {
   convert,
+  fromDetails,
   wrap,
   classes: { PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, AuditError, InvalidArgumentError },
 };

@@ -52,16 +52,34 @@ let sink = 0;
 const parseNs = perCall(() => { sink += keys.ApiKey.parse(KEY).mode.length; }, 200_000);
 const regexNs = perCall(() => { sink += KEY_RE.test(KEY) ? 1 : 0; }, 200_000);
 rows.push(['ApiKey.parse (valid key)', `${parseNs.toFixed(0)} ns/call`, `JS regex test: ${regexNs.toFixed(0)} ns/call`, (parseNs / regexNs).toFixed(1) + 'x the regex time']);
+const BAD = `${KEY}\n`;
+const badNs = perCall(() => { try { keys.ApiKey.parse(BAD); } catch (e) { sink += e.code.length; } }, 20_000);
+const badRegexNs = perCall(() => { try { if (!KEY_RE.test(BAD)) throw new Error('invalid key'); } catch (e) { sink += e.message.length; } }, 20_000);
+rows.push(['ApiKey.parse (trailing newline: throws KeyFormatError)', `${badNs.toFixed(0)} ns/call`, `regex test + throw new Error: ${badRegexNs.toFixed(0)} ns/call`, (badNs / badRegexNs).toFixed(1) + 'x the regex time']);
 
 const big = logText(10 * 1024 * 1024);
 if (keys.redact(big) === big) throw new Error('nothing redacted');
+// Same output as the baseline on this log (its keys are plain, which the naive regex knows).
+if (keys.redact(big) !== naiveReplace(big)) throw new Error('outputs differ');
 const ours = perCall(() => { sink += keys.redact(big).length; }, 1, 5);
 const theirs = perCall(() => { sink += naiveReplace(big).length; }, 1, 5);
 const mb = big.length / 1e6;
 rows.push(['redact, 10 MB log, 1 key/KB', `${(ours / 1e6).toFixed(1)} ms (${(mb / (ours / 1e9)).toFixed(0)} MB/s)`,
   `replace(naive regex): ${(theirs / 1e6).toFixed(1)} ms (${(mb / (theirs / 1e9)).toFixed(0)} MB/s)`, `${(theirs / ours).toFixed(1)}x faster`]);
 
-const clean = logText(10 * 1024 * 1024).split(KEY).join('no-key-here');
+// The same log with a non-Latin-1 character (CJK, emoji) in one line of eight: the text is
+// read as UTF-16 code units instead of Latin-1 bytes.
+let nth = 0;
+const wide = big.replace(/took=12ms\n/g, (m) => (nth++ % 8 === 3 ? 'took=12ms 日本😀\n' : m));
+if (keys.redact(wide) !== naiveReplace(wide)) throw new Error('outputs differ on the wide log');
+const oursWide = perCall(() => { sink += keys.redact(wide).length; }, 1, 5);
+const theirsWide = perCall(() => { sink += naiveReplace(wide).length; }, 1, 5);
+rows.push(['redact, 10 MB log, 1 key/KB, some CJK/emoji (UTF-16 path)', `${(oursWide / 1e6).toFixed(1)} ms`,
+  `replace(naive regex): ${(theirsWide / 1e6).toFixed(1)} ms`, `${(theirsWide / oursWide).toFixed(1)}x faster`]);
+
+// No key and no `api_key=` value (ours would redact any `api_key=` value, the naive regex not).
+const clean = logText(10 * 1024 * 1024).split(`api_key=${KEY}`).join('width=640');
+if (keys.redact(clean) !== clean) throw new Error('the clean log has something to redact');
 const oursClean = perCall(() => { sink += keys.redact(clean).length; }, 1, 5);
 const theirsClean = perCall(() => { sink += naiveReplace(clean).length; }, 1, 5);
 rows.push(['redact, 10 MB log, no key', `${(oursClean / 1e6).toFixed(1)} ms`, `replace(naive regex): ${(theirsClean / 1e6).toFixed(1)} ms`, `${(theirsClean / oursClean).toFixed(1)}x faster`]);
@@ -70,6 +88,10 @@ const line = `2026-11-27T12:00:00.000Z INFO GET /v1/render?api_key=${KEY}&width=
 const lineOurs = perCall(() => { sink += keys.redact(line).length; }, 100_000);
 const lineTheirs = perCall(() => { sink += naiveReplace(line).length; }, 100_000);
 rows.push(['redact, one 200-byte line with a key', `${lineOurs.toFixed(0)} ns/call`, `replace(naive regex): ${lineTheirs.toFixed(0)} ns/call`, `${(lineTheirs / lineOurs).toFixed(1)}x`]);
+const plainLine = `2026-11-27T12:00:00.000Z INFO GET /v1/render?width=1200&height=630 status=200 took=12ms ua=curl/8.5`.padEnd(200, ' ');
+const plainOurs = perCall(() => { sink += keys.redact(plainLine).length; }, 100_000);
+const plainTheirs = perCall(() => { sink += naiveReplace(plainLine).length; }, 100_000);
+rows.push(['redact, one 200-byte line without a key', `${plainOurs.toFixed(0)} ns/call`, `replace(naive regex): ${plainTheirs.toFixed(0)} ns/call`, `${(plainTheirs / plainOurs).toFixed(1)}x`]);
 
 const requireTimes = [];
 for (let i = 0; i < 7; i++) {

@@ -40,6 +40,17 @@ test('errors are Error subclasses with the core code and family', () => {
   assert.equal(e.vendor, 'Stripe');
   assert.match(String(e), /^KeyFormatError \[foreign_key\]: /);
   assert.match(e.stack, /api\.test\.js/, 'the stack points at the caller');
+  assert.doesNotMatch(e.stack, /errors\.js/, 'no conversion frames in the stack');
+  const limit = Error.stackTraceLimit;
+  const nl = (() => { try { keys.ApiKey.parse('pk_live_FAKE2BgQjyR9aipf\n'); } catch (err) { return err; } })();
+  assert.equal(Error.stackTraceLimit, limit, 'the stack limit is restored');
+  assert.ok(nl instanceof keys.KeyFormatError);
+  assert.equal(nl.code, 'whitespace');
+  assert.equal(nl.family, 'format');
+  assert.equal(nl.position, 25, 'the core counts positions from 1');
+  assert.equal(nl.vendor, undefined);
+  assert.ok(!nl.message.includes('FAKE2BgQ'), 'the message never holds the secret');
+  assert.throws(() => keys.ApiKey.parse(42));
 });
 
 test('ApiKey cannot be constructed directly and compares in constant time', () => {
