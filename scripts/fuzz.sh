@@ -20,7 +20,7 @@ case "${1:-build}" in
     seconds="${2:-60}"
     for t in $targets; do
       echo "== $t for ${seconds}s =="
-      fuzz run "$t" -- -max_total_time="$seconds" -max_len=512 2>&1 | grep -E '^(#[0-9]+\s+DONE|Done|INFO: seed corpus|==[0-9]+== ERROR)' || true
+      fuzz run "$t" -- -max_total_time="$seconds" -max_len=4096 2>&1 | grep -E '^(#[0-9]+\s+DONE|Done|INFO: seed corpus|==[0-9]+== ERROR)' || true
     done
     ;;
 esac

@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
         1 => Style::Redacted,
         _ => Style::Mask,
     };
-    // Up to four chunk sizes from the next bytes (1..=256), used in turn.
+    // Up to four chunk sizes from the next bytes, used in turn: 1..=128, or 16..=2048 so that
+    // chunks longer than the stream's copied head are scanned in place.
     let n_sizes = usize::from(control >> 6) + 1;
     if rest.len() < n_sizes {
         return;
@@ -27,7 +28,8 @@ fuzz_target!(|data: &[u8]| {
     let mut rest = input;
     let mut i = 0;
     while !rest.is_empty() {
-        let n = (usize::from(sizes[i % sizes.len()]) + 1).min(rest.len());
+        let s = usize::from(sizes[i % sizes.len()]);
+        let n = if s < 128 { s + 1 } else { (s - 127) * 16 }.min(rest.len());
         stream.push(&rest[..n], &mut out);
         assert!(stream.pending() <= MAX_PENDING);
         rest = &rest[n..];
