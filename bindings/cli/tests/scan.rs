@@ -3,7 +3,7 @@
 //! tests that need real-key behaviour pass `--fixtures-as-real`.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -118,6 +118,7 @@ fn generated_tree_of_10000_files() {
     let mut inline_allowed: BTreeSet<Spot> = BTreeSet::new();
     let mut placeholders: BTreeSet<Spot> = BTreeSet::new();
     let mut to_allowlist: Vec<Spot> = Vec::new();
+    let mut modes: BTreeMap<Spot, String> = BTreeMap::new();
     for i in 0..10_000usize {
         let (ext, template) = TEMPLATES[i % TEMPLATES.len()];
         let dir = format!("d{:02}/s{}", i % 50, i % 7);
@@ -140,13 +141,16 @@ fn generated_tree_of_10000_files() {
                 // No key in a third of the files.
                 0..=2 => "nothing here".to_owned(),
                 3 => PLACEHOLDERS[i % PLACEHOLDERS.len()].to_owned(),
-                // Upper-case prefix.
+                // Upper-case and mixed-case prefixes.
                 4 if i % 2 == 0 => keys.key("live").replacen("pk_live_", "PK_LIVE_", 1),
+                5 if i % 4 == 0 => keys.key("test").replacen("pk_test_", "Pk_test_", 1),
+                5 if i % 4 == 2 => keys.key("live").replacen("pk_live_", "pK_Live_", 1),
                 _ => keys.key(if i % 3 == 0 { "live" } else { "test" }),
             };
             text.push_str(&value);
             if kind >= 4 {
                 let s = spot(&path, &text, at);
+                modes.insert(s.clone(), value[3..7].to_ascii_lowercase());
                 if kind == 8 {
                     to_allowlist.push(s.clone());
                 }
@@ -228,6 +232,24 @@ fn generated_tree_of_10000_files() {
             .collect()
     };
     assert_eq!(found(&doc, "fixture"), planted);
+    // Each with its mode, whatever the case of its prefix.
+    let found_modes: BTreeMap<Spot, String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["class"] == "fixture")
+        .map(|f| {
+            (
+                (
+                    f["path"].as_str().unwrap().to_owned(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                ),
+                f["mode"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(found_modes, modes);
     assert_eq!(found(&doc, "placeholder"), placeholders);
     assert!(found(&doc, "real").is_empty());
 
@@ -307,6 +329,28 @@ fn generated_tree_of_10000_files() {
         placeholders,
         "no placeholder is reported as a real key"
     );
+    // Printed in path and position order, the same with one walker thread as with many.
+    let order: Vec<Spot> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(spot_of)
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    let (_, one_thread) = scan_json(
+        root,
+        &[
+            "--max-file-size",
+            "200000",
+            "--fixtures-as-real",
+            "--include-placeholders",
+            "--threads",
+            "1",
+        ],
+    );
+    assert_eq!(one_thread, doc);
     // No secret in the output: only fingerprints.
     let text = doc.to_string();
     assert!(!text.contains("pk_live_FAKE") && !text.contains("pk_test_FAKE"));
