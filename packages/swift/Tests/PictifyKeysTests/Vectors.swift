@@ -2,9 +2,11 @@ import Foundation
 import XCTest
 
 /// The shared vectors in tests/vectors, found relative to this file (the package lives in
-/// packages/swift of the pictify-keys repository).
+/// packages/swift of the pictify-keys repository), or under $PICTIFY_REPO_ROOT (for the copy
+/// of the package that `just package` puts in dist/swift/PictifyKeys).
 enum Vectors {
-    static let repoRoot = URL(fileURLWithPath: #filePath)
+    static let repoRoot = ProcessInfo.processInfo.environment["PICTIFY_REPO_ROOT"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()  // PictifyKeysTests
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()  // swift
