@@ -39,7 +39,8 @@ fn class_for<'py>(py: Python<'py>, family: &'static str) -> PyResult<Bound<'py, 
 ///
 /// Built the way `PictifyKeyError.__init__` would build it, without running Python code:
 /// `ValueError.__new__(cls, text)` and the attributes written into the instance's `__dict__`
-/// (a malformed key costs about 1 µs instead of 5 to 7 µs through the Python `__init__`).
+/// (`ApiKey.parse` of a malformed key: about 1.3 µs of CPU instead of 3 µs through the
+/// Python `__init__`, measured by `just py bench`).
 /// Details the core does not give fall back to the class attributes (`None`).
 pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyAny>> {
     let class = class_for(py, err.family().as_str())?;

@@ -52,7 +52,8 @@ pub(crate) fn redact<'py>(
     }
 }
 
-/// Redacts bytes that need not be UTF-8 (invalid sequences pass through untouched).
+/// Redacts bytes that need not be UTF-8 (invalid sequences pass through untouched); returns
+/// the same object when nothing changes.
 #[pyfunction]
 #[pyo3(signature = (data, *, style = "fingerprint"))]
 pub(crate) fn redact_bytes<'py>(
@@ -62,15 +63,19 @@ pub(crate) fn redact_bytes<'py>(
     let py = data.py();
     let r = redactor(style)?;
     let bytes = data.as_bytes();
-    let out = if bytes.len() > DETACH_BYTES {
-        py.detach(|| r.redact_bytes(bytes).into_owned())
-    } else {
-        match r.redact_bytes(bytes) {
-            Cow::Borrowed(_) => return Ok(data.clone()),
-            Cow::Owned(o) => o,
-        }
+    let changed = |bytes: &[u8]| match r.redact_bytes(bytes) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(o) => Some(o),
     };
-    Ok(PyBytes::new(py, &out))
+    let out = if bytes.len() > DETACH_BYTES {
+        py.detach(|| changed(bytes))
+    } else {
+        changed(bytes)
+    };
+    Ok(match out {
+        None => data.clone(),
+        Some(o) => PyBytes::new(py, &o),
+    })
 }
 
 /// Redacts a JSON-like value (dicts, lists, strings, numbers): sensitive fields (`api_key`,

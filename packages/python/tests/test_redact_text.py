@@ -104,6 +104,14 @@ def test_unchanged_text_is_the_identical_object(text: str) -> None:
         assert redact(text, style=style) is text
 
 
+@pytest.mark.parametrize("size", [0, 100, 64 * 1024 + 1, 3 << 20])
+def test_unchanged_bytes_are_the_identical_object(size: int) -> None:
+    data = (b"log line \xff\xfe status=200\n" * (size // 27 + 1))[:size]
+    assert redact_bytes(data) is data
+    keyed = data + KEY.encode()
+    assert redact_bytes(keyed) == data + b"pk_live_****a1b2"
+
+
 def test_a_str_subclass_comes_back_unchanged() -> None:
     class Line(str):
         pass

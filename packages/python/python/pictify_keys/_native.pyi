@@ -307,7 +307,8 @@ Style = Literal["fingerprint", "redacted", "mask"]
 def redact(text: str, *, style: Style = "fingerprint") -> str:
     """Redacts keys and credential tokens; returns ``text`` itself (the same object, no copy)
     when there is nothing to redact. Long texts are scanned with the GIL released."""
-def redact_bytes(data: bytes, *, style: Style = "fingerprint") -> bytes: ...
+def redact_bytes(data: bytes, *, style: Style = "fingerprint") -> bytes:
+    """Redacts bytes that need not be UTF-8; returns ``data`` itself when nothing changes."""
 def redact_json(value: _Json, *, style: Style = "fingerprint") -> _Json: ...
 
 class AuditEvent:
