@@ -209,7 +209,10 @@ export interface ClientOptions {
   ring?: RingConfig
 }
 
-/** Whether `text` holds anything redaction would change. */
+/**
+ * Whether `text` holds anything redaction would change; read as UTF-16 code units and
+ * narrowed exactly as [`redact`] does, without building the redacted text.
+ */
 export declare function containsSecret(text: string): boolean
 
 /** What to do after an attempt. */

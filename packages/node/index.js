@@ -199,7 +199,9 @@ function redactJson(value, style) {
 }
 
 function containsSecret(text) {
-  return native.containsSecret(text);
+  return typeof text === 'string' && !BEYOND_LATIN1.test(text)
+    ? native.containsSecretLatin1(text)
+    : native.containsSecret(text);
 }
 
 function wrapMethod(cls, name) {

@@ -220,10 +220,27 @@ pub fn redact_latin1<'env>(
     result
 }
 
-/// Whether `text` holds anything redaction would change.
+/// Whether `text` holds anything redaction would change; read as UTF-16 code units and
+/// narrowed exactly as [`redact`] does, without building the redacted text.
 #[napi(js_name = "containsSecret")]
-pub fn contains_secret(text: String) -> bool {
-    Redactor::default().finds_secret(&text)
+pub fn contains_secret(#[napi(ts_arg_type = "string")] text: Utf16Text) -> bool {
+    let units = text.0;
+    let mut narrowed = take(|s| &mut s.text);
+    narrowed.clear();
+    narrowed.extend(units.iter().map(|&u| if u < 0x80 { u as u8 } else { 0x80 }));
+    let n = Redactor::default().for_each_edit(&narrowed, |_, _, _| {});
+    give_back(narrowed, |s| &mut s.text);
+    give_back(units, |s| &mut s.units);
+    n > 0
+}
+
+/// [`contains_secret`] for a text with no code unit above `0xFF` (see [`redact_latin1`]).
+#[napi(js_name = "containsSecretLatin1", skip_typescript)]
+pub fn contains_secret_latin1(text: Latin1Text) -> bool {
+    let text = text.0;
+    let n = Redactor::default().for_each_edit(&text, |_, _, _| {});
+    give_back(text, |s| &mut s.text);
+    n > 0
 }
 
 /// Redacts a JSON-compatible value: sensitive fields whole, every other string scanned.

@@ -130,3 +130,13 @@ test('StreamRedactor.pushText keeps multi-byte characters whole across chunks', 
     assert.equal(out + byText.finishText(), expected, `characters in chunks of ${size}`);
   }
 });
+
+test('containsSecret agrees with redact on Latin-1, UTF-16 and lone-surrogate text', () => {
+  const key = KEYS[0];
+  for (const text of [`é ${key}`, `日本 ${key}`, `😀key=s3cr3t`, `\ud800${key}`, 'é plain', '日本 plain', '\udfff plain', 'pk_live_ é', '']) {
+    assert.equal(keys.containsSecret(text), keys.redact(text) !== text, JSON.stringify(text));
+  }
+  assert.equal(keys.containsSecret(`日本 ${key}`), true);
+  assert.equal(keys.containsSecret('é plain'), false);
+  assert.throws(() => keys.containsSecret(42));
+});
