@@ -57,8 +57,11 @@ fn can_lend(py: Python<'_>) -> bool {
 pub(crate) fn utf8<'a, 'py>(text: &'a Bound<'py, PyString>) -> PyResult<Utf8<'a, 'py>> {
     let py = text.py();
     if can_lend(py) {
+        // `isascii` is O(1) on a `str`; a subclass could override it, so large instances of
+        // subclasses are encoded instead.
         let cached_copy_is_small = text.len()? <= CACHE_CHARS_MAX
-            || text.call_method0(intern!(py, "isascii"))?.is_truthy()?;
+            || (text.is_exact_instance_of::<PyString>()
+                && text.call_method0(intern!(py, "isascii"))?.is_truthy()?);
         if cached_copy_is_small {
             return lend(text).map(Utf8::Lent);
         }

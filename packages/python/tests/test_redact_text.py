@@ -120,6 +120,13 @@ def test_a_str_subclass_comes_back_unchanged() -> None:
     assert redact(line) is line
     assert type(redact(Line(KEY))) is str
 
+    class Liar(str):
+        def isascii(self) -> bool:
+            raise AssertionError("the binding must not call a subclass's isascii")
+
+    big = Liar("é" * 70_000 + " " + KEY)
+    assert redact(big) == "é" * 70_000 + " pk_live_****a1b2"
+
 
 def test_lone_surrogates_raise_unicode_encode_error() -> None:
     # A str that is not valid Unicode text cannot reach the core as UTF-8: the same error as
