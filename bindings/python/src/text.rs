@@ -10,8 +10,6 @@
 //! the string's lifetime. For large texts that would double the caller's memory, so a large
 //! non-ASCII text is encoded into a temporary `bytes` instead.
 
-use std::sync::OnceLock;
-
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -44,9 +42,17 @@ impl Utf8<'_, '_> {
     }
 }
 
-/// Whether the running interpreter has `PyUnicode_AsUTF8AndSize` in its limited API (3.10+).
+/// Whether `PyUnicode_AsUTF8AndSize` may be called: always where pyo3 declares it (builds
+/// for 3.10+ or for the full API, e.g. PyPy), and in the abi3-py39 wheel only when the running
+/// CPython is 3.10 or later, where the function is in the limited API.
+#[cfg(any(Py_3_10, not(Py_LIMITED_API)))]
+fn can_lend(_py: Python<'_>) -> bool {
+    true
+}
+
+#[cfg(not(any(Py_3_10, not(Py_LIMITED_API))))]
 fn can_lend(py: Python<'_>) -> bool {
-    static LEND: OnceLock<bool> = OnceLock::new();
+    static LEND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *LEND.get_or_init(|| cfg!(not(windows)) && py.version_info() >= (3, 10))
 }
 
@@ -69,11 +75,18 @@ pub(crate) fn utf8<'a, 'py>(text: &'a Bound<'py, PyString>) -> PyResult<Utf8<'a,
     text.encode_utf8().map(Utf8::Encoded)
 }
 
-/// `PyUnicode_AsUTF8AndSize`, which pyo3 declares only for builds targeting 3.10+.
+/// The string's own UTF-8 through pyo3, where pyo3 declares `PyUnicode_AsUTF8AndSize`.
+#[cfg(any(Py_3_10, not(Py_LIMITED_API)))]
+fn lend<'a>(text: &'a Bound<'_, PyString>) -> PyResult<&'a [u8]> {
+    text.to_str().map(str::as_bytes)
+}
+
+/// `PyUnicode_AsUTF8AndSize` declared here, as pyo3 does not for limited-API builds below
+/// 3.10; only called on CPython >= 3.10 (see [`can_lend`]).
 ///
 /// Not on Windows: there an abi3 module imports its symbols from `python3.dll`, whose 3.9
 /// version lacks this function, so declaring it would stop the wheel loading on 3.9.
-#[cfg(not(windows))]
+#[cfg(all(Py_LIMITED_API, not(Py_3_10), not(windows)))]
 #[allow(unsafe_code)]
 fn lend<'a>(text: &'a Bound<'_, PyString>) -> PyResult<&'a [u8]> {
     extern "C" {
@@ -96,7 +109,7 @@ fn lend<'a>(text: &'a Bound<'_, PyString>) -> PyResult<&'a [u8]> {
     Ok(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) })
 }
 
-#[cfg(windows)]
+#[cfg(all(Py_LIMITED_API, not(Py_3_10), windows))]
 fn lend<'a>(_text: &'a Bound<'_, PyString>) -> PyResult<&'a [u8]> {
     Err(pyo3::exceptions::PyRuntimeError::new_err(
         "lending a str's UTF-8 is not used on Windows",
