@@ -114,6 +114,7 @@ time_it() {
 import sys
 wall, user, sys_ = map(float, open(sys.argv[1]).read().split()[-3:])
 mb = int(sys.argv[2]) / 1e6
+wall, user = max(wall, 0.005), max(user, 0.005)  # /usr/bin/time has 10 ms resolution
 print("%-16s %8.1f MB  wall %7.2f s = %8.1f MB/s   cpu %7.2f s = %8.1f MB/cpu-s   (load %s before)" % (sys.argv[3], mb, wall, mb / wall, user + sys_, mb / (user + sys_), sys.argv[4]))
 PY
 }
