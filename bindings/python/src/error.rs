@@ -9,28 +9,29 @@ use pictify_keys::{Error, HttpError, PolicyError, SourceError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+use pyo3::types::{PyDict, PyType};
 
-/// `pictify_keys._errors._BY_FAMILY`, looked up once.
-static CLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+/// `pictify_keys._errors._BY_FAMILY` as (family, class) pairs, looked up once.
+static CLASSES: PyOnceLock<Vec<(String, Py<PyType>)>> = PyOnceLock::new();
 
 fn class_for<'py>(py: Python<'py>, family: &'static str) -> PyResult<Bound<'py, PyType>> {
-    let classes = CLASSES.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
+    let classes = CLASSES.get_or_try_init(py, || -> PyResult<Vec<(String, Py<PyType>)>> {
         let module = py.import("pictify_keys._errors")?;
-        Ok(module
-            .getattr("_BY_FAMILY")?
-            .cast_into::<PyDict>()?
-            .unbind())
+        let by_family = module.getattr("_BY_FAMILY")?.cast_into::<PyDict>()?;
+        by_family
+            .iter()
+            .map(|(name, class)| Ok((name.extract()?, class.cast_into::<PyType>()?.unbind())))
+            .collect()
     })?;
-    let class = classes
-        .bind(py)
-        .get_item(PyString::intern(py, family))?
+    classes
+        .iter()
+        .find(|(name, _)| name == family)
+        .map(|(_, class)| class.bind(py).clone())
         .ok_or_else(|| {
             pyo3::exceptions::PyRuntimeError::new_err(format!(
                 "no exception class for family {family}"
             ))
-        })?;
-    Ok(class.cast_into::<PyType>()?)
+        })
 }
 
 /// The exception instance for a core error (not raised): `.code`, `.message`, the
