@@ -12,22 +12,97 @@ const native = require('./lib/loader.js');
 const errors = require('./lib/errors.js');
 const { convert, wrap } = errors;
 
-const { ApiKey, AuditEvent, Client, KeyRing, StreamRedactor } = native;
+const { AuditEvent, Attempt, Client, KeyRing, StreamRedactor } = native;
 
-// ApiKey: static factory and prototype conveniences. toString/toJSON come from Rust and
-// return the fingerprint; util.inspect shows the same.
-// Native statics are read-only, so factories are native functions attached here.
-// A malformed key comes back from the core as plain details, thrown here as a KeyFormatError.
-ApiKey.parse = function parse(value) {
-  const key = native.parseApiKey(value);
-  if (key instanceof ApiKey) return key;
-  throw errors.fromDetails(key, parse);
-};
-ApiKey.prototype[inspect.custom] = function inspectApiKey() {
-  return `ApiKey(${this.fingerprint})`;
-};
+// Guards the ApiKey constructor: keys come from ApiKey.parse, loadKeys and the key ring only.
+const FROM_CORE = Symbol('pictify-keys: from the core');
+let handleOf;
 
-AuditEvent.forKey = wrap(native.auditEventForKey);
+/**
+ * A well-formed Pictify API key. It holds a handle to the core's key: the secret stays in
+ * Rust memory (zeroed when the key is collected) and is read only by `reveal()`.
+ * `toString()`, `util.inspect` and `JSON.stringify` show the fingerprint only.
+ */
+class ApiKey {
+  #handle;
+  #mode;
+
+  constructor(token, handle) {
+    if (token !== FROM_CORE) throw new TypeError('ApiKey cannot be constructed directly: use ApiKey.parse(value)');
+    this.#handle = handle;
+  }
+
+  static {
+    handleOf = (key) => {
+      if (!(key instanceof ApiKey)) throw new TypeError('expected an ApiKey (from ApiKey.parse)');
+      return key.#handle;
+    };
+  }
+
+  /**
+   * Parses and validates a key exactly as given (no trimming). A malformed key comes back
+   * from the core as plain details and is thrown here as a KeyFormatError.
+   */
+  static parse(value) {
+    const handle = native.parseApiKey(value);
+    // A handle is an opaque external; the details of a malformed key carry its `code`.
+    if (typeof handle.code === 'string') throw errors.fromDetails(handle, ApiKey.parse);
+    return new ApiKey(FROM_CORE, handle);
+  }
+
+  /** `"live"` or `"test"`. */
+  get mode() {
+    if (this.#mode === undefined) this.#mode = native.keyMode(this.#handle);
+    return this.#mode;
+  }
+
+  /** The fingerprint shown to people, e.g. `pk_live_****a1b2`. */
+  get fingerprint() {
+    return native.keyFingerprint(this.#handle);
+  }
+
+  /** The full secret, for an `Authorization` header and nowhere else. */
+  reveal() {
+    return native.keyReveal(this.#handle);
+  }
+
+  /** Constant-time comparison of two keys. */
+  equals(other) {
+    return native.keyEquals(this.#handle, handleOf(other));
+  }
+
+  /** The fingerprint. */
+  toString() {
+    return this.fingerprint;
+  }
+
+  /** The fingerprint, so `JSON.stringify` never writes the secret. */
+  toJSON() {
+    return this.fingerprint;
+  }
+
+  [inspect.custom]() {
+    return `ApiKey(${this.fingerprint})`;
+  }
+}
+
+/** An ApiKey around a handle the core returned. */
+function keyFromCore(handle) {
+  return new ApiKey(FROM_CORE, handle);
+}
+
+// The key ring hands out handles too.
+const attemptKey = Object.getOwnPropertyDescriptor(Attempt.prototype, 'key').get;
+Object.defineProperty(Attempt.prototype, 'key', {
+  get() {
+    return keyFromCore(attemptKey.call(this));
+  },
+  configurable: true,
+});
+
+AuditEvent.forKey = function forKey(key, fields) {
+  return wrap(native.auditEventForKey)(handleOf(key), fields);
+};
 AuditEvent.forKeyId = wrap(native.auditEventForKeyId);
 AuditEvent.prototype.toJSON = function auditToJSON() {
   return JSON.parse(this.toJsonLine());
@@ -158,7 +233,7 @@ function detectEnvironment(env = process.env) {
 }
 
 function checkEnvironment(key, environment, policy) {
-  return wrap(native.checkEnvironment)(key, detectionArg(environment), policy);
+  return wrap(native.checkEnvironment)(handleOf(key), detectionArg(environment), policy);
 }
 
 function checkMode(mode, environment, policy) {
@@ -175,7 +250,9 @@ function parseDotEnv(text) {
 }
 
 function loadKeys(options) {
-  return wrap(native.loadKeys)(loadOptions(options));
+  const loaded = wrap(native.loadKeys)(loadOptions(options));
+  for (const k of loaded.keys) k.key = keyFromCore(k.key);
+  return loaded;
 }
 
 // Matches a code unit above 0xFF. When it does not match, the text is exactly Latin-1 and

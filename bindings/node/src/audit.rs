@@ -4,7 +4,7 @@ use napi_derive::napi;
 use pictify_keys::{KeyRef, Timestamp};
 
 use crate::error;
-use crate::key::ApiKey;
+use crate::key::KeyArg;
 
 /// The fields of an audit event other than the key.
 #[napi(object)]
@@ -49,8 +49,8 @@ fn build(key_id: KeyRef, f: AuditFields) -> AuditEvent {
 /// An event for a request made with `key` (recorded by fingerprint); `AuditEvent.forKey`
 /// in JavaScript.
 #[napi(js_name = "auditEventForKey", skip_typescript)]
-pub fn for_key(key: &ApiKey, fields: AuditFields) -> AuditEvent {
-    build(KeyRef::from_key(&key.inner), fields)
+pub fn for_key(key: KeyArg, fields: AuditFields) -> AuditEvent {
+    build(KeyRef::from_key(key.key()), fields)
 }
 
 /// An event for the key with dashboard ID `keyId` (`AuditEvent.forKeyId`); throws

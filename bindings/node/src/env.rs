@@ -6,7 +6,7 @@ use napi_derive::napi;
 use pictify_keys::{Environment, Mode};
 
 use crate::error;
-use crate::key::ApiKey;
+use crate::key::KeyArg;
 
 /// The detected deployment environment and the variable that decided it.
 #[napi(object)]
@@ -122,11 +122,11 @@ pub fn detect_environment(
 /// (`live_key_in_development`, `test_key_in_production`) when it does not.
 #[napi(js_name = "checkEnvironment")]
 pub fn check_environment(
-    key: &ApiKey,
+    #[napi(ts_arg_type = "ApiKey")] key: KeyArg,
     #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
     policy: Option<Policy>,
 ) -> napi::Result<Allowed> {
-    pictify_keys::check_environment(&key.inner, &core_detection(detection)?, core_policy(policy))
+    pictify_keys::check_environment(key.key(), &core_detection(detection)?, core_policy(policy))
         .map(Allowed::from)
         .map_err(error::from_policy)
 }

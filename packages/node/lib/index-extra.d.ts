@@ -3,14 +3,29 @@
 
 import type { inspect } from 'node:util'
 
-export declare namespace ApiKey {
+/**
+ * A well-formed Pictify API key. `toString()`, `util.inspect` and `JSON.stringify` show the
+ * fingerprint only; `reveal()` returns the secret. The secret stays in Rust memory.
+ */
+export declare class ApiKey {
+  private constructor()
   /**
    * Parses and validates a key exactly as given (no trimming). Throws a `KeyFormatError`
    * whose `.code` names the problem (`whitespace`, `quoted`, `placeholder`, `foreign_key`, …).
    */
-  function parse(value: string): ApiKey
-}
-export interface ApiKey {
+  static parse(value: string): ApiKey
+  /** `"live"` or `"test"`. */
+  get mode(): 'live' | 'test'
+  /** The fingerprint shown to people, e.g. `pk_live_****a1b2`. */
+  get fingerprint(): string
+  /** The full secret, for an `Authorization` header and nowhere else. */
+  reveal(): string
+  /** Constant-time comparison of two keys. */
+  equals(other: ApiKey): boolean
+  /** The fingerprint. */
+  toString(): string
+  /** The fingerprint, so `JSON.stringify` never writes the secret. */
+  toJSON(): string
   /** `util.inspect` shows `ApiKey(pk_live_****a1b2)`. */
   [inspect.custom](): string
 }

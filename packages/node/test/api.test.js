@@ -180,3 +180,42 @@ test('KeyRing from loadKeys options, and its errors', () => {
   assert.equal(ring.onOutcome(req, b, { status: 401 }).error.code, 'unauthorized');
   assert.throws(() => ring.attempt(req), (e) => e instanceof keys.HttpError && e.code === 'unauthorized' && e.status === 401);
 });
+
+test('an ApiKey is a handle: nothing but the fingerprint is reachable without reveal()', () => {
+  const key = keys.ApiKey.parse(LIVE);
+  const secret = LIVE.slice(LIVE.indexOf('FAKE'));
+  assert.deepEqual(Object.keys(key), []);
+  assert.deepEqual(Object.getOwnPropertyNames(key), []);
+  for (const text of [inspect(key, { showHidden: true, depth: 5 }), JSON.stringify({ key }), String(key)]) {
+    assert.ok(!text.includes(secret), text);
+  }
+  assert.equal(key.reveal(), LIVE);
+  assert.equal(key.mode, 'live');
+  assert.equal(key.mode, 'live', 'the cached mode');
+  assert.throws(() => new keys.ApiKey(Symbol('x'), {}), TypeError);
+});
+
+test('APIs taking a key refuse anything else, natively too', () => {
+  const key = keys.ApiKey.parse(LIVE);
+  const fake = { mode: 'live', fingerprint: key.fingerprint, reveal: () => LIVE };
+  assert.throws(() => keys.checkEnvironment(fake, 'production'), TypeError);
+  assert.throws(() => key.equals(fake), TypeError);
+  assert.throws(() => keys.AuditEvent.forKey(fake, { action: 'x', endpoint: '/', method: 'GET', status: 200 }), TypeError);
+  // The native functions behind ApiKey check the handle's type tag themselves.
+  const native = require('@pictify/keys/lib/loader.js');
+  for (const value of [{}, fake, 'pk', 42, null, undefined, new Uint8Array(8)]) {
+    assert.throws(() => native.keyReveal(value), (e) => /expected an ApiKey|Expect|expected/i.test(e.message), String(value));
+    assert.throws(() => native.keyMode(value));
+  }
+});
+
+test('keys from loadKeys and the key ring are ApiKey instances', () => {
+  const loaded = keys.loadKeys({ keys: [LIVE, LIVE2] });
+  assert.ok(loaded.keys.every((k) => k.key instanceof keys.ApiKey));
+  assert.ok(loaded.keys[0].key.equals(keys.ApiKey.parse(LIVE)));
+  const ring = new keys.KeyRing([LIVE, LIVE2]);
+  const attempt = ring.attempt(ring.beginRequest());
+  assert.ok(attempt.key instanceof keys.ApiKey);
+  assert.equal(attempt.key.fingerprint, attempt.fingerprint);
+  assert.equal(attempt.key.reveal(), LIVE);
+});
