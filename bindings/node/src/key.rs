@@ -11,7 +11,9 @@ use napi::{sys, Either, ValueType};
 use napi_derive::napi;
 
 /// Marks externals holding a key made by this addon (random, fixed for this package).
-const KEY_TAG: sys::napi_type_tag = sys::napi_type_tag {
+/// Type-tagging externals needs Node 20 (or 19.9); package.json asks for Node >= 20. A
+/// `static`, not a `const`: some Node releases kept the tag's address rather than its value.
+static KEY_TAG: sys::napi_type_tag = sys::napi_type_tag {
     lower: 0x6b65_795f_7069_6374,
     upper: 0x9d41_c0b7_52e3_a816,
 };
