@@ -131,6 +131,18 @@ test("every redaction.json vector: whole text, stream in several chunkings, idem
   }
 });
 
+test("redact hands back unchanged text as given, refuses a non-string with invalid_argument", () => {
+  const clean = "GET /render?template=og-card 200 (12 ms) é 😀\n".repeat(2000);
+  for (const mod of [pk, lite]) {
+    assert.equal(mod.redact(clean), clean);
+    assert.equal(mod.redact(""), "");
+    assert.equal(mod.redact(`${clean}key=pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ`), `${clean}key=pk_live_****uhnJ`);
+    for (const bad of [undefined, null, 42, { toString: () => "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ" }]) {
+      assert.throws(() => mod.redact(bad), (e) => e instanceof Error && e.code === "invalid_argument" && !e.message.includes("FAKE"));
+    }
+  }
+});
+
 test("loadKeys reads the env object in priority order with provenance", () => {
   const env = { PICTIFY_API_KEY_OLD: "pk_live_FAKEUoVgjESeIezwhSZXuOnYPNd3Rce5", PICTIFY_API_KEY_NEW: "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ", KV: {} };
   const keys = pk.loadKeys(env);
