@@ -20,6 +20,20 @@ fn redactor(style: &str) -> PyResult<Redactor> {
     })
 }
 
+/// The redaction of `bytes`, or `None` when nothing changes; inputs over [`DETACH_BYTES`] are
+/// scanned without holding the GIL.
+fn redacted(py: Python<'_>, r: Redactor, bytes: &[u8]) -> Option<Vec<u8>> {
+    let changed = || match r.redact_bytes(bytes) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(o) => Some(o),
+    };
+    if bytes.len() > DETACH_BYTES {
+        py.detach(changed)
+    } else {
+        changed()
+    }
+}
+
 /// Redacts keys and credential tokens in `text`; returns the same object when nothing
 /// changes.
 ///
@@ -36,17 +50,7 @@ pub(crate) fn redact<'py>(
     let py = text.py();
     let r = redactor(style)?;
     let utf8 = crate::text::utf8(text)?;
-    let bytes = utf8.as_bytes();
-    let changed = |bytes: &[u8]| match r.redact_bytes(bytes) {
-        Cow::Borrowed(_) => None,
-        Cow::Owned(o) => Some(o),
-    };
-    let out = if bytes.len() > DETACH_BYTES {
-        py.detach(|| changed(bytes))
-    } else {
-        changed(bytes)
-    };
-    match out {
+    match redacted(py, r, utf8.as_bytes()) {
         None => Ok(text.clone()),
         Some(o) => PyString::from_bytes(py, &o),
     }
@@ -62,17 +66,7 @@ pub(crate) fn redact_bytes<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let py = data.py();
     let r = redactor(style)?;
-    let bytes = data.as_bytes();
-    let changed = |bytes: &[u8]| match r.redact_bytes(bytes) {
-        Cow::Borrowed(_) => None,
-        Cow::Owned(o) => Some(o),
-    };
-    let out = if bytes.len() > DETACH_BYTES {
-        py.detach(|| changed(bytes))
-    } else {
-        changed(bytes)
-    };
-    Ok(match out {
+    Ok(match redacted(py, r, data.as_bytes()) {
         None => data.clone(),
         Some(o) => PyBytes::new(py, &o),
     })
