@@ -106,23 +106,7 @@ impl StreamRedactor {
     /// Scans `chunk` from `from` (every byte before it is decided and written), keeping the
     /// look-behind and the undecided tail in `buf`.
     fn run_in(&mut self, chunk: &[u8], from: usize, out: &mut Vec<u8>) {
-        let mut sink = VecSink {
-            src: chunk,
-            out,
-            done: from,
-        };
-        let decided = scan(
-            self.redactor.style(),
-            chunk,
-            from,
-            false,
-            &mut self.carry,
-            &mut sink,
-        );
-        let done = sink.done.max(from);
-        if decided > done {
-            out.extend_from_slice(&chunk[done..decided]);
-        }
+        let decided = decide(self.redactor, &mut self.carry, chunk, from, false, out);
         let keep_from = decided.saturating_sub(LOOKBEHIND);
         self.buf.clear();
         self.buf.extend_from_slice(&chunk[keep_from..]);
@@ -130,27 +114,41 @@ impl StreamRedactor {
     }
 
     fn run(&mut self, eof: bool, out: &mut Vec<u8>) {
-        let mut sink = VecSink {
-            src: &self.buf,
-            out,
-            done: self.start,
-        };
-        let decided = scan(
-            self.redactor.style(),
+        let decided = decide(
+            self.redactor,
+            &mut self.carry,
             &self.buf,
             self.start,
             eof,
-            &mut self.carry,
-            &mut sink,
+            out,
         );
-        let done = sink.done.max(self.start);
-        if decided > done {
-            out.extend_from_slice(&self.buf[done..decided]);
-        }
         let keep_from = decided.saturating_sub(LOOKBEHIND);
         self.buf.drain(..keep_from);
         self.start = decided - keep_from;
     }
+}
+
+/// Scans `src` from `from`, writes its redacted decided part to `out`, and returns where the
+/// decided part ends.
+fn decide(
+    redactor: Redactor,
+    carry: &mut Carry,
+    src: &[u8],
+    from: usize,
+    eof: bool,
+    out: &mut Vec<u8>,
+) -> usize {
+    let mut sink = VecSink {
+        src,
+        out,
+        done: from,
+    };
+    let decided = scan(redactor.style(), src, from, eof, carry, &mut sink);
+    let done = sink.done.max(from);
+    if decided > done {
+        out.extend_from_slice(&src[done..decided]);
+    }
+    decided
 }
 
 /// An [`io::Write`] adapter that redacts everything written through it.
