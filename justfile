@@ -33,6 +33,7 @@ test: setup
     just rust-lint
     just fuzz-build
     just scan-sarif
+    just dotenv-compare
     just py test
     just node test
     just wasm test
@@ -47,6 +48,12 @@ rust-test:
 rust-lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+# Compare the .env parser with python-dotenv and Node dotenv (installed under target/ as
+# test-only dependencies) on tests/dotenv/cases; fails on an unlisted difference or a stale
+# docs/dotenv.md. `just dotenv-compare --write` regenerates the doc.
+dotenv-compare *ARGS:
+    python3 tests/dotenv/compare.py "$(bash tests/dotenv/peers.sh)" {{ARGS}}
 
 # Build the cargo-fuzz targets (nightly when installed, else the stable compiler in bootstrap mode).
 fuzz-build:
