@@ -34,6 +34,7 @@ test: setup
     just fuzz-build
     just scan-sarif
     just dotenv-compare
+    just hook-test
     just py test
     just node test
     just wasm test
@@ -54,6 +55,16 @@ rust-lint:
 # docs/dotenv.md. `just dotenv-compare --write` regenerates the doc.
 dotenv-compare *ARGS:
     python3 tests/dotenv/compare.py "$(bash tests/dotenv/peers.sh)" {{ARGS}}
+
+# Build the `pictify-keys` command as a wheel (maturin `bin` bindings) into
+# target/hook-test/wheelhouse/ and print its path.
+cli-wheel:
+    bash tests/hook/run.sh --build-only
+
+# The pre-commit hook for real: pre-commit from PyPI, the CLI wheel from a local wheelhouse,
+# a temporary git repository with a staged key (tests/hook/run.sh).
+hook-test:
+    bash tests/hook/run.sh
 
 # Build the cargo-fuzz targets (nightly when installed, else the stable compiler in bootstrap mode).
 fuzz-build:
