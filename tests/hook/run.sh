@@ -30,7 +30,7 @@ fi
 # The wheelhouse: our CLI wheel, built now, and the build backend of the root pyproject.toml.
 mkdir -p "$wheelhouse"
 rm -f "$wheelhouse"/pictify_keys_cli-*.whl
-(cd "$root/packages/cli-wheel" && "$tools/bin/maturin" build --release $locked --quiet --out "$wheelhouse")
+(cd "$root/packages/cli-wheel" && "$tools/bin/maturin" build --release $locked --quiet --out "$wheelhouse" >/dev/null)
 ls "$wheelhouse"/setuptools-*.whl >/dev/null 2>&1 \
   || "$tools/bin/pip" download --quiet --disable-pip-version-check --only-binary=:all: -d "$wheelhouse" 'setuptools>=70.1'
 wheel="$(ls "$wheelhouse"/pictify_keys_cli-"$version"-*.whl)"
@@ -53,7 +53,8 @@ echo "print('hello')" > app.py
 git add app.py
 git commit --quiet -m "first commit, no key" --no-verify
 
-# A live key as a user would paste it: random base62 body, no FAKE marker (not a fixture).
+# A live key as a user would paste it: random base62 body, no FAKE marker (not a fixture; the
+# fixed "Zx" start rules out a random FAKE prefix).
 body="$(python3 -c 'import secrets, string; a = string.ascii_letters + string.digits; print("Zx" + "".join(secrets.choice(a) for _ in range(30)))')"
 key="pk_live_$body"
 printf 'import os\nAPI_KEY = "%s"\n' "$key" > settings.py
@@ -70,6 +71,12 @@ printf '%s\n' "$out" | grep -q "settings.py" || fail "try-repo output does not n
 printf '%s\n' "$out" | grep -q "pk_live_\*\*\*\*${body: -4}" || fail "try-repo output does not show the key's fingerprint"
 printf '%s\n' "$out" | grep -q "$body" && fail "try-repo output contains the secret"
 say "try-repo with a staged key: failed as it should (exit $status)"
+# The command pre-commit ran is the one from our wheel (PIP_NO_INDEX: nothing else was reachable).
+installed="$(find "$PRE_COMMIT_HOME" -path '*/bin/pictify-keys' -type f | head -1)"
+[ -n "$installed" ] || fail "no pictify-keys command in pre-commit's hook environment"
+[ "$(sha256sum < "$installed")" = "$(unzip -p "$wheel" '*.data/scripts/pictify-keys' | sha256sum)" ] \
+  || fail "the hook's pictify-keys is not the binary of $(basename "$wheel")"
+say "hook environment runs the binary from $(basename "$wheel")"
 
 # 2. The README's configuration as the git hook: the commit itself is refused.
 rev="$(git -C "$root" rev-parse HEAD)"
