@@ -34,7 +34,7 @@ rm -f "$wheelhouse"/pictify_keys_cli-*.whl
 ls "$wheelhouse"/setuptools-*.whl >/dev/null 2>&1 \
   || "$tools/bin/pip" download --quiet --disable-pip-version-check --only-binary=:all: -d "$wheelhouse" 'setuptools>=70.1'
 wheel="$(ls "$wheelhouse"/pictify_keys_cli-"$version"-*.whl)"
-unzip -l "$wheel" | grep -q 'data/scripts/pictify-keys$' || fail "$wheel carries no pictify-keys script"
+unzip -l "$wheel" | grep 'data/scripts/pictify-keys$' >/dev/null || fail "$wheel carries no pictify-keys script"
 say "built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KB)"
 [ "${1:-}" = "--build-only" ] && { echo "$wheel"; exit 0; }
 
@@ -67,9 +67,9 @@ status=$?
 set -e
 printf '%s\n' "$out" | grep -v "^\[INFO\]" | sed 's/^/    /'
 [ "$status" -ne 0 ] || fail "try-repo passed although a key is staged"
-printf '%s\n' "$out" | grep -q "settings.py" || fail "try-repo output does not name settings.py"
-printf '%s\n' "$out" | grep -q "pk_live_\*\*\*\*${body: -4}" || fail "try-repo output does not show the key's fingerprint"
-printf '%s\n' "$out" | grep -q "$body" && fail "try-repo output contains the secret"
+grep -q "settings.py" <<<"$out" || fail "try-repo output does not name settings.py"
+grep -q "pk_live_\*\*\*\*${body: -4}" <<<"$out" || fail "try-repo output does not show the key's fingerprint"
+grep -q "$body" <<<"$out" && fail "try-repo output contains the secret"
 say "try-repo with a staged key: failed as it should (exit $status)"
 # The command pre-commit ran is the one from our wheel (PIP_NO_INDEX: nothing else was reachable).
 installed="$(find "$PRE_COMMIT_HOME" -path '*/bin/pictify-keys' -type f | head -1)"
@@ -93,8 +93,8 @@ out="$(git commit -m "add settings" 2>&1)"
 status=$?
 set -e
 [ "$status" -ne 0 ] || fail "git commit went through with a staged key"
-printf '%s\n' "$out" | grep -q "pk_live_\*\*\*\*${body: -4}" || fail "the refused commit does not name the key: $out"
-printf '%s\n' "$out" | grep -q "$body" && fail "the hook output contains the secret"
+grep -q "pk_live_\*\*\*\*${body: -4}" <<<"$out" || fail "the refused commit does not name the key: $out"
+grep -q "$body" <<<"$out" && fail "the hook output contains the secret"
 git rev-parse --verify -q HEAD~1 >/dev/null && fail "a commit was made"
 say "git commit with a staged key: refused by the hook"
 
