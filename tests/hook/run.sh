@@ -71,12 +71,6 @@ grep -q "settings.py" <<<"$out" || fail "try-repo output does not name settings.
 grep -q "pk_live_\*\*\*\*${body: -4}" <<<"$out" || fail "try-repo output does not show the key's fingerprint"
 grep -q "$body" <<<"$out" && fail "try-repo output contains the secret"
 say "try-repo with a staged key: failed as it should (exit $status)"
-# The command pre-commit ran is the one from our wheel (PIP_NO_INDEX: nothing else was reachable).
-installed="$(find "$PRE_COMMIT_HOME" -path '*/bin/pictify-keys' -type f | head -1)"
-[ -n "$installed" ] || fail "no pictify-keys command in pre-commit's hook environment"
-[ "$(sha256sum < "$installed")" = "$(unzip -p "$wheel" '*.data/scripts/pictify-keys' | sha256sum)" ] \
-  || fail "the hook's pictify-keys is not the binary of $(basename "$wheel")"
-say "hook environment runs the binary from $(basename "$wheel")"
 
 # 2. The README's configuration as the git hook: the commit itself is refused.
 rev="$(git -C "$root" rev-parse HEAD)"
@@ -97,6 +91,13 @@ grep -q "pk_live_\*\*\*\*${body: -4}" <<<"$out" || fail "the refused commit does
 grep -q "$body" <<<"$out" && fail "the hook output contains the secret"
 git rev-parse --verify -q HEAD~1 >/dev/null && fail "a commit was made"
 say "git commit with a staged key: refused by the hook"
+# The command the git hook ran is the one from our wheel (PIP_NO_INDEX: nothing else was
+# reachable). try-repo keeps its environment in a directory it deletes; the hook does not.
+installed="$(find "$PRE_COMMIT_HOME" -path '*/bin/pictify-keys' -type f -print -quit)"
+[ -n "$installed" ] || fail "no pictify-keys command in pre-commit's hook environment"
+[ "$(sha256sum < "$installed")" = "$(unzip -p "$wheel" '*.data/scripts/pictify-keys' | sha256sum)" ] \
+  || fail "the hook's pictify-keys is not the binary of $(basename "$wheel")"
+say "hook environment runs the binary from $(basename "$wheel")"
 
 # Remove the key: the same commit goes through, and try-repo passes too.
 printf 'import os\nAPI_KEY = os.environ["PICTIFY_API_KEY"]\n' > settings.py
