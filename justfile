@@ -35,6 +35,7 @@ test: setup
     just scan-sarif
     just dotenv-compare
     just hook-test
+    just cli-npm-test
     just py test
     just node test
     just wasm test
@@ -65,6 +66,11 @@ cli-wheel:
 # a temporary git repository with a staged key (tests/hook/run.sh).
 hook-test:
     bash tests/hook/run.sh
+
+# The npm packages of the command (@pictify/keys-cli + @pictify/keys-cli-linux-x64): pack
+# them, install the tarballs into a fresh project, run `npx pictify-keys scan`.
+cli-npm-test:
+    bash packages/cli-npm/test.sh
 
 # Build the cargo-fuzz targets (nightly when installed, else the stable compiler in bootstrap mode).
 fuzz-build:
