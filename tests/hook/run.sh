@@ -34,7 +34,10 @@ rm -f "$wheelhouse"/pictify_keys_cli-*.whl
 ls "$wheelhouse"/setuptools-*.whl >/dev/null 2>&1 \
   || "$tools/bin/pip" download --quiet --disable-pip-version-check --only-binary=:all: -d "$wheelhouse" 'setuptools>=70.1'
 wheel="$(ls "$wheelhouse"/pictify_keys_cli-"$version"-*.whl)"
-unzip -l "$wheel" | grep 'data/scripts/pictify-keys$' >/dev/null || fail "$wheel carries no pictify-keys script"
+# The wheel's member holding the command (python3's zipfile: unzip may not be installed).
+member() { python3 -c 'import sys, zipfile; print(*[n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.endswith(".data/scripts/pictify-keys")])' "$1"; }
+wheel_binary_sha() { python3 -c 'import hashlib, sys, zipfile; print(hashlib.sha256(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2])).hexdigest())' "$1" "$(member "$1")"; }
+[ -n "$(member "$wheel")" ] || fail "$wheel carries no pictify-keys script"
 say "built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) KB)"
 [ "${1:-}" = "--build-only" ] && { echo "$wheel"; exit 0; }
 
@@ -95,7 +98,7 @@ say "git commit with a staged key: refused by the hook"
 # reachable). try-repo keeps its environment in a directory it deletes; the hook does not.
 installed="$(find "$PRE_COMMIT_HOME" -path '*/bin/pictify-keys' -type f -print -quit)"
 [ -n "$installed" ] || fail "no pictify-keys command in pre-commit's hook environment"
-[ "$(sha256sum < "$installed")" = "$(unzip -p "$wheel" '*.data/scripts/pictify-keys' | sha256sum)" ] \
+[ "$(sha256sum "$installed" | cut -d' ' -f1)" = "$(wheel_binary_sha "$wheel")" ] \
   || fail "the hook's pictify-keys is not the binary of $(basename "$wheel")"
 say "hook environment runs the binary from $(basename "$wheel")"
 
