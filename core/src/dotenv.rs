@@ -56,8 +56,8 @@ pub enum DotEnvWarningKind {
     /// A name alone on its line, without `=`: it sets nothing. Write `NAME=value` (or
     /// `NAME=` for an empty value), or delete the line.
     BareName,
-    /// `NAME: value`, Node `dotenv`'s colon form: read as `NAME=value`, but python-dotenv and
-    /// shells skip it. Write `NAME=value`.
+    /// `NAME: value`, Node `dotenv`'s colon form: read as `NAME=value`, but python-dotenv
+    /// skips it and a shell cannot source it. Write `NAME=value`.
     ColonForm,
 }
 
@@ -101,7 +101,7 @@ impl fmt::Display for DotEnvWarning {
             ),
             DotEnvWarningKind::ColonForm => write!(
                 f,
-                "line {line}: `{name}: value` (colon form) was read as `{name}=value`; python-dotenv and shells skip it, so write `{name}=value`"
+                "line {line}: `{name}: value` (colon form) was read as `{name}=value`, but python-dotenv skips it and a shell cannot source it; write `{name}=value`"
             ),
         }
     }

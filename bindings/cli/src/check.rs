@@ -77,13 +77,14 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         }
     };
+    // Before the report's own errors: a bare `PICTIFY_API_KEY` line explains the `no_key` after it.
+    for w in &warnings {
+        eprintln!("warning[{}]: {}", w.code, w.message);
+    }
     if args.json {
         print_json(&report, &warnings);
     } else {
         print_text(&report);
-    }
-    for w in &warnings {
-        eprintln!("warning[{}]: {}", w.code, w.message);
     }
     // exit_status() is 0, 1 or 2.
     u8::try_from(report.exit_status()).unwrap_or(2)
