@@ -25,6 +25,8 @@
 //! - an unterminated quote, or text after a closing quote, is an error (`env_file_syntax`,
 //!   naming line and column) instead of a silently skipped or half-read line: a key that was
 //!   meant to be set must not quietly become another value;
+//! - so is a line that is neither an assignment, a comment nor a bare name (`NAME value`,
+//!   a missing `=`), which both peers skip silently;
 //! - backticks are not quotes (Node `dotenv` strips them, python-dotenv does not).
 //!
 //! Values stay out of `Debug` output: a `.env` file is full of secrets.

@@ -104,7 +104,7 @@ def main() -> int:
     write = "--write" in sys.argv[1:]
     if len(args) != 1:
         sys.exit(__doc__)
-    peers_dir = Path(args[0])
+    peers_dir = Path(args[0]).resolve()
     files = sorted(str(p.relative_to(ROOT)) for p in CASES.glob("*.env"))
     if not files:
         sys.exit(f"dotenv-compare: no case in {CASES}")
