@@ -51,24 +51,25 @@ rust-lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
-# Compare the .env parser with python-dotenv and Node dotenv (installed under target/ as
-# test-only dependencies) on tests/dotenv/cases; fails on an unlisted difference or a stale
-# docs/dotenv.md. `just dotenv-compare --write` regenerates the doc.
+# Peers installed under target/ as test-only dependencies; fails on a difference not listed
+# in tests/dotenv/deviations.toml or a stale docs/dotenv.md; `--write` regenerates the doc.
+# Compare the .env parser with python-dotenv and Node dotenv on tests/dotenv/cases.
 dotenv-compare *ARGS:
     python3 tests/dotenv/compare.py "$(bash tests/dotenv/peers.sh)" {{ARGS}}
 
-# Build the `pictify-keys` command as a wheel (maturin `bin` bindings) into
-# target/hook-test/wheelhouse/ and print its path.
+# Build the `pictify-keys` command as a wheel (maturin bin bindings), print its path.
 cli-wheel:
     bash tests/hook/run.sh --build-only
 
-# The pre-commit hook for real: pre-commit from PyPI, the CLI wheel from a local wheelhouse,
-# a temporary git repository with a staged key (tests/hook/run.sh).
+# pre-commit from PyPI, the CLI wheel from a local wheelhouse, a temporary git repository
+# with a staged key: try-repo and a real commit (tests/hook/run.sh).
+# Test the pre-commit hook for real.
 hook-test:
     bash tests/hook/run.sh
 
-# The npm packages of the command (@pictify/keys-cli + @pictify/keys-cli-linux-x64): pack
-# them, install the tarballs into a fresh project, run `npx pictify-keys scan`.
+# @pictify/keys-cli + @pictify/keys-cli-linux-x64 packed, installed from the tarballs into a
+# fresh project (packages/cli-npm/test.sh).
+# Test the npm packages of the command: `npx pictify-keys scan`.
 cli-npm-test:
     bash packages/cli-npm/test.sh
 
