@@ -33,6 +33,9 @@ test: setup
     just rust-lint
     just fuzz-build
     just scan-sarif
+    just dotenv-compare
+    just hook-test
+    just cli-npm-test
     just py test
     just node test
     just wasm test
@@ -47,6 +50,28 @@ rust-test:
 rust-lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+
+# Peers installed under target/ as test-only dependencies; fails on a difference not listed
+# in tests/dotenv/deviations.toml or a stale docs/dotenv.md; `--write` regenerates the doc.
+# Compare the .env parser with python-dotenv and Node dotenv on tests/dotenv/cases.
+dotenv-compare *ARGS:
+    python3 tests/dotenv/compare.py "$(bash tests/dotenv/peers.sh)" {{ARGS}}
+
+# Build the `pictify-keys` command as a wheel (maturin bin bindings), print its path.
+cli-wheel:
+    bash tests/hook/run.sh --build-only
+
+# pre-commit from PyPI, the CLI wheel from a local wheelhouse, a temporary git repository
+# with a staged key: try-repo and a real commit (tests/hook/run.sh).
+# Test the pre-commit hook for real.
+hook-test:
+    bash tests/hook/run.sh
+
+# @pictify/keys-cli + @pictify/keys-cli-linux-x64 packed, installed from the tarballs into a
+# fresh project (packages/cli-npm/test.sh).
+# Test the npm packages of the command: `npx pictify-keys scan`.
+cli-npm-test:
+    bash packages/cli-npm/test.sh
 
 # Build the cargo-fuzz targets (nightly when installed, else the stable compiler in bootstrap mode).
 fuzz-build:

@@ -35,7 +35,7 @@ pub mod source;
 
 pub use audit::{AuditError, AuditEvent, KeyRef, Timestamp};
 pub use check::{check_keys, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
-pub use dotenv::DotEnv;
+pub use dotenv::{DotEnv, DotEnvWarning, DotEnvWarningKind};
 pub use env::{
     check_environment, check_mode, detect_environment, Allowed, Detection, EnvLookup, Environment,
     Policy, ProcessEnv, Warning,

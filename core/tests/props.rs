@@ -124,10 +124,35 @@ proptest! {
     }
 
     #[test]
-    fn dotenv_never_panics(s in "[A-Za-z_=\"' #\\\\\n\r\t$.a-z0-9-]{0,200}") {
-        if let Err(e) = DotEnv::parse(&s) {
-            prop_assert!(e.line >= 1 && e.column >= 1);
+    fn dotenv_never_panics(s in "\u{feff}?[A-Za-z_=\"' #\\\\\n\r\t$.:a-z0-9-]{0,200}") {
+        match DotEnv::parse(&s) {
+            Err(e) => prop_assert!(e.line >= 1 && e.column >= 1),
+            // Warnings point at a line of the input and name a variable, never a value.
+            Ok(env) => {
+                for w in env.warnings() {
+                    prop_assert!(w.line >= 1 && w.line <= s.split('\n').count());
+                    prop_assert!(!w.name.is_empty() && s.contains(w.name.as_str()));
+                }
+            }
         }
+    }
+
+    #[test]
+    fn dotenv_odd_lines_never_hide_the_key(
+        key in valid_key(),
+        bare in "[A-Z_][A-Z0-9_]{0,12}",
+        bom in proptest::bool::ANY,
+        crlf in proptest::bool::ANY,
+    ) {
+        // A bare name or a colon-form line before or after the key leaves the key readable.
+        let nl = if crlf { "\r\n" } else { "\n" };
+        let bom = if bom { "\u{feff}" } else { "" };
+        let text = format!("{bom}{bare}{nl}OTHER: x{nl}PICTIFY_API_KEY={key}{nl}{bare}{nl}");
+        let env = DotEnv::parse(&text).unwrap();
+        // (Even a bare `PICTIFY_API_KEY` after the assignment leaves it set: it sets nothing.)
+        prop_assert_eq!(pictify_keys::EnvLookup::get(&env, "PICTIFY_API_KEY"), Some(key));
+        prop_assert_eq!(env.warnings().len(), 3);
+        prop_assert_eq!(env.warnings()[0].line, 1);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use pictify_keys::{
     check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
+    KEY_VARIABLES,
 };
 use serde_json::json;
 
@@ -45,6 +46,8 @@ pub fn run(args: &CheckArgs) -> u8 {
         .as_deref()
         .and_then(Environment::from_name)
         .map(Detection::explicit);
+    // Odd lines of the .env file (bare names, colon form): reported, never fatal.
+    let mut warnings = Vec::new();
     let report = match &args.env_file {
         None => check_keys(&ProcessEnv, "env", environment, policy),
         Some(path) => {
@@ -60,7 +63,10 @@ pub fn run(args: &CheckArgs) -> u8 {
                 }
             };
             match DotEnv::parse(&text) {
-                Ok(vars) => check_keys(&vars, &label, environment, policy),
+                Ok(vars) => {
+                    warnings = env_file_warnings(&label, &vars);
+                    check_keys(&vars, &label, environment, policy)
+                }
                 Err(e) => {
                     return fail(
                         args.json,
@@ -71,13 +77,50 @@ pub fn run(args: &CheckArgs) -> u8 {
             }
         }
     };
+    // Before the report's own errors: a bare `PICTIFY_API_KEY` line explains the `no_key` after it.
+    for w in &warnings {
+        eprintln!("warning[{}]: {}", w.code, w.message);
+    }
     if args.json {
-        print_json(&report);
+        print_json(&report, &warnings);
     } else {
         print_text(&report);
     }
     // exit_status() is 0, 1 or 2.
     u8::try_from(report.exit_status()).unwrap_or(2)
+}
+
+/// A warning about one line of a `.env` file, as `check` and `doctor` print it.
+#[derive(serde::Serialize)]
+pub struct EnvFileWarning {
+    /// `env_file_bare_name` or `env_file_colon_form`.
+    pub code: &'static str,
+    /// 1-based line number.
+    pub line: usize,
+    /// The variable named on that line (never a value).
+    pub name: String,
+    /// What is wrong and how to fix it, starting with the file.
+    pub message: String,
+}
+
+/// The `.env` file's warnings. A bare key variable (`PICTIFY_API_KEY` alone on a line) says
+/// that the key is not set because of it.
+pub fn env_file_warnings(label: &str, vars: &DotEnv) -> Vec<EnvFileWarning> {
+    vars.warnings()
+        .iter()
+        .map(|w| {
+            let mut message = format!("{label}: {w}");
+            if KEY_VARIABLES.contains(&w.name.as_str()) && vars.unset_reason(&w.name) == Some(w) {
+                message.push_str(&format!("; so the key {} is not set", w.name));
+            }
+            EnvFileWarning {
+                code: w.code(),
+                line: w.line,
+                name: w.name.clone(),
+                message,
+            }
+        })
+        .collect()
 }
 
 /// An error before any key could be checked: exit status 2.
@@ -139,7 +182,7 @@ fn print_text(report: &CheckReport) {
     }
 }
 
-fn print_json(report: &CheckReport) {
+fn print_json(report: &CheckReport, warnings: &[EnvFileWarning]) {
     let keys: Vec<_> = report
         .keys
         .iter()
@@ -165,6 +208,7 @@ fn print_json(report: &CheckReport) {
             "value": report.detection.value,
         },
         "keys": keys,
+        "warnings": warnings,
         "error": error,
         "exit": report.exit_status(),
     });

@@ -15,6 +15,8 @@ use pictify_keys::source::{DotEnvFile, KeySource};
 use pictify_keys::{check_keys, ApiKey, DotEnv, EnvLookup, Error, Policy, ProcessEnv, SourceChain};
 use serde_json::json;
 
+use crate::check::{env_file_warnings, EnvFileWarning};
+
 use crate::scan::load_allowlist;
 
 /// Arguments of `pictify-keys doctor`.
@@ -74,13 +76,18 @@ pub fn run(args: &DoctorArgs) -> u8 {
         eprintln!("error[not_a_directory]: {message}");
         return 2;
     }
-    let facts = gather(&args.dir, args.fixtures_as_real);
+    // Odd lines of the .env files (bare names, colon form): reported, never fatal.
+    let mut warnings = Vec::new();
+    let facts = gather(&args.dir, args.fixtures_as_real, &mut warnings);
     let report = diagnose_project(&facts);
     if args.json {
-        let doc = json!({ "directory": args.dir.display().to_string(), "checks": report.checks, "status": report.worst(), "exit": report.exit_status() });
+        let doc = json!({ "directory": args.dir.display().to_string(), "checks": report.checks, "env_file_warnings": warnings, "status": report.worst(), "exit": report.exit_status() });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         print_text(&args.dir, &report);
+        for w in &warnings {
+            println!("warning[{}]: {}", w.code, w.message);
+        }
     }
     report.exit_status()
 }
@@ -120,7 +127,7 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     out.status.success().then_some(out.stdout)
 }
 
-fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
+fn gather(dir: &Path, fixtures_as_real: bool, warnings: &mut Vec<EnvFileWarning>) -> ProjectFacts {
     let is_git =
         git(dir, &["rev-parse", "--is-inside-work-tree"]).is_some_and(|o| o.starts_with(b"true"));
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -150,6 +157,7 @@ fn gather(dir: &Path, fixtures_as_real: bool) -> ProjectFacts {
             .and_then(|t| DotEnv::parse(&t).map_err(|e| Error::DotEnv(e).to_string()))
         {
             Ok(vars) => {
+                warnings.extend(env_file_warnings(name, &vars));
                 for variable in vars.names() {
                     if let Some(key) = vars.get(variable).and_then(|v| ApiKey::parse(&v).ok()) {
                         facts.keys.push(KeyFact {
