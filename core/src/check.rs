@@ -7,6 +7,7 @@
 use crate::env::{check_environment, detect_environment, Detection, EnvLookup, Policy, Warning};
 use crate::error::{Error, KeyError, PolicyError};
 use crate::key::{ApiKey, Mode};
+use crate::source::SourcedKey;
 
 /// The variables that hold keys, in priority order (NEW first during a rotation).
 pub const KEY_VARIABLES: &[&str] = &[
@@ -163,4 +164,33 @@ pub fn check_keys(
         })
         .collect();
     CheckReport { detection, keys }
+}
+
+/// Applies the environment policy to the keys a client is about to use: every key must be
+/// allowed where it runs. This is what a client runs when it is built and when it re-reads
+/// its keys, so a live key on a developer's machine never reaches the API.
+///
+/// Returns the first warning (an unknown environment, a relaxed policy) when every key is
+/// allowed, or the first key's policy error.
+///
+/// ```
+/// use pictify_keys::{check::check_client_keys, ApiKey, Detection, Environment, Policy, SourcedKey};
+///
+/// let keys = [SourcedKey::new(ApiKey::parse("pk_live_FAKE3Wwd25rq4f5zr3a1b2")?, "env:PICTIFY_API_KEY")];
+/// let dev = Detection::explicit(Environment::Development);
+/// let err = check_client_keys(&keys, &dev, Policy::strict()).unwrap_err();
+/// assert_eq!(err.code(), "live_key_in_development");
+/// # Ok::<(), pictify_keys::KeyError>(())
+/// ```
+pub fn check_client_keys(
+    keys: &[SourcedKey],
+    detection: &Detection,
+    policy: Policy,
+) -> Result<Option<Warning>, PolicyError> {
+    let mut warning = None;
+    for key in keys {
+        let allowed = check_environment(key.key(), detection, policy)?;
+        warning = warning.or(allowed.warning);
+    }
+    Ok(warning)
 }

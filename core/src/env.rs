@@ -141,7 +141,15 @@ pub const GENERIC_VARIABLES: &[&str] = &[
     "RAILS_ENV",
     "RACK_ENV",
     "NODE_ENV",
+    "FLASK_ENV",
 ];
+
+/// Web-framework debug switches, after the general-purpose variables: a truthy value
+/// (`1`, `true`, `yes`) means development. `flask run --debug` sets `FLASK_DEBUG=1`;
+/// `DJANGO_DEBUG` is the usual variable behind Django's `DEBUG` setting (the Python package
+/// also reports a configured `settings.DEBUG = True` under this name). A false value is no
+/// evidence: a debug switch that is off does not prove production.
+pub const DEBUG_VARIABLES: &[&str] = &["FLASK_DEBUG", "DJANGO_DEBUG"];
 
 /// Maps a general-purpose value (`prod`, `Development`, `qa`…) to an environment.
 fn generic_value(value: &str) -> Option<Environment> {
@@ -187,8 +195,9 @@ fn truthy(value: &str) -> bool {
 /// Detects the deployment environment from variables.
 ///
 /// Order: platform variables first (`VERCEL_ENV`, Netlify `CONTEXT`), then `PICTIFY_ENV`,
-/// `APP_ENV`, `ENVIRONMENT`, `RAILS_ENV`, `RACK_ENV`, `NODE_ENV`, then `CI` (a truthy `CI`
-/// means test). A variable with an unrecognised value is skipped; with no evidence the
+/// `APP_ENV`, `ENVIRONMENT`, `RAILS_ENV`, `RACK_ENV`, `NODE_ENV`, `FLASK_ENV`, then the
+/// framework debug switches `FLASK_DEBUG` and `DJANGO_DEBUG` (truthy means development),
+/// then `CI` (a truthy `CI` means test). A variable with an unrecognised value is skipped; with no evidence the
 /// result is [`Environment::Unknown`].
 ///
 /// ```
@@ -219,6 +228,13 @@ pub fn detect_environment(lookup: &(impl EnvLookup + ?Sized)) -> Detection {
         if let Some(v) = lookup.get(name) {
             if let Some(e) = generic_value(&v) {
                 return found(name, e, &v);
+            }
+        }
+    }
+    for &name in DEBUG_VARIABLES {
+        if let Some(v) = lookup.get(name) {
+            if truthy(&v) {
+                return found(name, Environment::Development, &v);
             }
         }
     }

@@ -32,6 +32,8 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::audit::{AuditEvent, KeyRef, Timestamp};
+use crate::check::check_client_keys;
+use crate::env::{Detection, Policy};
 use crate::error::{Error, HttpError};
 use crate::ring::{
     Clock, Decision, FallbackEvent, KeyRing, KeyStats, Outcome, RingConfig, SystemClock,
@@ -55,6 +57,8 @@ pub struct ClientBuilder {
     clock: Option<Arc<dyn Clock>>,
     source: Option<Arc<dyn KeySource>>,
     audit: Option<AuditHook>,
+    environment: Detection,
+    policy: Policy,
 }
 
 /// A receiver of audit events (one per key fallback).
@@ -82,6 +86,8 @@ impl Default for ClientBuilder {
             clock: None,
             source: None,
             audit: None,
+            environment: Detection::unknown(),
+            policy: Policy::strict(),
         }
     }
 }
@@ -140,10 +146,29 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client: loads the keys (a broken source or no key is an error).
+    /// The environment the client runs in, for the environment policy (see
+    /// [`Self::policy`]). Bindings pass the detection from the same variables they read the
+    /// keys from (`detect_environment`); the default is unknown, which allows any key with a
+    /// warning, because this crate never reads the process environment on its own.
+    pub fn environment(mut self, detection: Detection) -> Self {
+        self.environment = detection;
+        self
+    }
+
+    /// The environment policy applied to every key when the client is built and when it
+    /// re-reads its keys (default strict: a live key only in production, a test key never
+    /// in production). Relax it explicitly, as with `pictify-keys check`.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Builds the client: loads the keys (a broken source or no key is an error) and applies
+    /// the environment policy to each (`live_key_in_development`, `test_key_in_production`).
     pub fn build(self) -> Result<Client, Error> {
         let source = self.source.ok_or(Error::NoKey)?;
         let keys = source.load()?.ok_or(Error::NoKey)?;
+        check_client_keys(&keys, &self.environment, self.policy)?;
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let ring = KeyRing::with_clock(keys, self.ring_config, clock)?;
         let base_url = self.base_url.trim_end_matches('/').to_owned();
@@ -180,6 +205,8 @@ impl ClientBuilder {
                 user_agent,
                 timeout: self.timeout,
                 audit: self.audit,
+                environment: self.environment,
+                policy: self.policy,
             }),
         })
     }
@@ -193,6 +220,8 @@ struct Inner {
     user_agent: HeaderValue,
     timeout: Duration,
     audit: Option<AuditHook>,
+    environment: Detection,
+    policy: Policy,
 }
 
 /// A Pictify API client. Cheap to clone; clones share the key ring and connection pool.
@@ -394,10 +423,11 @@ impl Client {
         self.inner.ring.stats()
     }
 
-    /// Re-reads the key source now. A broken source leaves the current keys in place and
-    /// returns its error.
+    /// Re-reads the key source now. A broken source, or a key the environment policy
+    /// refuses, leaves the current keys in place and returns its error.
     pub fn reload_keys(&self) -> Result<(), Error> {
         if let Some(keys) = self.inner.source.load()? {
+            check_client_keys(&keys, &self.inner.environment, self.inner.policy)?;
             self.inner.ring.replace_keys(keys);
         }
         Ok(())
@@ -474,9 +504,11 @@ impl Client {
                         .map(str::to_owned);
                     if status == 401 {
                         // A rotated secret may already hold the new key: re-read before falling back.
-                        // A broken source keeps the keys we have.
+                        // A broken source, or keys the policy refuses, keeps the keys we have.
                         if let Ok(Some(keys)) = inner.source.load() {
-                            inner.ring.replace_keys(keys);
+                            if check_client_keys(&keys, &inner.environment, inner.policy).is_ok() {
+                                inner.ring.replace_keys(keys);
+                            }
                         }
                     }
                     let outcome = Outcome::Response {

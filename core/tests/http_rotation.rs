@@ -440,3 +440,88 @@ async fn kubernetes_secret_swap_is_picked_up_without_restart_or_failure() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// New-user trial: a live key on a developer machine must not reach the API. The client
+/// applies the environment policy when it is built (strict by default), and relaxing it
+/// is explicit, as with `pictify-keys check`.
+#[tokio::test]
+async fn client_applies_the_environment_policy_when_built() {
+    use pictify_keys::{detect_environment, Detection, Environment, Policy};
+
+    let api = api(&[(NEW, KeyStatus::Active)], vec![]).await;
+    let dev = detect_environment(&[("NODE_ENV", "development")][..]);
+    let refused = Client::builder()
+        .base_url(api.url())
+        .source(KeyList::parse(&[NEW]).unwrap())
+        .environment(dev.clone())
+        .build()
+        .unwrap_err();
+    assert_eq!(refused.code(), "live_key_in_development");
+    assert!(refused.to_string().contains("NODE_ENV=development"));
+    assert!(!refused.to_string().contains(&NEW[8..]));
+
+    // A test key in production is refused the same way.
+    let test_key = "pk_test_FAKEt3stK3yQz7Rt2Vb9Lm";
+    let refused = Client::builder()
+        .base_url(api.url())
+        .source(KeyList::parse(&[test_key]).unwrap())
+        .environment(Detection::explicit(Environment::Production))
+        .build()
+        .unwrap_err();
+    assert_eq!(refused.code(), "test_key_in_production");
+
+    // One refused key in the ring refuses the client (OLD live, NEW test, in development).
+    let refused = Client::builder()
+        .base_url(api.url())
+        .source(KeyList::parse(&[test_key, OLD]).unwrap())
+        .environment(dev.clone())
+        .build()
+        .unwrap_err();
+    assert_eq!(refused.code(), "live_key_in_development");
+
+    // Relaxed explicitly: the client is built and calls the API.
+    let relaxed = Client::builder()
+        .base_url(api.url())
+        .source(KeyList::parse(&[NEW]).unwrap())
+        .environment(dev)
+        .policy(Policy {
+            allow_live_outside_production: true,
+            ..Policy::strict()
+        })
+        .build()
+        .unwrap();
+    relaxed.images().create(&html()).await.unwrap();
+    // Only the relaxed client's request reached the API.
+    assert_eq!(api.records().len(), 1);
+}
+
+/// A re-read source whose new key the policy refuses keeps the keys in use.
+#[tokio::test]
+async fn reload_refuses_a_key_the_policy_refuses() {
+    use pictify_keys::{Detection, Environment};
+
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("pictify-reload-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("key");
+    std::fs::write(&path, "pk_test_FAKEt3stK3yQz7Rt2Vb9Lm").unwrap();
+    let api = api(
+        &[("pk_test_FAKEt3stK3yQz7Rt2Vb9Lm", KeyStatus::Active)],
+        vec![],
+    )
+    .await;
+    let c = Client::builder()
+        .base_url(api.url())
+        .source(SecretFile::new(&path))
+        .environment(Detection::explicit(Environment::Development))
+        .build()
+        .unwrap();
+    std::fs::write(&path, NEW).unwrap();
+    assert_eq!(
+        c.reload_keys().unwrap_err().code(),
+        "live_key_in_development"
+    );
+    assert_eq!(c.stats()[0].fingerprint, "pk_test_****b9Lm");
+    c.images().create(&html()).await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

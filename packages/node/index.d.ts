@@ -37,7 +37,11 @@ export declare class AuditEvent {
 
 /** A Pictify API client with key rotation, retries and idempotent POSTs. */
 export declare class Client {
-  /** Builds the client and loads its keys (throws `no_key` or a source error). */
+  /**
+   * Builds the client, loads its keys (throws `no_key` or a source error) and applies the
+   * environment policy to each (throws an `EnvironmentError`: `live_key_in_development`,
+   * `test_key_in_production`).
+   */
   constructor(options?: ClientOptions | undefined | null)
   /**
    * Sends one logical request (`method`, `path` starting with `/`, optional JSON body).
@@ -188,6 +192,17 @@ export interface ClientOptions {
   connectTimeoutMs?: number
   /** Retries, backoff and cooldown. */
   ring?: RingConfig
+  /**
+   * The environment the client runs in, for the environment policy applied to every key
+   * when the client is built: a detection as `detectEnvironment` returns it, or a name.
+   * Detected from `env` (else `process.env`) when absent.
+   */
+  environment?: Detection | EnvironmentName
+  /**
+   * Relaxations of the strict environment policy (a live key only in production, a test
+   * key never in production), as for `checkEnvironment`.
+   */
+  policy?: Policy
 }
 
 /**
@@ -449,8 +464,10 @@ export declare class ApiKey {
   /**
    * Parses and validates a key exactly as given (no trimming). Throws a `KeyFormatError`
    * whose `.code` names the problem (`whitespace`, `quoted`, `placeholder`, `foreign_key`, …).
+   * `undefined` or `null` (an unset `process.env.PICTIFY_API_KEY`) throws a `SourceError`
+   * with code `no_key`; any other non-string an `InvalidArgumentError` (`invalid_argument`).
    */
-  static parse(value: string): ApiKey
+  static parse(value: string | null | undefined): ApiKey
   /** `"live"` or `"test"`. */
   get mode(): 'live' | 'test'
   /** The fingerprint shown to people, e.g. `pk_live_****a1b2`. */

@@ -11,6 +11,9 @@ const { StringDecoder } = require('node:string_decoder');
 const native = require('./lib/loader.js');
 const errors = require('./lib/errors.js');
 const { convert, wrap } = errors;
+const {
+  PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, AuditError, InvalidArgumentError,
+} = errors.classes;
 
 const { AuditEvent, Attempt, Client, KeyRing, StreamRedactor } = native;
 
@@ -140,7 +143,13 @@ class PictifyKeyRing extends KeyRing {
 class PictifyClient extends Client {
   constructor(options) {
     const o = { ...(options || {}) };
-    if (o.keys === undefined) o.env = stringMap(o.env === undefined ? process.env : o.env);
+    const env = stringMap(o.env === undefined ? process.env : o.env);
+    if (o.keys === undefined) o.env = env;
+    // The environment policy runs in the core when the client is built; the environment is
+    // detected from the same variables as the keys unless given.
+    o.environment = o.environment === undefined || o.environment === null
+      ? native.detectEnvironment(env)
+      : detectionArg(o.environment);
     try {
       super(o);
     } catch (e) {
@@ -301,7 +310,15 @@ module.exports = {
   redact,
   redactJson,
   containsSecret,
-  ...errors.classes,
+  // Listed by name (not spread) so Node's ESM loader sees every export of this CommonJS
+  // module: `import { KeyFormatError } from '@pictify/keys'` works like `require`.
+  PictifyKeyError,
+  KeyFormatError,
+  EnvironmentError,
+  SourceError,
+  HttpError,
+  AuditError,
+  InvalidArgumentError,
 };
 
 // Logger integrations need redact, so they load after it; they import no logger package.

@@ -9,6 +9,7 @@ use napi_derive::napi;
 use pictify_keys::http::ImageOptions;
 use serde_json::Value;
 
+use crate::env::{core_policy, Detection, Policy};
 use crate::error;
 use crate::ring::{core_config, KeyStats, RingConfig};
 use crate::source::{chain, LoadOptions};
@@ -34,6 +35,14 @@ pub struct ClientOptions {
     pub connect_timeout_ms: Option<u32>,
     /// Retries, backoff and cooldown.
     pub ring: Option<RingConfig>,
+    /// The environment the client runs in, for the environment policy applied to every key
+    /// when the client is built: a detection as `detectEnvironment` returns it, or a name.
+    /// Detected from `env` (else `process.env`) when absent.
+    #[napi(ts_type = "Detection | EnvironmentName")]
+    pub environment: Option<Detection>,
+    /// Relaxations of the strict environment policy (a live key only in production, a test
+    /// key never in production), as for `checkEnvironment`.
+    pub policy: Option<Policy>,
 }
 
 /// A fallback from a refused key to the next, for the audit log: fingerprints only.
@@ -85,10 +94,16 @@ pub struct Client {
 
 #[napi]
 impl Client {
-    /// Builds the client and loads its keys (throws `no_key` or a source error).
+    /// Builds the client, loads its keys (throws `no_key` or a source error) and applies the
+    /// environment policy to each (throws an `EnvironmentError`: `live_key_in_development`,
+    /// `test_key_in_production`).
     #[napi(constructor)]
     pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
         let o = options.unwrap_or_default();
+        let detection = match &o.environment {
+            Some(d) => d.to_core()?,
+            None => pictify_keys::Detection::unknown(),
+        };
         let source = chain(LoadOptions {
             env: o.env,
             secret_file: o.secret_file,
@@ -97,6 +112,8 @@ impl Client {
         })?;
         let mut builder = pictify_keys::http::Client::builder()
             .source(source)
+            .environment(detection)
+            .policy(core_policy(o.policy))
             .user_agent("node", env!("CARGO_PKG_VERSION"));
         if let Some(url) = o.base_url {
             builder = builder.base_url(url);

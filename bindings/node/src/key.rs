@@ -6,7 +6,7 @@
 //! `ApiKey` (packages/node/index.js) holds the handle in a private field; a napi-rs class
 //! instance was measured at 2.4 µs per key, a raw external at 1.0 µs (docs/benchmarks.md).
 
-use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, ValidateNapiValue};
+use napi::bindgen_prelude::{FromNapiValue, ToNapiValue, TypeName, Unknown, ValidateNapiValue};
 use napi::{sys, Either, ValueType};
 use napi_derive::napi;
 
@@ -156,8 +156,16 @@ pub struct KeyProblem {
 /// A malformed key comes back as a [`KeyProblem`] value rather than a thrown native error:
 /// throwing across Node-API builds an `Error` with a stack and a payload to decode, which
 /// cost tens of microseconds per call.
+///
+/// A value that is not a string is a problem too, never a conversion error: `undefined` or
+/// `null` (an unset `process.env.PICTIFY_API_KEY`) is the core's `no_key`, anything else
+/// `invalid_argument` naming its type (never its value).
 #[napi(js_name = "parseApiKey", skip_typescript)]
-pub fn parse_api_key(value: String) -> Either<ApiKey, KeyProblem> {
+pub fn parse_api_key(value: Either<String, Unknown<'_>>) -> Either<ApiKey, KeyProblem> {
+    let value = match value {
+        Either::A(text) => text,
+        Either::B(other) => return Either::B(not_a_string(other.get_type().ok())),
+    };
     match pictify_keys::ApiKey::parse(&value) {
         Ok(inner) => Either::A(ApiKey { inner }),
         Err(e) => {
@@ -172,6 +180,35 @@ pub fn parse_api_key(value: String) -> Either<ApiKey, KeyProblem> {
                 vendor,
             })
         }
+    }
+}
+
+/// The problem for a value of another type than string.
+fn not_a_string(kind: Option<ValueType>) -> KeyProblem {
+    let kind = match kind {
+        Some(ValueType::Undefined | ValueType::Null) => {
+            let error = pictify_keys::Error::NoKey;
+            return KeyProblem {
+                code: error.code(),
+                family: error.family().as_str(),
+                message: error.to_string(),
+                position: None,
+                vendor: None,
+            };
+        }
+        Some(ValueType::Boolean) => "boolean",
+        Some(ValueType::Number) => "number",
+        Some(ValueType::BigInt) => "bigint",
+        Some(ValueType::Symbol) => "symbol",
+        Some(ValueType::Function) => "function",
+        _ => "object",
+    };
+    KeyProblem {
+        code: "invalid_argument",
+        family: "argument",
+        message: format!("ApiKey.parse takes the key as a string, not a {kind}"),
+        position: None,
+        vendor: None,
     }
 }
 

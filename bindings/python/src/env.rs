@@ -27,11 +27,13 @@ pub(crate) enum Lookup<'py> {
 }
 
 impl<'py> Lookup<'py> {
-    /// The lookup for `environ`, or for `os.environ` when it is `None`.
+    /// The lookup for `environ`, or for the host environment when it is `None`: `os.environ`,
+    /// plus a configured Django `settings.DEBUG = True` reported as `DJANGO_DEBUG` (see
+    /// `pictify_keys._host`; the core decides what the variable means).
     pub(crate) fn new(py: Python<'py>, environ: Option<Bound<'py, PyAny>>) -> PyResult<Self> {
         let mapping = match environ {
             Some(m) => m,
-            None => py.import("os")?.getattr("environ")?,
+            None => py.import("pictify_keys._host")?.getattr("HOST_ENVIRON")?,
         };
         if let Ok(dotenv) = mapping.cast::<PyDotEnv>() {
             return Ok(Self::DotEnv(dotenv.clone()));

@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 
+use crate::env::{detect_environment, detection_arg, policy_arg, PyPolicy};
 use crate::error::to_pyerr;
 use crate::json::{from_json, to_json};
 use crate::ring::{sourced_keys, stats_to_py, PyKeyStats, PyRingConfig};
@@ -200,8 +201,14 @@ pub(crate) struct PyClient {
 impl PyClient {
     /// Keys from `keys` (ApiKey / SourcedKey list or `LoadedKeys`), else from the standard
     /// sources: `environ` (`os.environ` when `None`), `secret_file`, `dotenv`.
+    ///
+    /// The environment policy is applied to every key when the client is built (and when
+    /// it re-reads its keys): `environment` (a `Detection` or a name) is detected from
+    /// `environ` when `None`; `policy` is strict when `None`. A refused key raises
+    /// `KeyEnvironmentError` (`live_key_in_development`, `test_key_in_production`).
+    /// `timeout` and `connect_timeout` are in seconds.
     #[new]
-    #[pyo3(signature = (keys = None, *, environ = None, secret_file = None, dotenv = None, base_url = None, timeout = None, connect_timeout = None, config = None))]
+    #[pyo3(signature = (keys = None, *, environ = None, secret_file = None, dotenv = None, base_url = None, timeout = None, connect_timeout = None, config = None, environment = None, policy = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -213,13 +220,21 @@ impl PyClient {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         config: Option<&Bound<'_, PyRingConfig>>,
+        environment: Option<&Bound<'_, PyAny>>,
+        policy: Option<&Bound<'_, PyPolicy>>,
     ) -> PyResult<Self> {
+        let detection = match detection_arg(environment)? {
+            Some(d) => d,
+            None => detect_environment(py, environ.clone())?.inner,
+        };
         let seconds = |s: f64| {
             Duration::try_from_secs_f64(s)
                 .map_err(|_| PyValueError::new_err("timeouts must be positive numbers of seconds"))
         };
         let mut builder = Client::builder()
             .user_agent("python", env!("CARGO_PKG_VERSION"))
+            .environment(detection)
+            .policy(policy_arg(policy))
             .ring_config(config.map_or_else(RingConfig::default, |c| c.get().inner));
         builder = match keys {
             Some(keys) => {

@@ -6,7 +6,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyString, PyTuple};
 
-use crate::error::to_pyerr;
+use crate::error::{plain_exception, to_pyerr};
 
 /// A well-formed Pictify API key. `str()` and `repr()` show the fingerprint only.
 #[pyclass(name = "ApiKey", module = "pictify_keys", frozen)]
@@ -30,9 +30,27 @@ pub(crate) fn mode_from_name(name: &str) -> PyResult<Mode> {
 
 #[pymethods]
 impl PyApiKey {
-    /// Parses and validates a key exactly as given (no trimming).
+    /// Parses and validates a key exactly as given (no trimming). Raises `KeyFormatError`
+    /// for a malformed key, `KeySourceError` (`no_key`) for `None` (an unset variable read
+    /// with `os.environ.get`), and `PictifyKeyError` (`invalid_argument`) for a non-str.
     #[staticmethod]
-    fn parse(value: &Bound<'_, PyString>) -> PyResult<Self> {
+    fn parse(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = value.py();
+        if value.is_none() {
+            return Err(to_pyerr(py, pictify_keys::Error::NoKey));
+        }
+        let value = value.cast::<PyString>().map_err(|_| {
+            let type_name = value
+                .get_type()
+                .name()
+                .map_or_else(|_| "object".to_owned(), |n| n.to_string());
+            // The type only: the value itself may be a key in another form (bytes).
+            plain_exception(
+                py,
+                "invalid_argument",
+                &format!("ApiKey.parse takes the key as a str, not {type_name}"),
+            )
+        })?;
         // The str's own UTF-8 on CPython 3.10+ (no copy; see `crate::text`).
         let utf8 = crate::text::utf8(value)?;
         ApiKey::parse(utf8.as_str()?)

@@ -4,7 +4,7 @@
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::env::{detection_from_js, detection_to_js, env_map, policy_from_js};
+use crate::env::{detection_from_js, detection_to_js, env_or_host, policy_from_js};
 
 fn set(obj: &Object, name: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(name), value);
@@ -15,7 +15,8 @@ fn opt_str(v: Option<&str>) -> JsValue {
 }
 
 /// Checks every key variable (`PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY`,
-/// `PICTIFY_API_KEY_OLD`) in `env` against the detected environment.
+/// `PICTIFY_API_KEY_OLD`) in `env` against the detected environment. Without `env`:
+/// `process.env` on Node and Deno; on Workers and in browsers `env` is required.
 ///
 /// `options`: `{ environment?, policy?, source? }` (`source` names where the variables come
 /// from, default `env`). Returns `{ environment, keys: [{ source, variable, fingerprint,
@@ -26,7 +27,7 @@ pub fn check_keys(
     #[wasm_bindgen(unchecked_param_type = "EnvObject")] env: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CheckOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let map = env_map(&env)?;
+    let map = env_or_host(&env)?;
     let get = |name: &str| {
         if options.is_object() {
             Reflect::get(&options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)

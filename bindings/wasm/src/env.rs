@@ -1,11 +1,16 @@
 //! Environment detection and policy over a plain JS object (mirrors `core/src/env.rs`).
 //!
 //! Edge workers have no process environment: Cloudflare hands `env` to the handler as an
-//! object. Every function here reads variables from the object it is given, nothing else.
+//! object. Every function here reads variables from the object it is given; when none is
+//! given it reads the host environment registered with `setHostEnvironment` (the Node and
+//! Deno entries register `process.env` at import), and where none is registered (Workers,
+//! browsers) it throws `invalid_argument` asking for the env object, never acting on an
+//! empty environment.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use js_sys::{Object, Reflect};
+use js_sys::{Function, Object, Reflect};
 use pictify_keys::{Detection, Environment, Mode, Policy};
 use wasm_bindgen::prelude::*;
 
@@ -32,6 +37,59 @@ pub fn env_map(env: &JsValue) -> Result<BTreeMap<String, String>, JsValue> {
         }
     }
     Ok(map)
+}
+
+thread_local! {
+    /// `() => process.env` on Node and Deno; `None` on Workers and in browsers.
+    static HOST_ENV: RefCell<Option<Function>> = const { RefCell::new(None) };
+}
+
+/// What a call without `env` says where no process environment exists.
+pub const ENV_REQUIRED: &str = "env is required in this runtime: it has no process environment (Cloudflare Workers, browsers), so pass the env object your fetch handler receives, e.g. loadKeys(env), checkKeys(env), detectEnvironment(env), new Client({ env })";
+
+/// Registers where variables come from when a function is called without an `env` object:
+/// a function returning the variables, called at each such call (never at registration).
+/// The Node and Deno entries register `() => process.env` when imported; Workers and
+/// browsers register nothing, so there `env` is required. `undefined` removes it.
+#[wasm_bindgen(js_name = setHostEnvironment)]
+pub fn set_host_environment(
+    #[wasm_bindgen(unchecked_param_type = "(() => EnvObject) | undefined")] getter: JsValue,
+) -> Result<(), JsValue> {
+    let getter = if getter.is_undefined() || getter.is_null() {
+        None
+    } else {
+        Some(getter.dyn_into::<Function>().map_err(|_| {
+            invalid_argument("setHostEnvironment takes a function returning the variables (such as () => process.env), or undefined")
+        })?)
+    };
+    HOST_ENV.with(|h| *h.borrow_mut() = getter);
+    Ok(())
+}
+
+/// The variables of `env`; when `env` is absent, those of the host environment (Node, Deno),
+/// else an `invalid_argument` error saying that `env` is required here.
+pub fn env_or_host(env: &JsValue) -> Result<BTreeMap<String, String>, JsValue> {
+    if !(env.is_undefined() || env.is_null()) {
+        return env_map(env);
+    }
+    match HOST_ENV.with(|h| h.borrow().clone()) {
+        Some(getter) => env_map(&getter.call0(&JsValue::UNDEFINED)?),
+        None => Err(invalid_argument(ENV_REQUIRED)),
+    }
+}
+
+/// The detection for an `environment` argument: as given, else detected from the host
+/// environment (Node, Deno), else an `invalid_argument` error asking for it.
+pub fn detection_or_host(environment: &JsValue) -> Result<Detection, JsValue> {
+    if !(environment.is_undefined() || environment.is_null()) {
+        return detection_from_js(environment);
+    }
+    if HOST_ENV.with(|h| h.borrow().is_none()) {
+        return Err(invalid_argument("environment is required in this runtime: it has no process environment (Cloudflare Workers, browsers), so pass detectEnvironment(env) with the env object your fetch handler receives"));
+    }
+    Ok(pictify_keys::detect_environment(&env_or_host(
+        &JsValue::UNDEFINED,
+    )?))
 }
 
 fn get(obj: &JsValue, name: &str) -> JsValue {
@@ -111,16 +169,19 @@ fn allowed_to_js(allowed: &pictify_keys::Allowed) -> JsValue {
 
 /// Detects the deployment environment from `env` (platform variables first: `VERCEL_ENV`,
 /// Netlify `CONTEXT`, then `PICTIFY_ENV`, `APP_ENV`, `ENVIRONMENT`, `RAILS_ENV`/`RACK_ENV`,
-/// `NODE_ENV`, `CI`). Returns `{ environment, variable, value }`.
+/// `NODE_ENV`, `FLASK_ENV`, `FLASK_DEBUG`/`DJANGO_DEBUG`, `CI`). Returns `{ environment,
+/// variable, value }`. Without `env`: `process.env` on Node and Deno; on Workers and in
+/// browsers `env` is required (throws `invalid_argument`).
 #[wasm_bindgen(js_name = detectEnvironment, unchecked_return_type = "Detection")]
 pub fn detect_environment(
     #[wasm_bindgen(unchecked_param_type = "EnvObject | undefined")] env: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let map = env_map(&env)?;
+    let map = env_or_host(&env)?;
     Ok(detection_to_js(&pictify_keys::detect_environment(&map)))
 }
 
-/// Checks that `key`'s mode fits `environment` (a detection, a name, or absent = unknown).
+/// Checks that `key`'s mode fits `environment` (a detection or a name; when absent, detected
+/// from `process.env` on Node and Deno, and required on Workers and in browsers).
 /// Returns `{ allowed: true, warning }`, or throws `live_key_in_development` /
 /// `test_key_in_production`.
 #[wasm_bindgen(js_name = checkEnvironment, unchecked_return_type = "Allowed")]
@@ -130,7 +191,7 @@ pub fn check_environment(
     environment: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Policy | undefined")] policy: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let detection = detection_from_js(&environment)?;
+    let detection = detection_or_host(&environment)?;
     pictify_keys::check_environment(key.core(), &detection, policy_from_js(&policy))
         .map(|a| allowed_to_js(&a))
         .map_err(|e| policy_error(&e))
@@ -149,7 +210,7 @@ pub fn check_mode(
         "test" => Mode::Test,
         _ => return Err(invalid_argument("mode must be \"live\" or \"test\"")),
     };
-    let detection = detection_from_js(&environment)?;
+    let detection = detection_or_host(&environment)?;
     pictify_keys::check_mode(mode, &detection, policy_from_js(&policy))
         .map(|a| allowed_to_js(&a))
         .map_err(|e| policy_error(&e))

@@ -14,7 +14,8 @@ use pictify_keys::HttpError;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::error::{core_error, http_error, invalid_argument};
+use crate::env::{detection_from_js, env_or_host, policy_from_js};
+use crate::error::{core_error, http_error, invalid_argument, policy_error};
 use crate::ring::{config_from_js, keys_from_js, KeyRing};
 use crate::source::load_sourced;
 
@@ -58,22 +59,44 @@ pub struct Images {
 
 #[wasm_bindgen]
 impl Client {
-    /// `new Client({ env?, keys?, baseUrl?, fetch?, timeoutMs?, maxRetries?, cooldownMs?,
-    /// baseDelayMs?, maxDelayMs?, retryAfterCapMs?, jitter? })`.
+    /// `new Client({ env?, keys?, environment?, policy?, baseUrl?, fetch?, timeoutMs?,
+    /// maxRetries?, cooldownMs?, baseDelayMs?, maxDelayMs?, retryAfterCapMs?, jitter? })`.
     ///
     /// Keys come from `keys` (key strings, `ApiKey`s or `loadKeys()` entries, NEW first) or
     /// else from the `env` object (`PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY`,
     /// `PICTIFY_API_KEY_OLD`). `fetch` defaults to `globalThis.fetch`.
+    ///
+    /// The environment policy is applied to every key when the client is built: a live key
+    /// in development, test or staging throws `live_key_in_development`, a test key in
+    /// production `test_key_in_production`, unless `policy` relaxes it. The environment is
+    /// `environment` when given, else detected from `env`, else from `process.env` on Node
+    /// and Deno; on Workers pass `env` (or `environment`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
     ) -> Result<Client, JsValue> {
         let keys = get(&options, "keys");
+        let env = get(&options, "env");
         let keys = if keys.is_undefined() || keys.is_null() {
-            load_sourced(&get(&options, "env"))?
+            load_sourced(&env)?
         } else {
             keys_from_js(&keys)?
         };
+        // The environment policy, applied to every key before any request (strict unless
+        // `policy` relaxes it): the environment as given, else detected from `env`, else from
+        // the host environment (Node, Deno); Workers must pass `env` or `environment`.
+        let environment = get(&options, "environment");
+        let detection = if environment.is_undefined() || environment.is_null() {
+            pictify_keys::detect_environment(&env_or_host(&env)?)
+        } else {
+            detection_from_js(&environment)?
+        };
+        pictify_keys::check::check_client_keys(
+            &keys,
+            &detection,
+            policy_from_js(&get(&options, "policy")),
+        )
+        .map_err(|e| policy_error(&e))?;
         let ring = KeyRing::from_keys(keys, config_from_js(&options))?.core();
         let base_url = get(&options, "baseUrl")
             .as_string()

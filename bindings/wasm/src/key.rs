@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::error::key_error;
+use crate::error::{core_error, invalid_argument, key_error};
 
 /// A well-formed Pictify API key. The secret stays in WebAssembly memory (zeroed on drop);
 /// only `reveal()` copies it out.
@@ -29,9 +29,16 @@ impl ApiKey {
 #[wasm_bindgen]
 impl ApiKey {
     /// Parses `value`; throws an `Error` with `.code` (`whitespace`, `placeholder`, …),
-    /// `.position` and `.vendor` when it is not a well-formed key.
-    pub fn parse(value: &str) -> Result<ApiKey, JsValue> {
-        pictify_keys::ApiKey::parse(value)
+    /// `.position` and `.vendor` when it is not a well-formed key. `undefined` or `null`
+    /// (an unset `env.PICTIFY_API_KEY`) throws `no_key`; any other non-string
+    /// `invalid_argument` (the type is checked before anything enters WebAssembly memory).
+    pub fn parse(
+        #[wasm_bindgen(unchecked_param_type = "string | null | undefined")] value: JsValue,
+    ) -> Result<ApiKey, JsValue> {
+        let Some(text) = value.as_string() else {
+            return Err(not_a_string(&value));
+        };
+        pictify_keys::ApiKey::parse(&text)
             .map(Self::from_core)
             .map_err(|e| key_error(&e))
     }
@@ -76,4 +83,16 @@ impl ApiKey {
     pub fn to_json(&self) -> String {
         self.inner.fingerprint()
     }
+}
+
+/// The error for a value of another type than string: `no_key` for `undefined` / `null`,
+/// else `invalid_argument` naming the type (never the value).
+fn not_a_string(value: &JsValue) -> JsValue {
+    if value.is_undefined() || value.is_null() {
+        return core_error(&pictify_keys::Error::NoKey);
+    }
+    let kind = value.js_typeof().as_string().unwrap_or_default();
+    invalid_argument(&format!(
+        "ApiKey.parse takes the key as a string, not a {kind}"
+    ))
 }

@@ -59,6 +59,10 @@ export interface Fallback { fromFingerprint: string; fromSource: string; toFinge
 export interface ClientOptions extends RingConfig {
   /** Keys in priority order; else read from `env`. */ keys?: KeyInput[];
   env?: EnvObject; baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number;
+  /** The environment for the policy applied to every key when the client is built; detected from `env` (else `process.env` on Node and Deno) when absent. */
+  environment?: Detection | EnvironmentName;
+  /** Relaxations of the strict environment policy. */
+  policy?: Policy;
 }
 export interface ApiResponse<T = unknown> { status: number; body: T; attempts: number; keySource: string; fallbacks: Fallback[]; }
 "#;

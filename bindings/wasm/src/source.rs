@@ -7,13 +7,13 @@ use js_sys::{Array, Object, Reflect};
 use pictify_keys::source::{EnvSource, SourceChain, SourcedKey};
 use wasm_bindgen::prelude::*;
 
-use crate::env::env_map;
+use crate::env::env_or_host;
 use crate::error::core_error;
 use crate::key::ApiKey;
 
 /// The keys of `env` in priority order, as core values (used by the ring and the client).
 pub fn load_sourced(env: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
-    let map = env_map(env)?;
+    let map = env_or_host(env)?;
     let loaded = SourceChain::new()
         .with(EnvSource::new(map))
         .load_all()
@@ -23,7 +23,8 @@ pub fn load_sourced(env: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
 
 /// Loads the keys from `env` (a Worker's `env`, `process.env`, `Deno.env.toObject()`):
 /// `[{ key: ApiKey, source: "env:PICTIFY_API_KEY_NEW" }, …]`, NEW first. Throws `no_key`
-/// when none is set, or the key's own code (with `.source`) when one is malformed.
+/// when none is set, or the key's own code (with `.source`) when one is malformed. Without
+/// `env`: `process.env` on Node and Deno; on Workers and in browsers `env` is required.
 #[wasm_bindgen(js_name = loadKeys, unchecked_return_type = "LoadedKey[]")]
 pub fn load_keys(
     #[wasm_bindgen(unchecked_param_type = "EnvObject")] env: JsValue,

@@ -48,7 +48,10 @@ fn key_vectors() {
     for case in cases {
         let name = case["name"].as_str().unwrap();
         let input = case["input"].as_str().unwrap();
-        match (ApiKey::parse(input), case["valid"].as_bool().unwrap()) {
+        match (
+            ApiKey::parse(JsValue::from_str(input)),
+            case["valid"].as_bool().unwrap(),
+        ) {
             (Ok(key), true) => {
                 let fp = case["fingerprint"].as_str().unwrap();
                 if key.mode() != case["mode"].as_str().unwrap() || key.fingerprint() != fp {
@@ -357,4 +360,44 @@ fn redaction_vectors() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// New-user trial: `ApiKey.parse(undefined)` was a TypeError inside the glue and
+/// `ApiKey.parse(123)` a "memory access out of bounds" trap. Both are now our errors.
+#[wasm_bindgen_test]
+fn parse_of_a_missing_or_non_string_value_is_a_pictify_error() {
+    for unset in [JsValue::UNDEFINED, JsValue::NULL] {
+        let err = ApiKey::parse(unset).err().unwrap();
+        assert_eq!(prop_str(&err, "code").as_deref(), Some("no_key"));
+        assert_eq!(prop_str(&err, "family").as_deref(), Some("source"));
+    }
+    for value in [
+        JsValue::from_f64(123.0),
+        JsValue::TRUE,
+        Object::new().into(),
+    ] {
+        let err = ApiKey::parse(value).err().unwrap();
+        assert_eq!(prop_str(&err, "code").as_deref(), Some("invalid_argument"));
+        assert!(prop_str(&err, "message")
+            .unwrap()
+            .contains("takes the key as a string"));
+    }
+}
+
+/// Without a registered host environment (Workers, browsers), a call without `env` is an
+/// `invalid_argument` error asking for it, never a check against an empty environment.
+#[wasm_bindgen_test]
+fn without_a_host_environment_env_is_required() {
+    let err = detect_environment(JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(prop_str(&err, "code").as_deref(), Some("invalid_argument"));
+    assert!(prop_str(&err, "message")
+        .unwrap()
+        .contains("env is required"));
+    let err = check_mode("live", JsValue::UNDEFINED, JsValue::UNDEFINED)
+        .err()
+        .unwrap();
+    assert_eq!(prop_str(&err, "code").as_deref(), Some("invalid_argument"));
+    assert!(prop_str(&err, "message")
+        .unwrap()
+        .contains("environment is required"));
 }

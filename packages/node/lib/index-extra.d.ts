@@ -12,8 +12,10 @@ export declare class ApiKey {
   /**
    * Parses and validates a key exactly as given (no trimming). Throws a `KeyFormatError`
    * whose `.code` names the problem (`whitespace`, `quoted`, `placeholder`, `foreign_key`, …).
+   * `undefined` or `null` (an unset `process.env.PICTIFY_API_KEY`) throws a `SourceError`
+   * with code `no_key`; any other non-string an `InvalidArgumentError` (`invalid_argument`).
    */
-  static parse(value: string): ApiKey
+  static parse(value: string | null | undefined): ApiKey
   /** `"live"` or `"test"`. */
   get mode(): 'live' | 'test'
   /** The fingerprint shown to people, e.g. `pk_live_****a1b2`. */

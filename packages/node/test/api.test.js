@@ -219,3 +219,77 @@ test('keys from loadKeys and the key ring are ApiKey instances', () => {
   assert.equal(attempt.key.fingerprint, attempt.fingerprint);
   assert.equal(attempt.key.reveal(), LIVE);
 });
+
+test('ApiKey.parse of undefined, null or a non-string throws our errors, not a conversion error', () => {
+  // New-user trial: ApiKey.parse(process.env.PICTIFY_API_KEY) with the variable unset threw
+  // `Error StringExpected Failed to convert JavaScript value Undefined into rust type String`.
+  for (const unset of [undefined, null]) {
+    assert.throws(() => keys.ApiKey.parse(unset), (e) =>
+      e instanceof keys.SourceError && e instanceof keys.PictifyKeyError && e.code === 'no_key'
+      && e.family === 'source' && /PICTIFY_API_KEY/.test(e.message));
+  }
+  for (const value of [123, 12n, true, {}, [LIVE], Buffer.from(LIVE), Symbol('k'), () => LIVE]) {
+    assert.throws(() => keys.ApiKey.parse(value), (e) =>
+      e instanceof keys.InvalidArgumentError && e.code === 'invalid_argument'
+      && !e.message.includes(LIVE.slice(8)) && /takes the key as a string/.test(e.message), String(typeof value));
+  }
+  assert.equal(keys.ApiKey.parse(LIVE).mode, 'live');
+});
+
+test('every export is importable by name from ESM, as from CommonJS', () => {
+  // New-user trial: `import { KeyFormatError } from '@pictify/keys'` was a SyntaxError for the
+  // 7 error classes (the CommonJS export list spread them, which Node's ESM loader cannot see).
+  const names = Object.keys(keys).sort();
+  assert.ok(names.includes('KeyFormatError') && names.includes('HttpError') && names.length >= 24, names.join());
+  const script = `
+    import * as ns from '@pictify/keys';
+    import { ${names.join(', ')} } from '@pictify/keys';
+    const named = { ${names.join(', ')} };
+    const missing = Object.entries(named).filter(([, v]) => v === undefined).map(([k]) => k);
+    const esm = Object.keys(ns).filter((k) => k !== 'default' && k !== 'module.exports').sort();
+    process.stdout.write(JSON.stringify({ missing, esm, same: KeyFormatError === ns.default.KeyFormatError }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: process.cwd() });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.missing, []);
+  assert.deepEqual(out.esm, names);
+  assert.equal(out.same, true);
+});
+
+test('a TypeScript ESM project (module nodenext) compiles with tsc --strict and runs', () => {
+  const dir = mkdtempSync(join(process.cwd(), 'ts-esm-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, outDir: 'out', types: ['node'] },
+    files: ['app.ts'],
+  }));
+  writeFileSync(join(dir, 'app.ts'), `
+import { ApiKey, KeyFormatError, HttpError, SourceError, EnvironmentError, PictifyKeyError, checkEnvironment } from '@pictify/keys';
+let code = '';
+try {
+  ApiKey.parse(process.env.PICTIFY_TEST_UNSET_VARIABLE);
+} catch (e) {
+  if (e instanceof SourceError) code = e.code;
+}
+try {
+  ApiKey.parse('pk_live_your_api_key');
+} catch (e) {
+  if (e instanceof KeyFormatError && e instanceof PictifyKeyError) code += ',' + e.code;
+}
+const key = ApiKey.parse(${JSON.stringify(LIVE)});
+try {
+  checkEnvironment(key, 'development');
+} catch (e) {
+  if (e instanceof EnvironmentError) code += ',' + e.code;
+}
+console.log(code, typeof HttpError, String(key));
+`);
+  const tsc = require.resolve('typescript/bin/tsc', { paths: [process.cwd()] });
+  const c = spawnSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+  assert.equal(c.status, 0, c.stdout + c.stderr);
+  const env = { ...process.env };
+  delete env.PICTIFY_TEST_UNSET_VARIABLE;
+  const r = spawnSync(process.execPath, [join(dir, 'out', 'app.js')], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), `no_key,placeholder,live_key_in_development function ${keys.ApiKey.parse(LIVE).fingerprint}`);
+});

@@ -62,7 +62,7 @@ test('rotation: a revoked NEW key falls back to OLD once, later requests start w
 
 test('images.create is retried on 503 with one idempotency key and runs once', async () => {
   await mock.admin('POST', '/_admin/failures', { kind: 'status', status: 503, path: '/image', times: 2 });
-  const client = new keys.Client({ baseUrl: mock.base, keys: [OLD], ring: FAST });
+  const client = new keys.Client({ baseUrl: mock.base, environment: 'production', keys: [OLD], ring: FAST });
   const image = await client.images.create({ html: '<h1>Hi</h1>', width: 100 });
   assert.match(image.id, /^img_/);
   assert.equal(image.raw.request.html, '<h1>Hi</h1>');
@@ -78,21 +78,21 @@ test('images.create is retried on 503 with one idempotency key and runs once', a
 
 test('429 with Retry-After is retried on the same key, never switching keys', async () => {
   await mock.admin('POST', '/_admin/failures', { kind: 'status', status: 429, retry_after: '0', times: 1 });
-  const client = new keys.Client({ baseUrl: mock.base, keys: [OLD, NEW], ring: FAST });
+  const client = new keys.Client({ baseUrl: mock.base, environment: 'production', keys: [OLD, NEW], ring: FAST });
   const r = await client.request('GET', '/me');
   assert.equal(r.attempts, 2);
   assert.equal(r.fallbacks.length, 0);
 });
 
 test('errors reject with HttpError and stable codes', async () => {
-  const refused = new keys.Client({ baseUrl: mock.base, keys: [NEW], ring: FAST });
+  const refused = new keys.Client({ baseUrl: mock.base, environment: 'production', keys: [NEW], ring: FAST });
   await assert.rejects(refused.request('GET', '/me'), (e) => e instanceof keys.HttpError && e.code === 'unauthorized' && e.status === 401);
-  const client = new keys.Client({ baseUrl: mock.base, keys: [OLD], ring: FAST });
+  const client = new keys.Client({ baseUrl: mock.base, environment: 'production', keys: [OLD], ring: FAST });
   await assert.rejects(client.request('GET', '/missing'), (e) => e instanceof keys.HttpError && e.code === 'http_status' && e.status === 404);
   await assert.rejects(client.request('GET', 'no-slash'), (e) => e instanceof keys.HttpError && e.code === 'invalid_request');
   await mock.admin('POST', '/_admin/failures', { kind: 'status', status: 503, times: 10 });
   await assert.rejects(client.request('GET', '/me'), (e) => e instanceof keys.HttpError && e.code === 'server_error' && e.status === 503);
-  const dead = new keys.Client({ baseUrl: 'http://127.0.0.1:9', keys: [OLD], ring: { ...FAST, maxRetries: 1 } });
+  const dead = new keys.Client({ baseUrl: 'http://127.0.0.1:9', environment: 'production', keys: [OLD], ring: { ...FAST, maxRetries: 1 } });
   await assert.rejects(dead.request('GET', '/me'), (e) => e instanceof keys.HttpError && e.code === 'http_connection' && !e.message.includes('127.0.0.1'));
   assert.throws(() => new keys.Client({ env: {} }), (e) => e instanceof keys.SourceError && e.code === 'no_key');
 });
@@ -114,7 +114,7 @@ test('a rotated secret file is re-read after a 401, without a restart', async ()
 
 test('the event loop keeps ticking while requests are in flight', async () => {
   await mock.admin('POST', '/_admin/failures', { kind: 'slow', delay_ms: 400, times: 3 });
-  const client = new keys.Client({ baseUrl: mock.base, keys: [OLD], ring: FAST });
+  const client = new keys.Client({ baseUrl: mock.base, environment: 'production', keys: [OLD], ring: FAST });
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
   let settled = false;
@@ -131,4 +131,22 @@ test('the event loop keeps ticking while requests are in flight', async () => {
   clearInterval(timer);
   assert.equal(results.length, 3);
   assert.ok(ticks > ticksWhileWaiting, 'timers fired while the requests were in flight');
+});
+
+test('the client applies the environment policy when it is built (strict by default)', async () => {
+  // New-user trial: with NODE_ENV=development and a live key, new Client() called the API.
+  const dev = { NODE_ENV: 'development', PICTIFY_API_KEY: OLD };
+  assert.throws(() => new keys.Client({ baseUrl: mock.base, env: dev }), (e) =>
+    e instanceof keys.EnvironmentError && e.code === 'live_key_in_development'
+    && /NODE_ENV=development/.test(e.message) && !e.message.includes(OLD.slice(8)));
+  // Keys handed in are checked against the environment given, or detected from process.env.
+  assert.throws(() => new keys.Client({ baseUrl: mock.base, keys: [OLD], environment: 'staging' }),
+    (e) => e.code === 'live_key_in_development');
+  assert.throws(() => new keys.Client({ baseUrl: mock.base, keys: [OLD], environment: keys.detectEnvironment({ FLASK_DEBUG: '1' }) }),
+    (e) => e.code === 'live_key_in_development');
+  assert.deepEqual((await mock.admin('GET', '/_admin/requests')).requests, []);
+  // Relaxing is explicit, with the same policy object as checkEnvironment.
+  const relaxed = new keys.Client({ baseUrl: mock.base, env: dev, policy: { allowLiveOutsideProduction: true } });
+  assert.equal((await relaxed.request('GET', '/me')).status, 200);
+  assert.equal((await mock.admin('GET', '/_admin/requests')).requests.length, 1);
 });

@@ -15,9 +15,12 @@ from pictify_keys import (
     ApiKey,
     AsyncClient,
     Client,
+    KeyEnvironmentError,
     KeySourceError,
     PictifyHTTPError,
+    Policy,
     RingConfig,
+    detect_environment,
     load_keys,
 )
 
@@ -34,6 +37,9 @@ def api(mock_api_binary: str) -> Iterator[MockApi]:
 
 
 def _client(api: MockApi, keys: List[str], **kw: Any) -> Client:
+    # The fixtures are live keys: this suite runs them as production (the client applies the
+    # environment policy, and CI=true on a CI machine would otherwise mean "test").
+    kw.setdefault("environment", "production")
     return Client([ApiKey.parse(k) for k in keys], base_url=api.url, config=FAST, **kw)
 
 
@@ -93,7 +99,7 @@ def test_status_and_connection_errors(api: MockApi) -> None:
     with pytest.raises(PictifyHTTPError) as info:
         client.request("GET", "/nowhere")
     assert info.value.code == "http_status" and info.value.status == 404
-    dead = Client([ApiKey.parse(OLD)], base_url="http://127.0.0.1:9", config=FAST)
+    dead = Client([ApiKey.parse(OLD)], base_url="http://127.0.0.1:9", config=FAST, environment="production")
     with pytest.raises(PictifyHTTPError) as conn:
         dead.request("GET", "/me")
     assert conn.value.code == "http_connection"
@@ -103,12 +109,12 @@ def test_keys_from_sources_and_errors(api: MockApi) -> None:
     client = Client(environ={"PICTIFY_API_KEY_NEW": NEW, "PICTIFY_API_KEY_OLD": OLD}, base_url=api.url, config=FAST)
     assert client.request("GET", "/me").status == 200
     loaded = load_keys({"PICTIFY_API_KEY": OLD})
-    assert Client(loaded, base_url=api.url).stats()[0].source == "env:PICTIFY_API_KEY"
+    assert Client(loaded, base_url=api.url, environment="production").stats()[0].source == "env:PICTIFY_API_KEY"
     with pytest.raises(KeySourceError) as info:
         Client(environ={}, base_url=api.url)
     assert info.value.code == "no_key"
     with pytest.raises(PictifyHTTPError) as bad:
-        Client([ApiKey.parse(OLD)], base_url="ftp://example")
+        Client([ApiKey.parse(OLD)], base_url="ftp://example", environment="production")
     assert bad.value.code == "invalid_request"
 
 
@@ -148,7 +154,7 @@ def test_two_threads_make_progress_while_one_waits(api: MockApi) -> None:
 
 
 def test_async_client(api: MockApi) -> None:
-    client = AsyncClient([ApiKey.parse(OLD)], base_url=api.url, config=FAST)
+    client = AsyncClient([ApiKey.parse(OLD)], base_url=api.url, config=FAST, environment="production")
 
     async def main() -> List[int]:
         responses = await asyncio.gather(*(client.request("GET", "/me") for _ in range(4)))
@@ -158,3 +164,46 @@ def test_async_client(api: MockApi) -> None:
 
     assert asyncio.run(main()) == [200, 200, 200, 200]
     assert client.stats()[0].successes == 5
+
+
+def test_client_applies_the_environment_policy_when_built(api: MockApi) -> None:
+    # New-user trial: with NODE_ENV=development and a live key, Client() called the API.
+    dev = {"NODE_ENV": "development", "PICTIFY_API_KEY": OLD}
+    with pytest.raises(KeyEnvironmentError) as refused:
+        Client(environ=dev, base_url=api.url)
+    assert refused.value.code == "live_key_in_development"
+    assert "NODE_ENV=development" in str(refused.value) and OLD[8:] not in str(refused.value)
+    # Keys handed in are checked against the environment given or detected from environ.
+    with pytest.raises(KeyEnvironmentError):
+        Client([ApiKey.parse(OLD)], base_url=api.url, environment="development")
+    with pytest.raises(KeyEnvironmentError):
+        AsyncClient([ApiKey.parse(OLD)], base_url=api.url, environ={"FLASK_DEBUG": "1"})
+    assert api.admin("GET", "/_admin/requests")["requests"] == []
+    # Relaxing is explicit, with the same Policy as check_environment.
+    relaxed = Client(environ=dev, base_url=api.url, policy=Policy(allow_live_outside_production=True))
+    assert relaxed.request("GET", "/me").status == 200
+    assert len(api.admin("GET", "/_admin/requests")["requests"]) == 1
+
+
+def test_flask_and_django_debug_settings_mean_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    for name in ("VERCEL_ENV", "CONTEXT", "PICTIFY_ENV", "APP_ENV", "ENVIRONMENT", "RAILS_ENV",
+                 "RACK_ENV", "NODE_ENV", "FLASK_ENV", "FLASK_DEBUG", "DJANGO_DEBUG", "CI"):
+        monkeypatch.delenv(name, raising=False)
+    assert detect_environment({"FLASK_DEBUG": "1"}).environment == "development"
+    assert detect_environment({"DJANGO_DEBUG": "True"}).variable == "DJANGO_DEBUG"
+    assert detect_environment().environment == "unknown"
+    # A Django project with DEBUG = True in its configured settings (django.conf as Django
+    # exposes it: settings.configured and settings.DEBUG), already imported by the program.
+    conf = types.ModuleType("django.conf")
+    conf.settings = types.SimpleNamespace(configured=True, DEBUG=True)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "django.conf", conf)
+    detected = detect_environment()
+    assert (detected.environment, detected.variable) == ("development", "DJANGO_DEBUG")
+    with pytest.raises(KeyEnvironmentError) as refused:
+        Client([ApiKey.parse(OLD)], base_url="http://127.0.0.1:9")
+    assert refused.value.code == "live_key_in_development"
+    conf.settings = types.SimpleNamespace(configured=True, DEBUG=False)  # type: ignore[attr-defined]
+    assert detect_environment().environment == "unknown"

@@ -106,3 +106,19 @@ def test_raised_errors_have_a_traceback_and_can_be_raised_again() -> None:
     with pytest.raises(KeyFormatError) as again:
         raise err
     assert again.value is err and err.code == "empty"
+
+
+def test_parse_of_none_or_a_non_str_is_a_pictify_error() -> None:
+    # New-user trial: ApiKey.parse(os.environ.get("PICTIFY_API_KEY")) with the variable unset
+    # raised a TypeError, which `except PictifyKeyError` at startup did not catch.
+    from pictify_keys import ApiKey, KeySourceError, PictifyKeyError
+
+    with pytest.raises(KeySourceError) as unset:
+        ApiKey.parse(None)
+    assert unset.value.code == "no_key" and "PICTIFY_API_KEY" in str(unset.value)
+    for value in (123, b"pk_live_FAKE3Wwd25rq4f5zra1b2", ["pk_live_FAKE3Wwd25rq4f5zra1b2"]):
+        with pytest.raises(PictifyKeyError) as bad:
+            ApiKey.parse(value)  # type: ignore[arg-type]
+        assert bad.value.code == "invalid_argument", value
+        assert "FAKE3Wwd25rq4f5zra1b2" not in str(bad.value)
+        assert type(value).__name__ in str(bad.value)

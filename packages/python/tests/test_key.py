@@ -65,11 +65,14 @@ def test_no_constructor_and_immutable() -> None:
         key.mode = "test"  # type: ignore[misc]
 
 
-def test_non_str_input_is_a_type_error() -> None:
-    with pytest.raises(TypeError):
+def test_non_str_input_is_a_pictify_error_not_a_type_error() -> None:
+    # Was a TypeError (issue 20): an unset variable must be caught by `except PictifyKeyError`.
+    with pytest.raises(PictifyKeyError) as bad:
         ApiKey.parse(b"pk_live_FAKE3Wwd25rq4f5zr3a1b2")  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        ApiKey.parse(None)  # type: ignore[arg-type]
+    assert bad.value.code == "invalid_argument"
+    with pytest.raises(KeySourceError) as unset:
+        ApiKey.parse(None)
+    assert unset.value.code == "no_key"
 
 
 def test_error_hierarchy() -> None:

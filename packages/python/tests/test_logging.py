@@ -103,3 +103,74 @@ def test_structlog_processor() -> None:
     assert event["key"] == FP and event["raw"] == FP and event["token"] == "[REDACTED]"
     assert event["nested"]["url"] == f"/x?api_key={FP}"
     assert "boom " + FP in event["exception"]
+
+
+class _JsonFormatter(logging.Formatter):
+    """What python-json-logger, ECS and Datadog formatters do: every non-standard
+    attribute of the record (the `extra=` fields) becomes a JSON field."""
+
+    STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        out = {"msg": record.getMessage()}
+        out.update({k: v for k, v in vars(record).items() if k not in self.STANDARD})
+        return json.dumps(out, default=str)
+
+
+def test_extra_fields_are_redacted_for_json_formatters() -> None:
+    # New-user trial, leak 1: a JSON formatter printed extra={"api_key": KEY} raw.
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("pictify_extra")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.warning(
+        "extra fields",
+        extra={
+            "api_key": KEY,
+            "headers": {"Authorization": f"Bearer {KEY}"},
+            "note": f"called with {KEY}",
+            "client": ApiKey.parse(KEY),
+            "attempts": 3,
+            "plain": "nothing secret",
+        },
+    )
+    logger.handlers[:] = []
+    line = stream.getvalue().strip()
+    assert KEY not in line and KEY[8:] not in line, line
+    event = json.loads(line)
+    assert event["note"] == f"called with {FP}"
+    assert event["client"] == FP
+    assert event["api_key"] != KEY and event["headers"]["Authorization"] != f"Bearer {KEY}"
+    # Values with nothing to redact keep their type and value.
+    assert event["attempts"] == 3 and event["plain"] == "nothing secret"
+
+
+def test_structlog_default_chain_redacts_the_traceback() -> None:
+    # New-user trial, leak 2: structlog's default chain has no format_exc_info; its
+    # ConsoleRenderer formatted exc_info after redact_processor ran and printed the key.
+    structlog.reset_defaults()
+    procs = structlog.get_config()["processors"]
+    out = io.StringIO()
+    structlog.configure(
+        processors=procs[:-1] + [redact_processor, procs[-1]],
+        logger_factory=structlog.PrintLoggerFactory(out),
+        cache_logger_on_first_use=False,
+    )
+    try:
+        try:
+            raise ValueError(KEY)
+        except ValueError:
+            structlog.get_logger().exception("default-config exc", token=KEY)
+        try:
+            raise RuntimeError(f"second {KEY}")
+        except RuntimeError as e:
+            structlog.get_logger().error("exc as object", exc_info=e)
+    finally:
+        structlog.reset_defaults()
+    text = out.getvalue()
+    assert KEY not in text and KEY[8:] not in text, text
+    assert "Traceback (most recent call last)" in text
+    assert f"ValueError: {FP}" in text and f"RuntimeError: second {FP}" in text

@@ -22,7 +22,7 @@ const script = (failures) =>
 test("429 with Retry-After and 503 are retried on the same key with one idempotency key", async () => {
   await fetch(`${mock.url}/_admin/reset`, { method: "POST" });
   await script([{ kind: "status", status: 429, retry_after: "0", path: "/image" }, { kind: "status", status: 503, path: "/image" }]);
-  const client = new pk.Client({ keys: [NEW, OLD], baseUrl: mock.url, baseDelayMs: 5, jitter: false });
+  const client = new pk.Client({ environment: "production", keys: [NEW, OLD], baseUrl: mock.url, baseDelayMs: 5, jitter: false });
   const r = await client.images.create({ html: "<p>hi</p>" });
   assert.equal(r.status, 200);
   assert.equal(r.attempts, 3);
@@ -37,14 +37,14 @@ test("429 with Retry-After and 503 are retried on the same key with one idempote
 test("every key refused: unauthorized, each key tried once", async () => {
   await fetch(`${mock.url}/_admin/reset`, { method: "POST" });
   await script([{ kind: "status", status: 401, times: 2 }]);
-  const client = new pk.Client({ keys: [NEW, OLD], baseUrl: mock.url });
+  const client = new pk.Client({ environment: "production", keys: [NEW, OLD], baseUrl: mock.url });
   await assert.rejects(client.request("GET", "/me"), (e) => e instanceof Error && e.code === "unauthorized" && e.family === "http" && e.status === 401);
   const seen = await mock.requests();
   assert.deepEqual(seen.map((q) => q.fingerprint), ["pk_live_****uhnJ", "pk_live_****Rce5"]);
 });
 
 test("a 404 ends the request with http_status and the API's message, redacted", async () => {
-  const client = new pk.Client({ keys: [NEW], baseUrl: mock.url });
+  const client = new pk.Client({ environment: "production", keys: [NEW], baseUrl: mock.url });
   await assert.rejects(client.request("GET", "/nope"), (e) => e.code === "http_status" && e.status === 404 && !e.message.includes("FAKE"));
 });
 
@@ -59,4 +59,15 @@ test("the browser entry initialises with init() and gives the same answers", asy
   await browser.default({ module_or_path: wasm });
   assert.equal(browser.ApiKey.parse(NEW).fingerprint, "pk_live_****uhnJ");
   assert.equal(browser.redact(`key=${NEW}`), "key=pk_live_****uhnJ");
+});
+
+test("the client applies the environment policy when it is built", async () => {
+  await fetch(`${mock.url}/_admin/reset`, { method: "POST" });
+  const env = { NODE_ENV: "development", PICTIFY_API_KEY: NEW };
+  assert.throws(() => new pk.Client({ env, baseUrl: mock.url }), (e) => e.code === "live_key_in_development" && e.family === "environment");
+  assert.throws(() => new pk.Client({ keys: [NEW], environment: "test", baseUrl: mock.url }), (e) => e.code === "live_key_in_development");
+  assert.deepEqual(await mock.requests(), []);
+  const relaxed = new pk.Client({ env, baseUrl: mock.url, policy: { allowLiveOutsideProduction: true } });
+  assert.equal((await relaxed.request("GET", "/me")).status, 200);
+  assert.equal((await mock.requests()).length, 1);
 });

@@ -198,3 +198,55 @@ test("the lite entry has no HTTP client or ring; the full entry has both", () =>
   assert.equal(typeof pk.Client, "function");
   assert.equal(typeof pk.KeyRing, "function");
 });
+
+test("ApiKey.parse of undefined, null or a non-string throws no_key / invalid_argument, never a trap", () => {
+  // New-user trial: parse(undefined) was `TypeError: Cannot read properties of undefined`,
+  // parse(123) `RuntimeError: memory access out of bounds`.
+  for (const api of [pk, lite]) {
+    for (const unset of [undefined, null]) {
+      assert.throws(() => api.ApiKey.parse(unset), (e) => e instanceof Error && e.code === "no_key" && e.family === "source");
+    }
+    for (const bad of [123, true, {}, ["pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ"]]) {
+      assert.throws(() => api.ApiKey.parse(bad), (e) => e.code === "invalid_argument" && e.family === "argument" && !e.message.includes("FAKE"));
+    }
+    assert.equal(api.ApiKey.parse("pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ").fingerprint, "pk_live_****uhnJ");
+  }
+});
+
+test("under Node, calls without env read process.env, as the Node package does", async () => {
+  // New-user trial: with NODE_ENV=development, checkEnvironment(key) allowed a live key and
+  // loadKeys() said no_key although PICTIFY_API_KEY was set.
+  const { spawnSync } = await import("node:child_process");
+  const script = `
+    const out = {};
+    const run = (name, f) => { try { out[name] = f(); } catch (e) { out[name] = { code: e.code, message: e.message }; } };
+    for (const entry of ["@pictify/keys-wasm", "@pictify/keys-wasm/lite"]) {
+      const pk = await import(entry);
+      const key = pk.ApiKey.parse(process.env.PICTIFY_API_KEY);
+      run(entry + " detect", () => pk.detectEnvironment().environment);
+      run(entry + " checkEnvironment", () => pk.checkEnvironment(key));
+      run(entry + " checkMode", () => pk.checkMode("live"));
+      run(entry + " loadKeys", () => pk.loadKeys().map((k) => k.source));
+      run(entry + " checkKeys", () => pk.checkKeys().error.code);
+      if (pk.Client) {
+        run(entry + " Client", () => new pk.Client({ baseUrl: "http://127.0.0.1:9" }));
+        run(entry + " Client relaxed", () => typeof new pk.Client({ baseUrl: "http://127.0.0.1:9", policy: { allowLiveOutsideProduction: true } }));
+      }
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const env = { PATH: process.env.PATH, NODE_ENV: "development", PICTIFY_API_KEY: "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ" };
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: project, env, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  for (const entry of ["@pictify/keys-wasm", "@pictify/keys-wasm/lite"]) {
+    assert.equal(out[`${entry} detect`], "development");
+    assert.equal(out[`${entry} checkEnvironment`].code, "live_key_in_development");
+    assert.match(out[`${entry} checkEnvironment`].message, /NODE_ENV=development/);
+    assert.equal(out[`${entry} checkMode`].code, "live_key_in_development");
+    assert.deepEqual(out[`${entry} loadKeys`], ["env:PICTIFY_API_KEY"]);
+    assert.equal(out[`${entry} checkKeys`], "live_key_in_development");
+  }
+  assert.equal(out["@pictify/keys-wasm Client"].code, "live_key_in_development");
+  assert.equal(out["@pictify/keys-wasm Client relaxed"], "object");
+  assert.ok(!r.stdout.includes("FAKEt7KU"));
+});

@@ -101,3 +101,17 @@ test("workerd: Client over fetch falls back from the revoked NEW key to OLD, onc
   assert.equal(renders[0].idempotencyKey, renders[1].idempotencyKey);
   assert.notEqual(renders[1].idempotencyKey, renders[2].idempotencyKey);
 });
+
+test("workerd: calls without env say env is required, never allow on an empty environment", async () => {
+  // New-user trial: checkEnvironment(key) without an environment allowed a live key.
+  const r = await get("dev", "/no-env");
+  for (const name of ["loadKeys", "checkKeys", "detectEnvironment"]) {
+    assert.equal(r[name].ok, false, name);
+    assert.equal(r[name].code, "invalid_argument", name);
+    assert.match(r[name].message, /env is required in this runtime/, name);
+  }
+  assert.equal(r.checkEnvironment.code, "invalid_argument");
+  assert.match(r.checkEnvironment.message, /environment is required in this runtime.*detectEnvironment\(env\)/);
+  assert.equal(r.client.code, "invalid_argument");
+  assert.equal(r.parseUnset.code, "no_key");
+});

@@ -11,13 +11,16 @@ A filter on a handler sees every record that handler emits::
     handler.addFilter(RedactingFilter())
     logging.basicConfig(handlers=[handler])
 
-For structlog, put :func:`redact_processor` last, just before the renderer (and after
-``format_exc_info``, so the formatted traceback is redacted too).
+For structlog, put :func:`redact_processor` last, just before the renderer. It formats
+``exc_info`` itself into a redacted ``exception`` field, so the traceback is redacted with
+or without ``format_exc_info`` in the chain (structlog's default ``ConsoleRenderer`` would
+otherwise format the live exception after the processor ran).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 from collections.abc import Mapping
 TYPE_CHECKING = False  # mypy treats this name as True
@@ -32,6 +35,15 @@ if TYPE_CHECKING:
 __all__ = ["RedactingFilter", "redact_processor"]
 
 
+# Attributes every LogRecord has; anything else on a record came from `extra=` (or a
+# filter), and formatters such as python-json-logger print it as a field.
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
 def _format_exception(exc_info: Any) -> str:
     text = "".join(traceback.format_exception(*exc_info))
     return text[:-1] if text.endswith("\n") else text
@@ -42,7 +54,10 @@ class RedactingFilter(logging.Filter):
 
     The message is formatted with its args first and the result redacted (``record.args``
     is cleared), the exception and its traceback are formatted into ``record.exc_text``
-    and redacted, and so is ``record.stack_info``. ``style`` is ``"fingerprint"``
+    and redacted, and so is ``record.stack_info``. Every other attribute (the ``extra=``
+    fields that JSON formatters print) goes through the structured redaction: sensitive
+    field names are hidden whole, strings scanned, nested dicts and lists walked; a field
+    with nothing to redact is left as it was. ``style`` is ``"fingerprint"``
     (``pk_live_****a1b2``), ``"redacted"`` or ``"mask"``.
     """
 
@@ -65,6 +80,13 @@ class RedactingFilter(logging.Filter):
             record.exc_text = redact(record.exc_text, style=self.style)
         if record.stack_info:
             record.stack_info = redact(record.stack_info, style=self.style)
+        for name, value in list(vars(record).items()):
+            if name in _STANDARD_ATTRIBUTES or name.startswith("_"):
+                continue
+            plain = _jsonable(value)
+            redacted = redact_json({name: plain}, style=self.style)
+            if isinstance(redacted, dict) and redacted.get(name) != plain:
+                setattr(record, name, redacted.get(name))
         return True
 
 
@@ -82,13 +104,34 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _exc_info_tuple(exc_info: Any) -> Any:
+    """structlog's ``exc_info`` forms: ``True`` (the exception being handled), an exception,
+    or a ``sys.exc_info()`` tuple. ``None`` when there is no exception."""
+    if isinstance(exc_info, BaseException):
+        return (type(exc_info), exc_info, exc_info.__traceback__)
+    if isinstance(exc_info, tuple):
+        return exc_info if exc_info and exc_info[0] is not None else None
+    if exc_info:
+        info = sys.exc_info()
+        return info if info[0] is not None else None
+    return None
+
+
 def redact_processor(
     logger: Any, method_name: str, event_dict: MutableMapping[str, Any]
 ) -> Dict[str, Any]:
     """A structlog processor: redacts every value of the event dict with the core's
     structured redaction (sensitive field names whole, other strings scanned). Values that
-    are not JSON (objects, exceptions) are turned into their ``str()`` first."""
-    redacted: Dict[str, Any] = redact_json(_jsonable(dict(event_dict)))
+    are not JSON (objects, exceptions) are turned into their ``str()`` first.
+
+    ``exc_info`` is formatted here into the ``exception`` field (as ``format_exc_info``
+    does) and removed, so no renderer can print the live, unredacted exception later."""
+    fields = dict(event_dict)
+    if "exc_info" in fields:
+        info = _exc_info_tuple(fields.pop("exc_info"))
+        if info is not None and "exception" not in fields:
+            fields["exception"] = _format_exception(info)
+    redacted: Dict[str, Any] = redact_json(_jsonable(fields))
     return redacted
 
 

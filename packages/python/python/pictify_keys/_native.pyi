@@ -21,7 +21,13 @@ class ApiKey:
     Pickling raises ``TypeError``."""
 
     @staticmethod
-    def parse(value: str) -> ApiKey: ...
+    def parse(value: Optional[str]) -> ApiKey:
+        """Parses and validates a key exactly as given (no trimming).
+
+        Raises ``KeyFormatError`` for a malformed key (the code says what is wrong),
+        ``KeySourceError`` with code ``no_key`` for ``None`` (an unset variable read with
+        ``os.environ.get``), and ``PictifyKeyError`` with code ``invalid_argument`` for a
+        value that is not a ``str``."""
     @property
     def mode(self) -> Mode: ...
     @property
@@ -295,7 +301,21 @@ class Client:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         config: Optional[RingConfig] = None,
-    ) -> None: ...
+        environment: EnvironmentArg = None,
+        policy: Optional[Policy] = None,
+    ) -> None:
+        """Keys from ``keys``, else from ``environ`` (``os.environ`` when ``None``),
+        ``secret_file`` and ``dotenv``.
+
+        The environment policy is applied to every key when the client is built and when
+        it re-reads its keys, exactly as ``check_environment``: ``environment`` is detected
+        from ``environ`` when ``None``, ``policy`` is strict when ``None``. A live key in
+        development, test or staging raises ``KeyEnvironmentError``
+        (``live_key_in_development``); pass ``policy=Policy(allow_live_outside_production=True)``
+        to allow it on purpose.
+
+        ``timeout`` (per attempt, default 30) and ``connect_timeout`` (default 10) are in
+        **seconds**; ``config`` holds retries and backoff (``RingConfig``)."""
     def request(self, method: str, path: str, json: Optional[_Json] = None) -> ApiResponse: ...
     @property
     def images(self) -> Images: ...

@@ -24,6 +24,20 @@ export default {
           const allowed = checkEnvironment(key, environment);
           return json({ ok: true, fingerprint: key.fingerprint, mode: key.mode, source, environment, warning: allowed.warning });
         }
+        // The Node-package habit of omitting `env`: Workers have no process environment, so
+        // each call says env is required instead of acting on an empty environment.
+        case "/no-env": {
+          const attempt = (f) => { try { return { ok: true, value: f() }; } catch (err) { return failure(err); } };
+          const key = ApiKey.parse(env.PICTIFY_API_KEY);
+          return json({
+            loadKeys: attempt(() => loadKeys()),
+            checkKeys: attempt(() => checkKeys()),
+            detectEnvironment: attempt(() => detectEnvironment()),
+            checkEnvironment: attempt(() => checkEnvironment(key)),
+            client: attempt(() => new Client({ keys: [key], baseUrl: "http://127.0.0.1:9" })),
+            parseUnset: attempt(() => ApiKey.parse(env.PICTIFY_NOT_SET)),
+          });
+        }
         // Parse an arbitrary value (the exact error code comes back).
         case "/parse": {
           const key = ApiKey.parse(await request.text());
