@@ -87,7 +87,7 @@ pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py
         }
         Error::Http(e) => {
             details.set_item(intern!(py, "status"), e.status())?;
-            if let HttpError::Unauthorized { tried } = e {
+            if let HttpError::Unauthorized { tried, .. } = e {
                 details.set_item(intern!(py, "tried"), tried)?;
             }
         }

@@ -332,7 +332,12 @@ fn finish(
                 m.as_string()
             })
             .map(|m| pictify_keys::redact(&m).into_owned());
-        return Err(http_error(&HttpError::Status { status, message }));
+        return Err(http_error(&HttpError::Status {
+            status,
+            message,
+            api_code: None,
+            request_id: None,
+        }));
     }
     let body = parsed.map_err(|_| http_error(&HttpError::InvalidResponse { status }))?;
     let out = Object::new();
