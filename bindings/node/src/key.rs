@@ -133,20 +133,14 @@ impl FromNapiValue for KeyArg {
     }
 }
 
-/// Why a value is not a key, as plain data: the core's stable code, its family (`format`),
-/// its message (never the secret), and the position or vendor when the core has them.
+/// Why a value is not a key, as plain data: the core's stable code and its error report as
+/// JSON (`{code, family, message, details}`; never the secret).
 #[napi(object, object_from_js = false)]
 pub struct KeyProblem {
     /// The core's stable code (`whitespace`, `placeholder`, `foreign_key`, …).
     pub code: &'static str,
-    /// The error family, `format`.
-    pub family: &'static str,
-    /// What is wrong, never containing the secret.
-    pub message: String,
-    /// Character position of the problem, when there is one.
-    pub position: Option<u32>,
-    /// The vendor whose key this looks like, for `foreign_key`.
-    pub vendor: Option<&'static str>,
+    /// The core's error report as JSON.
+    pub report: String,
 }
 
 /// Parses and validates a key exactly as given (no trimming). The JavaScript layer exposes
@@ -161,15 +155,10 @@ pub fn parse_api_key(value: String) -> Either<ApiKey, KeyProblem> {
     match pictify_keys::ApiKey::parse(&value) {
         Ok(inner) => Either::A(ApiKey { inner }),
         Err(e) => {
-            let position = e.position().and_then(|p| u32::try_from(p).ok());
-            let vendor = e.vendor();
-            let error = pictify_keys::Error::Key(e);
+            let report = pictify_keys::Error::Key(e).report();
             Either::B(KeyProblem {
-                code: error.code(),
-                family: error.family().as_str(),
-                message: error.to_string(),
-                position,
-                vendor,
+                code: report.code,
+                report: crate::error::report_json(&report),
             })
         }
     }
