@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { installPacked, importInstalled, vectors } from "./harness.mjs";
+import { runErrorCases } from "./worker/error-cases.mjs";
 
 const project = installPacked();
 const pk = await importInstalled(project);
@@ -33,7 +34,7 @@ for (const [label, api] of [["full", pk], ["lite", lite]]) {
         assert.throws(() => api.ApiKey.parse(c.input), (e) => ((err = e), true), c.name);
         assert.ok(err instanceof Error, c.name);
         assert.equal(err.code, c.code, c.name);
-        assert.equal(err.position, c.position, c.name);
+        assert.equal(err.position ?? null, c.position, c.name);
         if (c.vendor) assert.equal(err.vendor, c.vendor, c.name);
         assert.equal(err.family, "format", c.name);
         assert.ok(err.message.startsWith(`[${c.code}] `), c.name);
@@ -149,7 +150,7 @@ test("loadKeys reads the env object in priority order with provenance", () => {
   assert.deepEqual(keys.map((k) => k.source), ["env:PICTIFY_API_KEY_NEW", "env:PICTIFY_API_KEY_OLD"]);
   assert.equal(keys[0].key.fingerprint, "pk_live_****uhnJ");
   assert.throws(() => pk.loadKeys({}), { code: "no_key" });
-  assert.throws(() => pk.loadKeys({ PICTIFY_API_KEY: "pk_live_your_api_key" }), (e) => e.code === "placeholder" && e.source === "env:PICTIFY_API_KEY");
+  assert.throws(() => pk.loadKeys({ PICTIFY_API_KEY: "pk_live_your_api_key" }), (e) => e.code === "placeholder" && e.origin === "env:PICTIFY_API_KEY" && e.details.origin === e.origin);
 });
 
 test("checkKeys gives the CLI's verdicts", () => {
@@ -197,4 +198,12 @@ test("the lite entry has no HTTP client or ring; the full entry has both", () =>
   assert.equal(lite.KeyRing, undefined);
   assert.equal(typeof pk.Client, "function");
   assert.equal(typeof pk.KeyRing, "function");
+});
+
+test("every errors.json case: code, family, exact details, [code] message, no secret", (t) => {
+  const doc = vectors("errors.json");
+  const r = runErrorCases(pk, doc);
+  assert.deepEqual(r.problems, []);
+  assert.ok(r.checked >= 25);
+  t.diagnostic(`skipped (no such call in the package): ${r.skipped.join("; ")}`);
 });
