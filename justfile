@@ -112,6 +112,11 @@ vectors:
     python3 tests/vectors/make_keys.py > tests/vectors/keys.json
     python3 tests/vectors/make_rotation.py > tests/vectors/rotation.json
     python3 tests/vectors/make_redaction.py > tests/vectors/redaction.json
+    python3 tests/vectors/make_errors.py > tests/vectors/errors.json
+
+# Regenerate docs/errors.md from the core's error types (`just rust-test` fails when it is stale).
+errors-doc:
+    PICTIFY_WRITE_ERRORS_DOC=1 cargo test -q -p pictify-keys --all-features --test errors glossary_is_current
 
 # `pictify-keys scan --format sarif` validated against the official SARIF 2.1.0 schema (jsonschema).
 scan-sarif:

@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use crate::audit::AuditError;
 use crate::env::Environment;
 
 /// The class of a single offending character, named in messages instead of the character.
@@ -167,14 +168,16 @@ pub enum KeyError {
         /// Which character.
         class: CharClass,
     },
-    /// The value does not start with `pk_live_` or `pk_test_`.
+    /// The value does not start with `pk_live_` or `pk_test_`: it is not a Pictify key, or
+    /// the wrong variable was set. Copy the key from the Pictify dashboard.
     #[error("the value does not start with pk_live_ or pk_test_: it is not a Pictify API key; copy the key from the Pictify dashboard")]
     MissingPrefix,
     /// The prefix is in the wrong case (`PK_LIVE_…`). Keys are case-sensitive: use the key
     /// exactly as issued.
     #[error("the prefix is in the wrong case: keys start with lowercase pk_live_ or pk_test_ and are case-sensitive; use the key exactly as issued")]
     WrongCase,
-    /// `pk_` followed by a mode other than `live` or `test` (`pk_prod_…`).
+    /// `pk_` followed by a mode other than `live` or `test` (`pk_prod_…`). Pictify keys are
+    /// `pk_live_` (production) or `pk_test_` (development); copy the key again.
     #[error("unknown key mode{}: Pictify keys are pk_live_ (production) or pk_test_ (development)", mode.as_ref().map(|m| format!(" 'pk_{m}_'")).unwrap_or_default())]
     UnknownMode {
         /// The mode segment, when it is a short lowercase word (never part of a key body).
@@ -190,6 +193,7 @@ pub enum KeyError {
         kind: &'static str,
     },
     /// A documentation placeholder such as `pk_live_your_api_key` or `pk_live_xyz...`.
+    /// Replace it with your key from the Pictify dashboard.
     #[error("this is a placeholder ({reason}), not a real key: replace it with your key from the Pictify dashboard")]
     Placeholder {
         /// What gave it away.
@@ -215,7 +219,8 @@ pub enum KeyError {
         /// Maximum body length.
         max: usize,
     },
-    /// A character that is not a letter or digit in the key body.
+    /// A character that is not a letter or digit in the key body. Copy the key again from
+    /// the Pictify dashboard.
     #[error("{class} at position {position} is not allowed: a key body has only letters and digits (0-9, A-Z, a-z); copy the key again from the Pictify dashboard")]
     InvalidCharacter {
         /// Position of the character.
@@ -312,7 +317,8 @@ impl PolicyError {
     }
 }
 
-/// A `.env` file that cannot be parsed.
+/// A `.env` file that cannot be parsed. Fix the line and column named (an unclosed quote, a
+/// line without `=`, text after a closing quote).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}, column {column}: {reason}")]
 pub struct DotEnvError {
@@ -400,10 +406,15 @@ impl SourceError {
 pub enum HttpError {
     /// Every configured key was refused with 401. Check that the key is active in the
     /// Pictify dashboard and has not been revoked; during a rotation set PICTIFY_API_KEY_NEW.
-    #[error("the Pictify API refused every configured key ({tried} tried) with 401 Unauthorized: check that the key is active and not revoked in the Pictify dashboard")]
+    #[error("the Pictify API refused every configured key ({tried} tried) with 401 Unauthorized{}: check that the key is active and not revoked in the Pictify dashboard", api_reason(.api_code, .request_id))]
     Unauthorized {
         /// How many keys were tried.
         tried: usize,
+        /// The API's own error code for the last refusal (`revoked_api_key`,
+        /// `key_not_active`, `invalid_api_key`, …), when it sent one.
+        api_code: Option<String>,
+        /// The API's request id of the last refusal (`X-Request-Id`), for support tickets.
+        request_id: Option<String>,
     },
     /// The API did not answer in time, also after retries. Raise the timeout or retry later.
     #[error("the Pictify API did not answer in time (after {attempts} attempts); retry later or raise the timeout")]
@@ -433,12 +444,16 @@ pub enum HttpError {
     },
     /// The API refused the request with a client error other than 401 (400, 403, 404, 422, or
     /// 408/409 after retries). Check the request against the API documentation.
-    #[error("the Pictify API answered {status}{}", message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
+    #[error("the Pictify API answered {status}{}{}", api_reason(.api_code, .request_id), message.as_ref().map(|m| format!(": {m}")).unwrap_or_default())]
     Status {
         /// The status.
         status: u16,
         /// The API's own error message, if it sent one (never contains the key).
         message: Option<String>,
+        /// The API's own error code (`bad_request`, …), when it sent one.
+        api_code: Option<String>,
+        /// The API's request id (`X-Request-Id`), for support tickets.
+        request_id: Option<String>,
     },
     /// The request could not be built: a bad base URL, path or method. Fix the call.
     #[error("invalid request: {reason}")]
@@ -446,7 +461,8 @@ pub enum HttpError {
         /// What is wrong.
         reason: &'static str,
     },
-    /// The answer was not the JSON the client expected.
+    /// The answer was not the JSON the client expected. Check the base URL (a proxy or a
+    /// captive portal may have answered), or retry later.
     #[error("the Pictify API sent an answer that is not valid JSON ({status})")]
     InvalidResponse {
         /// The status of the answer.
@@ -491,7 +507,77 @@ impl HttpError {
     }
 }
 
-/// Any error of this crate. Bindings convert this one type.
+/// ` (revoked_api_key, request req_42)`: the API's reason and request id, for messages.
+fn api_reason(api_code: &Option<String>, request_id: &Option<String>) -> String {
+    match (api_code, request_id) {
+        (Some(c), Some(r)) => format!(" ({c}, request {r})"),
+        (Some(c), None) => format!(" ({c})"),
+        (None, Some(r)) => format!(" (request {r})"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The API's error code from an error body (`{"error": {"code": "revoked_api_key"}}`), when it
+/// is a short snake_case word (anything else is dropped: it could carry text we cannot vouch
+/// for).
+pub fn api_code_of(code: Option<&str>) -> Option<String> {
+    let c = code?;
+    let ok = (1..=64).contains(&c.len())
+        && c.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !c.starts_with("pk_");
+    ok.then(|| c.to_owned())
+}
+
+/// A request id from the API's `X-Request-Id` header, when it is short and plain (letters,
+/// digits, `_ - . :`) and not key-shaped.
+pub fn request_id_of(header: Option<&str>) -> Option<String> {
+    let r = header?.trim();
+    let ok = (1..=128).contains(&r.len())
+        && r.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+        && !r.contains("pk_");
+    ok.then(|| r.to_owned())
+}
+
+/// Why a `.pictify-keys-ignore` file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AllowlistError {
+    /// A line holds a full key. The file must list hashes or fingerprints only: replace the
+    /// key with the hash `pictify-keys scan` prints, and revoke the key if it was committed.
+    #[error("line {line}: the allow-list contains a key itself; list its hash (printed by `pictify-keys scan`) or fingerprint instead, and revoke the key if it was committed")]
+    ContainsSecret {
+        /// 1-based line.
+        line: usize,
+    },
+    /// A line is neither a hash nor a fingerprint. Write a hash (16 or 64 hex digits,
+    /// optionally after `sha256:`) or a fingerprint such as `pk_live_****a1b2`.
+    #[error("line {line}: not an allow-list entry; write a hash (16 or 64 hex digits, optionally after `sha256:`) or a fingerprint such as pk_live_****a1b2")]
+    InvalidEntry {
+        /// 1-based line.
+        line: usize,
+    },
+}
+
+impl AllowlistError {
+    /// `allowlist_contains_secret` or `allowlist_invalid_entry`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ContainsSecret { .. } => "allowlist_contains_secret",
+            Self::InvalidEntry { .. } => "allowlist_invalid_entry",
+        }
+    }
+
+    /// The 1-based line of the refused entry.
+    pub fn line(&self) -> usize {
+        match self {
+            Self::ContainsSecret { line } | Self::InvalidEntry { line } => *line,
+        }
+    }
+}
+
+/// Any error of this crate. Bindings convert this one type, through [`Error::report`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -504,7 +590,8 @@ pub enum Error {
     /// A malformed `.env` file.
     #[error("invalid .env file: {0}")]
     DotEnv(#[from] DotEnvError),
-    /// No key is configured anywhere that was looked at.
+    /// No key is configured anywhere that was looked at. Set `PICTIFY_API_KEY` (or
+    /// `PICTIFY_API_KEY_NEW` / `PICTIFY_API_KEY_OLD` while rotating), or pass the key.
     #[error("no Pictify API key found: set PICTIFY_API_KEY (or PICTIFY_API_KEY_NEW / PICTIFY_API_KEY_OLD while rotating)")]
     NoKey,
     /// A configured key source is broken (see [`SourceError`]).
@@ -513,6 +600,19 @@ pub enum Error {
     /// A call to the Pictify API failed (see [`HttpError`]).
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// An audit event was refused (see [`AuditError`]).
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    /// A `.pictify-keys-ignore` file was refused (see [`AllowlistError`]).
+    #[error(transparent)]
+    Allowlist(#[from] AllowlistError),
+    /// An argument that is not a key could not be used: an unknown style, mode or environment
+    /// name, a value of the wrong type. Check the call against the documentation.
+    #[error("{reason}")]
+    InvalidArgument {
+        /// What is wrong, written by the caller (fixed text; never a value the user passed).
+        reason: String,
+    },
 }
 
 /// The family of an error, used by bindings to pick an exception class.
@@ -526,18 +626,31 @@ pub enum ErrorFamily {
     Source,
     /// An HTTP request failed.
     Http,
+    /// An argument or input that is not a key was refused (audit key IDs, allow-lists,
+    /// wrong argument types or names).
+    Input,
 }
 
 impl ErrorFamily {
-    /// Lowercase name: `format`, `environment`, `source`, `http`.
+    /// Lowercase name: `format`, `environment`, `source`, `http`, `input`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Format => "format",
             Self::Environment => "environment",
             Self::Source => "source",
             Self::Http => "http",
+            Self::Input => "input",
         }
     }
+
+    /// Every family, in documentation order.
+    pub const ALL: [ErrorFamily; 5] = [
+        Self::Format,
+        Self::Environment,
+        Self::Source,
+        Self::Http,
+        Self::Input,
+    ];
 }
 
 impl Error {
@@ -550,6 +663,16 @@ impl Error {
             Self::NoKey => "no_key",
             Self::Source(e) => e.code(),
             Self::Http(e) => e.code(),
+            Self::Audit(e) => e.code(),
+            Self::Allowlist(e) => e.code(),
+            Self::InvalidArgument { .. } => "invalid_argument",
+        }
+    }
+
+    /// An [`Error::InvalidArgument`] with this reason (fixed text, never a user's value).
+    pub fn invalid_argument(reason: impl Into<String>) -> Self {
+        Self::InvalidArgument {
+            reason: reason.into(),
         }
     }
 
@@ -562,6 +685,9 @@ impl Error {
             Self::Source(SourceError::InvalidKey { .. }) => ErrorFamily::Format,
             Self::Source(_) => ErrorFamily::Source,
             Self::Http(_) => ErrorFamily::Http,
+            Self::Audit(_) | Self::Allowlist(_) | Self::InvalidArgument { .. } => {
+                ErrorFamily::Input
+            }
         }
     }
 }

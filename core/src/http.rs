@@ -34,7 +34,7 @@ use zeroize::Zeroizing;
 use crate::audit::{AuditEvent, KeyRef, Timestamp};
 use crate::check::check_client_keys;
 use crate::env::{Detection, Policy};
-use crate::error::{Error, HttpError};
+use crate::error::{api_code_of, request_id_of, Error, HttpError};
 use crate::ring::{
     Clock, Decision, FallbackEvent, KeyRing, KeyStats, Outcome, RingConfig, SystemClock,
 };
@@ -466,6 +466,8 @@ impl Client {
                 reason: "bad idempotency key",
             })?;
         let mut req = inner.ring.begin_request();
+        // The API's code and request id of the last 401, reported if every key is refused.
+        let mut refusal: (Option<String>, Option<String>) = (None, None);
         loop {
             let attempt = inner.ring.attempt(&mut req)?;
             if attempt.number() > MAX_ATTEMPTS {
@@ -502,7 +504,8 @@ impl Client {
                         .get(RETRY_AFTER)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
-                    if status == 401 {
+                    let resp = if status == 401 {
+                        refusal = refusal_of(resp).await;
                         // A rotated secret may already hold the new key: re-read before falling back.
                         // A broken source, or keys the policy refuses, keeps the keys we have.
                         if let Ok(Some(keys)) = inner.source.load() {
@@ -510,15 +513,15 @@ impl Client {
                                 inner.ring.replace_keys(keys);
                             }
                         }
-                    }
+                        None
+                    } else {
+                        Some(resp)
+                    };
                     let outcome = Outcome::Response {
                         status,
                         retry_after: retry_after.as_deref(),
                     };
-                    (
-                        inner.ring.on_outcome(&mut req, &attempt, outcome),
-                        Some(resp),
-                    )
+                    (inner.ring.on_outcome(&mut req, &attempt, outcome), resp)
                 }
                 Err(e) => {
                     if e.is_builder() {
@@ -561,10 +564,43 @@ impl Client {
                     drop(response);
                     sleep_ms(delay_ms).await;
                 }
+                Decision::Fail(HttpError::Unauthorized { tried, .. }) => {
+                    let (api_code, request_id) = refusal;
+                    return Err(HttpError::Unauthorized {
+                        tried,
+                        api_code,
+                        request_id,
+                    }
+                    .into());
+                }
                 Decision::Fail(e) => return Err(e.into()),
             }
         }
     }
+}
+
+/// The request id header the API sends with every answer.
+const REQUEST_ID: &str = "x-request-id";
+
+/// The API's error code and request id from a 401 answer (the body is small).
+async fn refusal_of(resp: reqwest::Response) -> (Option<String>, Option<String>) {
+    let request_id = request_id_of(resp.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()));
+    let body = resp
+        .bytes()
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .unwrap_or(Value::Null);
+    (api_code(&body), request_id)
+}
+
+/// The API's error code from an error body (`{"error": {"code": …}}`), when it is plain.
+fn api_code(body: &Value) -> Option<String> {
+    api_code_of(
+        body.get("error")
+            .and_then(|e| e.get("code"))
+            .and_then(Value::as_str),
+    )
 }
 
 /// Reads the final answer into an [`ApiResponse`] or an error.
@@ -574,6 +610,7 @@ async fn finish(
     req: &crate::ring::RequestState,
 ) -> Result<ApiResponse, Error> {
     let status = resp.status().as_u16();
+    let request_id = request_id_of(resp.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()));
     let bytes = resp.bytes().await.map_err(|e| {
         if e.is_timeout() {
             HttpError::Timeout { attempts: 1 }
@@ -596,6 +633,8 @@ async fn finish(
         return Err(HttpError::Status {
             status,
             message: api_message(&body),
+            api_code: api_code(&body),
+            request_id,
         }
         .into());
     }

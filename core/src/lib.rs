@@ -28,6 +28,7 @@ pub mod error;
 pub mod http;
 pub mod key;
 pub mod redact;
+pub mod report;
 pub mod ring;
 #[cfg(feature = "scan")]
 pub mod scan;
@@ -41,10 +42,12 @@ pub use env::{
     Policy, ProcessEnv, Warning,
 };
 pub use error::{
-    CharClass, DotEnvError, Error, ErrorFamily, HttpError, KeyError, PolicyError, SourceError,
+    AllowlistError, CharClass, DotEnvError, Error, ErrorFamily, HttpError, KeyError, PolicyError,
+    SourceError,
 };
 pub use key::{ApiKey, Mode, BODY_MAX, BODY_MIN};
 pub use redact::{redact, RedactingWriter, Redactor, StreamRedactor, Style};
+pub use report::{DetailValue, Details, ErrorReport};
 pub use ring::{
     Clock, Decision, FallbackEvent, KeyRing, KeyStats, ManualClock, Outcome, RingConfig,
     SystemClock,

@@ -72,6 +72,15 @@ impl Style {
             _ => None,
         }
     }
+
+    /// The style with this name, or an `invalid_argument` error naming the three styles.
+    pub fn parse(name: &str) -> Result<Self, crate::Error> {
+        Self::from_name(name).ok_or_else(|| {
+            crate::Error::invalid_argument(
+                "style must be \"fingerprint\", \"redacted\" or \"mask\"",
+            )
+        })
+    }
 }
 
 /// Redacts keys and credential tokens in a given [`Style`].

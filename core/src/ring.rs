@@ -495,6 +495,8 @@ impl KeyRing {
                 let Some(i) = pick else {
                     return Err(HttpError::Unauthorized {
                         tried: req.tried.len(),
+                        api_code: None,
+                        request_id: None,
                     }
                     .into());
                 };
@@ -580,7 +582,11 @@ impl KeyRing {
                 req.fallback_from = Some((attempt.key.fingerprint(), attempt.source.clone()));
                 return Decision::TryNextKey;
             }
-            return Decision::Fail(HttpError::Unauthorized { tried });
+            return Decision::Fail(HttpError::Unauthorized {
+                tried,
+                api_code: None,
+                request_id: None,
+            });
         }
         drop(state);
         if !transient {
@@ -598,6 +604,8 @@ impl KeyRing {
                 Outcome::Response { status, .. } => HttpError::Status {
                     status,
                     message: None,
+                    api_code: None,
+                    request_id: None,
                 },
             });
         }
@@ -783,7 +791,11 @@ mod tests {
         let b = ring.attempt(&mut r).unwrap();
         assert_eq!(
             ring.on_outcome(&mut r, &b, Outcome::status(401)),
-            Decision::Fail(HttpError::Unauthorized { tried: 2 })
+            Decision::Fail(HttpError::Unauthorized {
+                tried: 2,
+                api_code: None,
+                request_id: None
+            })
         );
         assert_eq!(ring.attempt(&mut r).unwrap_err().code(), "unauthorized");
     }

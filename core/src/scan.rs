@@ -396,34 +396,7 @@ fn locate(buf: &[u8], found: &mut [Finding]) {
     }
 }
 
-/// Why a `.pictify-keys-ignore` file was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum AllowlistError {
-    /// A line holds a full key. The file must list hashes or fingerprints only: replace the
-    /// key with the hash `pictify-keys scan` prints, and revoke the key if it was committed.
-    #[error("line {line}: the allow-list contains a key itself; list its hash (printed by `pictify-keys scan`) or fingerprint instead, and revoke the key if it was committed")]
-    ContainsSecret {
-        /// 1-based line.
-        line: usize,
-    },
-    /// A line is neither a hash nor a fingerprint.
-    #[error("line {line}: not an allow-list entry; write a hash (16 or 64 hex digits, optionally after `sha256:`) or a fingerprint such as pk_live_****a1b2")]
-    InvalidEntry {
-        /// 1-based line.
-        line: usize,
-    },
-}
-
-impl AllowlistError {
-    /// `allowlist_contains_secret` or `allowlist_invalid_entry`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::ContainsSecret { .. } => "allowlist_contains_secret",
-            Self::InvalidEntry { .. } => "allowlist_invalid_entry",
-        }
-    }
-}
+pub use crate::error::AllowlistError;
 
 /// The entries of a `.pictify-keys-ignore` file.
 ///

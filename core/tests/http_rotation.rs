@@ -353,10 +353,26 @@ async fn every_key_refused_and_other_errors_have_codes_and_no_secrets() {
     let err = c.images().create(&html()).await.unwrap_err();
     assert_eq!(err.code(), "unauthorized");
     assert_eq!(api.records().len(), 2);
+    // The API's reason and request id of the last refusal are kept (issue 20).
+    let report = err.report();
+    assert_eq!(report.details.tried, Some(2));
+    assert_eq!(report.details.api_code.as_deref(), Some("revoked_api_key"));
+    assert_eq!(report.details.request_id.as_deref(), Some("req_2"));
+    assert!(
+        report.message.contains("(revoked_api_key, request req_2)"),
+        "{}",
+        report.message
+    );
 
     api.set_key_status(OLD, KeyStatus::Active);
     let err = c.request("GET", "/nothing-here", None).await.unwrap_err();
     assert_eq!(err.code(), "http_status");
+    let report = err.report();
+    assert_eq!(report.details.status, Some(404));
+    assert_eq!(report.details.api_code.as_deref(), Some("not_found"));
+    // The id of the last request the server saw (ids count API requests in arrival order).
+    let last = format!("req_{}", api.records().len());
+    assert_eq!(report.details.request_id.as_deref(), Some(last.as_str()));
     let err = c
         .request("GET", "https://elsewhere.example/x", None)
         .await

@@ -280,20 +280,14 @@ export interface KeyCheck {
 }
 
 /**
- * Why a value is not a key, as plain data: the core's stable code, its family (`format`),
- * its message (never the secret), and the position or vendor when the core has them.
+ * Why a value is not a key, as plain data: the core's stable code and its error report as
+ * JSON (`{code, family, message, details}`; never the secret).
  */
 export interface KeyProblem {
   /** The core's stable code (`whitespace`, `placeholder`, `foreign_key`, …). */
   code: string
-  /** The error family, `format`. */
-  family: string
-  /** What is wrong, never containing the secret. */
-  message: string
-  /** Character position of the problem, when there is one. */
-  position?: number
-  /** The vendor whose key this looks like, for `foreign_key`. */
-  vendor?: string
+  /** The core's error report as JSON. */
+  report: string
 }
 
 /** Usage of one key. */
@@ -524,29 +518,71 @@ export interface StreamRedactor {
 }
 
 /** What every error of this package carries. */
-export interface PictifyKeyErrorDetails {
-  code: string
-  family: string
+/** The details an error carries (docs/errors.md lists which, per code); absent when not carried. */
+export interface ErrorDetails {
+  /** 1-based character position of the offending character in the key. */
   position?: number
+  /** For `foreign_key`: whose credential it is (`Stripe`, `GitHub`, …). */
   vendor?: string
-  status?: number
+  /** Where a key came from (`env:PICTIFY_API_KEY`, `file:/run/secrets/…`); never key material. */
   origin?: string
+  /** The detected environment, for policy errors. */
+  environment?: string
+  /** The variable that decided the environment. */
+  variable?: string
+  /** That variable's value. */
+  value?: string
+  /** 1-based line (a `.env` file or an allow-list). */
+  line?: number
+  /** 1-based column (a `.env` file). */
+  column?: number
+  /** The HTTP status behind an API error. */
+  status?: number
+  /** How many keys were tried before the API refused them all. */
+  tried?: number
+  /** Attempts made with the same key. */
+  attempts?: number
+  /** The API's own error code (`revoked_api_key`, `key_not_active`, …). */
+  apiCode?: string
+  /** The API's request id, for support tickets. */
+  requestId?: string
 }
-/** Base class of every error this package throws; `.code` is the core's stable code. */
-export declare class PictifyKeyError extends Error {
-  constructor(message: string, details?: Partial<PictifyKeyErrorDetails>)
+/** The core's error report: what every Pictify SDK shows for an error. */
+export interface ErrorReport {
+  code: string
+  family: 'format' | 'environment' | 'source' | 'http' | 'input'
+  /** `[code] message`. */
+  message: string
+  details: ErrorDetails
+}
+/** @deprecated the shape of the constructor's second argument; use `ErrorReport`. */
+export type PictifyKeyErrorDetails = Partial<ErrorReport>
+/**
+ * Base class of every error this package throws: `.code` is the core's stable code, `.family`
+ * its family, `.details` its details, `.message` reads `[code] message`. Each detail is also
+ * set on the error itself (`err.position`).
+ */
+export declare class PictifyKeyError extends Error implements ErrorDetails {
+  constructor(message: string, report?: Partial<ErrorReport>)
   /** The stable code, identical in every Pictify SDK (`whitespace`, `live_key_in_development`, …). */
   readonly code: string
-  /** `format`, `environment`, `source`, `http`, `audit` or `argument`. */
-  readonly family: string
-  /** 1-based character position of the offending character, for format errors that have one. */
+  /** `format`, `environment`, `source`, `http` or `input`. */
+  readonly family: ErrorReport['family']
+  /** The details this error carries. */
+  readonly details: ErrorDetails
   readonly position?: number
-  /** The vendor of a `foreign_key`. */
   readonly vendor?: string
-  /** The HTTP status behind an `HttpError`, when there was an answer. */
-  readonly status?: number
-  /** The key source behind a `SourceError`. */
   readonly origin?: string
+  readonly environment?: string
+  readonly variable?: string
+  readonly value?: string
+  readonly line?: number
+  readonly column?: number
+  readonly status?: number
+  readonly tried?: number
+  readonly attempts?: number
+  readonly apiCode?: string
+  readonly requestId?: string
 }
 /** The key itself is malformed. */
 export declare class KeyFormatError extends PictifyKeyError {}
@@ -554,12 +590,16 @@ export declare class KeyFormatError extends PictifyKeyError {}
 export declare class EnvironmentError extends PictifyKeyError {}
 /** A key source failed or found nothing (`no_key`, `source_missing`, `env_file_syntax`, …). */
 export declare class SourceError extends PictifyKeyError {}
-/** A call to the Pictify API failed. */
+/** A call to the Pictify API failed (`unauthorized` carries `apiCode` and `requestId`). */
 export declare class HttpError extends PictifyKeyError {}
-/** An audit event was refused. */
-export declare class AuditError extends PictifyKeyError {}
-/** An argument the core cannot use (`invalid_argument`). */
-export declare class InvalidArgumentError extends PictifyKeyError {}
+/** An argument that is not a key was refused (`secret_in_key_id`, `invalid_key_id`, `invalid_argument`). */
+export declare class InputError extends PictifyKeyError {}
+/** The same class as `InputError` (its earlier name for audit errors). */
+export declare const AuditError: typeof InputError
+export type AuditError = InputError
+/** The same class as `InputError` (its earlier name for argument errors). */
+export declare const InvalidArgumentError: typeof InputError
+export type InvalidArgumentError = InputError
 
 /** Options for pino; `hooks.streamWrite` redacts every serialized line. */
 export declare function pinoOptions<T extends object>(options?: T): T & { hooks: { streamWrite(line: string): string } }

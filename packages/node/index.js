@@ -12,7 +12,7 @@ const native = require('./lib/loader.js');
 const errors = require('./lib/errors.js');
 const { convert, wrap } = errors;
 const {
-  PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, AuditError, InvalidArgumentError,
+  PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, InputError, AuditError, InvalidArgumentError,
 } = errors.classes;
 
 const { AuditEvent, Attempt, Client, KeyRing, StreamRedactor } = native;
@@ -317,6 +317,7 @@ module.exports = {
   EnvironmentError,
   SourceError,
   HttpError,
+  InputError,
   AuditError,
   InvalidArgumentError,
 };

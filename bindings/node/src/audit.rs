@@ -57,7 +57,7 @@ pub fn for_key(key: KeyArg, fields: AuditFields) -> AuditEvent {
 /// `secret_in_key_id` when the ID holds a key, `invalid_key_id` when it is not an ID.
 #[napi(js_name = "auditEventForKeyId", skip_typescript)]
 pub fn for_key_id(key_id: String, fields: AuditFields) -> napi::Result<AuditEvent> {
-    let key_ref = KeyRef::from_id(&key_id).map_err(|e| error::from_audit(&e))?;
+    let key_ref = KeyRef::from_id(&key_id).map_err(|e| error::from_core(&e.into()))?;
     Ok(build(key_ref, fields))
 }
 

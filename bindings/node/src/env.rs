@@ -128,7 +128,7 @@ pub fn check_environment(
 ) -> napi::Result<Allowed> {
     pictify_keys::check_environment(key.key(), &core_detection(detection)?, core_policy(policy))
         .map(Allowed::from)
-        .map_err(error::from_policy)
+        .map_err(|e| error::from_core(&e.into()))
 }
 
 /// [`check_environment`] for a mode alone (`"live"` or `"test"`).
@@ -149,5 +149,5 @@ pub fn check_mode(
     };
     pictify_keys::check_mode(mode, &core_detection(detection)?, core_policy(policy))
         .map(Allowed::from)
-        .map_err(error::from_policy)
+        .map_err(|e| error::from_core(&e.into()))
 }

@@ -133,20 +133,14 @@ impl FromNapiValue for KeyArg {
     }
 }
 
-/// Why a value is not a key, as plain data: the core's stable code, its family (`format`),
-/// its message (never the secret), and the position or vendor when the core has them.
+/// Why a value is not a key, as plain data: the core's stable code and its error report as
+/// JSON (`{code, family, message, details}`; never the secret).
 #[napi(object, object_from_js = false)]
 pub struct KeyProblem {
     /// The core's stable code (`whitespace`, `placeholder`, `foreign_key`, …).
     pub code: &'static str,
-    /// The error family, `format`.
-    pub family: &'static str,
-    /// What is wrong, never containing the secret.
-    pub message: String,
-    /// Character position of the problem, when there is one.
-    pub position: Option<u32>,
-    /// The vendor whose key this looks like, for `foreign_key`.
-    pub vendor: Option<&'static str>,
+    /// The core's error report as JSON.
+    pub report: String,
 }
 
 /// Parses and validates a key exactly as given (no trimming). The JavaScript layer exposes
@@ -169,46 +163,38 @@ pub fn parse_api_key(value: Either<String, Unknown<'_>>) -> Either<ApiKey, KeyPr
     match pictify_keys::ApiKey::parse(&value) {
         Ok(inner) => Either::A(ApiKey { inner }),
         Err(e) => {
-            let position = e.position().and_then(|p| u32::try_from(p).ok());
-            let vendor = e.vendor();
-            let error = pictify_keys::Error::Key(e);
+            let report = pictify_keys::Error::Key(e).report();
             Either::B(KeyProblem {
-                code: error.code(),
-                family: error.family().as_str(),
-                message: error.to_string(),
-                position,
-                vendor,
+                code: report.code,
+                report: crate::error::report_json(&report),
             })
         }
     }
 }
 
-/// The problem for a value of another type than string.
+/// The problem for a value of another type than string: `no_key` for `undefined`/`null`
+/// (an unset variable), `invalid_argument` for anything else.
 fn not_a_string(kind: Option<ValueType>) -> KeyProblem {
-    let kind = match kind {
-        Some(ValueType::Undefined | ValueType::Null) => {
-            let error = pictify_keys::Error::NoKey;
-            return KeyProblem {
-                code: error.code(),
-                family: error.family().as_str(),
-                message: error.to_string(),
-                position: None,
-                vendor: None,
+    let error = match kind {
+        Some(ValueType::Undefined | ValueType::Null) => pictify_keys::Error::NoKey,
+        other => {
+            let kind = match other {
+                Some(ValueType::Boolean) => "boolean",
+                Some(ValueType::Number) => "number",
+                Some(ValueType::BigInt) => "bigint",
+                Some(ValueType::Symbol) => "symbol",
+                Some(ValueType::Function) => "function",
+                _ => "object",
             };
+            pictify_keys::Error::invalid_argument(format!(
+                "ApiKey.parse takes the key as a string, not a {kind}"
+            ))
         }
-        Some(ValueType::Boolean) => "boolean",
-        Some(ValueType::Number) => "number",
-        Some(ValueType::BigInt) => "bigint",
-        Some(ValueType::Symbol) => "symbol",
-        Some(ValueType::Function) => "function",
-        _ => "object",
     };
+    let report = error.report();
     KeyProblem {
-        code: "invalid_argument",
-        family: "argument",
-        message: format!("ApiKey.parse takes the key as a string, not a {kind}"),
-        position: None,
-        vendor: None,
+        code: report.code,
+        report: crate::error::report_json(&report),
     }
 }
 

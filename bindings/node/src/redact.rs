@@ -11,11 +11,9 @@ use crate::error;
 fn redactor(style: Option<String>) -> napi::Result<Redactor> {
     match style {
         None => Ok(Redactor::default()),
-        Some(name) => Style::from_name(&name).map(Redactor::new).ok_or_else(|| {
-            error::invalid_argument(format!(
-                "unknown redaction style '{name}': use fingerprint, redacted or mask"
-            ))
-        }),
+        Some(name) => Style::parse(&name)
+            .map(Redactor::new)
+            .map_err(|e| error::from_core(&e)),
     }
 }
 

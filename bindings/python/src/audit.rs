@@ -4,7 +4,7 @@ use pictify_keys::audit::{AuditEvent, KeyRef, Timestamp};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::error::plain_exception;
+use crate::error::to_pyerr;
 use crate::key::PyApiKey;
 
 /// One audited request: `keyId` is the key's ID or fingerprint; text fields are redacted.
@@ -35,7 +35,7 @@ impl PyAuditEvent {
             Ok(k) => KeyRef::from_key(&k.get().inner),
             Err(_) => {
                 let id: String = key.extract()?;
-                KeyRef::from_id(&id).map_err(|e| plain_exception(py, e.code(), &e.to_string()))?
+                KeyRef::from_id(&id).map_err(|e| to_pyerr(py, e))?
             }
         };
         let timestamp = timestamp_ms.map_or_else(Timestamp::now, Timestamp::from_unix_millis);

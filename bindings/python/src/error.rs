@@ -1,11 +1,12 @@
-//! Core errors as Python exceptions.
+//! Core errors as Python exceptions, built from the core's [`ErrorReport`].
 //!
 //! The exception classes are defined in Python (`pictify_keys._errors`: `PictifyKeyError`, a
-//! `ValueError`, with one subclass per [`ErrorFamily`]); this file picks the class by the
-//! core's family and passes the core's code, message and details. The module is imported on
-//! the first error only, so importing `pictify_keys` stays free of work.
+//! `ValueError`, with one subclass per family); this file picks the class by the report's
+//! family and passes its code, message and details. No variant is matched here: a detail the
+//! core adds reaches Python without an edit. The module is imported on the first error only,
+//! so importing `pictify_keys` stays free of work.
 
-use pictify_keys::{Error, HttpError, PolicyError, SourceError};
+use pictify_keys::{DetailValue, Error, ErrorReport};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -34,96 +35,61 @@ fn class_for<'py>(py: Python<'py>, family: &'static str) -> PyResult<Bound<'py, 
         })
 }
 
-/// The exception instance for a core error (not raised): `.code`, `.message`, the
-/// `"[code] message"` text and the variant's details (`position`, `vendor`, `environment`,
-/// `origin`, `status`, …) as attributes.
+/// `ValueError.__new__`, looked up once.
+static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The exception instance for a core error (not raised): `str(e) == "[code] message"`,
+/// `.code`, `.family`, `.message` (without the prefix), `.details` (a dict of the details the
+/// error carries, camelCase as in every language) and each detail as a snake_case attribute
+/// (`e.position`, `e.api_code`); details the error lacks fall back to the class attributes
+/// (`None`).
 ///
 /// Built the way `PictifyKeyError.__init__` would build it, without running Python code:
 /// `ValueError.__new__(cls, text)` and the attributes written into the instance's `__dict__`
 /// (`ApiKey.parse` of a malformed key: about 1.3 µs of CPU instead of 3 µs through the
 /// Python `__init__`, measured by `just py bench`).
-/// Details the core does not give fall back to the class attributes (`None`).
 pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyAny>> {
-    let class = class_for(py, err.family().as_str())?;
+    let report: ErrorReport = err.report();
+    let class = class_for(py, report.family.as_str())?;
     let details = PyDict::new(py);
-    match err {
-        Error::Key(e) => {
-            details.set_item(intern!(py, "position"), e.position())?;
-            details.set_item(intern!(py, "vendor"), e.vendor())?;
+    for (name, value) in report.details.fields() {
+        match value {
+            DetailValue::Text(t) => details.set_item(name, t)?,
+            DetailValue::Number(n) => details.set_item(name, n)?,
         }
-        Error::Policy(
-            PolicyError::LiveKeyInDevelopment {
-                environment,
-                variable,
-                value,
-            }
-            | PolicyError::TestKeyInProduction {
-                environment,
-                variable,
-                value,
-            },
-        ) => {
-            details.set_item(intern!(py, "environment"), environment.as_str())?;
-            details.set_item(intern!(py, "variable"), variable)?;
-            details.set_item(intern!(py, "value"), value)?;
-        }
-        Error::DotEnv(e) => {
-            details.set_item(intern!(py, "line"), e.line)?;
-            details.set_item(intern!(py, "column"), e.column)?;
-        }
-        Error::Source(e) => {
-            details.set_item(intern!(py, "origin"), e.origin())?;
-            match e {
-                SourceError::InvalidKey { error, .. } => {
-                    details.set_item(intern!(py, "position"), error.position())?;
-                    details.set_item(intern!(py, "vendor"), error.vendor())?;
-                }
-                SourceError::DotEnv { error, .. } => {
-                    details.set_item(intern!(py, "line"), error.line)?;
-                    details.set_item(intern!(py, "column"), error.column)?;
-                }
-                _ => {}
-            }
-        }
-        Error::Http(e) => {
-            details.set_item(intern!(py, "status"), e.status())?;
-            if let HttpError::Unauthorized { tried } = e {
-                details.set_item(intern!(py, "tried"), tried)?;
-            }
-        }
-        _ => {}
     }
-    build(&class, err.code(), &err.to_string(), &details)
-}
-
-/// `ValueError.__new__`, looked up once.
-static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-/// An instance of `class` (a `PictifyKeyError` subclass) with the attributes its `__init__`
-/// sets: `args == ("[code] message",)`, `.code`, `.message`, `._details` (for pickling) and
-/// every detail.
-fn build<'py>(
-    class: &Bound<'py, PyType>,
-    code: &str,
-    message: &str,
-    details: &Bound<'py, PyDict>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let py = class.py();
     let new = NEW.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
         Ok(py
             .get_type::<pyo3::exceptions::PyValueError>()
             .getattr("__new__")?
             .unbind())
     })?;
-    let instance = new.bind(py).call1((class, format!("[{code}] {message}")))?;
+    let instance = new.bind(py).call1((&class, &report.message))?;
     let attributes = instance
         .getattr(intern!(py, "__dict__"))?
         .cast_into::<PyDict>()?;
-    attributes.update(details.as_mapping())?;
-    attributes.set_item(intern!(py, "code"), code)?;
-    attributes.set_item(intern!(py, "message"), message)?;
-    attributes.set_item(intern!(py, "_details"), details)?;
+    for (name, value) in details.iter() {
+        let name: String = name.extract()?;
+        attributes.set_item(snake_case(&name), value)?;
+    }
+    attributes.set_item(intern!(py, "code"), report.code)?;
+    attributes.set_item(intern!(py, "message"), report.text())?;
+    attributes.set_item(intern!(py, "details"), details)?;
     Ok(instance)
+}
+
+/// `apiCode` → `api_code`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A core error as a `PyErr` to raise.
@@ -133,21 +99,4 @@ pub(crate) fn to_pyerr(py: Python<'_>, err: impl Into<Error>) -> PyErr {
         // The exception module itself failed to import or build: raise that failure.
         Err(e) => e,
     }
-}
-
-/// A `PictifyKeyError` with a code for errors outside the core's `Error` (no family).
-pub(crate) fn plain_exception(py: Python<'_>, code: &str, message: &str) -> PyErr {
-    let make = || -> PyResult<PyErr> {
-        let class = py
-            .import("pictify_keys._errors")?
-            .getattr("PictifyKeyError")?
-            .cast_into::<PyType>()?;
-        Ok(PyErr::from_value(build(
-            &class,
-            code,
-            message,
-            &PyDict::new(py),
-        )?))
-    };
-    make().unwrap_or_else(|e| e)
 }

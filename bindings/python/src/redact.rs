@@ -4,10 +4,10 @@
 use std::borrow::Cow;
 
 use pictify_keys::redact::{Redactor, Style};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
+use crate::error::to_pyerr;
 use crate::json::{from_json, to_json};
 
 /// Texts longer than this are redacted with the GIL released (shorter ones cost less than
@@ -15,9 +15,9 @@ use crate::json::{from_json, to_json};
 const DETACH_BYTES: usize = 64 * 1024;
 
 fn redactor(style: &str) -> PyResult<Redactor> {
-    Style::from_name(style).map(Redactor::new).ok_or_else(|| {
-        PyValueError::new_err("style must be \"fingerprint\", \"redacted\" or \"mask\"")
-    })
+    Style::parse(style)
+        .map(Redactor::new)
+        .map_err(|e| Python::attach(|py| to_pyerr(py, e)))
 }
 
 /// The redaction of `bytes`, or `None` when nothing changes; inputs over [`DETACH_BYTES`] are

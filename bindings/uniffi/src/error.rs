@@ -201,6 +201,7 @@ impl From<core::Error> for PictifyError {
                         status: None,
                         detail,
                     },
+                    core::ErrorFamily::Input => Self::InvalidInput { code, detail },
                 }
             }
         }

@@ -5,7 +5,7 @@ use js_sys::Reflect;
 use pictify_keys::audit::{KeyRef, Timestamp};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{invalid_argument, js_error};
+use crate::error::{core_error, invalid_argument};
 use crate::key::ApiKey;
 
 /// One audited request, in the documented JSON shape. Every text field is redacted on the
@@ -36,8 +36,7 @@ impl AuditEvent {
         #[wasm_bindgen(unchecked_param_type = "AuditEventOptions")] options: JsValue,
     ) -> Result<AuditEvent, JsValue> {
         let id = text(&options, "keyId")?;
-        let key_ref =
-            KeyRef::from_id(&id).map_err(|e| js_error(e.code(), "format", &e.to_string()))?;
+        let key_ref = KeyRef::from_id(&id).map_err(|e| core_error(&e.into()))?;
         Self::build(&options, key_ref)
     }
 

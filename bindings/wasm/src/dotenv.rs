@@ -7,18 +7,13 @@ use js_sys::{Object, Reflect};
 use pictify_keys::{DotEnv, EnvLookup};
 use wasm_bindgen::prelude::*;
 
-use crate::error::js_error;
+use crate::error::core_error;
 
 /// Parses `.env` text into `{ NAME: value }`. Throws `env_file_syntax` (with `.line` and
 /// `.column`) when the text cannot be parsed.
 #[wasm_bindgen(js_name = parseDotEnv, unchecked_return_type = "Record<string, string>")]
 pub fn parse_dot_env(text: &str) -> Result<Object, JsValue> {
-    let env = DotEnv::parse(text).map_err(|e| {
-        let err = js_error(e.code(), "source", &format!("invalid .env text: {e}"));
-        let _ = Reflect::set(&err, &"line".into(), &JsValue::from_f64(e.line as f64));
-        let _ = Reflect::set(&err, &"column".into(), &JsValue::from_f64(e.column as f64));
-        err
-    })?;
+    let env = DotEnv::parse(text).map_err(|e| core_error(&e.into()))?;
     let out = Object::new();
     for name in env.names() {
         if let Some(value) = env.get(name) {

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use js_sys::{Function, Object, Promise, Reflect};
+use pictify_keys::error::{api_code_of, request_id_of};
 use pictify_keys::ring::{Decision, Outcome};
 use pictify_keys::HttpError;
 use wasm_bindgen::prelude::*;
@@ -181,6 +182,8 @@ enum Sent {
     Answer {
         status: u16,
         retry_after: Option<String>,
+        /// The `X-Request-Id` header as sent (checked by `request_id_of` before use).
+        request_id: Option<String>,
         text: String,
     },
     Failed(Outcome<'static>),
@@ -221,6 +224,8 @@ impl Inner {
         };
 
         let mut req = self.ring.begin_request();
+        // The API's code and request id of the last 401, reported if every key is refused.
+        let mut refusal: (Option<String>, Option<String>) = (None, None);
         loop {
             let attempt = self.ring.attempt(&mut req).map_err(|e| core_error(&e))?;
             let sent = self
@@ -237,6 +242,7 @@ impl Inner {
                     status,
                     retry_after,
                     text,
+                    ..
                 } => (
                     self.ring.on_outcome(
                         &mut req,
@@ -250,13 +256,34 @@ impl Inner {
                 ),
                 Sent::Failed(outcome) => (self.ring.on_outcome(&mut req, &attempt, *outcome), None),
             };
+            if let Sent::Answer {
+                status: 401,
+                request_id,
+                text,
+                ..
+            } = &sent
+            {
+                refusal = (api_code(text), request_id_of(request_id.as_deref()));
+            }
             match decision {
                 Decision::Done => {
                     let (status, text) = answer.ok_or_else(|| invalid_argument("no answer"))?;
-                    return finish(status, text, &req, attempt.source());
+                    let request_id = match &sent {
+                        Sent::Answer { request_id, .. } => request_id_of(request_id.as_deref()),
+                        Sent::Failed(_) => None,
+                    };
+                    return finish(status, text, request_id, &req, attempt.source());
                 }
                 Decision::TryNextKey => continue,
                 Decision::Retry { delay_ms } => sleep(delay_ms as f64).await?,
+                Decision::Fail(HttpError::Unauthorized { tried, .. }) => {
+                    let (api_code, request_id) = refusal;
+                    return Err(http_error(&HttpError::Unauthorized {
+                        tried,
+                        api_code,
+                        request_id,
+                    }));
+                }
                 Decision::Fail(e) => return Err(http_error(&e)),
             }
         }
@@ -307,11 +334,15 @@ impl Inner {
                 kind: "fetch returned no HTTP status",
             }));
         }
-        let retry_after = get(&response, "headers")
-            .dyn_into::<Object>()
-            .ok()
-            .and_then(|h| call_method(&h, "get", &"retry-after".into()).ok())
-            .and_then(|v| v.as_string());
+        let header = |name: &str| {
+            get(&response, "headers")
+                .dyn_into::<Object>()
+                .ok()
+                .and_then(|h| call_method(&h, "get", &name.into()).ok())
+                .and_then(|v| v.as_string())
+        };
+        let retry_after = header("retry-after");
+        let request_id = header("x-request-id");
         let text = match call_method(&response, "text", &JsValue::UNDEFINED) {
             Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
             Err(e) => Err(e),
@@ -320,6 +351,7 @@ impl Inner {
             Ok(t) => Sent::Answer {
                 status: status as u16,
                 retry_after,
+                request_id,
                 text: t.as_string().unwrap_or_default(),
             },
             // The body broke off: the connection failed after the status line.
@@ -328,11 +360,22 @@ impl Inner {
     }
 }
 
+/// The API's error code from an error body (`{"error": {"code": …}}`), when it is plain.
+fn api_code(text: &str) -> Option<String> {
+    let body = js_sys::JSON::parse(text).ok()?;
+    let error = get(&body, "error");
+    if !error.is_object() {
+        return None;
+    }
+    api_code_of(get(&error, "code").as_string().as_deref())
+}
+
 /// `{ status, body, attempts, keySource, fallbacks }` for a finished request; a non-2xx
 /// final answer becomes an `http_status` error with the API's own message.
 fn finish(
     status: u16,
     text: &str,
+    request_id: Option<String>,
     req: &pictify_keys::ring::RequestState,
     source: &str,
 ) -> Result<JsValue, JsValue> {
@@ -355,7 +398,12 @@ fn finish(
                 m.as_string()
             })
             .map(|m| pictify_keys::redact(&m).into_owned());
-        return Err(http_error(&HttpError::Status { status, message }));
+        return Err(http_error(&HttpError::Status {
+            status,
+            message,
+            api_code: api_code(text),
+            request_id,
+        }));
     }
     let body = parsed.map_err(|_| http_error(&HttpError::InvalidResponse { status }))?;
     let out = Object::new();

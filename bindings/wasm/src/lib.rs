@@ -44,10 +44,15 @@ export interface CheckOptions { environment?: Detection | EnvironmentName; polic
 /** A key and where it came from (`env:PICTIFY_API_KEY_NEW`). */
 export interface LoadedKey { key: ApiKey; source: string; }
 export type RedactStyle = "fingerprint" | "redacted" | "mask";
-/** Every error this package throws. */
-export interface PictifyKeyError extends Error {
-  name: "PictifyKeyError"; code: string; family: "format" | "environment" | "source" | "http" | "argument";
-  position?: number | null; vendor?: string | null; status?: number | null; source?: string;
+/** The details an error carries (docs/errors.md lists which, per code); absent when not carried. */
+export interface ErrorDetails {
+  position?: number; vendor?: string; origin?: string; environment?: string; variable?: string; value?: string;
+  line?: number; column?: number; status?: number; tried?: number; attempts?: number; apiCode?: string; requestId?: string;
+}
+/** Every error this package throws: `message` reads `[code] message`; each detail is also set on the error. */
+export interface PictifyKeyError extends Error, ErrorDetails {
+  name: "PictifyKeyError"; code: string; family: "format" | "environment" | "source" | "http" | "input";
+  details: ErrorDetails;
 }
 export interface AuditEventOptions { keyId?: string; action: string; endpoint: string; method: string; status: number; timestamp?: number | Date; ip?: string; userAgent?: string; }
 export interface RingConfig { maxRetries?: number; cooldownMs?: number; baseDelayMs?: number; maxDelayMs?: number; retryAfterCapMs?: number; jitter?: boolean; }

@@ -23,7 +23,7 @@ pub fn load_sourced(env: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
 
 /// Loads the keys from `env` (a Worker's `env`, `process.env`, `Deno.env.toObject()`):
 /// `[{ key: ApiKey, source: "env:PICTIFY_API_KEY_NEW" }, …]`, NEW first. Throws `no_key`
-/// when none is set, or the key's own code (with `.source`) when one is malformed. Without
+/// when none is set, or the key's own code (with `.origin`) when one is malformed. Without
 /// `env`: `process.env` on Node and Deno; on Workers and in browsers `env` is required.
 #[wasm_bindgen(js_name = loadKeys, unchecked_return_type = "LoadedKey[]")]
 pub fn load_keys(

@@ -1,23 +1,28 @@
 'use strict';
-// Errors: the native addon throws a JSON payload (code, family, message, …) behind a marker;
-// here it becomes a real Error subclass with `.code` equal to the core's stable code.
+// Errors: the native addon throws the core's error report as JSON behind a marker; here it
+// becomes a real Error subclass showing exactly that report: `.code`, `.family`, `.details`
+// and the message `[code] message`.
 
 const MARKER = '\u0001pictify:';
 
-/** Base class of every error this package throws. `.code` is the core's stable code. */
+/**
+ * Base class of every error this package throws: `.code` is the core's stable code,
+ * `.family` its family, `.details` the details the error carries (camelCase, as in every
+ * language; each is also set on the error itself, e.g. `err.position`), and `.message`
+ * reads `[code] message`.
+ */
 class PictifyKeyError extends Error {
-  constructor(message, details = {}) {
+  constructor(message, report = {}) {
     super(message);
     this.name = new.target.name;
-    this.code = details.code;
-    this.family = details.family;
-    for (const field of ['position', 'vendor', 'status', 'origin']) {
-      if (details[field] !== undefined && details[field] !== null) this[field] = details[field];
-    }
+    this.code = report.code;
+    this.family = report.family;
+    this.details = { ...(report.details || {}) };
+    for (const [field, value] of Object.entries(this.details)) this[field] = value;
   }
 
   toString() {
-    return `${this.name} [${this.code}]: ${this.message}`;
+    return `${this.name}: ${this.message}`;
   }
 }
 
@@ -29,18 +34,21 @@ class EnvironmentError extends PictifyKeyError {}
 class SourceError extends PictifyKeyError {}
 /** A call to the Pictify API failed (`unauthorized`, `server_error`, `http_timeout`, …). */
 class HttpError extends PictifyKeyError {}
-/** An audit event was refused (`secret_in_key_id`, `invalid_key_id`). */
-class AuditError extends PictifyKeyError {}
-/** An argument the core cannot use (`invalid_argument`), e.g. an unknown style name. */
-class InvalidArgumentError extends PictifyKeyError {}
+/**
+ * An argument that is not a key was refused (family `input`): `secret_in_key_id`,
+ * `invalid_key_id`, `invalid_argument`. `AuditError` and `InvalidArgumentError` are the same
+ * class under its earlier names.
+ */
+class InputError extends PictifyKeyError {}
+const AuditError = InputError;
+const InvalidArgumentError = InputError;
 
 const BY_FAMILY = {
   format: KeyFormatError,
   environment: EnvironmentError,
   source: SourceError,
   http: HttpError,
-  audit: AuditError,
-  argument: InvalidArgumentError,
+  input: InputError,
 };
 
 /** Our Error for a native error carrying a payload; any other value unchanged. */
@@ -55,8 +63,12 @@ function convert(e, caller = convert) {
   return fromDetails(details, caller);
 }
 
-/** Our Error for the details of a core error (`code`, `family`, `message`, …). */
-function fromDetails(details, caller = fromDetails) {
+/**
+ * Our Error for a core error report (`{code, family, message, details}`), or for a native
+ * key problem that carries the report as JSON (`{code, report}`).
+ */
+function fromDetails(report, caller = fromDetails) {
+  const details = typeof report.report === 'string' ? JSON.parse(report.report) : report;
   const Cls = BY_FAMILY[details.family] || PictifyKeyError;
   if (!Error.captureStackTrace) return new Cls(details.message, details);
   // Capture the stack once, from the JavaScript caller (not the conversion frames): the
@@ -88,5 +100,5 @@ module.exports = {
   convert,
   fromDetails,
   wrap,
-  classes: { PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, AuditError, InvalidArgumentError },
+  classes: { PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, InputError, AuditError, InvalidArgumentError },
 };

@@ -38,7 +38,9 @@ test('errors are Error subclasses with the core code and family', () => {
   assert.equal(e.name, 'KeyFormatError');
   assert.equal(e.code, 'foreign_key');
   assert.equal(e.vendor, 'Stripe');
-  assert.match(String(e), /^KeyFormatError \[foreign_key\]: /);
+  assert.match(String(e), /^KeyFormatError: \[foreign_key\] /);
+  assert.match(e.message, /^\[foreign_key\] this is not a Pictify key/);
+  assert.deepEqual(e.details, { vendor: 'Stripe' });
   assert.match(e.stack, /api\.test\.js/, 'the stack points at the caller');
   assert.doesNotMatch(e.stack, /errors\.js/, 'no conversion frames in the stack');
   const limit = Error.stackTraceLimit;
@@ -49,6 +51,7 @@ test('errors are Error subclasses with the core code and family', () => {
   assert.equal(nl.family, 'format');
   assert.equal(nl.position, 25, 'the core counts positions from 1');
   assert.equal(nl.vendor, undefined);
+  assert.deepEqual(nl.details, { position: 25 });
   assert.ok(!nl.message.includes('FAKE2BgQ'), 'the message never holds the secret');
   assert.throws(() => keys.ApiKey.parse(42));
 });

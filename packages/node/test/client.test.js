@@ -84,6 +84,21 @@ test('429 with Retry-After is retried on the same key, never switching keys', as
   assert.equal(r.fallbacks.length, 0);
 });
 
+test('a refusal keeps the API reason and request id', async () => {
+  // A fresh server, so the refusal is its first request: req_1.
+  const own = await startMock([`${NEW}=revoked`]);
+  try {
+    const refused = new keys.Client({ baseUrl: own.base, keys: [NEW], ring: FAST });
+    const err = await refused.request('GET', '/me').then(() => assert.fail('resolved'), (e) => e);
+    assert.ok(err instanceof keys.HttpError && err.code === 'unauthorized');
+    assert.deepEqual(err.details, { status: 401, tried: 1, apiCode: 'revoked_api_key', requestId: 'req_1' });
+    assert.equal(err.apiCode, 'revoked_api_key');
+    assert.ok(err.message.startsWith('[unauthorized] ') && err.message.includes('(revoked_api_key, request req_1)'), err.message);
+  } finally {
+    own.stop();
+  }
+});
+
 test('errors reject with HttpError and stable codes', async () => {
   const refused = new keys.Client({ baseUrl: mock.base, environment: 'production', keys: [NEW], ring: FAST });
   await assert.rejects(refused.request('GET', '/me'), (e) => e instanceof keys.HttpError && e.code === 'unauthorized' && e.status === 401);

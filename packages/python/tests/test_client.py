@@ -92,6 +92,11 @@ def test_every_key_refused_raises_unauthorized_without_secrets(api: MockApi) -> 
     err = info.value
     assert err.code == "unauthorized" and err.status == 401
     assert NEW not in str(err) and NEW[8:] not in repr(err) and api.url not in str(err)
+    # The API's reason and the request id of the refusal are kept (issue 20).
+    last = f"req_{len(api.admin('GET', '/_admin/requests')['requests'])}"
+    assert (err.api_code, err.request_id, err.tried) == ("revoked_api_key", last, 1)
+    assert err.details == {"status": 401, "tried": 1, "apiCode": "revoked_api_key", "requestId": last}
+    assert f"(revoked_api_key, request {last})" in str(err)
 
 
 def test_status_and_connection_errors(api: MockApi) -> None:

@@ -25,12 +25,20 @@ INVALID = [c for c in KEYS["cases"] if not c["valid"]]
 LIVE = next(c["input"] for c in KEYS["cases"] if c["valid"] and c["mode"] == "live")
 TEST = next(c["input"] for c in KEYS["cases"] if c["valid"] and c["mode"] == "test")
 
-# Every attribute a class's __init__ sets, and its default.
+# Every detail attribute of a class, and its default when the error does not carry it.
+_NONE = {name: None for name in (
+    "position", "vendor", "origin", "variable", "value", "line", "column", "status", "tried",
+    "attempts", "api_code", "request_id",
+)}
 FIELDS: Dict[type, Dict[str, Any]] = {
-    KeyFormatError: {"position": None, "vendor": None, "origin": None},
-    KeyEnvironmentError: {"environment": "unknown", "variable": None, "value": None},
-    KeySourceError: {"origin": None, "line": None, "column": None},
+    KeyFormatError: {**_NONE, "environment": None},
+    KeyEnvironmentError: {**_NONE, "environment": "unknown"},
+    KeySourceError: {**_NONE, "environment": None},
 }
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
 
 
 def raised(call: Callable[[], object]) -> PictifyKeyError:
@@ -41,22 +49,23 @@ def raised(call: Callable[[], object]) -> PictifyKeyError:
 
 def assert_same_as_python_built(err: PictifyKeyError) -> None:
     cls = type(err)
-    details: Dict[str, Any] = err._details  # type: ignore[attr-defined]
-    again = cls(err.message, code=err.code, **details)
+    details: Dict[str, Any] = err.details
+    again = cls(err.message, code=err.code, details=details)
     assert err.args == again.args == (f"[{err.code}] {err.message}",)
     assert str(err) == str(again) and repr(err) == repr(again)
+    assert err.family == cls.family
+    snake = {_snake(name) for name in details}
     for name, default in FIELDS.get(cls, {}).items():
         assert getattr(err, name) == getattr(again, name), name
-        if name not in details:
-            assert getattr(err, name) == default
+        if name not in snake:
+            assert getattr(err, name) == default, name
     for name, value in details.items():
-        assert getattr(err, name) == value
-    assert {k: v for k, v in vars(err).items() if k != "_details"} == {
-        k: v for k, v in vars(again).items() if k != "_details" and (k in vars(err) or k not in FIELDS.get(cls, {}))
-    }
+        assert getattr(err, _snake(name)) == value
+    assert vars(err) == vars(again)
     unpickled = pickle.loads(pickle.dumps(err))
     assert type(unpickled) is cls and unpickled.args == err.args and unpickled.code == err.code
-    for name in list(details) + list(FIELDS.get(cls, {})):
+    assert unpickled.details == err.details
+    for name in list(snake) + list(FIELDS.get(cls, {})):
         assert getattr(unpickled, name) == getattr(err, name)
 
 

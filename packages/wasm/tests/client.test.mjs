@@ -43,6 +43,21 @@ test("every key refused: unauthorized, each key tried once", async () => {
   assert.deepEqual(seen.map((q) => q.fingerprint), ["pk_live_****uhnJ", "pk_live_****Rce5"]);
 });
 
+test("a refusal keeps the API reason and request id", async () => {
+  // A fresh server, so the refusal is its first request: req_1.
+  const own = await startMockApi({ revoked: [NEW] });
+  try {
+    const client = new pk.Client({ keys: [NEW], baseUrl: own.url });
+    const err = await client.request("GET", "/me").then(() => assert.fail("resolved"), (e) => e);
+    assert.equal(err.code, "unauthorized");
+    assert.deepEqual(err.details, { status: 401, tried: 1, apiCode: "revoked_api_key", requestId: "req_1" });
+    assert.equal(err.requestId, "req_1");
+    assert.ok(err.message.includes("(revoked_api_key, request req_1)"), err.message);
+  } finally {
+    own.stop();
+  }
+});
+
 test("a 404 ends the request with http_status and the API's message, redacted", async () => {
   const client = new pk.Client({ environment: "production", keys: [NEW], baseUrl: mock.url });
   await assert.rejects(client.request("GET", "/nope"), (e) => e.code === "http_status" && e.status === 404 && !e.message.includes("FAKE"));

@@ -2,7 +2,9 @@
 // installed: every key, environment and redaction vector through `import "@pictify/keys-wasm"`
 // as Deno resolves it (the "deno" export condition). Prints a summary; exit status 1 on any
 // mismatch.
+import * as pk from "@pictify/keys-wasm";
 import { ApiKey, checkMode, detectEnvironment, redact } from "@pictify/keys-wasm";
+import { runErrorCases } from "./error-cases.mjs";
 
 const root = Deno.args[0];
 const load = async (name) => JSON.parse(await Deno.readTextFile(`${root}/tests/vectors/${name}`));
@@ -18,7 +20,7 @@ for (const c of (await load("keys.json")).cases) {
     const key = ApiKey.parse(c.input);
     expect(c.valid && key.mode === c.mode && key.fingerprint === c.fingerprint, `${c.name}: accepted as ${key.fingerprint}`);
   } catch (e) {
-    expect(!c.valid && e instanceof Error && e.code === c.code && e.position === c.position, `${c.name}: ${e.code}@${e.position}, expected ${c.code}@${c.position}`);
+    expect(!c.valid && e instanceof Error && e.code === c.code && (e.position ?? null) === c.position, `${c.name}: ${e.code}@${e.position}, expected ${c.code}@${c.position}`);
   }
 }
 const verdict = (mode, d) => {
@@ -38,6 +40,10 @@ for (const c of (await load("redaction.json")).cases) {
   const got = redact(c.input, c.style ?? undefined);
   expect(got === c.expected, `${c.name}: ${JSON.stringify(got)}`);
 }
+const errors = runErrorCases(pk, await load("errors.json"));
+checked += errors.checked;
+failures.push(...errors.problems);
+console.log(`errors.json skipped (no such call in the package): ${errors.skipped.join("; ")}`);
 console.log(`deno ${Deno.version.deno}: ${checked} checks, ${failures.length} failures`);
 for (const f of failures) console.log(`FAIL ${f}`);
 Deno.exit(failures.length ? 1 : 0);

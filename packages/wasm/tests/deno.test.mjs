@@ -7,9 +7,10 @@ import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { installPacked, PKG_DIR, ROOT } from "./harness.mjs";
 
-test("Deno runs every key, environment and redaction vector through the installed package", () => {
+test("Deno runs every key, environment, redaction and error vector through the installed package", () => {
   const project = installPacked();
   copyFileSync(join(PKG_DIR, "tests", "deno-vectors.mjs"), join(project, "deno-vectors.mjs"));
+  copyFileSync(join(PKG_DIR, "tests", "worker", "error-cases.mjs"), join(project, "error-cases.mjs"));
   const deno = join(PKG_DIR, "node_modules", ".bin", "deno");
   const out = execFileSync(deno, ["run", "--allow-read", "--node-modules-dir=manual", "deno-vectors.mjs", ROOT], {
     cwd: project,

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync, copyFileSync } fr
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const PKG_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -65,6 +65,10 @@ export function writeWorkerdConfig(dir, project, workerFile, scenarios, variant 
   // "../pkg/lite/x" relative to "@pictify/keys-wasm/lite" is "@pictify/pkg/lite/x".
   // capnp `embed` takes paths relative to the config file: copy the installed files next to it.
   copyFileSync(workerFile, join(dir, "worker.js"));
+  // The shared errors.json runner, when the Worker sits next to it (tests/worker/).
+  const errorCases = join(dirname(workerFile), "error-cases.mjs");
+  const withErrorCases = existsSync(errorCases);
+  if (withErrorCases) copyFileSync(errorCases, join(dir, "error-cases.mjs"));
   copyFileSync(entry, join(dir, "entry.js"));
   copyFileSync(glue, join(dir, "glue.js"));
   copyFileSync(wasm, join(dir, "module.wasm"));
@@ -73,6 +77,7 @@ export function writeWorkerdConfig(dir, project, workerFile, scenarios, variant 
     `(name = ${capnpString(spec)}, esModule = embed "entry.js")`,
     `(name = "@pictify/pkg/${variant}/pictify_keys_wasm.js", esModule = embed "glue.js")`,
     `(name = "@pictify/pkg/${variant}/pictify_keys_wasm_bg.wasm", wasm = embed "module.wasm")`,
+    ...(withErrorCases ? [`(name = "error-cases.mjs", esModule = embed "error-cases.mjs")`] : []),
   ].join(",\n      ");
   const services = [];
   const sockets = [];

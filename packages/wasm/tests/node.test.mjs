@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { installPacked, importInstalled, vectors } from "./harness.mjs";
+import { runErrorCases } from "./worker/error-cases.mjs";
 
 const project = installPacked();
 const pk = await importInstalled(project);
@@ -33,7 +34,7 @@ for (const [label, api] of [["full", pk], ["lite", lite]]) {
         assert.throws(() => api.ApiKey.parse(c.input), (e) => ((err = e), true), c.name);
         assert.ok(err instanceof Error, c.name);
         assert.equal(err.code, c.code, c.name);
-        assert.equal(err.position, c.position, c.name);
+        assert.equal(err.position ?? null, c.position, c.name);
         if (c.vendor) assert.equal(err.vendor, c.vendor, c.name);
         assert.equal(err.family, "format", c.name);
         assert.ok(err.message.startsWith(`[${c.code}] `), c.name);
@@ -149,7 +150,7 @@ test("loadKeys reads the env object in priority order with provenance", () => {
   assert.deepEqual(keys.map((k) => k.source), ["env:PICTIFY_API_KEY_NEW", "env:PICTIFY_API_KEY_OLD"]);
   assert.equal(keys[0].key.fingerprint, "pk_live_****uhnJ");
   assert.throws(() => pk.loadKeys({}), { code: "no_key" });
-  assert.throws(() => pk.loadKeys({ PICTIFY_API_KEY: "pk_live_your_api_key" }), (e) => e.code === "placeholder" && e.source === "env:PICTIFY_API_KEY");
+  assert.throws(() => pk.loadKeys({ PICTIFY_API_KEY: "pk_live_your_api_key" }), (e) => e.code === "placeholder" && e.origin === "env:PICTIFY_API_KEY" && e.details.origin === e.origin);
 });
 
 test("checkKeys gives the CLI's verdicts", () => {
@@ -207,7 +208,7 @@ test("ApiKey.parse of undefined, null or a non-string throws no_key / invalid_ar
       assert.throws(() => api.ApiKey.parse(unset), (e) => e instanceof Error && e.code === "no_key" && e.family === "source");
     }
     for (const bad of [123, true, {}, ["pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ"]]) {
-      assert.throws(() => api.ApiKey.parse(bad), (e) => e.code === "invalid_argument" && e.family === "argument" && !e.message.includes("FAKE"));
+      assert.throws(() => api.ApiKey.parse(bad), (e) => e.code === "invalid_argument" && e.family === "input" && !e.message.includes("FAKE"));
     }
     assert.equal(api.ApiKey.parse("pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ").fingerprint, "pk_live_****uhnJ");
   }
@@ -249,4 +250,12 @@ test("under Node, calls without env read process.env, as the Node package does",
   assert.equal(out["@pictify/keys-wasm Client"].code, "live_key_in_development");
   assert.equal(out["@pictify/keys-wasm Client relaxed"], "object");
   assert.ok(!r.stdout.includes("FAKEt7KU"));
+});
+
+test("every errors.json case: code, family, exact details, [code] message, no secret", (t) => {
+  const doc = vectors("errors.json");
+  const r = runErrorCases(pk, doc);
+  assert.deepEqual(r.problems, []);
+  assert.ok(r.checked >= 25);
+  t.diagnostic(`skipped (no such call in the package): ${r.skipped.join("; ")}`);
 });

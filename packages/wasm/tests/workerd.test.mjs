@@ -4,7 +4,7 @@
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { installPacked, writeWorkerdConfig, startWorkerd, freePort, tempDir, PKG_DIR } from "./harness.mjs";
+import { installPacked, writeWorkerdConfig, startWorkerd, freePort, tempDir, PKG_DIR, vectors } from "./harness.mjs";
 import { startMockApi } from "./mock-api.mjs";
 
 const LIVE = "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ";
@@ -71,6 +71,15 @@ test("workerd: exact error codes for malformed keys", async () => {
   assert.equal((await get("dev", "/parse", "sk_live_FAKEkY9pF34Qy6nBq7Vd2LmZ")).code, "foreign_key");
   const ok = await get("dev", "/parse", LIVE);
   assert.equal(ok.asJson, JSON.stringify({ key: "pk_live_****uhnJ" }));
+});
+
+test("workerd: every errors.json case inside the Worker", async () => {
+  const doc = vectors("errors.json");
+  const r = await get("dev", "/error-cases", JSON.stringify(doc));
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.checked + r.skipped.length, doc.cases.length);
+  assert.ok(r.checked >= 25, JSON.stringify(r));
+  console.log(`workerd errors.json: ${r.checked} cases, skipped (no such call in the package): ${r.skipped.join("; ")}`);
 });
 
 test("workerd: a log line is redacted inside the Worker", async () => {

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -163,6 +164,8 @@ struct State {
 struct Shared {
     state: Mutex<State>,
     base_url: String,
+    /// The number behind the next `X-Request-Id` (`req_1`, `req_2`, …).
+    next_request_id: AtomicU64,
 }
 
 impl Shared {
@@ -236,6 +239,7 @@ impl MockApi {
                 images: 0,
             }),
             base_url: format!("http://{addr}"),
+            next_request_id: AtomicU64::new(0),
         });
         let (stop_tx, mut stop_rx) = oneshot::channel::<()>();
         let server_shared = shared.clone();
@@ -331,7 +335,13 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Answer {
     if path.starts_with("/_admin/") {
         return Ok(admin(&shared, req, &path).await);
     }
-    api(&shared, req, path).await
+    // Every API answer carries a request id, as the real API's do.
+    let id = shared.next_request_id.fetch_add(1, Ordering::Relaxed) + 1;
+    let mut answer = api(&shared, req, path).await?;
+    if let Ok(value) = HeaderValue::from_str(&format!("req_{id}")) {
+        answer.headers_mut().insert("x-request-id", value);
+    }
+    Ok(answer)
 }
 
 async fn read_json(req: Request<Incoming>) -> Result<Value, Response<Full<Bytes>>> {

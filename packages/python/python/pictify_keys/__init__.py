@@ -18,6 +18,7 @@ from ._errors import (
     KeyFormatError,
     KeySourceError,
     PictifyHTTPError,
+    PictifyInputError,
     PictifyKeyError,
 )
 from ._native import (
@@ -112,6 +113,7 @@ __all__ = [
     "KeyFormatError",
     "KeySourceError",
     "PictifyHTTPError",
+    "PictifyInputError",
     "PictifyKeyError",
     "Policy",
     "RedactingFilter",

@@ -3,6 +3,8 @@
 import {
   ApiKey, AuditEvent, Client, checkEnvironment, checkKeys, detectEnvironment, loadKeys, redact,
 } from "@pictify/keys-wasm";
+import * as pk from "@pictify/keys-wasm";
+import { runErrorCases } from "./error-cases.mjs";
 
 const json = (value, status = 200) =>
   new Response(JSON.stringify(value, null, 2), { status, headers: { "content-type": "application/json" } });
@@ -43,6 +45,9 @@ export default {
           const key = ApiKey.parse(await request.text());
           return json({ ok: true, fingerprint: key.fingerprint, mode: key.mode, asJson: JSON.stringify({ key }) });
         }
+        // tests/vectors/errors.json (posted by the test) inside the Worker.
+        case "/error-cases":
+          return json(runErrorCases(pk, await request.json()));
         // Redact a log line before it leaves the Worker.
         case "/redact":
           return json({ ok: true, line: redact(await request.text()) });
