@@ -6,7 +6,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyString, PyTuple};
 
-use crate::error::{plain_exception, to_pyerr};
+use crate::error::to_pyerr;
 
 /// A well-formed Pictify API key. `str()` and `repr()` show the fingerprint only.
 #[pyclass(name = "ApiKey", module = "pictify_keys", frozen)]
@@ -45,10 +45,11 @@ impl PyApiKey {
                 .name()
                 .map_or_else(|_| "object".to_owned(), |n| n.to_string());
             // The type only: the value itself may be a key in another form (bytes).
-            plain_exception(
+            to_pyerr(
                 py,
-                "invalid_argument",
-                &format!("ApiKey.parse takes the key as a str, not {type_name}"),
+                pictify_keys::Error::invalid_argument(format!(
+                    "ApiKey.parse takes the key as a str, not {type_name}"
+                )),
             )
         })?;
         // The str's own UTF-8 on CPython 3.10+ (no copy; see `crate::text`).
