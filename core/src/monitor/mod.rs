@@ -1,0 +1,362 @@
+//! Usage monitoring: a sans-IO, streaming analyser of audit events (feature `monitor`).
+//!
+//! Feed it bytes of JSON lines in any chunking ([`Monitor::feed`]), whole lines
+//! ([`Monitor::feed_line`]) or the core's own [`AuditEvent`]s ([`Monitor::feed_event`]);
+//! it keeps per-key usage ([`KeyUsage`]), runs the detectors over fixed windows (one hour by
+//! default) and raises [`Alert`]s with a start → update → end lifecycle. It reads no clock
+//! and no file: time comes from the events, so the same input gives the same report
+//! however it is cut into chunks. Memory is bounded by keys × networks, not by events.
+//!
+//! Bad lines never stop it: each is counted under a [`LineIssue`] code with its line number
+//! and left out of every figure; nothing of a refused line is echoed or kept.
+//!
+//! ```
+//! use pictify_keys::monitor::{Config, Monitor};
+//!
+//! let config = Config::parse(r#"
+//! [keys.key_abc123]
+//! allowed_networks = ["203.0.113.0/24"]
+//! "#)?;
+//! let mut monitor = Monitor::new(config);
+//! monitor.begin_source("app.log");
+//! monitor.feed(br#"{"timestamp":"2026-01-29T10:30:00Z","keyId":"key_abc123","endpoint":"/image","method":"POST","status":200,"ip":"198.51.100.7"}
+//! not json
+//! "#);
+//! let report = monitor.finish();
+//! assert_eq!(report.events, 1);
+//! assert_eq!(report.issues[0].code, "invalid_json");
+//! assert_eq!(report.issues[0].lines[0].line, 2);
+//! assert_eq!(report.alerts[0].kind.code(), "disallowed_network");
+//! assert_eq!(report.alerts[0].evidence[0].line, 1);
+//! # Ok::<(), pictify_keys::monitor::ConfigError>(())
+//! ```
+
+mod alert;
+mod config;
+mod detect;
+mod line;
+mod net;
+mod stats;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use alert::{Alert, AlertKind, AlertUpdate, Evidence, Phase, Severity};
+pub use config::{BusinessHours, Config, ConfigError, KeyConfig, Thresholds};
+pub use detect::{median, poisson_tail, HISTORY_DAYS};
+pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
+pub use net::{Cidr, CidrError, Network};
+pub use stats::{is_error, KeyUsage, ENDPOINT_CAP, IP_CAP, NETWORK_CAP};
+
+use crate::audit::AuditEvent;
+use detect::KeyState;
+
+/// Longest line read; longer lines are skipped as [`LineIssue::LineTooLong`].
+pub const MAX_LINE: usize = 64 * 1024;
+/// Line numbers kept per issue code in the report.
+pub const ISSUE_LINES_KEPT: usize = 20;
+
+/// One issue code with its count and first line numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssueCount {
+    /// The stable code.
+    pub code: &'static str,
+    /// What it means.
+    pub message: &'static str,
+    /// Lines with this issue.
+    pub count: u64,
+    /// The first of them.
+    pub lines: Vec<Evidence>,
+}
+
+/// The analysis of a whole input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Lines read (blank lines included).
+    pub lines: u64,
+    /// Events analysed.
+    pub events: u64,
+    /// Window length in minutes.
+    pub window_minutes: u32,
+    /// Lines left out, by code.
+    pub issues: Vec<IssueCount>,
+    /// Usage per key, by key ID.
+    pub keys: Vec<KeyUsage>,
+    /// Alerts, by start time.
+    pub alerts: Vec<Alert>,
+}
+
+impl Report {
+    /// Lines left out.
+    pub fn issue_count(&self) -> u64 {
+        self.issues.iter().map(|i| i.count).sum()
+    }
+}
+
+/// The streaming analyser. See the [module documentation](self).
+pub struct Monitor {
+    config: Config,
+    window_secs: i64,
+    grace_secs: i64,
+    slots_per_day: usize,
+    keys: BTreeMap<String, KeyState>,
+    tracker: alert::Tracker,
+    /// The oldest window not closed yet.
+    next_close: Option<i64>,
+    /// The newest event time seen.
+    watermark: i64,
+    source: String,
+    line_no: u64,
+    partial: Vec<u8>,
+    skipping_long_line: bool,
+    lines: u64,
+    events: u64,
+    issues: BTreeMap<LineIssue, (u64, Vec<Evidence>)>,
+}
+
+impl Monitor {
+    /// A monitor with `config` (use `Config::default()` for no per-key rules).
+    pub fn new(config: Config) -> Self {
+        let window_secs = i64::from(config.window_minutes.max(1)) * 60;
+        Self {
+            window_secs,
+            grace_secs: i64::from(config.reorder_grace_minutes) * 60,
+            slots_per_day: usize::try_from(86_400 / window_secs).unwrap_or(24).max(1),
+            config,
+            keys: BTreeMap::new(),
+            tracker: alert::Tracker::default(),
+            next_close: None,
+            watermark: i64::MIN,
+            source: "-".to_owned(),
+            line_no: 0,
+            partial: Vec::new(),
+            skipping_long_line: false,
+            lines: 0,
+            events: 0,
+            issues: BTreeMap::new(),
+        }
+    }
+
+    /// Starts a new input named `name` (a file name; shown in evidence): line numbers restart
+    /// at 1. An unfinished last line of the previous input is read as a line first.
+    pub fn begin_source(&mut self, name: &str) {
+        self.end_source();
+        name.clone_into(&mut self.source);
+        self.line_no = 0;
+    }
+
+    /// Reads the unfinished last line of the current input, if any (an input whose last
+    /// line has no newline).
+    pub fn end_source(&mut self) {
+        if !self.partial.is_empty() || self.skipping_long_line {
+            let line = std::mem::take(&mut self.partial);
+            self.take_line(&line);
+        }
+    }
+
+    /// Feeds bytes of JSON lines, cut anywhere.
+    pub fn feed(&mut self, mut bytes: &[u8]) {
+        while let Some(nl) = memchr::memchr(b'\n', bytes) {
+            let (head, rest) = (&bytes[..nl], &bytes[nl + 1..]);
+            if self.partial.is_empty() && !self.skipping_long_line {
+                self.take_line(head);
+            } else {
+                self.push_partial(head);
+                let line = std::mem::take(&mut self.partial);
+                self.take_line(&line);
+            }
+            bytes = rest;
+        }
+        self.push_partial(bytes);
+    }
+
+    fn push_partial(&mut self, bytes: &[u8]) {
+        if self.skipping_long_line {
+            return;
+        }
+        if self.partial.len() + bytes.len() > MAX_LINE {
+            self.partial.clear();
+            self.skipping_long_line = true;
+        } else {
+            self.partial.extend_from_slice(bytes);
+        }
+    }
+
+    fn take_line(&mut self, line: &[u8]) {
+        if std::mem::take(&mut self.skipping_long_line) || line.len() > MAX_LINE {
+            self.line_no += 1;
+            self.lines += 1;
+            self.issue(LineIssue::LineTooLong);
+        } else {
+            self.feed_line(line);
+        }
+    }
+
+    /// Feeds one complete line (without its newline). Blank lines are counted and skipped.
+    pub fn feed_line(&mut self, line: &[u8]) {
+        self.line_no += 1;
+        self.lines += 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        match parse_line(line) {
+            Ok(event) => self.analyse(&event),
+            Err(issue) => self.issue(issue),
+        }
+    }
+
+    /// Feeds an event of the core's own audit hook (its evidence line is its ordinal in
+    /// the current source, `memory` unless [`begin_source`](Self::begin_source) named one).
+    pub fn feed_event(&mut self, event: &AuditEvent) {
+        if self.lines == 0 && self.source == "-" {
+            "memory".clone_into(&mut self.source);
+        }
+        self.line_no += 1;
+        self.lines += 1;
+        let ip = match event.ip().map(str::parse) {
+            None => None,
+            Some(Ok(ip)) => Some(ip),
+            Some(Err(_)) => return self.issue(LineIssue::InvalidIp),
+        };
+        let key_id = match line::check_key_id(event.key_id().as_str()) {
+            Ok(k) => k,
+            Err(issue) => return self.issue(issue),
+        };
+        let endpoint = event.endpoint().split(['?', '#']).next().unwrap_or("");
+        self.analyse(&Event {
+            unix_secs: event.timestamp().unix_millis().div_euclid(1000),
+            key_id,
+            endpoint: endpoint.to_owned(),
+            method: event.method().to_owned(),
+            status: event.status(),
+            ip,
+            user_agent: event.user_agent().map(str::to_owned),
+        });
+    }
+
+    fn issue(&mut self, issue: LineIssue) {
+        let at = self.here();
+        let entry = self.issues.entry(issue).or_default();
+        entry.0 += 1;
+        if entry.1.len() < ISSUE_LINES_KEPT {
+            entry.1.push(at);
+        }
+    }
+
+    fn here(&self) -> Evidence {
+        Evidence {
+            source: self.source.clone(),
+            line: self.line_no,
+        }
+    }
+
+    fn analyse(&mut self, e: &Event) {
+        let w = e.unix_secs.div_euclid(self.window_secs);
+        match self.next_close {
+            Some(next) if w < next => return self.issue(LineIssue::OutOfOrder),
+            Some(_) => {}
+            None => self.next_close = Some(w),
+        }
+        self.events += 1;
+        let at = self.here();
+        let production = &self.config.production_networks;
+        let config = &self.config;
+        self.keys
+            .entry(e.key_id.clone())
+            .or_insert_with(|| KeyState::new(config, &e.key_id, w))
+            .add(e, w, &at, production);
+        self.watermark = self.watermark.max(e.unix_secs);
+        self.close_until(self.watermark.saturating_sub(self.grace_secs));
+    }
+
+    /// Closes every window that ends at or before `t`.
+    fn close_until(&mut self, t: i64) {
+        while let Some(w) = self.next_close {
+            let end = (w + 1) * self.window_secs;
+            if end > t {
+                break;
+            }
+            for (key, state) in &mut self.keys {
+                if state.first_window <= w {
+                    state.close(
+                        key,
+                        w,
+                        w * self.window_secs,
+                        end,
+                        self.slots_per_day,
+                        &mut self.tracker,
+                    );
+                }
+            }
+            self.next_close = Some(w + 1);
+        }
+    }
+
+    /// Closes the windows that end at or before `unix_secs` even without newer events (for
+    /// an in-process monitor on a quiet app: call it from a timer with the current time).
+    pub fn advance_to(&mut self, unix_secs: i64) {
+        if self.next_close.is_some() {
+            self.watermark = self.watermark.max(unix_secs);
+            self.close_until(self.watermark.saturating_sub(self.grace_secs));
+        }
+    }
+
+    /// Alert starts, updates and ends since the last call, in order.
+    pub fn drain_updates(&mut self) -> Vec<AlertUpdate> {
+        self.tracker.drain_updates()
+    }
+
+    /// Lines left out so far.
+    pub fn issue_count(&self) -> u64 {
+        self.issues.values().map(|(n, _)| n).sum()
+    }
+
+    /// The first line left out so far, with its issue.
+    pub fn first_issue(&self) -> Option<(LineIssue, Evidence)> {
+        self.issues
+            .iter()
+            .filter_map(|(i, (_, at))| at.first().map(|a| (*i, a.clone())))
+            .min_by(|a, b| (&a.1.source, a.1.line).cmp(&(&b.1.source, b.1.line)))
+    }
+
+    /// Ends the input: reads an unfinished last line, closes every window up to the last
+    /// event (alerts still firing stay open) and returns the report.
+    pub fn finish(mut self) -> Report {
+        self.end_source();
+        if let Some(last) = self
+            .keys
+            .values()
+            .filter_map(|k| k.open.keys().next_back().copied())
+            .max()
+        {
+            self.close_until((last + 1) * self.window_secs);
+        }
+        let slots = self.slots_per_day;
+        let keys = self
+            .keys
+            .iter()
+            .map(|(id, k)| {
+                k.usage
+                    .summary(id, k.config.name.clone(), k.learning(slots), k.configured)
+            })
+            .collect();
+        Report {
+            lines: self.lines,
+            events: self.events,
+            window_minutes: self.config.window_minutes,
+            issues: self
+                .issues
+                .iter()
+                .map(|(issue, (count, lines))| IssueCount {
+                    code: issue.code(),
+                    message: issue.message(),
+                    count: *count,
+                    lines: lines.clone(),
+                })
+                .collect(),
+            keys,
+            alerts: self.tracker.all(),
+        }
+    }
+}
