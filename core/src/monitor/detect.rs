@@ -237,22 +237,22 @@ impl KeyState {
             let (n, ok) = (m.count, m.succeeded);
             let detail = match kind {
                 AlertKind::DisallowedNetwork => {
-                    format!("{n} requests from outside the allowed networks")
+                    format!("{n} request(s) from outside the allowed networks")
                 }
                 AlertKind::NewNetwork => {
-                    format!("{n} requests from networks not seen for this key before")
+                    format!("{n} request(s) from networks not seen for this key before")
                 }
                 AlertKind::OffHours => format!(
-                    "{n} requests outside business hours ({})",
+                    "{n} request(s) outside business hours ({})",
                     self.config
                         .business_hours
                         .as_ref()
                         .map_or("", |h| h.zone_name.as_str())
                 ),
                 AlertKind::UseAfterRevocation => {
-                    format!("{n} requests after revocation, {ok} of them answered 2xx")
+                    format!("{n} request(s) after revocation, {ok} of them answered 2xx")
                 }
-                _ => format!("{n} requests from a production network"),
+                _ => format!("{n} request(s) from a production network"),
             };
             let severity = if kind == AlertKind::UseAfterRevocation && ok == 0 {
                 Severity::High
