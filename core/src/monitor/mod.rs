@@ -113,16 +113,30 @@ pub struct Monitor {
     lines: u64,
     events: u64,
     issues: BTreeMap<LineIssue, (u64, Vec<Evidence>)>,
+    /// Empty windows in a row after which the rest of an empty stretch is skipped.
+    fast_forward_after: i64,
 }
 
 impl Monitor {
     /// A monitor with `config` (use `Config::default()` for no per-key rules).
     pub fn new(config: Config) -> Self {
         let window_secs = i64::from(config.window_minutes.max(1)) * 60;
+        let slots_per_day = usize::try_from(86_400 / window_secs).unwrap_or(24).max(1);
+        let max_cooldown = config
+            .keys
+            .values()
+            .map(|k| k.thresholds.cooldown_windows)
+            .chain([config.thresholds.cooldown_windows])
+            .max()
+            .unwrap_or(0);
+        let history = i64::try_from(HISTORY_DAYS * slots_per_day).unwrap_or(i64::MAX);
         Self {
+            fast_forward_after: history
+                .saturating_add(i64::from(max_cooldown))
+                .saturating_add(1),
             window_secs,
             grace_secs: i64::from(config.reorder_grace_minutes) * 60,
-            slots_per_day: usize::try_from(86_400 / window_secs).unwrap_or(24).max(1),
+            slots_per_day,
             config,
             keys: BTreeMap::new(),
             tracker: alert::Tracker::default(),
@@ -272,10 +286,37 @@ impl Monitor {
 
     /// Closes every window that ends at or before `t`.
     fn close_until(&mut self, t: i64) {
+        let mut empty_run: i64 = 0;
         while let Some(w) = self.next_close {
             let end = (w + 1) * self.window_secs;
             if end > t {
                 break;
+            }
+            // A long stretch without any event (a gap in the log, or one far-future line):
+            // once every key's history is all zeros and every alert has cooled down, more
+            // empty windows change nothing but the window count, so they are skipped at once.
+            let next_event = self
+                .keys
+                .values()
+                .filter_map(|k| k.open.keys().next().copied())
+                .min();
+            if !matches!(next_event, Some(n) if n <= w) {
+                empty_run += 1;
+            } else {
+                empty_run = 0;
+            }
+            if empty_run > self.fast_forward_after {
+                let last = t.div_euclid(self.window_secs) - 1;
+                let stop = next_event.map_or(last, |n| (n - 1).min(last));
+                let skipped = stop - w + 1;
+                if skipped > 0 {
+                    for state in self.keys.values_mut().filter(|k| k.first_window <= w) {
+                        state.skip_empty(u64::try_from(skipped).unwrap_or(0));
+                    }
+                    self.next_close = Some(stop + 1);
+                    empty_run = 0;
+                    continue;
+                }
             }
             for (key, state) in &mut self.keys {
                 if state.first_window <= w {
@@ -477,6 +518,54 @@ mod tests {
         assert_eq!(k.hour_of_week[0], 8);
         assert!(k.learning && !k.configured);
         assert_eq!(k.top_user_agents, vec![("sdk/1".to_owned(), 8)]);
+    }
+
+    #[test]
+    fn empty_stretches_are_skipped_with_the_same_result() {
+        let mut text = String::new();
+        let mut t = T0;
+        let line = |t: i64, ip: &str| {
+            format!(
+                "{{\"timestamp\":\"{}\",\"keyId\":\"key_a\",\"status\":200,\"ip\":\"{ip}\"}}\n",
+                format_timestamp(t)
+            )
+        };
+        // 10 days at 12 an hour, 90 days of silence, a spike, a new network, then a line in 2199.
+        for _ in 0..10 * 24 * 12 {
+            text.push_str(&line(t, "203.0.113.5"));
+            t += 300;
+        }
+        t += 90 * 86_400;
+        for _ in 0..400 {
+            text.push_str(&line(t, "203.0.113.5"));
+            t += 5;
+        }
+        text.push_str(&line(t + 7200, "198.51.100.1"));
+        let config = Config::parse("[thresholds]\nlearning_days = 40\n[keys.key_b]\nthresholds = { cooldown_windows = 30 }\n").unwrap();
+        let run = |fast: bool, tail: &str| {
+            let mut m = Monitor::new(config.clone());
+            if !fast {
+                m.fast_forward_after = i64::MAX;
+            }
+            m.feed(text.as_bytes());
+            m.feed(tail.as_bytes());
+            m.finish()
+        };
+        let slow = run(false, "");
+        let fast = run(true, "");
+        assert_eq!(fast, slow);
+        let kinds: Vec<&str> = fast.alerts.iter().map(|a| a.kind.code()).collect();
+        assert_eq!(kinds, vec!["request_spike", "new_network"]);
+        assert!(!fast.keys[0].learning);
+        // One far-future line: analysed (not a hang), and later lines are out of order.
+        let tail = format!(
+            "{}{}",
+            line(7_240_000_000, "203.0.113.5"),
+            line(t + 9000, "203.0.113.5")
+        );
+        let r = run(true, &tail);
+        assert_eq!(r.events, fast.events + 1);
+        assert_eq!(r.issues[0].code, "out_of_order");
     }
 
     #[test]
