@@ -163,6 +163,28 @@ case("business hours in Europe/Paris across both 2026 DST changes",
              alert("off_hours", "key_a", "2026-10-26T18:00:00Z", "low", open_=True)],
      config=HOURS)
 
+# 150 requests every day from 08:00 to 08:50 Paris time, 18 March to 5 April: 07:00 UTC
+# before the change of 29 March, 06:00 UTC after. Compared by UTC hour, the first morning
+# of summer time would look like a spike from nothing; compared by local time it is normal.
+morning = []
+for day in range(18, 36):
+    month, d = (3, day) if day <= 31 else (4, day - 31)
+    hour = 7 if (month, d) < (3, 29) else 6
+    morning.append(rep("2026-%02d-%02dT%02d:00:00Z" % (month, d, hour), 20, 150, key="key_a"))
+case("the request-spike baseline is the same local time of day, across the DST change",
+     morning,
+     config='[keys.key_a]\nbusiness_hours = { zone = "Europe/Paris", days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], start = "08:00", end = "19:00" }\n')
+case("a team zone does the same for keys without business hours",
+     [dict(r) for r in morning],
+     config='zone = "Europe/Paris"\n')
+# Without a zone, 06:00 UTC had 0 requests on the 11 days before the change, so the median
+# stays 0 (and every morning is a spike) until summer-time mornings are the majority: all 7
+# of them here, each its own alert (3 quiet windows end one), the last still open.
+case("in UTC (no zone) every summer-time morning is a spike while winter days are the majority",
+     [dict(r) for r in morning],
+     alerts=[alert("request_spike", "key_a", "2026-03-%02dT06:00:00Z" % d if d <= 31 else "2026-04-%02dT06:00:00Z" % (d - 31),
+                   "high", open_=(d == 35)) for d in range(29, 36)])
+
 print(json.dumps({
     "description": "Usage monitor: audit-event streams and the alerts they raise; see README.md in this folder.",
     "version": 1,

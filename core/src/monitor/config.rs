@@ -2,6 +2,8 @@
 //! thresholds, read from TOML. It never holds a secret.
 //!
 //! ```toml
+//! zone = "Europe/Paris"      # the team's day, for keys without business hours (default UTC)
+//!
 //! [thresholds]              # every detector's defaults (see Thresholds), all optional
 //! spike_floor = 200
 //!
@@ -166,6 +168,11 @@ pub struct KeyConfig {
     pub business_hours: Option<BusinessHours>,
     /// Thresholds for this key.
     pub thresholds: Thresholds,
+    /// The IANA zone the key's day is read in (its business hours' zone, else the file's
+    /// `zone`, else UTC): the request-spike baseline compares the same local time of day,
+    /// so a daylight-saving change does not shift it.
+    pub zone_name: Option<String>,
+    pub(crate) zone: Option<jiff::tz::TimeZone>,
 }
 
 impl KeyConfig {
@@ -189,6 +196,9 @@ pub struct Config {
     pub reorder_grace_minutes: u32,
     /// Window length in minutes; must divide a day (default 60).
     pub window_minutes: u32,
+    /// The team's IANA zone (`zone = "Europe/Paris"`), for keys without business hours.
+    pub zone_name: Option<String>,
+    zone: Option<jiff::tz::TimeZone>,
 }
 
 impl Default for Config {
@@ -199,6 +209,8 @@ impl Default for Config {
             keys: BTreeMap::new(),
             reorder_grace_minutes: 5,
             window_minutes: 60,
+            zone_name: None,
+            zone: None,
         }
     }
 }
@@ -214,6 +226,7 @@ struct RawConfig {
     keys: BTreeMap<String, RawKey>,
     reorder_grace_minutes: Option<u32>,
     window_minutes: Option<u32>,
+    zone: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -313,6 +326,13 @@ impl Config {
                 "must divide a day (1440 minutes), e.g. 5, 15, 60",
             ));
         }
+        let team_zone = match &raw.zone {
+            None => None,
+            Some(name) => Some(
+                jiff::tz::TimeZone::get(name)
+                    .map_err(|_| bad("zone", "not an IANA time zone name such as Europe/Paris"))?,
+            ),
+        };
         let thresholds = raw.thresholds.apply(Thresholds::default());
         check_thresholds(&thresholds, "thresholds")?;
         let mut keys = BTreeMap::new();
@@ -350,6 +370,14 @@ impl Config {
                         &format!("{what}.allowed_networks"),
                     )?,
                     revoked_at,
+                    zone_name: business_hours
+                        .as_ref()
+                        .map(|h| h.zone_name.clone())
+                        .or_else(|| raw.zone.clone()),
+                    zone: business_hours
+                        .as_ref()
+                        .map(|h| h.zone.clone())
+                        .or_else(|| team_zone.clone()),
                     business_hours,
                     thresholds: key_thresholds,
                 },
@@ -361,6 +389,8 @@ impl Config {
             keys,
             reorder_grace_minutes: raw.reorder_grace_minutes.unwrap_or(5),
             window_minutes,
+            zone_name: raw.zone.clone(),
+            zone: team_zone,
         })
     }
 
@@ -368,6 +398,8 @@ impl Config {
     pub fn key(&self, key_id: &str) -> KeyConfig {
         self.keys.get(key_id).cloned().unwrap_or_else(|| KeyConfig {
             thresholds: self.thresholds,
+            zone_name: self.zone_name.clone(),
+            zone: self.zone.clone(),
             ..KeyConfig::default()
         })
     }

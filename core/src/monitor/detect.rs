@@ -151,8 +151,13 @@ impl KeyState {
         let requests = acc.requests as f64;
         // Request spike: against the same time of day on earlier days.
         if !learning {
+            let window_secs = end - start;
             let comparable: Vec<f64> = (1..=HISTORY_DAYS)
-                .filter_map(|d| self.history.len().checked_sub(d * slots_per_day))
+                .filter_map(|d| {
+                    let back = windows_back(start, d, self.config.zone.as_ref(), window_secs)
+                        .unwrap_or(d * slots_per_day);
+                    self.history.len().checked_sub(back)
+                })
                 .filter_map(|i| self.history.get(i))
                 .map(|&c| f64::from(c))
                 .collect();
@@ -328,6 +333,26 @@ impl KeyConfig {
     fn is_test_key_for(&self, e: &Event) -> bool {
         self.is_test_key(&e.key_id)
     }
+}
+
+/// How many windows back the same local time of day was `days` days before the window
+/// starting at `start` (UTC seconds), in `zone`; `None` without a zone (then it is exactly
+/// `days` days of windows).
+fn windows_back(
+    start: i64,
+    days: usize,
+    zone: Option<&jiff::tz::TimeZone>,
+    window_secs: i64,
+) -> Option<usize> {
+    let zone = zone?;
+    let here = jiff::Timestamp::from_second(start)
+        .ok()?
+        .to_zoned(zone.clone());
+    let then = here
+        .checked_sub(jiff::Span::new().days(i64::try_from(days).ok()?))
+        .ok()?;
+    let back = (start - then.timestamp().as_second()).div_euclid(window_secs.max(1));
+    usize::try_from(back).ok().filter(|&b| b > 0)
 }
 
 /// The median of `v` (0 for an empty slice).
