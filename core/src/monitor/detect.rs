@@ -26,10 +26,10 @@ pub(crate) struct Match {
 }
 
 impl Match {
-    fn add(&mut self, e: &Event, at: &Evidence) {
+    fn add(&mut self, e: &Event, label: &str, at: &Evidence) {
         self.count += 1;
         self.succeeded += u64::from((200..300).contains(&e.status));
-        self.top.add(e);
+        self.top.add(e, label);
         if self.evidence.len() < EVIDENCE_KEPT {
             self.evidence.push(at.clone());
         }
@@ -125,10 +125,11 @@ impl KeyState {
         let acc = self.open.entry(w).or_default();
         acc.requests += 1;
         acc.errors += u64::from(is_error(e.status));
+        let label = super::stats::endpoint_label(e);
         for kind in kinds {
-            acc.matches.entry(kind).or_default().add(e, at);
+            acc.matches.entry(kind).or_default().add(e, &label, at);
         }
-        self.usage.add(e);
+        self.usage.add(e, &label);
     }
 
     /// Closes window `w` (`[start, end)`): judges it, then adds it to the history.

@@ -275,11 +275,13 @@ impl Monitor {
         self.events += 1;
         let at = self.here();
         let production = &self.config.production_networks;
-        let config = &self.config;
-        self.keys
-            .entry(e.key_id.clone())
-            .or_insert_with(|| KeyState::new(config, &e.key_id, w))
-            .add(e, w, &at, production);
+        if let Some(state) = self.keys.get_mut(&e.key_id) {
+            state.add(e, w, &at, production);
+        } else {
+            let mut state = KeyState::new(&self.config, &e.key_id, w);
+            state.add(e, w, &at, production);
+            self.keys.insert(e.key_id.clone(), state);
+        }
         self.watermark = self.watermark.max(e.unix_secs);
         self.close_until(self.watermark.saturating_sub(self.grace_secs));
     }

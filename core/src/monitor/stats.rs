@@ -2,7 +2,10 @@
 //! hour-of-week profile. Every map is capped, so memory is bounded by keys × networks
 //! whatever the number of events.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::hash::Hash;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -24,61 +27,100 @@ pub const TOP_SHOWN: usize = 5;
 
 const OTHER: &str = "(other)";
 
-fn bump(map: &mut HashMap<String, u64>, key: &str, n: u64, cap: usize) {
-    if let Some(c) = map.get_mut(key) {
-        *c += n;
-    } else if map.len() < cap {
-        map.insert(key.to_owned(), n);
-    } else {
-        *map.entry(OTHER.to_owned()).or_insert(0) += n;
+/// Counts per name, capped: newcomers beyond the cap are summed under `(other)`. Keys are
+/// typed (an `IpAddr`, a `Network`) or strings looked up by `&str`, so counting an event
+/// allocates nothing unless the name is new.
+#[derive(Debug, Clone)]
+pub(crate) struct Counts<K> {
+    map: HashMap<K, u64>,
+    other: u64,
+}
+
+impl<K> Default for Counts<K> {
+    fn default() -> Self {
+        Self {
+            map: HashMap::new(),
+            other: 0,
+        }
+    }
+}
+
+impl<K: Hash + Eq + Ord + Clone + fmt::Display> Counts<K> {
+    pub fn add<Q>(&mut self, key: &Q, n: u64, cap: usize)
+    where
+        K: Borrow<Q>,
+        Q: ?Sized + Hash + Eq + ToOwned<Owned = K>,
+    {
+        if let Some(c) = self.map.get_mut(key) {
+            *c += n;
+        } else if self.map.len() < cap {
+            self.map.insert(key.to_owned(), n);
+        } else {
+            self.other += n;
+        }
+    }
+
+    /// Adds `other`'s counts, in name order (so the result does not depend on hash order).
+    pub fn merge(&mut self, other: &Self, cap: usize) {
+        let mut entries: Vec<(&K, &u64)> = other.map.iter().collect();
+        entries.sort();
+        for (k, n) in entries {
+            self.add(k, *n, cap);
+        }
+        self.other += other.other;
+    }
+
+    /// The `n` largest, most first, ties by name; `(other)` takes its place by count.
+    pub fn top(&self, n: usize) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self.map.iter().map(|(k, c)| (k.to_string(), *c)).collect();
+        if self.other > 0 {
+            v.push((OTHER.to_owned(), self.other));
+        }
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.truncate(n);
+        v
     }
 }
 
 /// Top IPs, networks, user agents and endpoints of a set of events.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Top {
-    ips: HashMap<String, u64>,
-    networks: HashMap<String, u64>,
-    user_agents: HashMap<String, u64>,
-    endpoints: HashMap<String, u64>,
+    ips: Counts<IpAddr>,
+    networks: Counts<Network>,
+    user_agents: Counts<String>,
+    endpoints: Counts<String>,
 }
 
 impl Top {
-    pub fn add(&mut self, e: &Event) {
+    /// Counts `e`, whose `METHOD endpoint` is `label`.
+    pub fn add(&mut self, e: &Event, label: &str) {
         if let Some(ip) = e.ip {
-            bump(&mut self.ips, &ip.to_string(), 1, TOP_CAP);
-            bump(&mut self.networks, &Network::of(ip).to_string(), 1, TOP_CAP);
+            self.ips.add(&ip, 1, TOP_CAP);
+            self.networks.add(&Network::of(ip), 1, TOP_CAP);
         }
         if let Some(ua) = &e.user_agent {
-            bump(&mut self.user_agents, ua, 1, TOP_CAP);
+            self.user_agents.add(ua.as_str(), 1, TOP_CAP);
         }
-        bump(&mut self.endpoints, &endpoint_label(e), 1, TOP_CAP);
+        self.endpoints.add(label, 1, TOP_CAP);
     }
 
     pub fn merge(&mut self, other: &Top) {
-        for (mine, theirs) in [
-            (&mut self.ips, &other.ips),
-            (&mut self.networks, &other.networks),
-            (&mut self.user_agents, &other.user_agents),
-            (&mut self.endpoints, &other.endpoints),
-        ] {
-            let mut entries: Vec<_> = theirs.iter().collect();
-            entries.sort();
-            for (k, n) in entries {
-                bump(mine, k, *n, TOP_CAP);
-            }
-        }
+        self.ips.merge(&other.ips, TOP_CAP);
+        self.networks.merge(&other.networks, TOP_CAP);
+        self.user_agents.merge(&other.user_agents, TOP_CAP);
+        self.endpoints.merge(&other.endpoints, TOP_CAP);
     }
 
     pub fn fill(&self, alert: &mut Alert) {
-        alert.top_ips = top_n(&self.ips, TOP_SHOWN);
-        alert.top_networks = top_n(&self.networks, TOP_SHOWN);
-        alert.top_user_agents = top_n(&self.user_agents, TOP_SHOWN);
-        alert.top_endpoints = top_n(&self.endpoints, TOP_SHOWN);
+        alert.top_ips = self.ips.top(TOP_SHOWN);
+        alert.top_networks = self.networks.top(TOP_SHOWN);
+        alert.top_user_agents = self.user_agents.top(TOP_SHOWN);
+        alert.top_endpoints = self.endpoints.top(TOP_SHOWN);
     }
 }
 
-fn endpoint_label(e: &Event) -> String {
+/// `METHOD endpoint`, as top lists and the usage table show it.
+pub(crate) fn endpoint_label(e: &Event) -> String {
     match (e.method.is_empty(), e.endpoint.is_empty()) {
         (true, true) => "(none)".to_owned(),
         (true, false) => e.endpoint.clone(),
@@ -153,13 +195,14 @@ pub(crate) struct Usage {
     ips: HashSet<IpAddr>,
     ips_overflow: bool,
     pub networks: BTreeMap<Network, u64>,
-    user_agents: HashMap<String, u64>,
-    endpoints: HashMap<String, u64>,
+    user_agents: Counts<String>,
+    endpoints: Counts<String>,
     hour_of_week: Vec<u64>,
 }
 
 impl Usage {
-    pub fn add(&mut self, e: &Event) {
+    /// Counts `e`, whose `METHOD endpoint` is `label`.
+    pub fn add(&mut self, e: &Event, label: &str) {
         if self.requests == 0 {
             self.first_seen = e.unix_secs;
             self.last_seen = e.unix_secs;
@@ -186,9 +229,9 @@ impl Usage {
             }
         }
         if let Some(ua) = &e.user_agent {
-            bump(&mut self.user_agents, ua, 1, TOP_CAP);
+            self.user_agents.add(ua.as_str(), 1, TOP_CAP);
         }
-        bump(&mut self.endpoints, &endpoint_label(e), 1, ENDPOINT_CAP);
+        self.endpoints.add(label, 1, ENDPOINT_CAP);
         // 1970-01-01 was a Thursday: hour 0 of Unix time is hour 72 of a Monday-first week.
         let how = (e.unix_secs.div_euclid(3600) + 72).rem_euclid(168);
         if let Some(slot) = usize::try_from(how)
@@ -237,8 +280,8 @@ impl Usage {
             distinct_ips: self.ips.len() as u64 + u64::from(self.ips_overflow),
             distinct_networks: self.networks.len() as u64,
             top_networks: top_n(&networks, TOP_SHOWN),
-            top_user_agents: top_n(&self.user_agents, TOP_SHOWN),
-            endpoints: top_n(&self.endpoints, ENDPOINT_CAP + 1),
+            top_user_agents: self.user_agents.top(TOP_SHOWN),
+            endpoints: self.endpoints.top(ENDPOINT_CAP + 1),
             hour_of_week: self.hour_of_week.clone(),
             learning,
             configured,
