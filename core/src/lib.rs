@@ -27,6 +27,8 @@ pub mod error;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod key;
+#[cfg(feature = "monitor")]
+pub mod monitor;
 pub mod redact;
 pub mod report;
 pub mod ring;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod check;
 mod doctor;
 mod redact;
@@ -52,6 +53,14 @@ enum Command {
     /// Each item is pass, warn or fail with a one-line fix. Exit status: 0 no item fails,
     /// 1 an item fails, 2 the directory cannot be read.
     Doctor(doctor::DoctorArgs),
+    /// Analyse audit logs (JSON lines, plain or gzip, files or stdin): per-key usage, then
+    /// alerts for request spikes, error and 401/403 bursts, 429s, unexpected networks,
+    /// off-hours use, use after revocation and test keys in production.
+    ///
+    /// Malformed lines are counted and listed by line number, never fatal unless --strict.
+    /// Exit status: 0 no alert, 1 alerts, 2 an input error (unreadable file or config,
+    /// a malformed line with --strict).
+    Audit(audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +71,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Doctor(args) => doctor::run(&args),
+        Command::Audit(args) => audit::run(&args),
     };
     ExitCode::from(status)
 }

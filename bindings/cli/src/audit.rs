@@ -1,0 +1,312 @@
+//! `pictify-keys audit`: the core's usage monitor over JSON-lines audit logs.
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pictify_keys::monitor::{Config, Monitor, Report};
+
+/// Arguments of `pictify-keys audit`.
+#[derive(Args)]
+pub struct AuditArgs {
+    /// Audit logs, one JSON object per line, plain or gzip (recognised by content). Without
+    /// a file, or with `-`, reads stdin. Several files are read as one time-ordered stream.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Monitor configuration (TOML): keys by ID with name, environment, allowed networks,
+    /// business hours and time zone, revocation time, and detector thresholds.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Output format: a usage table then alerts (text), or the whole report as JSON.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+
+    /// Stop at the first malformed line (exit 2) instead of counting it and going on.
+    #[arg(long)]
+    strict: bool,
+
+    /// Never draw the progress bar (it is drawn only when stderr is a terminal).
+    #[arg(long)]
+    no_progress: bool,
+}
+
+/// Bytes handed to the monitor at a time.
+const CHUNK: usize = 256 * 1024;
+
+/// Runs the analysis and returns the exit status: 0 no alert, 1 alerts, 2 an input error.
+pub fn run(args: &AuditArgs) -> u8 {
+    let config = match &args.config {
+        None => Config::default(),
+        Some(path) => match std::fs::read_to_string(path) {
+            Err(e) => {
+                eprintln!(
+                    "error[config_unreadable]: {}: cannot read the file: {}",
+                    path.display(),
+                    e.kind()
+                );
+                return 2;
+            }
+            Ok(text) => match Config::parse(&text) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error[{}]: {}: {e}", e.code(), path.display());
+                    return 2;
+                }
+            },
+        },
+    };
+    let mut monitor = Monitor::new(config);
+    let inputs: Vec<Option<&PathBuf>> = if args.files.is_empty() {
+        vec![None]
+    } else {
+        args.files
+            .iter()
+            .map(|f| (f.as_os_str() != "-").then_some(f))
+            .collect()
+    };
+    let mut status = 0;
+    for input in inputs {
+        let label = input.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
+        let (reader, size): (Box<dyn Read>, Option<u64>) = match input {
+            None => (Box::new(io::stdin().lock()), None),
+            Some(path) => match File::open(path) {
+                Ok(f) => {
+                    let size = f.metadata().ok().map(|m| m.len());
+                    (Box::new(f), size)
+                }
+                Err(e) => {
+                    eprintln!(
+                        "error[file_unreadable]: {label}: cannot open the file: {}",
+                        e.kind()
+                    );
+                    status = 2;
+                    continue;
+                }
+            },
+        };
+        let bar = progress(args, size, &label);
+        monitor.begin_source(&label);
+        let result = read_into(&mut monitor, reader, &bar, args.strict);
+        monitor.end_source();
+        bar.finish_and_clear();
+        if let Err(e) = result {
+            let what = if e.kind() == io::ErrorKind::InvalidData
+                || e.kind() == io::ErrorKind::InvalidInput
+            {
+                "not a readable gzip stream"
+            } else {
+                "read failed"
+            };
+            eprintln!("error[file_unreadable]: {label}: {what}: {}", e.kind());
+            status = 2;
+        }
+        if args.strict {
+            if let Some((issue, at)) = monitor.first_issue() {
+                eprintln!(
+                    "error[{}]: {}:{}: {}",
+                    issue.code(),
+                    at.source,
+                    at.line,
+                    issue.message()
+                );
+                return 2;
+            }
+        }
+    }
+    let report = monitor.finish();
+    let out = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(&report).map(|mut s| {
+            s.push('\n');
+            s
+        }),
+        _ => Ok(text(&report)),
+    };
+    let written = match out {
+        Ok(s) => io::stdout().lock().write_all(s.as_bytes()),
+        Err(e) => Err(e.into()),
+    };
+    if let Err(e) = written {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("error[write_failed]: cannot write the output: {}", e.kind());
+            return 2;
+        }
+    }
+    if status != 0 {
+        status
+    } else if report.alerts.is_empty() {
+        0
+    } else {
+        1
+    }
+}
+
+/// Feeds `reader` (gunzipped when it starts with the gzip magic) to the monitor.
+fn read_into(
+    monitor: &mut Monitor,
+    reader: Box<dyn Read>,
+    bar: &ProgressBar,
+    strict: bool,
+) -> io::Result<()> {
+    let mut reader = BufReader::with_capacity(CHUNK, bar.wrap_read(reader));
+    let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    let mut reader: Box<dyn Read> = if gzip {
+        Box::new(flate2::bufread::MultiGzDecoder::new(reader))
+    } else {
+        Box::new(reader)
+    };
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        monitor.feed(&chunk[..n]);
+        if strict && monitor.issue_count() > 0 {
+            return Ok(());
+        }
+    }
+}
+
+fn progress(args: &AuditArgs, size: Option<u64>, label: &str) -> ProgressBar {
+    if args.no_progress || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(size, ProgressDrawTarget::stderr());
+    let template = if size.is_some() {
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+    } else {
+        "{spinner} {msg} {bytes} {bytes_per_sec} [{elapsed}]"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(label.to_owned());
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The usage table, then the alerts, then the left-out lines.
+fn text(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} events from {} lines, {} keys, {}-minute windows",
+        report.events,
+        report.lines,
+        report.keys.len(),
+        report.window_minutes
+    );
+    if !report.keys.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{:<24} {:<20} {:>9} {:>8} {:>7} {:>7} {:>7} {:>6} {:>6} {:>6} {:>5} {:<20} {:<20} STATUS",
+            "KEY", "NAME", "REQUESTS", "2XX", "4XX", "5XX", "401/403", "429", "ERR%", "IPS", "NETS", "FIRST SEEN", "LAST SEEN"
+        );
+    }
+    for k in &report.keys {
+        let state = match (k.learning, k.configured) {
+            (true, true) => "learning",
+            (true, false) => "learning, not in config",
+            (false, true) => "ok",
+            (false, false) => "not in config",
+        };
+        let _ = writeln!(
+            s,
+            "{:<24} {:<20} {:>9} {:>8} {:>7} {:>7} {:>7} {:>6} {:>6.2} {:>6} {:>5} {:<20} {:<20} {state}",
+            k.key_id,
+            clip(k.name.as_deref().unwrap_or("-"), 20),
+            k.requests,
+            k.status_2xx,
+            k.status_4xx,
+            k.status_5xx,
+            k.auth_failures,
+            k.rate_limited,
+            k.error_rate * 100.0,
+            k.distinct_ips,
+            k.distinct_networks,
+            k.first_seen,
+            k.last_seen,
+        );
+    }
+    if report.alerts.is_empty() {
+        s.push_str("\nNo alerts.\n");
+    } else {
+        let _ = writeln!(s, "\nAlerts ({}):", report.alerts.len());
+    }
+    for a in &report.alerts {
+        let _ = writeln!(
+            s,
+            "\n[{}] {} {} {} -> {} ({}, {} window{})",
+            a.severity.as_str(),
+            a.kind.code(),
+            a.key_id,
+            pictify_keys::monitor::format_timestamp(a.start),
+            pictify_keys::monitor::format_timestamp(a.end),
+            if a.open { "open" } else { "ended" },
+            a.windows,
+            if a.windows == 1 { "" } else { "s" }
+        );
+        let _ = writeln!(s, "  id: {}", a.id);
+        let _ = writeln!(s, "  {}", a.detail);
+        for (name, list) in [
+            ("top IPs", &a.top_ips),
+            ("top networks", &a.top_networks),
+            ("top user agents", &a.top_user_agents),
+            ("top endpoints", &a.top_endpoints),
+        ] {
+            if !list.is_empty() {
+                let items: Vec<String> = list.iter().map(|(k, n)| format!("{k} ({n})")).collect();
+                let _ = writeln!(s, "  {name}: {}", items.join(", "));
+            }
+        }
+        let lines: Vec<String> = a
+            .evidence
+            .iter()
+            .map(|e| format!("{}:{}", e.source, e.line))
+            .collect();
+        let _ = writeln!(s, "  evidence: {}", lines.join(", "));
+        let _ = writeln!(s, "  action: {}", a.action);
+    }
+    if report.issue_count() > 0 {
+        let _ = writeln!(s, "\nLines left out: {}", report.issue_count());
+        for i in &report.issues {
+            let lines: Vec<String> = i
+                .lines
+                .iter()
+                .map(|e| format!("{}:{}", e.source, e.line))
+                .collect();
+            let more = if i.count > i.lines.len() as u64 {
+                ", …"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "  [{}] {} x{}: {}{more}",
+                i.code,
+                i.message,
+                i.count,
+                lines.join(", ")
+            );
+        }
+    }
+    s
+}
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        let mut c: String = s.chars().take(width - 1).collect();
+        c.push('…');
+        c
+    }
+}

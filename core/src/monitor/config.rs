@@ -1,0 +1,558 @@
+//! The monitor's configuration: keys by ID, networks, business hours and detector
+//! thresholds, read from TOML. It never holds a secret.
+//!
+//! ```toml
+//! zone = "Europe/Paris"      # the team's day, for keys without business hours (default UTC)
+//!
+//! [thresholds]              # every detector's defaults (see Thresholds), all optional
+//! spike_floor = 200
+//!
+//! [networks]
+//! production = ["10.0.0.0/8", "2001:db8:100::/48"]   # where production runs
+//!
+//! [keys.key_abc123]
+//! name = "render worker"
+//! purpose = "renders share images"
+//! environment = "production"       # "test" keys alert when used from a production network
+//! allowed_networks = ["203.0.113.0/24"]
+//! revoked_at = "2026-01-20T00:00:00Z"
+//! business_hours = { zone = "Europe/Paris", days = ["mon", "tue", "wed", "thu", "fri"], start = "08:00", end = "19:00" }
+//! thresholds = { auth_burst = 5 }  # per-key overrides
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::net::Cidr;
+
+/// Why a configuration was refused. Each has a stable [`code`](ConfigError::code).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file holds an API key. List keys by their ID (or fingerprint) only; revoke the key
+    /// if the file was shared or committed.
+    #[error("line {line}: the monitor configuration contains an API key; list keys by ID or fingerprint (pk_live_****a1b2) only, and revoke the key if the file was shared")]
+    ContainsSecret {
+        /// 1-based line.
+        line: usize,
+    },
+    /// The file is not valid TOML, or has a field the monitor does not know.
+    #[error("line {line}: {message}")]
+    Invalid {
+        /// 1-based line.
+        line: usize,
+        /// What the TOML reader said.
+        message: String,
+    },
+    /// A value is out of range or malformed; `what` names the field.
+    #[error("{what}: {message}")]
+    BadValue {
+        /// The field, e.g. `keys.key_abc.allowed_networks[2]`.
+        what: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl ConfigError {
+    /// `config_contains_secret`, `config_invalid` or `config_bad_value`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ContainsSecret { .. } => "config_contains_secret",
+            Self::Invalid { .. } => "config_invalid",
+            Self::BadValue { .. } => "config_bad_value",
+        }
+    }
+}
+
+macro_rules! thresholds {
+    ($( $(#[doc = $doc:literal])* $name:ident : $ty:ty = $default:expr ),* $(,)?) => {
+        /// Detector thresholds. Defaults are documented per field and in docs/monitor.md.
+        #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+        pub struct Thresholds {
+            $( $(#[doc = $doc])* pub $name: $ty, )*
+        }
+        impl Default for Thresholds {
+            fn default() -> Self {
+                Self { $( $name: $default, )* }
+            }
+        }
+        /// The same fields, each optional, as written in TOML.
+        #[derive(Debug, Clone, Copy, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct PartialThresholds {
+            $( $name: Option<$ty>, )*
+        }
+        impl PartialThresholds {
+            fn apply(&self, base: Thresholds) -> Thresholds {
+                Thresholds { $( $name: self.$name.unwrap_or(base.$name), )* }
+            }
+        }
+    };
+}
+
+thresholds! {
+    /// Days of history a key needs before the request-spike, error-rate and new-network
+    /// detectors judge it (default 7). Until then the key is reported as learning.
+    learning_days: u32 = 7,
+    /// Request spike: MADs (scaled to a standard deviation) above the median of the
+    /// comparable windows (same time of day on earlier days) (default 6).
+    spike_mads: f64 = 6.0,
+    /// Request spike: at least this many requests in the window (default 100), so a quiet
+    /// key cannot alert on a handful of requests.
+    spike_floor: u64 = 100,
+    /// Request spike: the Poisson tail P(X ≥ observed) at the baseline must be below this
+    /// (default 1e-6).
+    spike_p_value: f64 = 1e-6,
+    /// Error-rate spike: at least this many requests in the window (default 20).
+    error_min_requests: u64 = 20,
+    /// Error-rate spike: the window's error rate is at least this (default 0.25) …
+    error_rate_floor: f64 = 0.25,
+    /// … and at least this many times the key's baseline error rate (default 3).
+    error_rate_factor: f64 = 3.0,
+    /// 401/403 responses in one window that make a burst (default 20).
+    auth_burst: u64 = 20,
+    /// 429 responses in one window that make a burst (default 50).
+    rate_limit_burst: u64 = 50,
+    /// Quiet windows after which an alert ends (default 3); firing again before that
+    /// updates the same alert.
+    cooldown_windows: u32 = 3,
+}
+
+/// Business hours in an IANA time zone.
+#[derive(Debug, Clone)]
+pub struct BusinessHours {
+    /// The zone name, e.g. `Europe/Paris`.
+    pub zone_name: String,
+    pub(crate) zone: jiff::tz::TimeZone,
+    /// Working days, Monday = 0.
+    pub days: [bool; 7],
+    /// Start, minutes after local midnight (inclusive).
+    pub start_minute: u16,
+    /// End, minutes after local midnight (exclusive); `24:00` is 1440.
+    pub end_minute: u16,
+}
+
+impl BusinessHours {
+    /// Whether `unix_secs` falls inside these hours, in local time of the zone (so a
+    /// daylight-saving change moves the UTC window with it).
+    pub fn contains(&self, unix_secs: i64) -> bool {
+        let Ok(ts) = jiff::Timestamp::from_second(unix_secs) else {
+            return false;
+        };
+        let local = self.zone.to_datetime(ts);
+        let day = usize::from(local.weekday().to_monday_zero_offset().unsigned_abs());
+        let minute =
+            u16::try_from(i32::from(local.hour()) * 60 + i32::from(local.minute())).unwrap_or(0);
+        self.days.get(day).copied().unwrap_or(false)
+            && minute >= self.start_minute
+            && minute < self.end_minute
+    }
+}
+
+/// One key as the configuration describes it.
+#[derive(Debug, Clone, Default)]
+pub struct KeyConfig {
+    /// A name for people.
+    pub name: Option<String>,
+    /// What the key is for.
+    pub purpose: Option<String>,
+    /// `production`, `staging`, `test`, …
+    pub environment: Option<String>,
+    /// When non-empty, a request from any other network alerts.
+    pub allowed_networks: Vec<Cidr>,
+    /// When the key was revoked (Unix seconds); any later use alerts.
+    pub revoked_at: Option<i64>,
+    /// When set, a request outside these hours alerts.
+    pub business_hours: Option<BusinessHours>,
+    /// Thresholds for this key.
+    pub thresholds: Thresholds,
+    /// The IANA zone the key's day is read in (its business hours' zone, else the file's
+    /// `zone`, else UTC): the request-spike baseline compares the same local time of day,
+    /// so a daylight-saving change does not shift it.
+    pub zone_name: Option<String>,
+    pub(crate) zone: Option<jiff::tz::TimeZone>,
+}
+
+impl KeyConfig {
+    /// Whether this is a test key: `environment = "test"`, or a `pk_test_` fingerprint.
+    pub fn is_test_key(&self, key_id: &str) -> bool {
+        self.environment.as_deref() == Some("test") || key_id.starts_with("pk_test_")
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Default thresholds (for keys the file does not list too).
+    pub thresholds: Thresholds,
+    /// Networks production runs in.
+    pub production_networks: Vec<Cidr>,
+    /// Keys by ID.
+    pub keys: BTreeMap<String, KeyConfig>,
+    /// Minutes an event may arrive late (older than the newest one seen) and still count
+    /// (default 5).
+    pub reorder_grace_minutes: u32,
+    /// Window length in minutes; must divide a day (default 60).
+    pub window_minutes: u32,
+    /// The team's IANA zone (`zone = "Europe/Paris"`), for keys without business hours.
+    pub zone_name: Option<String>,
+    zone: Option<jiff::tz::TimeZone>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            thresholds: Thresholds::default(),
+            production_networks: Vec::new(),
+            keys: BTreeMap::new(),
+            reorder_grace_minutes: 5,
+            window_minutes: 60,
+            zone_name: None,
+            zone: None,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    thresholds: PartialThresholds,
+    #[serde(default)]
+    networks: RawNetworks,
+    #[serde(default)]
+    keys: BTreeMap<String, RawKey>,
+    reorder_grace_minutes: Option<u32>,
+    window_minutes: Option<u32>,
+    zone: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawNetworks {
+    #[serde(default)]
+    production: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKey {
+    name: Option<String>,
+    purpose: Option<String>,
+    environment: Option<String>,
+    #[serde(default)]
+    allowed_networks: Vec<String>,
+    revoked_at: Option<String>,
+    business_hours: Option<RawHours>,
+    #[serde(default)]
+    thresholds: PartialThresholds,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    zone: String,
+    #[serde(default = "weekdays")]
+    days: Vec<String>,
+    start: String,
+    end: String,
+}
+
+fn weekdays() -> Vec<String> {
+    ["mon", "tue", "wed", "thu", "fri"]
+        .map(String::from)
+        .to_vec()
+}
+
+fn bad(what: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError::BadValue {
+        what: what.into(),
+        message: message.into(),
+    }
+}
+
+fn cidrs(list: &[String], what: &str) -> Result<Vec<Cidr>, ConfigError> {
+    list.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            s.parse()
+                .map_err(|e: super::net::CidrError| bad(format!("{what}[{i}]"), e.to_string()))
+        })
+        .collect()
+}
+
+fn minute_of_day(text: &str, what: &str) -> Result<u16, ConfigError> {
+    let parsed = text.split_once(':').and_then(|(h, m)| {
+        let ok = h.len() == 2 && m.len() == 2;
+        let (h, m) = (h.parse::<u16>().ok()?, m.parse::<u16>().ok()?);
+        (ok && (h < 24 && m < 60 || h == 24 && m == 0)).then_some(h * 60 + m)
+    });
+    parsed.ok_or_else(|| bad(what, "write a time of day as HH:MM, 00:00 to 24:00"))
+}
+
+impl Config {
+    /// Reads a configuration from TOML text. A key anywhere in the text is refused first
+    /// ([`ConfigError::ContainsSecret`], the scan allow-list's check), before any parsing,
+    /// so no error message can echo it.
+    ///
+    /// ```
+    /// use pictify_keys::monitor::Config;
+    ///
+    /// let config = Config::parse("[keys.key_abc]\nallowed_networks = [\"203.0.113.0/24\"]\n")?;
+    /// assert_eq!(config.keys.len(), 1);
+    /// let err = Config::parse("[keys.key_abc]\nname = \"pk_live_FAKE3Wwd25rq4f5zra1b2\"\n").unwrap_err();
+    /// assert_eq!(err.code(), "config_contains_secret");
+    /// # Ok::<(), pictify_keys::monitor::ConfigError>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        if let Some(f) = crate::scan::scan_bytes(text.as_bytes())
+            .iter()
+            .find(|f| f.class != crate::scan::Class::Placeholder)
+        {
+            return Err(ConfigError::ContainsSecret { line: f.line });
+        }
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            line: e.span().map_or(1, |s| {
+                text[..s.start.min(text.len())].matches('\n').count() + 1
+            }),
+            message: e.message().trim().to_owned(),
+        })?;
+        let window_minutes = raw.window_minutes.unwrap_or(60);
+        if window_minutes == 0 || 1440 % window_minutes != 0 {
+            return Err(bad(
+                "window_minutes",
+                "must divide a day (1440 minutes), e.g. 5, 15, 60",
+            ));
+        }
+        let team_zone = match &raw.zone {
+            None => None,
+            Some(name) => Some(
+                jiff::tz::TimeZone::get(name)
+                    .map_err(|_| bad("zone", "not an IANA time zone name such as Europe/Paris"))?,
+            ),
+        };
+        let thresholds = raw.thresholds.apply(Thresholds::default());
+        check_thresholds(&thresholds, "thresholds")?;
+        let mut keys = BTreeMap::new();
+        for (id, k) in &raw.keys {
+            let what = format!("keys.{id}");
+            super::line::check_key_id(id).map_err(|_| {
+                bad(
+                    &what,
+                    "not a key ID (letters, digits, _ - . :) or fingerprint",
+                )
+            })?;
+            let business_hours = match &k.business_hours {
+                None => None,
+                Some(h) => Some(hours(h, &format!("{what}.business_hours"))?),
+            };
+            let revoked_at = match &k.revoked_at {
+                None => None,
+                Some(t) => Some(super::line::parse_timestamp(t).map_err(|_| {
+                    bad(
+                        format!("{what}.revoked_at"),
+                        "write a UTC time such as 2026-01-20T00:00:00Z",
+                    )
+                })?),
+            };
+            let key_thresholds = k.thresholds.apply(thresholds);
+            check_thresholds(&key_thresholds, &format!("{what}.thresholds"))?;
+            keys.insert(
+                id.clone(),
+                KeyConfig {
+                    name: k.name.clone(),
+                    purpose: k.purpose.clone(),
+                    environment: k.environment.clone(),
+                    allowed_networks: cidrs(
+                        &k.allowed_networks,
+                        &format!("{what}.allowed_networks"),
+                    )?,
+                    revoked_at,
+                    zone_name: business_hours
+                        .as_ref()
+                        .map(|h| h.zone_name.clone())
+                        .or_else(|| raw.zone.clone()),
+                    zone: business_hours
+                        .as_ref()
+                        .map(|h| h.zone.clone())
+                        .or_else(|| team_zone.clone()),
+                    business_hours,
+                    thresholds: key_thresholds,
+                },
+            );
+        }
+        Ok(Self {
+            thresholds,
+            production_networks: cidrs(&raw.networks.production, "networks.production")?,
+            keys,
+            reorder_grace_minutes: raw.reorder_grace_minutes.unwrap_or(5),
+            window_minutes,
+            zone_name: raw.zone.clone(),
+            zone: team_zone,
+        })
+    }
+
+    /// The configuration of `key_id`, or the defaults for a key the file does not list.
+    pub fn key(&self, key_id: &str) -> KeyConfig {
+        self.keys.get(key_id).cloned().unwrap_or_else(|| KeyConfig {
+            thresholds: self.thresholds,
+            zone_name: self.zone_name.clone(),
+            zone: self.zone.clone(),
+            ..KeyConfig::default()
+        })
+    }
+}
+
+fn check_thresholds(t: &Thresholds, what: &str) -> Result<(), ConfigError> {
+    if !(t.spike_p_value > 0.0 && t.spike_p_value < 1.0) {
+        return Err(bad(
+            format!("{what}.spike_p_value"),
+            "must be between 0 and 1",
+        ));
+    }
+    if !(t.error_rate_floor > 0.0 && t.error_rate_floor <= 1.0) {
+        return Err(bad(
+            format!("{what}.error_rate_floor"),
+            "must be above 0 and at most 1",
+        ));
+    }
+    if !(t.spike_mads.is_finite()
+        && t.spike_mads > 0.0
+        && t.error_rate_factor.is_finite()
+        && t.error_rate_factor > 0.0)
+    {
+        return Err(bad(
+            what,
+            "spike_mads and error_rate_factor must be positive numbers",
+        ));
+    }
+    Ok(())
+}
+
+fn hours(h: &RawHours, what: &str) -> Result<BusinessHours, ConfigError> {
+    let zone = jiff::tz::TimeZone::get(&h.zone).map_err(|_| {
+        bad(
+            format!("{what}.zone"),
+            "not an IANA time zone name such as Europe/Paris",
+        )
+    })?;
+    let mut days = [false; 7];
+    for (i, d) in h.days.iter().enumerate() {
+        let idx = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            .iter()
+            .position(|n| d.eq_ignore_ascii_case(n))
+            .ok_or_else(|| {
+                bad(
+                    format!("{what}.days[{i}]"),
+                    "write mon, tue, wed, thu, fri, sat or sun",
+                )
+            })?;
+        days[idx] = true;
+    }
+    let start_minute = minute_of_day(&h.start, &format!("{what}.start"))?;
+    let end_minute = minute_of_day(&h.end, &format!("{what}.end"))?;
+    if start_minute >= end_minute {
+        return Err(bad(
+            what,
+            "start must be before end (hours past midnight are not supported yet)",
+        ));
+    }
+    Ok(BusinessHours {
+        zone_name: h.zone.clone(),
+        zone,
+        days,
+        start_minute,
+        end_minute,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::monitor::line::parse_timestamp;
+
+    fn at(t: &str) -> i64 {
+        parse_timestamp(t).unwrap()
+    }
+
+    #[test]
+    fn business_hours_follow_both_2026_dst_changes() {
+        let c = Config::parse(
+            "[keys.k]\nbusiness_hours = { zone = \"Europe/Paris\", start = \"08:00\", end = \"19:00\" }\n\
+             [keys.n]\nbusiness_hours = { zone = \"America/New_York\", days = [\"mon\",\"tue\",\"wed\",\"thu\",\"fri\"], start = \"09:00\", end = \"17:00\" }\n",
+        )
+        .unwrap();
+        let paris = c.keys["k"].business_hours.as_ref().unwrap();
+        // Before 29 March (CET, UTC+1) 08:00 local is 07:00 UTC; after (CEST, UTC+2) 06:00 UTC.
+        assert!(paris.contains(at("2026-03-27T07:30:00Z")));
+        assert!(!paris.contains(at("2026-03-27T06:30:00Z")));
+        assert!(paris.contains(at("2026-03-30T06:30:00Z")));
+        assert!(!paris.contains(at("2026-03-30T05:30:00Z")));
+        assert!(!paris.contains(at("2026-03-30T17:30:00Z")));
+        // Back to CET on 25 October.
+        assert!(paris.contains(at("2026-10-23T06:30:00Z")));
+        assert!(!paris.contains(at("2026-10-26T06:30:00Z")));
+        assert!(paris.contains(at("2026-10-26T07:30:00Z")));
+        assert!(paris.contains(at("2026-10-26T17:30:00Z")));
+        // The weekend is outside.
+        assert!(!paris.contains(at("2026-03-28T10:00:00Z")));
+        let ny = c.keys["n"].business_hours.as_ref().unwrap();
+        // 8 March 2026: EST (UTC-5) → EDT (UTC-4); 1 November back.
+        assert!(ny.contains(at("2026-03-06T14:30:00Z")));
+        assert!(!ny.contains(at("2026-03-06T13:30:00Z")));
+        assert!(ny.contains(at("2026-03-09T13:30:00Z")));
+        assert!(!ny.contains(at("2026-03-09T21:30:00Z")));
+        assert!(ny.contains(at("2026-10-30T13:30:00Z")));
+        assert!(!ny.contains(at("2026-11-02T13:30:00Z")));
+        assert!(ny.contains(at("2026-11-02T21:30:00Z")));
+    }
+
+    #[test]
+    fn refusals() {
+        let code = |t: &str| Config::parse(t).unwrap_err().code();
+        assert_eq!(
+            code("[keys.k]\npurpose = \"x pk_test_FAKE3Wwd25rq4f5zra1b2\"\n"),
+            "config_contains_secret"
+        );
+        assert_eq!(
+            Config::parse("\n\n# pk_live_FAKE3Wwd25rq4f5zra1b2\n").unwrap_err(),
+            ConfigError::ContainsSecret { line: 3 }
+        );
+        assert_eq!(code("[keys.k]\nnme = \"x\"\n"), "config_invalid");
+        assert_eq!(code("[keys.k\n"), "config_invalid");
+        assert_eq!(
+            code("[keys.k]\nallowed_networks = [\"10.0.0.0/40\"]\n"),
+            "config_bad_value"
+        );
+        assert_eq!(code("[keys.k]\nbusiness_hours = { zone = \"Mars/Olympus\", start = \"08:00\", end = \"19:00\" }\n"), "config_bad_value");
+        assert_eq!(code("[keys.k]\nbusiness_hours = { zone = \"UTC\", start = \"19:00\", end = \"08:00\" }\n"), "config_bad_value");
+        assert_eq!(
+            code("[keys.k]\nrevoked_at = \"yesterday\"\n"),
+            "config_bad_value"
+        );
+        assert_eq!(code("[keys.\"key with space\"]\n"), "config_bad_value");
+        assert_eq!(code("window_minutes = 7\n"), "config_bad_value");
+        assert_eq!(
+            code("[thresholds]\nspike_p_value = 2.0\n"),
+            "config_bad_value"
+        );
+        // A placeholder is no secret.
+        assert!(Config::parse("# e.g. pk_live_your_api_key\n").is_ok());
+        let err = Config::parse("[keys.k]\nallowed_networks = [\"nope\"]\n").unwrap_err();
+        assert_eq!(err.to_string(), "keys.k.allowed_networks[0]: not a network: write an address or a block such as 203.0.113.0/24 or 2001:db8::/48");
+    }
+
+    #[test]
+    fn per_key_thresholds_inherit_the_defaults() {
+        let c = Config::parse(
+            "[thresholds]\nspike_floor = 10\n[keys.k]\nthresholds = { auth_burst = 3 }\n",
+        )
+        .unwrap();
+        assert_eq!(c.keys["k"].thresholds.spike_floor, 10);
+        assert_eq!(c.keys["k"].thresholds.auth_burst, 3);
+        assert_eq!(c.key("other").thresholds.auth_burst, 20);
+    }
+}

@@ -1,0 +1,598 @@
+//! Usage monitoring: a sans-IO, streaming analyser of audit events (feature `monitor`).
+//!
+//! Feed it bytes of JSON lines in any chunking ([`Monitor::feed`]), whole lines
+//! ([`Monitor::feed_line`]) or the core's own [`AuditEvent`]s ([`Monitor::feed_event`]);
+//! it keeps per-key usage ([`KeyUsage`]), runs the detectors over fixed windows (one hour by
+//! default) and raises [`Alert`]s with a start → update → end lifecycle. It reads no clock
+//! and no file: time comes from the events, so the same input gives the same report
+//! however it is cut into chunks. Memory is bounded by keys × networks, not by events.
+//!
+//! Bad lines never stop it: each is counted under a [`LineIssue`] code with its line number
+//! and left out of every figure; nothing of a refused line is echoed or kept.
+//!
+//! ```
+//! use pictify_keys::monitor::{Config, Monitor};
+//!
+//! let config = Config::parse(r#"
+//! [keys.key_abc123]
+//! allowed_networks = ["203.0.113.0/24"]
+//! "#)?;
+//! let mut monitor = Monitor::new(config);
+//! monitor.begin_source("app.log");
+//! monitor.feed(br#"{"timestamp":"2026-01-29T10:30:00Z","keyId":"key_abc123","endpoint":"/image","method":"POST","status":200,"ip":"198.51.100.7"}
+//! not json
+//! "#);
+//! let report = monitor.finish();
+//! assert_eq!(report.events, 1);
+//! assert_eq!(report.issues[0].code, "invalid_json");
+//! assert_eq!(report.issues[0].lines[0].line, 2);
+//! assert_eq!(report.alerts[0].kind.code(), "disallowed_network");
+//! assert_eq!(report.alerts[0].evidence[0].line, 1);
+//! # Ok::<(), pictify_keys::monitor::ConfigError>(())
+//! ```
+
+mod alert;
+mod config;
+mod detect;
+mod line;
+mod net;
+mod stats;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use alert::{Alert, AlertKind, AlertUpdate, Evidence, Phase, Severity};
+pub use config::{BusinessHours, Config, ConfigError, KeyConfig, Thresholds};
+pub use detect::{median, poisson_tail, HISTORY_DAYS};
+pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
+pub use net::{Cidr, CidrError, Network};
+pub use stats::{is_error, KeyUsage, ENDPOINT_CAP, IP_CAP, NETWORK_CAP};
+
+use crate::audit::AuditEvent;
+use detect::KeyState;
+
+/// Longest line read; longer lines are skipped as [`LineIssue::LineTooLong`].
+pub const MAX_LINE: usize = 64 * 1024;
+/// Line numbers kept per issue code in the report.
+pub const ISSUE_LINES_KEPT: usize = 20;
+
+/// One issue code with its count and first line numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssueCount {
+    /// The stable code.
+    pub code: &'static str,
+    /// What it means.
+    pub message: &'static str,
+    /// Lines with this issue.
+    pub count: u64,
+    /// The first of them.
+    pub lines: Vec<Evidence>,
+}
+
+/// The analysis of a whole input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Lines read (blank lines included).
+    pub lines: u64,
+    /// Events analysed.
+    pub events: u64,
+    /// Window length in minutes.
+    pub window_minutes: u32,
+    /// Lines left out, by code.
+    pub issues: Vec<IssueCount>,
+    /// Usage per key, by key ID.
+    pub keys: Vec<KeyUsage>,
+    /// Alerts, by start time.
+    pub alerts: Vec<Alert>,
+}
+
+impl Report {
+    /// Lines left out.
+    pub fn issue_count(&self) -> u64 {
+        self.issues.iter().map(|i| i.count).sum()
+    }
+}
+
+/// The streaming analyser. See the [module documentation](self).
+pub struct Monitor {
+    config: Config,
+    window_secs: i64,
+    grace_secs: i64,
+    slots_per_day: usize,
+    keys: BTreeMap<String, KeyState>,
+    tracker: alert::Tracker,
+    /// The oldest window not closed yet.
+    next_close: Option<i64>,
+    /// The newest event time seen.
+    watermark: i64,
+    source: String,
+    line_no: u64,
+    partial: Vec<u8>,
+    skipping_long_line: bool,
+    lines: u64,
+    events: u64,
+    issues: BTreeMap<LineIssue, (u64, Vec<Evidence>)>,
+    /// Empty windows in a row after which the rest of an empty stretch is skipped.
+    fast_forward_after: i64,
+}
+
+impl Monitor {
+    /// A monitor with `config` (use `Config::default()` for no per-key rules).
+    pub fn new(config: Config) -> Self {
+        let window_secs = i64::from(config.window_minutes.max(1)) * 60;
+        let slots_per_day = usize::try_from(86_400 / window_secs).unwrap_or(24).max(1);
+        let max_cooldown = config
+            .keys
+            .values()
+            .map(|k| k.thresholds.cooldown_windows)
+            .chain([config.thresholds.cooldown_windows])
+            .max()
+            .unwrap_or(0);
+        let history = i64::try_from(HISTORY_DAYS * slots_per_day).unwrap_or(i64::MAX);
+        Self {
+            fast_forward_after: history
+                .saturating_add(i64::from(max_cooldown))
+                .saturating_add(1),
+            window_secs,
+            grace_secs: i64::from(config.reorder_grace_minutes) * 60,
+            slots_per_day,
+            config,
+            keys: BTreeMap::new(),
+            tracker: alert::Tracker::default(),
+            next_close: None,
+            watermark: i64::MIN,
+            source: "-".to_owned(),
+            line_no: 0,
+            partial: Vec::new(),
+            skipping_long_line: false,
+            lines: 0,
+            events: 0,
+            issues: BTreeMap::new(),
+        }
+    }
+
+    /// Starts a new input named `name` (a file name; shown in evidence): line numbers restart
+    /// at 1. An unfinished last line of the previous input is read as a line first.
+    pub fn begin_source(&mut self, name: &str) {
+        self.end_source();
+        name.clone_into(&mut self.source);
+        self.line_no = 0;
+    }
+
+    /// Reads the unfinished last line of the current input, if any (an input whose last
+    /// line has no newline).
+    pub fn end_source(&mut self) {
+        if !self.partial.is_empty() || self.skipping_long_line {
+            let line = std::mem::take(&mut self.partial);
+            self.take_line(&line);
+        }
+    }
+
+    /// Feeds bytes of JSON lines, cut anywhere.
+    pub fn feed(&mut self, mut bytes: &[u8]) {
+        while let Some(nl) = memchr::memchr(b'\n', bytes) {
+            let (head, rest) = (&bytes[..nl], &bytes[nl + 1..]);
+            if self.partial.is_empty() && !self.skipping_long_line {
+                self.take_line(head);
+            } else {
+                self.push_partial(head);
+                let line = std::mem::take(&mut self.partial);
+                self.take_line(&line);
+            }
+            bytes = rest;
+        }
+        self.push_partial(bytes);
+    }
+
+    fn push_partial(&mut self, bytes: &[u8]) {
+        if self.skipping_long_line {
+            return;
+        }
+        if self.partial.len() + bytes.len() > MAX_LINE {
+            self.partial.clear();
+            self.skipping_long_line = true;
+        } else {
+            self.partial.extend_from_slice(bytes);
+        }
+    }
+
+    fn take_line(&mut self, line: &[u8]) {
+        if std::mem::take(&mut self.skipping_long_line) || line.len() > MAX_LINE {
+            self.line_no += 1;
+            self.lines += 1;
+            self.issue(LineIssue::LineTooLong);
+        } else {
+            self.feed_line(line);
+        }
+    }
+
+    /// Feeds one complete line (without its newline). Blank lines are counted and skipped.
+    pub fn feed_line(&mut self, line: &[u8]) {
+        self.line_no += 1;
+        self.lines += 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        match parse_line(line) {
+            Ok(event) => self.analyse(&event),
+            Err(issue) => self.issue(issue),
+        }
+    }
+
+    /// Feeds an event of the core's own audit hook (its evidence line is its ordinal in
+    /// the current source, `memory` unless [`begin_source`](Self::begin_source) named one).
+    pub fn feed_event(&mut self, event: &AuditEvent) {
+        if self.lines == 0 && self.source == "-" {
+            "memory".clone_into(&mut self.source);
+        }
+        self.line_no += 1;
+        self.lines += 1;
+        let ip = match event.ip().map(str::parse) {
+            None => None,
+            Some(Ok(ip)) => Some(ip),
+            Some(Err(_)) => return self.issue(LineIssue::InvalidIp),
+        };
+        let key_id = match line::check_key_id(event.key_id().as_str()) {
+            Ok(k) => k,
+            Err(issue) => return self.issue(issue),
+        };
+        let endpoint = event.endpoint().split(['?', '#']).next().unwrap_or("");
+        self.analyse(&Event {
+            unix_secs: event.timestamp().unix_millis().div_euclid(1000),
+            key_id,
+            endpoint: endpoint.to_owned(),
+            method: event.method().to_owned(),
+            status: event.status(),
+            ip,
+            user_agent: event.user_agent().map(str::to_owned),
+        });
+    }
+
+    fn issue(&mut self, issue: LineIssue) {
+        let at = self.here();
+        let entry = self.issues.entry(issue).or_default();
+        entry.0 += 1;
+        if entry.1.len() < ISSUE_LINES_KEPT {
+            entry.1.push(at);
+        }
+    }
+
+    fn here(&self) -> Evidence {
+        Evidence {
+            source: self.source.clone(),
+            line: self.line_no,
+        }
+    }
+
+    fn analyse(&mut self, e: &Event) {
+        let w = e.unix_secs.div_euclid(self.window_secs);
+        match self.next_close {
+            Some(next) if w < next => return self.issue(LineIssue::OutOfOrder),
+            Some(_) => {}
+            None => self.next_close = Some(w),
+        }
+        self.events += 1;
+        let at = self.here();
+        let production = &self.config.production_networks;
+        if let Some(state) = self.keys.get_mut(&e.key_id) {
+            state.add(e, w, &at, production);
+        } else {
+            let mut state = KeyState::new(&self.config, &e.key_id, w);
+            state.add(e, w, &at, production);
+            self.keys.insert(e.key_id.clone(), state);
+        }
+        self.watermark = self.watermark.max(e.unix_secs);
+        self.close_until(self.watermark.saturating_sub(self.grace_secs));
+    }
+
+    /// Closes every window that ends at or before `t`.
+    fn close_until(&mut self, t: i64) {
+        let mut empty_run: i64 = 0;
+        while let Some(w) = self.next_close {
+            let end = (w + 1) * self.window_secs;
+            if end > t {
+                break;
+            }
+            // A long stretch without any event (a gap in the log, or one far-future line):
+            // once every key's history is all zeros and every alert has cooled down, more
+            // empty windows change nothing but the window count, so they are skipped at once.
+            let next_event = self
+                .keys
+                .values()
+                .filter_map(|k| k.open.keys().next().copied())
+                .min();
+            if !matches!(next_event, Some(n) if n <= w) {
+                empty_run += 1;
+            } else {
+                empty_run = 0;
+            }
+            if empty_run > self.fast_forward_after {
+                let last = t.div_euclid(self.window_secs) - 1;
+                let stop = next_event.map_or(last, |n| (n - 1).min(last));
+                let skipped = stop - w + 1;
+                if skipped > 0 {
+                    for state in self.keys.values_mut().filter(|k| k.first_window <= w) {
+                        state.skip_empty(u64::try_from(skipped).unwrap_or(0));
+                    }
+                    self.next_close = Some(stop + 1);
+                    empty_run = 0;
+                    continue;
+                }
+            }
+            for (key, state) in &mut self.keys {
+                if state.first_window <= w {
+                    state.close(
+                        key,
+                        w,
+                        w * self.window_secs,
+                        end,
+                        self.slots_per_day,
+                        &mut self.tracker,
+                    );
+                }
+            }
+            self.next_close = Some(w + 1);
+        }
+    }
+
+    /// Closes the windows that end at or before `unix_secs` even without newer events (for
+    /// an in-process monitor on a quiet app: call it from a timer with the current time).
+    pub fn advance_to(&mut self, unix_secs: i64) {
+        if self.next_close.is_some() {
+            self.watermark = self.watermark.max(unix_secs);
+            self.close_until(self.watermark.saturating_sub(self.grace_secs));
+        }
+    }
+
+    /// Alert starts, updates and ends since the last call, in order.
+    pub fn drain_updates(&mut self) -> Vec<AlertUpdate> {
+        self.tracker.drain_updates()
+    }
+
+    /// Lines left out so far.
+    pub fn issue_count(&self) -> u64 {
+        self.issues.values().map(|(n, _)| n).sum()
+    }
+
+    /// The first line left out so far, with its issue.
+    pub fn first_issue(&self) -> Option<(LineIssue, Evidence)> {
+        self.issues
+            .iter()
+            .filter_map(|(i, (_, at))| at.first().map(|a| (*i, a.clone())))
+            .min_by(|a, b| (&a.1.source, a.1.line).cmp(&(&b.1.source, b.1.line)))
+    }
+
+    /// Ends the input: reads an unfinished last line, closes every window up to the last
+    /// event (alerts still firing stay open) and returns the report.
+    pub fn finish(mut self) -> Report {
+        self.end_source();
+        if let Some(last) = self
+            .keys
+            .values()
+            .filter_map(|k| k.open.keys().next_back().copied())
+            .max()
+        {
+            self.close_until((last + 1) * self.window_secs);
+        }
+        let slots = self.slots_per_day;
+        let keys = self
+            .keys
+            .iter()
+            .map(|(id, k)| {
+                k.usage
+                    .summary(id, k.config.name.clone(), k.learning(slots), k.configured)
+            })
+            .collect();
+        Report {
+            lines: self.lines,
+            events: self.events,
+            window_minutes: self.config.window_minutes,
+            issues: self
+                .issues
+                .iter()
+                .map(|(issue, (count, lines))| IssueCount {
+                    code: issue.code(),
+                    message: issue.message(),
+                    count: *count,
+                    lines: lines.clone(),
+                })
+                .collect(),
+            keys,
+            alerts: self.tracker.all(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::audit::{KeyRef, Timestamp};
+    use crate::ApiKey;
+
+    const HOUR: i64 = 3600;
+    const T0: i64 = 1_772_409_600; // 2026-03-02T00:00:00Z
+
+    fn event(t: i64, ip: &str, status: u16) -> AuditEvent {
+        AuditEvent::new(
+            Timestamp::from_unix_millis(t * 1000),
+            "api.request",
+            KeyRef::from_id("key_a").unwrap(),
+            "/v1/render?x=1",
+            "POST",
+            status,
+        )
+        .with_ip(ip)
+    }
+
+    #[test]
+    fn lifecycle_updates_share_one_id_and_end_after_the_cooldown() {
+        let config =
+            Config::parse("[keys.key_a]\nallowed_networks = [\"203.0.113.0/24\"]\n").unwrap();
+        let mut m = Monitor::new(config);
+        m.feed_event(&event(T0 + 60, "198.51.100.9", 200));
+        m.feed_event(&event(T0 + HOUR + 60, "198.51.100.9", 200));
+        m.feed_event(&event(T0 + 2 * HOUR + 600, "203.0.113.5", 200));
+        let phases: Vec<(Phase, String, u32)> = m
+            .drain_updates()
+            .into_iter()
+            .map(|u| (u.phase, u.alert.id, u.alert.windows))
+            .collect();
+        let id = "disallowed_network:key_a:2026-03-02T00:00:00Z".to_owned();
+        assert_eq!(
+            phases,
+            vec![
+                (Phase::Start, id.clone(), 1),
+                (Phase::Update, id.clone(), 2)
+            ]
+        );
+        // A quiet app: a timer moves time on, the cool-down (3 windows) runs out.
+        m.advance_to(T0 + 5 * HOUR + 600);
+        let ends: Vec<(Phase, String, bool)> = m
+            .drain_updates()
+            .into_iter()
+            .map(|u| (u.phase, u.alert.id, u.alert.open))
+            .collect();
+        assert_eq!(ends, vec![(Phase::End, id, false)]);
+        let report = m.finish();
+        assert_eq!(report.alerts.len(), 1);
+        assert_eq!(report.alerts[0].evidence[0].source, "memory");
+        assert_eq!(
+            report.alerts[0]
+                .evidence
+                .iter()
+                .map(|e| e.line)
+                .collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+        assert_eq!(
+            report.keys[0].endpoints,
+            vec![("POST /v1/render".to_owned(), 3)]
+        );
+    }
+
+    #[test]
+    fn in_memory_events_by_fingerprint_and_usage_figures() {
+        let key = ApiKey::parse("pk_test_FAKE3Wwd25rq4f5zra1b2").unwrap();
+        let mut m = Monitor::new(Config::default());
+        for (i, status) in [200u16, 201, 301, 401, 403, 404, 429, 500]
+            .into_iter()
+            .enumerate()
+        {
+            let e = AuditEvent::new(
+                Timestamp::from_unix_millis((T0 + 60 * i64::try_from(i).unwrap()) * 1000 + 123),
+                "api.request",
+                KeyRef::from_key(&key),
+                "/v1/x",
+                "GET",
+                status,
+            )
+            .with_ip(if i % 2 == 0 {
+                "203.0.113.5"
+            } else {
+                "2001:db8:1::5"
+            })
+            .with_user_agent("sdk/1");
+            m.feed_event(&e);
+        }
+        let r = m.finish();
+        let k = &r.keys[0];
+        assert_eq!(k.key_id, "pk_test_****a1b2");
+        assert_eq!(
+            (
+                k.requests,
+                k.status_2xx,
+                k.status_3xx,
+                k.status_4xx,
+                k.status_5xx
+            ),
+            (8, 2, 1, 4, 1)
+        );
+        assert_eq!((k.auth_failures, k.rate_limited, k.errors), (2, 1, 2));
+        assert!((k.error_rate - 0.25).abs() < 1e-12);
+        assert_eq!((k.distinct_ips, k.distinct_networks), (2, 2));
+        assert_eq!(
+            (k.first_seen.as_str(), k.last_seen.as_str()),
+            ("2026-03-02T00:00:00Z", "2026-03-02T00:07:00Z")
+        );
+        // Monday 00:00 UTC is hour 0 of the week.
+        assert_eq!(k.hour_of_week[0], 8);
+        assert!(k.learning && !k.configured);
+        assert_eq!(k.top_user_agents, vec![("sdk/1".to_owned(), 8)]);
+    }
+
+    #[test]
+    fn empty_stretches_are_skipped_with_the_same_result() {
+        let mut text = String::new();
+        let mut t = T0;
+        let line = |t: i64, ip: &str| {
+            format!(
+                "{{\"timestamp\":\"{}\",\"keyId\":\"key_a\",\"status\":200,\"ip\":\"{ip}\"}}\n",
+                format_timestamp(t)
+            )
+        };
+        // 10 days at 12 an hour, 90 days of silence, a spike, a new network, then a line in 2199.
+        for _ in 0..10 * 24 * 12 {
+            text.push_str(&line(t, "203.0.113.5"));
+            t += 300;
+        }
+        t += 90 * 86_400;
+        for _ in 0..400 {
+            text.push_str(&line(t, "203.0.113.5"));
+            t += 5;
+        }
+        text.push_str(&line(t + 7200, "198.51.100.1"));
+        let config = Config::parse("[thresholds]\nlearning_days = 40\n[keys.key_b]\nthresholds = { cooldown_windows = 30 }\n").unwrap();
+        let run = |fast: bool, tail: &str| {
+            let mut m = Monitor::new(config.clone());
+            if !fast {
+                m.fast_forward_after = i64::MAX;
+            }
+            m.feed(text.as_bytes());
+            m.feed(tail.as_bytes());
+            m.finish()
+        };
+        let slow = run(false, "");
+        let fast = run(true, "");
+        assert_eq!(fast, slow);
+        let kinds: Vec<&str> = fast.alerts.iter().map(|a| a.kind.code()).collect();
+        assert_eq!(kinds, vec!["request_spike", "new_network"]);
+        assert!(!fast.keys[0].learning);
+        // One far-future line: analysed (not a hang), and later lines are out of order.
+        let tail = format!(
+            "{}{}",
+            line(7_240_000_000, "203.0.113.5"),
+            line(t + 9000, "203.0.113.5")
+        );
+        let r = run(true, &tail);
+        assert_eq!(r.events, fast.events + 1);
+        assert_eq!(r.issues[0].code, "out_of_order");
+    }
+
+    #[test]
+    fn long_lines_are_skipped_and_counted() {
+        let mut m = Monitor::new(Config::default());
+        m.begin_source("a");
+        let long = vec![b'x'; MAX_LINE + 1];
+        m.feed(&long);
+        m.feed(b"\n{\"timestamp\":\"2026-03-02T00:00:00Z\",\"keyId\":\"k\",\"status\":200}\n");
+        m.begin_source("b");
+        m.feed(b"nope");
+        let r = m.finish();
+        assert_eq!((r.lines, r.events), (3, 1));
+        let codes: Vec<(&str, &str, u64)> = r
+            .issues
+            .iter()
+            .flat_map(|i| {
+                i.lines
+                    .iter()
+                    .map(move |l| (i.code, l.source.as_str(), l.line))
+            })
+            .collect();
+        assert_eq!(
+            codes,
+            vec![("invalid_json", "b", 1), ("line_too_long", "a", 1)]
+        );
+    }
+}

@@ -1,0 +1,290 @@
+//! Per-key usage: counts, first and last seen, endpoints, IPs, networks, user agents and an
+//! hour-of-week profile. Every map is capped, so memory is bounded by keys × networks
+//! whatever the number of events.
+
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::hash::Hash;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use super::alert::{top_n, Alert};
+use super::line::{format_timestamp, Event};
+use super::net::Network;
+
+/// Distinct entries a count map keeps; later newcomers are added up under `(other)`.
+pub(crate) const TOP_CAP: usize = 64;
+/// Distinct IPs counted exactly per key; beyond this `distinct_ips` is a lower bound.
+pub const IP_CAP: usize = 10_000;
+/// Distinct networks kept per key (for the new-network detector too).
+pub const NETWORK_CAP: usize = 4_096;
+/// Distinct `METHOD endpoint` pairs kept per key.
+pub const ENDPOINT_CAP: usize = 256;
+/// Entries shown in a top list.
+pub const TOP_SHOWN: usize = 5;
+
+const OTHER: &str = "(other)";
+
+/// Counts per name, capped: newcomers beyond the cap are summed under `(other)`. Keys are
+/// typed (an `IpAddr`, a `Network`) or strings looked up by `&str`, so counting an event
+/// allocates nothing unless the name is new.
+#[derive(Debug, Clone)]
+pub(crate) struct Counts<K> {
+    map: HashMap<K, u64>,
+    other: u64,
+}
+
+impl<K> Default for Counts<K> {
+    fn default() -> Self {
+        Self {
+            map: HashMap::new(),
+            other: 0,
+        }
+    }
+}
+
+impl<K: Hash + Eq + Ord + Clone + fmt::Display> Counts<K> {
+    pub fn add<Q>(&mut self, key: &Q, n: u64, cap: usize)
+    where
+        K: Borrow<Q>,
+        Q: ?Sized + Hash + Eq + ToOwned<Owned = K>,
+    {
+        if let Some(c) = self.map.get_mut(key) {
+            *c += n;
+        } else if self.map.len() < cap {
+            self.map.insert(key.to_owned(), n);
+        } else {
+            self.other += n;
+        }
+    }
+
+    /// Adds `other`'s counts, in name order (so the result does not depend on hash order).
+    pub fn merge(&mut self, other: &Self, cap: usize) {
+        let mut entries: Vec<(&K, &u64)> = other.map.iter().collect();
+        entries.sort();
+        for (k, n) in entries {
+            self.add(k, *n, cap);
+        }
+        self.other += other.other;
+    }
+
+    /// The `n` largest, most first, ties by name; `(other)` takes its place by count.
+    pub fn top(&self, n: usize) -> Vec<(String, u64)> {
+        let mut v: Vec<(String, u64)> = self.map.iter().map(|(k, c)| (k.to_string(), *c)).collect();
+        if self.other > 0 {
+            v.push((OTHER.to_owned(), self.other));
+        }
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.truncate(n);
+        v
+    }
+}
+
+/// Top IPs, networks, user agents and endpoints of a set of events.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Top {
+    ips: Counts<IpAddr>,
+    networks: Counts<Network>,
+    user_agents: Counts<String>,
+    endpoints: Counts<String>,
+}
+
+impl Top {
+    /// Counts `e`, whose `METHOD endpoint` is `label`.
+    pub fn add(&mut self, e: &Event, label: &str) {
+        if let Some(ip) = e.ip {
+            self.ips.add(&ip, 1, TOP_CAP);
+            self.networks.add(&Network::of(ip), 1, TOP_CAP);
+        }
+        if let Some(ua) = &e.user_agent {
+            self.user_agents.add(ua.as_str(), 1, TOP_CAP);
+        }
+        self.endpoints.add(label, 1, TOP_CAP);
+    }
+
+    pub fn merge(&mut self, other: &Top) {
+        self.ips.merge(&other.ips, TOP_CAP);
+        self.networks.merge(&other.networks, TOP_CAP);
+        self.user_agents.merge(&other.user_agents, TOP_CAP);
+        self.endpoints.merge(&other.endpoints, TOP_CAP);
+    }
+
+    pub fn fill(&self, alert: &mut Alert) {
+        alert.top_ips = self.ips.top(TOP_SHOWN);
+        alert.top_networks = self.networks.top(TOP_SHOWN);
+        alert.top_user_agents = self.user_agents.top(TOP_SHOWN);
+        alert.top_endpoints = self.endpoints.top(TOP_SHOWN);
+    }
+}
+
+/// `METHOD endpoint`, as top lists and the usage table show it.
+pub(crate) fn endpoint_label(e: &Event) -> String {
+    match (e.method.is_empty(), e.endpoint.is_empty()) {
+        (true, true) => "(none)".to_owned(),
+        (true, false) => e.endpoint.clone(),
+        (false, _) => format!("{} {}", e.method, e.endpoint),
+    }
+}
+
+/// Whether a status counts as an error for the error-rate detector: 5xx, and 4xx other than
+/// 401, 403 and 429 (those have detectors of their own).
+pub fn is_error(status: u16) -> bool {
+    status >= 500 || (400..500).contains(&status) && !matches!(status, 401 | 403 | 429)
+}
+
+/// Usage of one key over the whole input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyUsage {
+    /// The key's ID or fingerprint.
+    #[serde(rename = "keyId")]
+    pub key_id: String,
+    /// Its name from the configuration.
+    pub name: Option<String>,
+    /// Requests.
+    pub requests: u64,
+    /// 2xx answers.
+    pub status_2xx: u64,
+    /// 3xx answers.
+    pub status_3xx: u64,
+    /// 4xx answers.
+    pub status_4xx: u64,
+    /// 5xx answers.
+    pub status_5xx: u64,
+    /// 401 and 403 answers.
+    pub auth_failures: u64,
+    /// 429 answers.
+    pub rate_limited: u64,
+    /// Errors as the error-rate detector counts them ([`is_error`]).
+    pub errors: u64,
+    /// `errors / requests`.
+    pub error_rate: f64,
+    /// First request (UTC).
+    pub first_seen: String,
+    /// Last request (UTC).
+    pub last_seen: String,
+    /// Distinct client IPs (a lower bound once it reaches [`IP_CAP`]).
+    pub distinct_ips: u64,
+    /// Distinct networks (/24, /48), up to [`NETWORK_CAP`].
+    pub distinct_networks: u64,
+    /// Top networks with counts.
+    pub top_networks: Vec<(String, u64)>,
+    /// Top user agents with counts.
+    pub top_user_agents: Vec<(String, u64)>,
+    /// Requests per `METHOD endpoint`, most first (up to [`ENDPOINT_CAP`] pairs, then `(other)`).
+    pub endpoints: Vec<(String, u64)>,
+    /// Requests per hour of the week in UTC, Monday 00:00 first (168 entries).
+    pub hour_of_week: Vec<u64>,
+    /// Whether the statistical detectors are still learning this key's normal traffic.
+    pub learning: bool,
+    /// Whether the configuration lists this key.
+    pub configured: bool,
+}
+
+/// Running usage of one key.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Usage {
+    pub requests: u64,
+    pub by_class: [u64; 6],
+    pub auth_failures: u64,
+    pub rate_limited: u64,
+    pub errors: u64,
+    pub first_seen: i64,
+    pub last_seen: i64,
+    ips: HashSet<IpAddr>,
+    ips_overflow: bool,
+    pub networks: BTreeMap<Network, u64>,
+    user_agents: Counts<String>,
+    endpoints: Counts<String>,
+    hour_of_week: Vec<u64>,
+}
+
+impl Usage {
+    /// Counts `e`, whose `METHOD endpoint` is `label`.
+    pub fn add(&mut self, e: &Event, label: &str) {
+        if self.requests == 0 {
+            self.first_seen = e.unix_secs;
+            self.last_seen = e.unix_secs;
+            self.hour_of_week = vec![0; 168];
+        }
+        self.requests += 1;
+        self.first_seen = self.first_seen.min(e.unix_secs);
+        self.last_seen = self.last_seen.max(e.unix_secs);
+        self.by_class[usize::from(e.status / 100).min(5)] += 1;
+        self.auth_failures += u64::from(matches!(e.status, 401 | 403));
+        self.rate_limited += u64::from(e.status == 429);
+        self.errors += u64::from(is_error(e.status));
+        if let Some(ip) = e.ip {
+            if self.ips.len() < IP_CAP {
+                self.ips.insert(ip);
+            } else if !self.ips.contains(&ip) {
+                self.ips_overflow = true;
+            }
+            let net = Network::of(ip);
+            if let Some(c) = self.networks.get_mut(&net) {
+                *c += 1;
+            } else if self.networks.len() < NETWORK_CAP {
+                self.networks.insert(net, 1);
+            }
+        }
+        if let Some(ua) = &e.user_agent {
+            self.user_agents.add(ua.as_str(), 1, TOP_CAP);
+        }
+        self.endpoints.add(label, 1, ENDPOINT_CAP);
+        // 1970-01-01 was a Thursday: hour 0 of Unix time is hour 72 of a Monday-first week.
+        let how = (e.unix_secs.div_euclid(3600) + 72).rem_euclid(168);
+        if let Some(slot) = usize::try_from(how)
+            .ok()
+            .and_then(|h| self.hour_of_week.get_mut(h))
+        {
+            *slot += 1;
+        }
+    }
+
+    pub fn knows_network(&self, net: &Network) -> bool {
+        self.networks.contains_key(net)
+    }
+
+    pub fn summary(
+        &self,
+        key_id: &str,
+        name: Option<String>,
+        learning: bool,
+        configured: bool,
+    ) -> KeyUsage {
+        #[allow(clippy::cast_precision_loss)]
+        let error_rate = if self.requests == 0 {
+            0.0
+        } else {
+            self.errors as f64 / self.requests as f64
+        };
+        let mut networks: HashMap<String, u64> = HashMap::new();
+        for (n, c) in &self.networks {
+            networks.insert(n.to_string(), *c);
+        }
+        KeyUsage {
+            key_id: key_id.to_owned(),
+            name,
+            requests: self.requests,
+            status_2xx: self.by_class[2],
+            status_3xx: self.by_class[3],
+            status_4xx: self.by_class[4],
+            status_5xx: self.by_class[5],
+            auth_failures: self.auth_failures,
+            rate_limited: self.rate_limited,
+            errors: self.errors,
+            error_rate,
+            first_seen: format_timestamp(self.first_seen),
+            last_seen: format_timestamp(self.last_seen),
+            distinct_ips: self.ips.len() as u64 + u64::from(self.ips_overflow),
+            distinct_networks: self.networks.len() as u64,
+            top_networks: top_n(&networks, TOP_SHOWN),
+            top_user_agents: self.user_agents.top(TOP_SHOWN),
+            endpoints: self.endpoints.top(ENDPOINT_CAP + 1),
+            hour_of_week: self.hour_of_week.clone(),
+            learning,
+            configured,
+        }
+    }
+}
