@@ -29,7 +29,7 @@
 use std::fmt;
 
 use crate::check::{CheckReport, Verdict};
-use crate::env::Environment;
+use crate::env::{detect_environment, Detection, EnvLookup, Environment};
 use crate::key::Mode;
 use crate::source::ShadowedKey;
 
@@ -208,6 +208,26 @@ pub fn is_env_file(name: &str) -> bool {
     name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
 }
 
+/// The environment for the variables of an env file named `name`: its own variables decide
+/// first (as [`detect_environment`] reads them), then its name ([`env_file_environment`]),
+/// recorded as the "variable" `file name` with the name as its value. This is how `check
+/// --env-file` and doctor agree on `.env.production`.
+pub fn detect_env_file_environment(vars: &(impl EnvLookup + ?Sized), name: &str) -> Detection {
+    let detected = detect_environment(vars);
+    if detected.environment != Environment::Unknown {
+        return detected;
+    }
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match env_file_environment(base) {
+        Environment::Unknown => detected,
+        environment => Detection {
+            environment,
+            variable: Some("file name".to_owned()),
+            value: Some(base.to_owned()),
+        },
+    }
+}
+
 /// The environment an env file is for, from its name: `.env.production` / `.env.prod` →
 /// production, `.env.development` / `.env.dev` / `.env.local` → development, `.env.test`,
 /// `.env.staging` / `.env.stage`; plain `.env` → unknown.
@@ -292,7 +312,7 @@ fn env_files_ignored(facts: &ProjectFacts) -> CheckResult {
                 .map(|n| format!("{n} is tracked by git"))
                 .collect(),
             Some(format!(
-                "git rm --cached {} && echo '.env*' >> .gitignore; rotate any key it held",
+                "git rm --cached {} && printf '.env*\\n!.env.example\\n' >> .gitignore; rotate any key it held",
                 names.join(" ")
             )),
         );

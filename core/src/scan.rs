@@ -343,6 +343,7 @@ fn loose(rest: &[u8], mode: Mode, text: &mut [u8; 8 + LOOSE_MAX], memo: &mut Mem
             .take(LOOSE_MAX)
             .take_while(|&&c| is_loose(c, is_wide))
             .count();
+        let n = without_unopened_closers(&rest[..n]);
         if n == tried {
             break;
         }
@@ -355,6 +356,29 @@ fn loose(rest: &[u8], mode: Mode, text: &mut [u8; 8 + LOOSE_MAX], memo: &mut Mem
     }
     memo.put(mode, &rest[..wide], verdict);
     verdict
+}
+
+/// The length of `token` without the closing brackets at its end that open nowhere in it:
+/// in `ApiKey(pk_live_****a1b2)` the `)` belongs to the surrounding text, not to the pasted
+/// fingerprint; in `pk_live_<your-key>` the `>` closes the placeholder's own `<`.
+fn without_unopened_closers(token: &[u8]) -> usize {
+    let mut n = token.len();
+    while let Some(&last) = token[..n].last() {
+        let open = match last {
+            b')' => b'(',
+            b'}' => b'{',
+            b'>' => b'<',
+            _ => break,
+        };
+        let head = &token[..n];
+        let opened = head.iter().filter(|&&c| c == open).count();
+        let closed = head.iter().filter(|&&c| c == last).count();
+        if closed <= opened {
+            break;
+        }
+        n -= 1;
+    }
+    n
 }
 
 /// The first [`HASH_HEX`] hex digits of SHA-256 of `key`.
@@ -560,6 +584,34 @@ mod tests {
             .iter()
             .map(|f| (f.class, f.mode))
             .collect()
+    }
+
+    #[test]
+    fn a_closing_bracket_after_a_pasted_fingerprint_is_not_part_of_it() {
+        // New-user trial: `ApiKey(pk_live_****ttAa)` was listed as `pk_live_****tAa)`, with
+        // another hash than the same fingerprint followed by a comma.
+        let plain = scan_bytes(b"seen pk_live_****ttAa, then");
+        assert_eq!(plain.len(), 1);
+        assert_eq!(plain[0].fingerprint, "pk_live_****ttAa");
+        for text in [
+            "ApiKey(pk_live_****ttAa)",
+            "{pk_live_****ttAa}",
+            "<pk_live_****ttAa>",
+            "(pk_live_****ttAa))",
+        ] {
+            let found = scan_bytes(text.as_bytes());
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].class, Class::Placeholder, "{text}");
+            assert_eq!(found[0].fingerprint, plain[0].fingerprint, "{text}");
+            assert_eq!(found[0].hash, plain[0].hash, "{text}");
+            assert_eq!(found[0].len, "pk_live_****ttAa".len(), "{text}");
+        }
+        // Brackets that belong to the placeholder stay in it.
+        for text in ["pk_live_<your-key>", "pk_test_${PICTIFY_KEY}"] {
+            let found = scan_bytes(text.as_bytes());
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].len, text.len(), "{text}");
+        }
     }
 
     #[test]

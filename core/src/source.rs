@@ -97,6 +97,14 @@ pub trait KeySource: Send + Sync {
     /// The keys of this source in priority order; `Ok(None)` when the source is not
     /// configured; an error when it is configured but broken.
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError>;
+
+    /// The name of the file this source was configured with when that file does not exist
+    /// (an optional file: not an error by itself). When no source has a key, a chain reports
+    /// this ([`SourceError::Missing`]) rather than [`Error::NoKey`], so a mistyped path is
+    /// named instead of "set PICTIFY_API_KEY".
+    fn missing_file(&self) -> Option<String> {
+        None
+    }
 }
 
 impl<S: KeySource + ?Sized> KeySource for Arc<S> {
@@ -105,6 +113,9 @@ impl<S: KeySource + ?Sized> KeySource for Arc<S> {
     }
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
         (**self).load()
+    }
+    fn missing_file(&self) -> Option<String> {
+        (**self).missing_file()
     }
 }
 
@@ -418,6 +429,13 @@ impl<F: FileSystem> KeySource for SecretFile<F> {
         self.origin()
     }
 
+    fn missing_file(&self) -> Option<String> {
+        match self.fs.stamp(&self.path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(self.origin()),
+            _ => None,
+        }
+    }
+
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
         let stamp = match self.fs.stamp(&self.path) {
             Ok(s) => s,
@@ -501,6 +519,13 @@ impl<F> fmt::Debug for DotEnvFile<F> {
 impl<F: FileSystem> KeySource for DotEnvFile<F> {
     fn name(&self) -> String {
         self.origin()
+    }
+
+    fn missing_file(&self) -> Option<String> {
+        match self.fs.stamp(&self.path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(self.origin()),
+            _ => None,
+        }
     }
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
@@ -707,7 +732,16 @@ impl SourceChain {
                 });
             }
         }
-        Err(Error::NoKey)
+        Err(self.nothing_found().map_or(Error::NoKey, Error::from))
+    }
+
+    /// No source has a key: a configured file that does not exist, if any, is the likely
+    /// reason (a mistyped path), else nothing.
+    fn nothing_found(&self) -> Option<SourceError> {
+        self.sources
+            .iter()
+            .find_map(|s| s.missing_file())
+            .map(|origin| SourceError::Missing { origin })
     }
 }
 
@@ -725,14 +759,19 @@ impl KeySource for SourceChain {
         names.join(" > ")
     }
 
-    /// The keys of the first configured source (shadowing is not reported here).
+    /// The keys of the first configured source (shadowing is not reported here). With no key
+    /// anywhere, a configured file that does not exist is [`SourceError::Missing`].
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
         for source in &self.sources {
             if let Some(keys) = source.load()? {
                 return Ok(Some(keys));
             }
         }
-        Ok(None)
+        self.nothing_found().map_or(Ok(None), Err)
+    }
+
+    fn missing_file(&self) -> Option<String> {
+        self.sources.iter().find_map(|s| s.missing_file())
     }
 }
 
@@ -810,6 +849,30 @@ mod tests {
         assert_eq!(loaded.shadowed[0].origin, "env-file:.env:PICTIFY_API_KEY");
         assert_eq!(loaded.shadowed[0].fingerprint, "pk_live_****c3d4");
         assert_eq!(loaded.shadowed[0].code(), "shadowed_key");
+    }
+
+    /// New-user trial: `load_keys(dotenv="typo.env")` with no other key said `no_key` ("set
+    /// PICTIFY_API_KEY") instead of naming the file that does not exist.
+    #[test]
+    fn no_key_anywhere_names_a_configured_file_that_does_not_exist() {
+        let fs = Arc::new(MemoryFs::new());
+        let chain = SourceChain::new()
+            .with(EnvSource::new(vars(&[])))
+            .with(SecretFile::with_fs("/run/secrets/typo", fs.clone()).missing_ok())
+            .with(DotEnvFile::with_fs("typo.env", fs.clone()));
+        let err = chain.load_all().unwrap_err();
+        assert_eq!(err.code(), "source_missing");
+        assert!(err.to_string().contains("file:/run/secrets/typo"), "{err}");
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        assert_eq!(chain.load().unwrap_err().code(), "source_missing");
+        // A missing file stays optional when a key is found elsewhere.
+        let chain = SourceChain::new()
+            .with(EnvSource::new(vars(&[("PICTIFY_API_KEY", NEW)])))
+            .with(DotEnvFile::with_fs("typo.env", fs.clone()));
+        assert!(chain.load_all().is_ok());
+        // Nothing configured anywhere: no_key.
+        let chain = SourceChain::new().with(EnvSource::new(vars(&[])));
+        assert_eq!(chain.load_all().unwrap_err().code(), "no_key");
     }
 
     #[test]

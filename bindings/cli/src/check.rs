@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use pictify_keys::doctor::detect_env_file_environment;
 use pictify_keys::{
     check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
     KEY_VARIABLES,
@@ -55,17 +56,26 @@ pub fn run(args: &CheckArgs) -> u8 {
             let text = match std::fs::read_to_string(path) {
                 Ok(t) => t,
                 Err(e) => {
+                    let reason = if e.kind() == std::io::ErrorKind::NotFound {
+                        "the file does not exist; check the path".to_owned()
+                    } else {
+                        format!("cannot read the file: {}", e.kind())
+                    };
                     return fail(
                         args.json,
                         "env_file_unreadable",
-                        &format!("{label}: cannot read the file: {}", e.kind()),
-                    )
+                        &format!("{label}: {reason}"),
+                    );
                 }
             };
             match DotEnv::parse(&text) {
                 Ok(vars) => {
                     warnings = env_file_warnings(&label, &vars);
-                    check_keys(&vars, &label, environment, policy)
+                    // Its variables, else its name (`.env.production`), as doctor reads it.
+                    let detection = environment.or_else(|| {
+                        Some(detect_env_file_environment(&vars, &path.to_string_lossy()))
+                    });
+                    check_keys(&vars, &label, detection, policy)
                 }
                 Err(e) => {
                     return fail(
@@ -137,6 +147,7 @@ fn fail(json: bool, code: &str, message: &str) -> u8 {
 
 fn environment_label(d: &Detection) -> String {
     match (&d.variable, &d.value) {
+        (Some(var), Some(val)) if var == "file name" => format!("{} ({var} {val})", d.environment),
         (Some(var), Some(val)) => format!("{} ({var}={val})", d.environment),
         _ if d.environment == Environment::Unknown => {
             "unknown (no environment variable set)".to_owned()

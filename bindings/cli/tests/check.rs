@@ -208,3 +208,75 @@ fn broken_env_file_names_line_and_column() {
         "{stderr}"
     );
 }
+
+/// New-user trial: `check --env-file .env.production` with a test key said "unknown"
+/// and exited 0, while doctor inferred production from the same file name.
+#[test]
+fn env_file_name_gives_the_environment_when_its_variables_do_not() {
+    let file_in = |dir: &str, name: &str, text: &str| {
+        let dir = std::env::temp_dir()
+            .join(format!("pictify-keys-cli-{}", std::process::id()))
+            .join(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+        dir.join(name).to_str().unwrap().to_owned()
+    };
+    let prod = file_in(
+        "prod",
+        ".env.production",
+        &format!("PICTIFY_API_KEY={TEST}\n"),
+    );
+    let (status, stdout, stderr) = check(&[], &["--env-file", &prod]);
+    assert_eq!(status, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("test_key_in_production"), "{stdout}");
+    assert!(
+        stdout.contains("production (file name .env.production)"),
+        "{stdout}"
+    );
+    // A variable in the file still decides first; --environment decides over both.
+    let stated = file_in(
+        "stated",
+        ".env.production",
+        &format!("NODE_ENV=development\nPICTIFY_API_KEY={TEST}\n"),
+    );
+    let (status, stdout, _) = check(&[], &["--env-file", &stated]);
+    assert_eq!(status, 0, "{stdout}");
+    assert!(
+        stdout.contains("development (NODE_ENV=development)"),
+        "{stdout}"
+    );
+    let (status, _, _) = check(&[], &["--env-file", &prod, "--environment", "test"]);
+    assert_eq!(status, 0);
+    // A plain .env says nothing about the environment.
+    let plain = file_in("plain", ".env", &format!("PICTIFY_API_KEY={TEST}\n"));
+    let (status, stdout, _) = check(&[], &["--env-file", &plain]);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("unknown"), "{stdout}");
+}
+
+/// New-user trial: a mistyped path said "cannot read the file: entity not found".
+#[test]
+fn a_missing_env_file_says_so() {
+    let (status, _, stderr) = check(&[], &["--env-file", "/nonexistent/typo.env"]);
+    assert_eq!(status, 2);
+    assert!(
+        stderr.starts_with("error[env_file_unreadable]: ")
+            && stderr.contains("the file does not exist")
+            && !stderr.contains("entity not found"),
+        "{stderr}"
+    );
+}
+
+/// New-user trial: `--help` still said "check, and later redact and scan".
+#[test]
+fn help_names_the_commands_that_exist() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pictify-keys"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(!help.contains("later"), "{help}");
+    for command in ["check", "redact", "scan", "doctor"] {
+        assert!(help.contains(command), "{help}");
+    }
+}

@@ -299,3 +299,54 @@ fn outside_git_with_no_key_warns_and_passes() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// New-user trial: doctor's fix `echo '.env*' >> .gitignore` also ignored `.env.example`
+/// (and any new template). Applying the suggested fix must leave the template tracked.
+#[test]
+fn the_gitignore_fix_keeps_env_example_tracked() {
+    let (_, _, test, _) = keys();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("app");
+    fs::create_dir_all(&root).unwrap();
+    git(&root, &["init", "-q"]);
+    fs::write(root.join(".env"), format!("PICTIFY_API_KEY={test}\n")).unwrap();
+    fs::write(
+        root.join(".env.example"),
+        "PICTIFY_API_KEY=pk_test_your_api_key\n",
+    )
+    .unwrap();
+    git(&root, &["add", ".env", ".env.example"]);
+    let (_, statuses, doc) = doctor(&root, &[], &[]);
+    assert_eq!(statuses["env_files_ignored"], "fail");
+    let check = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "env_files_ignored")
+        .unwrap();
+    let fix = check["fix"].as_str().unwrap();
+    // The fix is a shell command line up to the `;` that starts the advice.
+    let command = fix.split(';').next().unwrap();
+    let ran = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{command}: {ran:?}");
+    let ignored = |name: &str| {
+        Command::new("git")
+            .args(["check-ignore", "--no-index", "-q", name])
+            .current_dir(&root)
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(ignored(".env") && ignored(".env.local") && ignored(".env.production"));
+    assert!(
+        !ignored(".env.example"),
+        "the fix ignores .env.example: {command}"
+    );
+    let (_, statuses, _) = doctor(&root, &[], &[]);
+    assert_eq!(statuses["env_files_ignored"], "pass");
+}

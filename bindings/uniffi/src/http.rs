@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use pictify_keys::http as core_http;
 
+use crate::env::{Detection, Policy};
 use crate::error::PictifyError;
 use crate::ring::{FallbackEvent, KeyStats, RingConfig};
 use crate::source::{chain, LoadOptions};
@@ -30,6 +31,14 @@ pub struct ClientOptions {
     /// The language named in the user agent (`pictify-keys-<language>/<version>`).
     #[uniffi(default = "kotlin")]
     pub language: String,
+    /// The environment for the policy applied to every key when the client is built; when
+    /// null, detected from `keys.env` (pass `System.getenv()`), else unknown (allowed with a
+    /// warning: this library reads no process environment behind your back).
+    #[uniffi(default = None)]
+    pub environment: Option<Detection>,
+    /// Relaxations of the strict environment policy (null: strict).
+    #[uniffi(default = None)]
+    pub policy: Option<Policy>,
 }
 
 /// A successful answer.
@@ -104,10 +113,24 @@ pub struct Client {
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
     /// Builds a client: loads the keys (`Source` `no_key` when there are none, a `Source` or
-    /// `Format` error for a broken source) and checks the base URL.
+    /// `Format` error for a broken source), applies the environment policy to each
+    /// (`Environment` `live_key_in_development` / `test_key_in_production`) and checks the
+    /// base URL.
     #[uniffi::constructor]
     pub fn new(options: ClientOptions) -> Result<Self, PictifyError> {
+        let detection = match options.environment {
+            Some(d) => d.into(),
+            None => options
+                .keys
+                .env
+                .as_ref()
+                .map_or_else(pictify_keys::Detection::unknown, |env| {
+                    pictify_keys::detect_environment(env)
+                }),
+        };
         let mut builder = core_http::Client::builder()
+            .environment(detection)
+            .policy(options.policy.unwrap_or_default().into())
             .source(chain(options.keys)?)
             .user_agent(options.language, env!("CARGO_PKG_VERSION"));
         if let Some(url) = options.base_url {

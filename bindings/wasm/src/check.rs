@@ -24,7 +24,7 @@ fn opt_str(v: Option<&str>) -> JsValue {
 /// throws for a bad key (the verdict says it).
 #[wasm_bindgen(js_name = checkKeys, unchecked_return_type = "CheckReport")]
 pub fn check_keys(
-    #[wasm_bindgen(unchecked_param_type = "EnvObject")] env: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EnvObject | undefined")] env: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CheckOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let map = env_or_host(&env)?;

@@ -143,7 +143,7 @@ impl Client {
         &self,
         method: String,
         path: String,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown | undefined")] body: JsValue,
     ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move { inner.send(&method, &path, body).await })

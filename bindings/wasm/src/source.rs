@@ -27,7 +27,7 @@ pub fn load_sourced(env: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
 /// `env`: `process.env` on Node and Deno; on Workers and in browsers `env` is required.
 #[wasm_bindgen(js_name = loadKeys, unchecked_return_type = "LoadedKey[]")]
 pub fn load_keys(
-    #[wasm_bindgen(unchecked_param_type = "EnvObject")] env: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EnvObject | undefined")] env: JsValue,
 ) -> Result<Array, JsValue> {
     let out = Array::new();
     for k in load_sourced(&env)? {

@@ -296,3 +296,13 @@ console.log(code, typeof HttpError, String(key));
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), `no_key,placeholder,live_key_in_development function ${keys.ApiKey.parse(LIVE).fingerprint}`);
 });
+
+test('a named file that does not exist is named when no key is found', () => {
+  // New-user trial: loadKeys({ dotenvFile: 'typo.env' }) with no other key said no_key.
+  for (const options of [{ env: {}, dotenvFile: '/nonexistent/typo.env' }, { env: {}, secretFile: '/nonexistent/nofile' }]) {
+    assert.throws(() => keys.loadKeys(options), (e) =>
+      e instanceof keys.SourceError && e.code === 'source_missing' && /does not exist/.test(e.message) && /\/nonexistent\//.test(e.message));
+  }
+  assert.throws(() => new keys.Client({ env: {}, dotenvFile: '/nonexistent/typo.env' }), (e) => e.code === 'source_missing');
+  assert.throws(() => keys.loadKeys({ env: {} }), (e) => e.code === 'no_key');
+});

@@ -29,3 +29,18 @@ def test_import_is_silent_and_reads_no_files() -> None:
     )
     assert proc.stdout == ""
     assert proc.stderr == "[]", proc.stderr
+
+
+def test_star_import_keeps_the_builtin_warning_and_dir_lists_lazy_names() -> None:
+    # New-user trial: `from pictify_keys import *` shadowed the builtin `Warning`, and
+    # `dir(pictify_keys)` missed RedactingFilter / AsyncClient / redact_processor.
+    import builtins
+
+    import pictify_keys
+
+    namespace: dict = {}
+    exec("from pictify_keys import *", namespace)
+    assert namespace.get("Warning", builtins.Warning) is builtins.Warning
+    assert "ApiKey" in namespace and "RedactingFilter" in namespace
+    assert pictify_keys.Warning is not builtins.Warning  # still importable by name
+    assert {"RedactingFilter", "AsyncClient", "redact_processor"} <= set(dir(pictify_keys))

@@ -57,3 +57,22 @@ def test_errors(tmp_path: Path) -> None:
     with pytest.raises(KeySourceError) as syntax:
         load_keys({}, dotenv=broken)
     assert syntax.value.code == "env_file_syntax" and syntax.value.origin
+
+
+def test_a_named_file_that_does_not_exist_is_named_when_no_key_is_found() -> None:
+    # New-user trial: load_keys(dotenv="typo.env") with no other key said no_key ("set
+    # PICTIFY_API_KEY"), not that the file named does not exist.
+    from pictify_keys import Client, KeySourceError, load_keys
+
+    for call in (
+        lambda: load_keys({}, dotenv="/nonexistent/typo.env"),
+        lambda: load_keys({}, secret_file="/nonexistent/nofile"),
+        lambda: Client(environ={}, dotenv="/nonexistent/typo.env"),
+    ):
+        with pytest.raises(KeySourceError) as info:
+            call()
+        assert info.value.code == "source_missing"
+        assert "does not exist" in str(info.value) and "/nonexistent/" in str(info.value)
+    with pytest.raises(KeySourceError) as none:
+        load_keys({})
+    assert none.value.code == "no_key"

@@ -25,6 +25,8 @@ build() { # variant features
     --enable-reference-types --enable-multivalue --enable-mutable-globals \
     "$out/pictify_keys_wasm_bg.wasm" -o "$out/pictify_keys_wasm_bg.wasm"
   rm -f "$out/raw.wasm" "$out/pictify_keys_wasm_bg.wasm.d.ts"
+  # Parameters that may be omitted become optional (`style?: RedactStyle`) for tsc --strict.
+  node "$PKG/scripts/optional-params.mjs" "$out/pictify_keys_wasm.d.ts"
 }
 
 build lite ""

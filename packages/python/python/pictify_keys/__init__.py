@@ -83,6 +83,11 @@ def __getattr__(name: str) -> object:
     return value
 
 
+def __dir__() -> list[str]:
+    # The lazy names too, so REPL and IDE completion offer the logging helpers.
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "BODY_MAX",
     "BODY_MIN",
@@ -117,7 +122,8 @@ __all__ = [
     "PictifyKeyError",
     "Policy",
     "RedactingFilter",
-    "Warning",
+    # `Warning` (the policy's warning type) stays importable by name but is left out of
+    # `from pictify_keys import *`, which would shadow the builtin `Warning`.
     "__version__",
     "check_environment",
     "check_keys",

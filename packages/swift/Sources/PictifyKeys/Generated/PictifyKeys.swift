@@ -1416,7 +1416,9 @@ open class Client: ClientProtocol, @unchecked Sendable {
     }
     /**
      * Builds a client: loads the keys (`Source` `no_key` when there are none, a `Source` or
-     * `Format` error for a broken source) and checks the base URL.
+     * `Format` error for a broken source), applies the environment policy to each
+     * (`Environment` `live_key_in_development` / `test_key_in_production`) and checks the
+     * base URL.
      */
 public convenience init(options: ClientOptions)throws  {
     let handle =
@@ -2714,6 +2716,16 @@ public struct ClientOptions: Equatable, Hashable {
      * The language named in the user agent (`pictify-keys-<language>/<version>`).
      */
     public let language: String
+    /**
+     * The environment for the policy applied to every key when the client is built; when
+     * null, detected from `keys.env` (pass `System.getenv()`), else unknown (allowed with a
+     * warning: this library reads no process environment behind your back).
+     */
+    public let environment: Detection?
+    /**
+     * Relaxations of the strict environment policy (null: strict).
+     */
+    public let policy: Policy?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2735,13 +2747,23 @@ public struct ClientOptions: Equatable, Hashable {
          */ring: RingConfig? = nil, 
         /**
          * The language named in the user agent (`pictify-keys-<language>/<version>`).
-         */language: String = "kotlin") {
+         */language: String = "kotlin", 
+        /**
+         * The environment for the policy applied to every key when the client is built; when
+         * null, detected from `keys.env` (pass `System.getenv()`), else unknown (allowed with a
+         * warning: this library reads no process environment behind your back).
+         */environment: Detection? = nil, 
+        /**
+         * Relaxations of the strict environment policy (null: strict).
+         */policy: Policy? = nil) {
         self.keys = keys
         self.baseUrl = baseUrl
         self.timeoutMs = timeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.ring = ring
         self.language = language
+        self.environment = environment
+        self.policy = policy
     }
 
     
@@ -2765,7 +2787,9 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 ring: FfiConverterOptionTypeRingConfig.read(from: &buf), 
-                language: FfiConverterString.read(from: &buf)
+                language: FfiConverterString.read(from: &buf), 
+                environment: FfiConverterOptionTypeDetection.read(from: &buf), 
+                policy: FfiConverterOptionTypePolicy.read(from: &buf)
         )
     }
 
@@ -2776,6 +2800,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterOptionTypeRingConfig.write(value.ring, into: &buf)
         FfiConverterString.write(value.language, into: &buf)
+        FfiConverterOptionTypeDetection.write(value.environment, into: &buf)
+        FfiConverterOptionTypePolicy.write(value.policy, into: &buf)
     }
 }
 
@@ -5755,7 +5781,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() != 61779) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_client_new() != 46709) {
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_client_new() != 37125) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_constructor_apikey_parse() != 60688) {

@@ -1237,7 +1237,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() and 0xFFFF) != 61779) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_client_new() and 0xFFFF) != 46709) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_client_new() and 0xFFFF) != 37125) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_apikey_parse() and 0xFFFF) != 60688) {
@@ -3014,7 +3014,9 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     }
     /**
      * Builds a client: loads the keys (`Source` `no_key` when there are none, a `Source` or
-     * `Format` error for a broken source) and checks the base URL.
+     * `Format` error for a broken source), applies the environment policy to each
+     * (`Environment` `live_key_in_development` / `test_key_in_production`) and checks the
+     * base URL.
      */
     constructor(`options`: ClientOptions) :
         this(UniffiWithHandle, 
@@ -4888,6 +4890,18 @@ data class ClientOptions (
      * The language named in the user agent (`pictify-keys-<language>/<version>`).
      */
     val `language`: kotlin.String = "kotlin" 
+    , 
+    /**
+     * The environment for the policy applied to every key when the client is built; when
+     * null, detected from `keys.env` (pass `System.getenv()`), else unknown (allowed with a
+     * warning: this library reads no process environment behind your back).
+     */
+    val `environment`: Detection? = null 
+    , 
+    /**
+     * Relaxations of the strict environment policy (null: strict).
+     */
+    val `policy`: Policy? = null 
     
 ){
     
@@ -4910,6 +4924,8 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalTypeRingConfig.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterOptionalTypeDetection.read(buf),
+            FfiConverterOptionalTypePolicy.read(buf),
         )
     }
 
@@ -4919,7 +4935,9 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.allocationSize(value.`timeoutMs`) +
             FfiConverterOptionalULong.allocationSize(value.`connectTimeoutMs`) +
             FfiConverterOptionalTypeRingConfig.allocationSize(value.`ring`) +
-            FfiConverterString.allocationSize(value.`language`)
+            FfiConverterString.allocationSize(value.`language`) +
+            FfiConverterOptionalTypeDetection.allocationSize(value.`environment`) +
+            FfiConverterOptionalTypePolicy.allocationSize(value.`policy`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -4929,6 +4947,8 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.write(value.`connectTimeoutMs`, buf)
             FfiConverterOptionalTypeRingConfig.write(value.`ring`, buf)
             FfiConverterString.write(value.`language`, buf)
+            FfiConverterOptionalTypeDetection.write(value.`environment`, buf)
+            FfiConverterOptionalTypePolicy.write(value.`policy`, buf)
     }
 }
 

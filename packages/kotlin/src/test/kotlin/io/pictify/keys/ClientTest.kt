@@ -98,6 +98,23 @@ class ClientTest {
     }
 
     @Test
+    fun `the client applies the environment policy when it is built`() = runBlocking {
+        // New-user trial: a live key on a developer machine reached the API.
+        val dev = mapOf("NODE_ENV" to "development", "PICTIFY_API_KEY" to old)
+        val refused = assertThrows<PictifyException.Policy> { Client(ClientOptions(keys = LoadOptions(env = dev), baseUrl = api.url)) }
+        assertEquals("live_key_in_development", refused.code)
+        assertEquals(Environment.DEVELOPMENT to "NODE_ENV", refused.environment to refused.variable)
+        val stated = assertThrows<PictifyException.Policy> {
+            Client(ClientOptions(keys = LoadOptions(keys = listOf(old)), baseUrl = api.url, environment = Detection(Environment.STAGING)))
+        }
+        assertEquals("live_key_in_development", stated.code)
+        assertEquals(0, api.admin("GET", "/_admin/requests").asJsonObject.getAsJsonArray("requests").size())
+        val relaxed = Client(ClientOptions(keys = LoadOptions(env = dev), baseUrl = api.url, policy = Policy(allowLiveOutsideProduction = true)))
+        assertEquals(200.toUShort(), relaxed.request("GET", "/me", null).status)
+        assertEquals(1, api.admin("GET", "/_admin/requests").asJsonObject.getAsJsonArray("requests").size())
+    }
+
+    @Test
     fun `building a client with bad keys or none is a typed error`() {
         assertEquals("no_key", assertThrows<PictifyException.Source> { Client(ClientOptions(keys = LoadOptions(env = emptyMap()))) }.code)
         val bad = assertThrows<PictifyException.Format> {
