@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 use pictify_keys::{
-    check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
+    check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv, SourceError,
 };
-use serde_json::json;
+use serde_json::{json, Value};
+
+use crate::report;
 
 /// Arguments of `pictify-keys check`.
 #[derive(Args)]
@@ -54,19 +56,22 @@ pub fn run(args: &CheckArgs) -> u8 {
                 Err(e) => {
                     return fail(
                         args.json,
-                        "env_file_unreadable",
-                        &format!("{label}: cannot read the file: {}", e.kind()),
+                        &report::command_error(
+                            "env_file_unreadable",
+                            "source",
+                            &format!("{label}: cannot read the file: {}", e.kind()),
+                        ),
                     )
                 }
             };
             match DotEnv::parse(&text) {
                 Ok(vars) => check_keys(&vars, &label, environment, policy),
-                Err(e) => {
-                    return fail(
-                        args.json,
-                        e.code(),
-                        &format!("{label}: {}", Error::DotEnv(e)),
-                    )
+                Err(error) => {
+                    let e = Error::Source(SourceError::DotEnv {
+                        origin: label,
+                        error,
+                    });
+                    return fail(args.json, &report::core_error(&e));
                 }
             }
         }
@@ -81,14 +86,11 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 /// An error before any key could be checked: exit status 2.
-fn fail(json: bool, code: &str, message: &str) -> u8 {
+fn fail(json: bool, error: &Value) -> u8 {
     if json {
-        println!(
-            "{}",
-            json!({ "error": { "code": code, "message": message }, "keys": [], "exit": 2 })
-        );
+        println!("{}", json!({ "error": error, "keys": [], "exit": 2 }));
     }
-    eprintln!("error[{code}]: {message}");
+    report::eprint(error);
     2
 }
 
@@ -155,9 +157,7 @@ fn print_json(report: &CheckReport) {
             })
         })
         .collect();
-    let error = report
-        .error()
-        .map(|e| json!({ "code": e.code(), "message": e.to_string() }));
+    let error = report.error().map(|e| report::core_error(&e));
     let doc = json!({
         "environment": {
             "name": report.detection.environment,

@@ -15,6 +15,8 @@ use pictify_keys::source::{DotEnvFile, KeySource};
 use pictify_keys::{check_keys, ApiKey, DotEnv, EnvLookup, Error, Policy, ProcessEnv, SourceChain};
 use serde_json::json;
 
+use crate::report;
+
 use crate::scan::load_allowlist;
 
 /// Arguments of `pictify-keys doctor`.
@@ -65,13 +67,11 @@ impl EnvLookup for Layered<'_> {
 pub fn run(args: &DoctorArgs) -> u8 {
     if !args.dir.is_dir() {
         let message = format!("{}: not a directory", args.dir.display());
+        let error = report::command_error("not_a_directory", "input", &message);
         if args.json {
-            println!(
-                "{}",
-                json!({ "error": { "code": "not_a_directory", "message": message }, "exit": 2 })
-            );
+            println!("{}", json!({ "error": error, "exit": 2 }));
         }
-        eprintln!("error[not_a_directory]: {message}");
+        report::eprint(&error);
         return 2;
     }
     let facts = gather(&args.dir, args.fixtures_as_real);

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod check;
 mod doctor;
 mod redact;
+mod report;
 mod rules;
 mod scan;
 
