@@ -613,6 +613,17 @@ pub enum Error {
         /// What is wrong, written by the caller (fixed text; never a value the user passed).
         reason: String,
     },
+    /// A text that must be JSON is not (a request body, a document to redact). Fix the text
+    /// at the line and column named.
+    #[error("{what} is not valid JSON (line {line}, column {column})")]
+    InvalidJson {
+        /// What the text is (`the text`, `the request body`).
+        what: &'static str,
+        /// 1-based line of the first error.
+        line: usize,
+        /// 1-based column of the first error.
+        column: usize,
+    },
 }
 
 /// The family of an error, used by bindings to pick an exception class.
@@ -666,6 +677,7 @@ impl Error {
             Self::Audit(e) => e.code(),
             Self::Allowlist(e) => e.code(),
             Self::InvalidArgument { .. } => "invalid_argument",
+            Self::InvalidJson { .. } => "invalid_json",
         }
     }
 
@@ -685,9 +697,10 @@ impl Error {
             Self::Source(SourceError::InvalidKey { .. }) => ErrorFamily::Format,
             Self::Source(_) => ErrorFamily::Source,
             Self::Http(_) => ErrorFamily::Http,
-            Self::Audit(_) | Self::Allowlist(_) | Self::InvalidArgument { .. } => {
-                ErrorFamily::Input
-            }
+            Self::Audit(_)
+            | Self::Allowlist(_)
+            | Self::InvalidArgument { .. }
+            | Self::InvalidJson { .. } => ErrorFamily::Input,
         }
     }
 }

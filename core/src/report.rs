@@ -197,6 +197,11 @@ impl Error {
                 line: Some(e.line()),
                 ..Details::default()
             },
+            Self::InvalidJson { line, column, .. } => Details {
+                line: Some(*line),
+                column: Some(*column),
+                ..Details::default()
+            },
             _ => Details::default(),
         };
         ErrorReport {

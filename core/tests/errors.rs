@@ -153,6 +153,11 @@ fn extra_examples() -> Vec<Error> {
         .into(),
         HttpError::InvalidResponse { status: 200 }.into(),
         HttpError::Transport { kind: "tls" }.into(),
+        Error::InvalidJson {
+            what: "the text",
+            line: 1,
+            column: 2,
+        },
     ]
 }
 

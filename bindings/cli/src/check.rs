@@ -7,9 +7,11 @@ use clap::Args;
 use pictify_keys::doctor::detect_env_file_environment;
 use pictify_keys::{
     check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
-    KEY_VARIABLES,
+    SourceError, KEY_VARIABLES,
 };
-use serde_json::json;
+use serde_json::{json, Value};
+
+use crate::report;
 
 /// Arguments of `pictify-keys check`.
 #[derive(Args)]
@@ -63,8 +65,11 @@ pub fn run(args: &CheckArgs) -> u8 {
                     };
                     return fail(
                         args.json,
-                        "env_file_unreadable",
-                        &format!("{label}: {reason}"),
+                        &report::command_error(
+                            "env_file_unreadable",
+                            "source",
+                            &format!("{label}: {reason}"),
+                        ),
                     );
                 }
             };
@@ -77,12 +82,12 @@ pub fn run(args: &CheckArgs) -> u8 {
                     });
                     check_keys(&vars, &label, detection, policy)
                 }
-                Err(e) => {
-                    return fail(
-                        args.json,
-                        e.code(),
-                        &format!("{label}: {}", Error::DotEnv(e)),
-                    )
+                Err(error) => {
+                    let e = Error::Source(SourceError::DotEnv {
+                        origin: label,
+                        error,
+                    });
+                    return fail(args.json, &report::core_error(&e));
                 }
             }
         }
@@ -134,14 +139,11 @@ pub fn env_file_warnings(label: &str, vars: &DotEnv) -> Vec<EnvFileWarning> {
 }
 
 /// An error before any key could be checked: exit status 2.
-fn fail(json: bool, code: &str, message: &str) -> u8 {
+fn fail(json: bool, error: &Value) -> u8 {
     if json {
-        println!(
-            "{}",
-            json!({ "error": { "code": code, "message": message }, "keys": [], "exit": 2 })
-        );
+        println!("{}", json!({ "error": error, "keys": [], "exit": 2 }));
     }
-    eprintln!("error[{code}]: {message}");
+    report::eprint(error);
     2
 }
 
@@ -209,9 +211,7 @@ fn print_json(report: &CheckReport, warnings: &[EnvFileWarning]) {
             })
         })
         .collect();
-    let error = report
-        .error()
-        .map(|e| json!({ "code": e.code(), "message": e.to_string() }));
+    let error = report.error().map(|e| report::core_error(&e));
     let doc = json!({
         "environment": {
             "name": report.detection.environment,

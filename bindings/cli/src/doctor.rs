@@ -16,6 +16,7 @@ use pictify_keys::{check_keys, ApiKey, DotEnv, EnvLookup, Error, Policy, Process
 use serde_json::json;
 
 use crate::check::{env_file_warnings, EnvFileWarning};
+use crate::report;
 
 use crate::scan::load_allowlist;
 
@@ -67,13 +68,11 @@ impl EnvLookup for Layered<'_> {
 pub fn run(args: &DoctorArgs) -> u8 {
     if !args.dir.is_dir() {
         let message = format!("{}: not a directory", args.dir.display());
+        let error = report::command_error("not_a_directory", "input", &message);
         if args.json {
-            println!(
-                "{}",
-                json!({ "error": { "code": "not_a_directory", "message": message }, "exit": 2 })
-            );
+            println!("{}", json!({ "error": error, "exit": 2 }));
         }
-        eprintln!("error[not_a_directory]: {message}");
+        report::eprint(&error);
         return 2;
     }
     // Odd lines of the .env files (bare names, colon form): reported, never fatal.

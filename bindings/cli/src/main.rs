@@ -8,6 +8,7 @@ mod audit;
 mod check;
 mod doctor;
 mod redact;
+mod report;
 mod rules;
 mod scan;
 

@@ -20,6 +20,8 @@ use pictify_keys::scan::{
 };
 use serde_json::{json, Value};
 
+use crate::report;
+
 /// The allow-list file looked up in the current directory.
 pub const IGNORE_FILE: &str = ".pictify-keys-ignore";
 
@@ -146,12 +148,17 @@ impl Gathered {
 pub fn run(args: &ScanArgs) -> u8 {
     let allowlist = match load_allowlist(args.ignore_file.as_deref()) {
         Ok(list) => list,
-        Err((code, message)) => return fail(args.format, code, &message),
+        Err(error) => return fail(args.format, &error),
     };
     let gathered = if args.staged {
         match scan_staged(args, &allowlist) {
             Ok(g) => g,
-            Err(message) => return fail(args.format, "git_failed", &message),
+            Err(message) => {
+                return fail(
+                    args.format,
+                    &report::command_error("git_failed", "input", &message),
+                )
+            }
         }
     } else {
         scan_tree(args, &allowlist)
@@ -181,7 +188,7 @@ pub fn run(args: &ScanArgs) -> u8 {
 }
 
 /// Reads the allow-list (the core parses it and refuses secrets in it).
-pub fn load_allowlist(path: Option<&Path>) -> Result<Allowlist, (&'static str, String)> {
+pub fn load_allowlist(path: Option<&Path>) -> Result<Allowlist, Value> {
     let (path, required) = match path {
         Some(p) => (p.to_path_buf(), true),
         None => (PathBuf::from(IGNORE_FILE), false),
@@ -192,23 +199,22 @@ pub fn load_allowlist(path: Option<&Path>) -> Result<Allowlist, (&'static str, S
             return Ok(Allowlist::default())
         }
         Err(e) => {
-            return Err((
+            return Err(report::command_error(
                 "ignore_file_unreadable",
-                format!("{}: cannot read the file: {}", path.display(), e.kind()),
+                "source",
+                &format!("{}: cannot read the file: {}", path.display(), e.kind()),
             ))
         }
     };
-    Allowlist::parse(&text).map_err(|e| (e.code(), format!("{}: {e}", path.display())))
+    Allowlist::parse(&text)
+        .map_err(|e| report::in_file(report::core_error(&e.into()), &path.display().to_string()))
 }
 
-fn fail(format: Format, code: &str, message: &str) -> u8 {
+fn fail(format: Format, error: &Value) -> u8 {
     if format == Format::Json {
-        println!(
-            "{}",
-            json!({ "error": { "code": code, "message": message }, "findings": [], "exit": 2 })
-        );
+        println!("{}", json!({ "error": error, "findings": [], "exit": 2 }));
     }
-    eprintln!("error[{code}]: {message}");
+    report::eprint(error);
     2
 }
 

@@ -1,51 +1,41 @@
-//! The one error type that crosses the boundary, built from the core's errors.
+//! The one error type that crosses the boundary, built from the core's
+//! [`ErrorReport`](pictify_keys::ErrorReport).
 //!
-//! Each variant is one [`ErrorFamily`](pictify_keys::ErrorFamily) of the core and carries the
-//! core's stable `code` (`whitespace`, `live_key_in_development`, …) and its message as
-//! `detail`. Kotlin sees `PictifyException.Format`, `.Policy`, `.Source`, `.Http`; Swift sees
-//! `PictifyError.Format(…)` and so on. Conversions never panic and never put key material in a field.
+//! Each variant is one family of the core and carries the report: the stable `code`
+//! (`whitespace`, `live_key_in_development`, …), its typed `details` and its message as
+//! `detail`. Kotlin sees `PictifyException.Format`, `.Environment`, `.Source`, `.Http`,
+//! `.Input`; Swift sees `PictifyError.Format(…)` and so on; both print `[code] message`. No
+//! variant of the core is matched here; conversions never panic and never put key material
+//! in a field.
 
 use pictify_keys as core;
 
-use crate::env::Environment;
-
-/// An error from the pictify-keys core: a malformed key, a key refused in this environment,
-/// a broken key source or a failed API call. `code` is stable and identical in every
-/// language; `detail` is the human-readable message (it never contains a secret).
+/// An error from the pictify-keys core. `code` is stable and identical in every language;
+/// `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
+/// human-readable message (it never contains a secret).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 #[uniffi::export(Display)]
 #[non_exhaustive]
 pub enum PictifyError {
-    /// The value is not a well-formed Pictify key (`empty`, `whitespace`, `quoted`,
-    /// `control_character`, `non_ascii`, `missing_prefix`, `wrong_case`, `unknown_mode`,
-    /// `foreign_key`, `placeholder`, `too_short`, `too_long`, `invalid_character`). Fix the
-    /// value where it is stored.
+    /// The value is not a well-formed Pictify key (`empty`, `whitespace`, `quoted`, …). Fix
+    /// the value where it is stored.
     #[error("[{code}] {detail}")]
     Format {
         /// The stable error code.
         code: String,
-        /// 1-based character position of the offending character, when there is one.
-        position: Option<u32>,
-        /// For `foreign_key`: the vendor whose credential this is (`Stripe`, `GitHub`, …).
-        vendor: Option<String>,
-        /// Where the key came from (e.g. `env:PICTIFY_API_KEY`), when it came from a source.
-        origin: Option<String>,
+        /// What the error carries (`position`, `vendor`, `origin`).
+        details: ErrorDetails,
         /// What is wrong and what to do, without the secret.
         detail: String,
     },
     /// A well-formed key that the environment policy refuses here
-    /// (`live_key_in_development`, `test_key_in_production`). Use a key of the right mode,
-    /// or relax the policy explicitly.
+    /// (`live_key_in_development`, `test_key_in_production`).
     #[error("[{code}] {detail}")]
-    Policy {
+    Environment {
         /// The stable error code.
         code: String,
-        /// The detected environment.
-        environment: Environment,
-        /// The variable that decided the environment, if any.
-        variable: Option<String>,
-        /// That variable's value.
-        value: Option<String>,
+        /// What the error carries (`environment`, `variable`, `value`).
+        details: ErrorDetails,
         /// What is wrong and what to do.
         detail: String,
     },
@@ -55,32 +45,64 @@ pub enum PictifyError {
     Source {
         /// The stable error code.
         code: String,
-        /// The source that failed (`file:/var/run/secrets/…`), when one did.
-        origin: Option<String>,
+        /// What the error carries (`origin`, `line`, `column`).
+        details: ErrorDetails,
         /// What is wrong and what to do.
         detail: String,
     },
-    /// A call to the Pictify API failed (`unauthorized`, `http_timeout`, `http_connection`,
-    /// `rate_limited`, `server_error`, `http_status`, `invalid_request`, `invalid_response`,
-    /// `http_transport`). The detail never contains URLs, headers or keys.
+    /// A call to the Pictify API failed (`unauthorized`, `http_timeout`, …). The detail never
+    /// contains URLs, headers or keys.
     #[error("[{code}] {detail}")]
     Http {
         /// The stable error code.
         code: String,
-        /// The HTTP status behind the error, when there was an answer.
-        status: Option<u16>,
+        /// What the error carries (`status`, `tried`, `attempts`, `apiCode`, `requestId`).
+        details: ErrorDetails,
         /// What is wrong and what to do.
         detail: String,
     },
-    /// An argument the core refuses that is not a key (e.g. an audit `keyId` holding a
-    /// secret: `secret_in_key_id`, `invalid_key_id`).
+    /// An argument that is not a key was refused (`secret_in_key_id`, `invalid_key_id`,
+    /// `invalid_json`, `invalid_argument`).
     #[error("[{code}] {detail}")]
-    InvalidInput {
+    Input {
         /// The stable error code.
         code: String,
+        /// What the error carries (`line`, `column` for `invalid_json`).
+        details: ErrorDetails,
         /// What is wrong and what to do.
         detail: String,
     },
+}
+
+/// The details of an error (the core's `Details`); a detail the error does not carry is null.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct ErrorDetails {
+    /// 1-based character position of the offending character in the key.
+    pub position: Option<u32>,
+    /// For `foreign_key`: whose credential it is (`Stripe`, `GitHub`, …).
+    pub vendor: Option<String>,
+    /// Where a key came from (`env:PICTIFY_API_KEY`, `file:/run/secrets/…`).
+    pub origin: Option<String>,
+    /// The detected environment, for policy errors.
+    pub environment: Option<String>,
+    /// The variable that decided the environment.
+    pub variable: Option<String>,
+    /// That variable's value.
+    pub value: Option<String>,
+    /// 1-based line (a `.env` file, JSON text).
+    pub line: Option<u32>,
+    /// 1-based column.
+    pub column: Option<u32>,
+    /// The HTTP status behind an API error.
+    pub status: Option<u16>,
+    /// How many keys were tried before the API refused them all.
+    pub tried: Option<u32>,
+    /// Attempts made with the same key.
+    pub attempts: Option<u32>,
+    /// The API's own error code (`revoked_api_key`, …).
+    pub api_code: Option<String>,
+    /// The API's request id, for support tickets.
+    pub request_id: Option<String>,
 }
 
 /// A count or position as `u32`, saturating (a key is at most a few hundred characters).
@@ -88,122 +110,79 @@ pub(crate) fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-impl PictifyError {
-    /// A format error from a key error, with the source it came from, if any.
-    pub(crate) fn from_key(e: &core::KeyError, origin: Option<String>) -> Self {
-        Self::Format {
-            code: e.code().to_owned(),
-            position: e.position().map(to_u32),
-            vendor: e.vendor().map(str::to_owned),
-            origin,
-            detail: e.to_string(),
-        }
-    }
-}
-
-impl From<core::KeyError> for PictifyError {
-    fn from(e: core::KeyError) -> Self {
-        Self::from_key(&e, None)
-    }
-}
-
-impl From<core::PolicyError> for PictifyError {
-    fn from(e: core::PolicyError) -> Self {
-        let detail = e.to_string();
-        let code = e.code().to_owned();
-        let (environment, variable, value) = match e {
-            core::PolicyError::LiveKeyInDevelopment {
-                environment,
-                variable,
-                value,
-            }
-            | core::PolicyError::TestKeyInProduction {
-                environment,
-                variable,
-                value,
-            } => (environment.into(), variable, value),
-            // The core may add policy errors; they still carry their code and message.
-            _ => (Environment::Unknown, None, None),
-        };
-        Self::Policy {
-            code,
-            environment,
-            variable,
-            value,
-            detail,
-        }
-    }
-}
-
-impl From<core::DotEnvError> for PictifyError {
-    fn from(e: core::DotEnvError) -> Self {
-        Self::Source {
-            code: e.code().to_owned(),
-            origin: None,
-            detail: core::Error::DotEnv(e).to_string(),
-        }
-    }
-}
-
-impl From<core::AuditError> for PictifyError {
-    fn from(e: core::AuditError) -> Self {
-        Self::InvalidInput {
-            code: e.code().to_owned(),
-            detail: e.to_string(),
+impl From<&core::Details> for ErrorDetails {
+    fn from(d: &core::Details) -> Self {
+        Self {
+            position: d.position.map(to_u32),
+            vendor: d.vendor.clone(),
+            origin: d.origin.clone(),
+            environment: d.environment.clone(),
+            variable: d.variable.clone(),
+            value: d.value.clone(),
+            line: d.line.map(to_u32),
+            column: d.column.map(to_u32),
+            status: d.status,
+            tried: d.tried.map(to_u32),
+            attempts: d.attempts,
+            api_code: d.api_code.clone(),
+            request_id: d.request_id.clone(),
         }
     }
 }
 
 impl From<core::Error> for PictifyError {
     fn from(e: core::Error) -> Self {
-        match e {
-            core::Error::Key(k) => k.into(),
-            core::Error::Policy(p) => p.into(),
-            core::Error::DotEnv(d) => d.into(),
-            core::Error::Source(core::SourceError::InvalidKey { origin, error }) => {
-                Self::from_key(&error, Some(origin))
-            }
-            core::Error::Source(s) => Self::Source {
-                code: s.code().to_owned(),
-                origin: Some(s.origin().to_owned()),
-                detail: s.to_string(),
+        let report = e.report();
+        let (code, details, detail) = (
+            report.code.to_owned(),
+            ErrorDetails::from(&report.details),
+            report.text().to_owned(),
+        );
+        match report.family {
+            core::ErrorFamily::Format => Self::Format {
+                code,
+                details,
+                detail,
             },
-            core::Error::Http(h) => Self::Http {
-                code: h.code().to_owned(),
-                status: h.status(),
-                detail: h.to_string(),
+            core::ErrorFamily::Environment => Self::Environment {
+                code,
+                details,
+                detail,
             },
-            other => {
-                let code = other.code().to_owned();
-                let detail = other.to_string();
-                match other.family() {
-                    core::ErrorFamily::Format => Self::Format {
-                        code,
-                        position: None,
-                        vendor: None,
-                        origin: None,
-                        detail,
-                    },
-                    core::ErrorFamily::Environment => Self::Policy {
-                        code,
-                        environment: Environment::Unknown,
-                        variable: None,
-                        value: None,
-                        detail,
-                    },
-                    core::ErrorFamily::Source => Self::Source {
-                        code,
-                        origin: None,
-                        detail,
-                    },
-                    core::ErrorFamily::Http => Self::Http {
-                        code,
-                        status: None,
-                        detail,
-                    },
-                    core::ErrorFamily::Input => Self::InvalidInput { code, detail },
-                }
-            }
+            core::ErrorFamily::Source => Self::Source {
+                code,
+                details,
+                detail,
+            },
+            core::ErrorFamily::Http => Self::Http {
+                code,
+                details,
+                detail,
+            },
+            core::ErrorFamily::Input => Self::Input {
+                code,
+                details,
+                detail,
+            },
         }
     }
 }
+
+/// Every core error type converts through [`core::Error`].
+macro_rules! via_core {
+    ($($t:ty),*) => {$(
+        impl From<$t> for PictifyError {
+            fn from(e: $t) -> Self {
+                core::Error::from(e).into()
+            }
+        }
+    )*};
+}
+via_core!(
+    core::KeyError,
+    core::PolicyError,
+    core::DotEnvError,
+    core::SourceError,
+    core::HttpError,
+    core::AuditError
+);

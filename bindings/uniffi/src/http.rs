@@ -96,11 +96,13 @@ pub struct Image {
     pub raw_json: String,
 }
 
-fn invalid_json(what: &str) -> PictifyError {
-    PictifyError::InvalidInput {
-        code: "invalid_json".to_owned(),
-        detail: format!("{what} is not valid JSON"),
+fn invalid_json(what: &'static str, e: &serde_json::Error) -> PictifyError {
+    pictify_keys::Error::InvalidJson {
+        what,
+        line: e.line(),
+        column: e.column(),
     }
+    .into()
 }
 
 /// The Pictify API client. Keys are loaded when it is built; every call falls back to the
@@ -159,9 +161,9 @@ impl Client {
         body_json: Option<String>,
     ) -> Result<ApiResponse, PictifyError> {
         let body = match body_json {
-            Some(text) => {
-                Some(serde_json::from_str(&text).map_err(|_| invalid_json("the request body"))?)
-            }
+            Some(text) => Some(
+                serde_json::from_str(&text).map_err(|e| invalid_json("the request body", &e))?,
+            ),
             None => None,
         };
         let resp = self.inner.request(&method, &path, body.as_ref()).await?;
@@ -181,7 +183,7 @@ impl Client {
     ) -> Result<Image, PictifyError> {
         let variables = match options.variables_json {
             Some(text) => {
-                Some(serde_json::from_str(&text).map_err(|_| invalid_json("variablesJson"))?)
+                Some(serde_json::from_str(&text).map_err(|e| invalid_json("variablesJson", &e))?)
             }
             None => None,
         };

@@ -50,19 +50,17 @@ pub fn contains_secret(text: String) -> bool {
 
 /// Redacts a JSON document: values of sensitive fields (`apiKey`, `authorization`,
 /// `password`, …) whole, every other string scanned like text. Returns compact JSON. Throws
-/// `InvalidInput` with code `invalid_json` when `json` is not JSON.
+/// `Input` with code `invalid_json` (and the line and column) when `json` is not JSON.
 #[uniffi::export(default(style = None))]
 pub fn redact_json(json: String, style: Option<RedactionStyle>) -> Result<String, PictifyError> {
-    let mut value: serde_json::Value =
-        serde_json::from_str(&json).map_err(|e| PictifyError::InvalidInput {
-            code: "invalid_json".to_owned(),
-            // Line and column only: serde's message may quote the input.
-            detail: format!(
-                "the text is not valid JSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-        })?;
+    let mut value: serde_json::Value = serde_json::from_str(&json).map_err(|e| {
+        // Line and column only: serde's message may quote the input.
+        PictifyError::from(pictify_keys::Error::InvalidJson {
+            what: "the text",
+            line: e.line(),
+            column: e.column(),
+        })
+    })?;
     redactor(style).redact_json(&mut value);
     Ok(value.to_string())
 }

@@ -8,22 +8,38 @@ extension PictifyError {
     /// the family.
     public var code: String {
         switch self {
-        case let .Format(code, _, _, _, _): return code
-        case let .Policy(code, _, _, _, _): return code
-        case let .Source(code, _, _): return code
-        case let .Http(code, _, _): return code
-        case let .InvalidInput(code, _): return code
+        case let .Format(code, _, _), let .Environment(code, _, _), let .Source(code, _, _),
+             let .Http(code, _, _), let .Input(code, _, _):
+            return code
+        }
+    }
+
+    /// The family: `format`, `environment`, `source`, `http` or `input`.
+    public var family: String {
+        switch self {
+        case .Format: return "format"
+        case .Environment: return "environment"
+        case .Source: return "source"
+        case .Http: return "http"
+        case .Input: return "input"
+        }
+    }
+
+    /// What the error carries (position, origin, status, apiCode, requestId, …).
+    public var details: ErrorDetails {
+        switch self {
+        case let .Format(_, details, _), let .Environment(_, details, _), let .Source(_, details, _),
+             let .Http(_, details, _), let .Input(_, details, _):
+            return details
         }
     }
 
     /// The human-readable message of the core (never contains a secret).
     public var detail: String {
         switch self {
-        case let .Format(_, _, _, _, detail): return detail
-        case let .Policy(_, _, _, _, detail): return detail
-        case let .Source(_, _, detail): return detail
-        case let .Http(_, _, detail): return detail
-        case let .InvalidInput(_, detail): return detail
+        case let .Format(_, _, detail), let .Environment(_, _, detail), let .Source(_, _, detail),
+             let .Http(_, _, detail), let .Input(_, _, detail):
+            return detail
         }
     }
 }

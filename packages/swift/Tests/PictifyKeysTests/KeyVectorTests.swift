@@ -18,13 +18,13 @@ final class KeyVectorTests: XCTestCase {
                 XCTAssertEqual(try ApiKey.parse(value: input), key, name)
             } else {
                 XCTAssertThrowsError(try ApiKey.parse(value: input), name) { error in
-                    guard case let .Format(code, position, vendor, origin, detail) = error as? PictifyError else {
+                    guard case let .Format(code, details, detail) = error as? PictifyError else {
                         return XCTFail("\(name): not a Format error: \(error)")
                     }
                     XCTAssertEqual(code, c["code"] as? String, name)
-                    XCTAssertEqual(position.map(Int.init), c["position"] as? Int, name)
-                    XCTAssertEqual(vendor, c["vendor"] as? String, name)
-                    XCTAssertNil(origin, name)
+                    XCTAssertEqual(details.position.map(Int.init), c["position"] as? Int, name)
+                    XCTAssertEqual(details.vendor, c["vendor"] as? String, name)
+                    XCTAssertNil(details.origin, name)
                     XCTAssertEqual((error as! PictifyError).code, code, name)
                     assertNoSecret(input, detail)
                     assertNoSecret(input, String(describing: error))

@@ -2901,6 +2901,185 @@ public func FfiConverterTypeDetection_lower(_ value: Detection) -> RustBuffer {
 
 
 /**
+ * The details of an error (the core's `Details`); a detail the error does not carry is null.
+ */
+public struct ErrorDetails: Equatable, Hashable {
+    /**
+     * 1-based character position of the offending character in the key.
+     */
+    public let position: UInt32?
+    /**
+     * For `foreign_key`: whose credential it is (`Stripe`, `GitHub`, …).
+     */
+    public let vendor: String?
+    /**
+     * Where a key came from (`env:PICTIFY_API_KEY`, `file:/run/secrets/…`).
+     */
+    public let origin: String?
+    /**
+     * The detected environment, for policy errors.
+     */
+    public let environment: String?
+    /**
+     * The variable that decided the environment.
+     */
+    public let variable: String?
+    /**
+     * That variable's value.
+     */
+    public let value: String?
+    /**
+     * 1-based line (a `.env` file, JSON text).
+     */
+    public let line: UInt32?
+    /**
+     * 1-based column.
+     */
+    public let column: UInt32?
+    /**
+     * The HTTP status behind an API error.
+     */
+    public let status: UInt16?
+    /**
+     * How many keys were tried before the API refused them all.
+     */
+    public let tried: UInt32?
+    /**
+     * Attempts made with the same key.
+     */
+    public let attempts: UInt32?
+    /**
+     * The API's own error code (`revoked_api_key`, …).
+     */
+    public let apiCode: String?
+    /**
+     * The API's request id, for support tickets.
+     */
+    public let requestId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1-based character position of the offending character in the key.
+         */position: UInt32?, 
+        /**
+         * For `foreign_key`: whose credential it is (`Stripe`, `GitHub`, …).
+         */vendor: String?, 
+        /**
+         * Where a key came from (`env:PICTIFY_API_KEY`, `file:/run/secrets/…`).
+         */origin: String?, 
+        /**
+         * The detected environment, for policy errors.
+         */environment: String?, 
+        /**
+         * The variable that decided the environment.
+         */variable: String?, 
+        /**
+         * That variable's value.
+         */value: String?, 
+        /**
+         * 1-based line (a `.env` file, JSON text).
+         */line: UInt32?, 
+        /**
+         * 1-based column.
+         */column: UInt32?, 
+        /**
+         * The HTTP status behind an API error.
+         */status: UInt16?, 
+        /**
+         * How many keys were tried before the API refused them all.
+         */tried: UInt32?, 
+        /**
+         * Attempts made with the same key.
+         */attempts: UInt32?, 
+        /**
+         * The API's own error code (`revoked_api_key`, …).
+         */apiCode: String?, 
+        /**
+         * The API's request id, for support tickets.
+         */requestId: String?) {
+        self.position = position
+        self.vendor = vendor
+        self.origin = origin
+        self.environment = environment
+        self.variable = variable
+        self.value = value
+        self.line = line
+        self.column = column
+        self.status = status
+        self.tried = tried
+        self.attempts = attempts
+        self.apiCode = apiCode
+        self.requestId = requestId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ErrorDetails: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeErrorDetails: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ErrorDetails {
+        return
+            try ErrorDetails(
+                position: FfiConverterOptionUInt32.read(from: &buf), 
+                vendor: FfiConverterOptionString.read(from: &buf), 
+                origin: FfiConverterOptionString.read(from: &buf), 
+                environment: FfiConverterOptionString.read(from: &buf), 
+                variable: FfiConverterOptionString.read(from: &buf), 
+                value: FfiConverterOptionString.read(from: &buf), 
+                line: FfiConverterOptionUInt32.read(from: &buf), 
+                column: FfiConverterOptionUInt32.read(from: &buf), 
+                status: FfiConverterOptionUInt16.read(from: &buf), 
+                tried: FfiConverterOptionUInt32.read(from: &buf), 
+                attempts: FfiConverterOptionUInt32.read(from: &buf), 
+                apiCode: FfiConverterOptionString.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ErrorDetails, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.position, into: &buf)
+        FfiConverterOptionString.write(value.vendor, into: &buf)
+        FfiConverterOptionString.write(value.origin, into: &buf)
+        FfiConverterOptionString.write(value.environment, into: &buf)
+        FfiConverterOptionString.write(value.variable, into: &buf)
+        FfiConverterOptionString.write(value.value, into: &buf)
+        FfiConverterOptionUInt32.write(value.line, into: &buf)
+        FfiConverterOptionUInt32.write(value.column, into: &buf)
+        FfiConverterOptionUInt16.write(value.status, into: &buf)
+        FfiConverterOptionUInt32.write(value.tried, into: &buf)
+        FfiConverterOptionUInt32.write(value.attempts, into: &buf)
+        FfiConverterOptionString.write(value.apiCode, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorDetails_lift(_ buf: RustBuffer) throws -> ErrorDetails {
+    return try FfiConverterTypeErrorDetails.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorDetails_lower(_ value: ErrorDetails) -> RustBuffer {
+    return FfiConverterTypeErrorDetails.lower(value)
+}
+
+
+/**
  * A fallback from one key to the next, for the audit log: fingerprints only.
  */
 public struct FallbackEvent: Equatable, Hashable {
@@ -4355,9 +4534,9 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 /**
- * An error from the pictify-keys core: a malformed key, a key refused in this environment,
- * a broken key source or a failed API call. `code` is stable and identical in every
- * language; `detail` is the human-readable message (it never contains a secret).
+ * An error from the pictify-keys core. `code` is stable and identical in every language;
+ * `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
+ * human-readable message (it never contains a secret).
  */
 public 
 enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -4365,46 +4544,31 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
-     * The value is not a well-formed Pictify key (`empty`, `whitespace`, `quoted`,
-     * `control_character`, `non_ascii`, `missing_prefix`, `wrong_case`, `unknown_mode`,
-     * `foreign_key`, `placeholder`, `too_short`, `too_long`, `invalid_character`). Fix the
-     * value where it is stored.
+     * The value is not a well-formed Pictify key (`empty`, `whitespace`, `quoted`, …). Fix
+     * the value where it is stored.
      */
     case Format(
         /**
          * The stable error code.
          */code: String, 
         /**
-         * 1-based character position of the offending character, when there is one.
-         */position: UInt32?, 
-        /**
-         * For `foreign_key`: the vendor whose credential this is (`Stripe`, `GitHub`, …).
-         */vendor: String?, 
-        /**
-         * Where the key came from (e.g. `env:PICTIFY_API_KEY`), when it came from a source.
-         */origin: String?, 
+         * What the error carries (`position`, `vendor`, `origin`).
+         */details: ErrorDetails, 
         /**
          * What is wrong and what to do, without the secret.
          */detail: String
     )
     /**
      * A well-formed key that the environment policy refuses here
-     * (`live_key_in_development`, `test_key_in_production`). Use a key of the right mode,
-     * or relax the policy explicitly.
+     * (`live_key_in_development`, `test_key_in_production`).
      */
-    case Policy(
+    case Environment(
         /**
          * The stable error code.
          */code: String, 
         /**
-         * The detected environment.
-         */environment: Environment, 
-        /**
-         * The variable that decided the environment, if any.
-         */variable: String?, 
-        /**
-         * That variable's value.
-         */value: String?, 
+         * What the error carries (`environment`, `variable`, `value`).
+         */details: ErrorDetails, 
         /**
          * What is wrong and what to do.
          */detail: String
@@ -4418,36 +4582,38 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * The stable error code.
          */code: String, 
         /**
-         * The source that failed (`file:/var/run/secrets/…`), when one did.
-         */origin: String?, 
+         * What the error carries (`origin`, `line`, `column`).
+         */details: ErrorDetails, 
         /**
          * What is wrong and what to do.
          */detail: String
     )
     /**
-     * A call to the Pictify API failed (`unauthorized`, `http_timeout`, `http_connection`,
-     * `rate_limited`, `server_error`, `http_status`, `invalid_request`, `invalid_response`,
-     * `http_transport`). The detail never contains URLs, headers or keys.
+     * A call to the Pictify API failed (`unauthorized`, `http_timeout`, …). The detail never
+     * contains URLs, headers or keys.
      */
     case Http(
         /**
          * The stable error code.
          */code: String, 
         /**
-         * The HTTP status behind the error, when there was an answer.
-         */status: UInt16?, 
+         * What the error carries (`status`, `tried`, `attempts`, `apiCode`, `requestId`).
+         */details: ErrorDetails, 
         /**
          * What is wrong and what to do.
          */detail: String
     )
     /**
-     * An argument the core refuses that is not a key (e.g. an audit `keyId` holding a
-     * secret: `secret_in_key_id`, `invalid_key_id`).
+     * An argument that is not a key was refused (`secret_in_key_id`, `invalid_key_id`,
+     * `invalid_json`, `invalid_argument`).
      */
-    case InvalidInput(
+    case Input(
         /**
          * The stable error code.
          */code: String, 
+        /**
+         * What the error carries (`line`, `column` for `invalid_json`).
+         */details: ErrorDetails, 
         /**
          * What is wrong and what to do.
          */detail: String
@@ -4494,30 +4660,27 @@ public struct FfiConverterTypePictifyError: FfiConverterRustBuffer {
         
         case 1: return .Format(
             code: try FfiConverterString.read(from: &buf), 
-            position: try FfiConverterOptionUInt32.read(from: &buf), 
-            vendor: try FfiConverterOptionString.read(from: &buf), 
-            origin: try FfiConverterOptionString.read(from: &buf), 
+            details: try FfiConverterTypeErrorDetails.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 2: return .Policy(
+        case 2: return .Environment(
             code: try FfiConverterString.read(from: &buf), 
-            environment: try FfiConverterTypeEnvironment.read(from: &buf), 
-            variable: try FfiConverterOptionString.read(from: &buf), 
-            value: try FfiConverterOptionString.read(from: &buf), 
+            details: try FfiConverterTypeErrorDetails.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 3: return .Source(
             code: try FfiConverterString.read(from: &buf), 
-            origin: try FfiConverterOptionString.read(from: &buf), 
+            details: try FfiConverterTypeErrorDetails.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
         case 4: return .Http(
             code: try FfiConverterString.read(from: &buf), 
-            status: try FfiConverterOptionUInt16.read(from: &buf), 
+            details: try FfiConverterTypeErrorDetails.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .InvalidInput(
+        case 5: return .Input(
             code: try FfiConverterString.read(from: &buf), 
+            details: try FfiConverterTypeErrorDetails.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf)
             )
 
@@ -4532,41 +4695,38 @@ public struct FfiConverterTypePictifyError: FfiConverterRustBuffer {
 
         
         
-        case let .Format(code,position,vendor,origin,detail):
+        case let .Format(code,details,detail):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(code, into: &buf)
-            FfiConverterOptionUInt32.write(position, into: &buf)
-            FfiConverterOptionString.write(vendor, into: &buf)
-            FfiConverterOptionString.write(origin, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Policy(code,environment,variable,value,detail):
+        case let .Environment(code,details,detail):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(code, into: &buf)
-            FfiConverterTypeEnvironment.write(environment, into: &buf)
-            FfiConverterOptionString.write(variable, into: &buf)
-            FfiConverterOptionString.write(value, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Source(code,origin,detail):
+        case let .Source(code,details,detail):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(code, into: &buf)
-            FfiConverterOptionString.write(origin, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .Http(code,status,detail):
+        case let .Http(code,details,detail):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(code, into: &buf)
-            FfiConverterOptionUInt16.write(status, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         
-        case let .InvalidInput(code,detail):
+        case let .Input(code,details,detail):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(code, into: &buf)
+            FfiConverterTypeErrorDetails.write(details, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             
         }
@@ -5582,7 +5742,7 @@ public func redact(text: String, style: RedactionStyle? = nil) -> String  {
 /**
  * Redacts a JSON document: values of sensitive fields (`apiKey`, `authorization`,
  * `password`, …) whole, every other string scanned like text. Returns compact JSON. Throws
- * `InvalidInput` with code `invalid_json` when `json` is not JSON.
+ * `Input` with code `invalid_json` (and the line and column) when `json` is not JSON.
  */
 public func redactJson(json: String, style: RedactionStyle? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypePictifyError_lift) {
@@ -5655,7 +5815,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_func_redact() != 18053) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_redact_json() != 13051) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_redact_json() != 60985) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() != 44385) {

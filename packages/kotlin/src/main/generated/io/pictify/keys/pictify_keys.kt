@@ -1111,7 +1111,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact() and 0xFFFF) != 18053) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact_json() and 0xFFFF) != 13051) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact_json() and 0xFFFF) != 60985) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() and 0xFFFF) != 44385) {
@@ -5010,6 +5010,141 @@ public object FfiConverterTypeDetection: FfiConverterRustBuffer<Detection> {
 
 
 /**
+ * The details of an error (the core's `Details`); a detail the error does not carry is null.
+ */
+data class ErrorDetails (
+    /**
+     * 1-based character position of the offending character in the key.
+     */
+    val `position`: kotlin.UInt?
+    , 
+    /**
+     * For `foreign_key`: whose credential it is (`Stripe`, `GitHub`, …).
+     */
+    val `vendor`: kotlin.String?
+    , 
+    /**
+     * Where a key came from (`env:PICTIFY_API_KEY`, `file:/run/secrets/…`).
+     */
+    val `origin`: kotlin.String?
+    , 
+    /**
+     * The detected environment, for policy errors.
+     */
+    val `environment`: kotlin.String?
+    , 
+    /**
+     * The variable that decided the environment.
+     */
+    val `variable`: kotlin.String?
+    , 
+    /**
+     * That variable's value.
+     */
+    val `value`: kotlin.String?
+    , 
+    /**
+     * 1-based line (a `.env` file, JSON text).
+     */
+    val `line`: kotlin.UInt?
+    , 
+    /**
+     * 1-based column.
+     */
+    val `column`: kotlin.UInt?
+    , 
+    /**
+     * The HTTP status behind an API error.
+     */
+    val `status`: kotlin.UShort?
+    , 
+    /**
+     * How many keys were tried before the API refused them all.
+     */
+    val `tried`: kotlin.UInt?
+    , 
+    /**
+     * Attempts made with the same key.
+     */
+    val `attempts`: kotlin.UInt?
+    , 
+    /**
+     * The API's own error code (`revoked_api_key`, …).
+     */
+    val `apiCode`: kotlin.String?
+    , 
+    /**
+     * The API's request id, for support tickets.
+     */
+    val `requestId`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeErrorDetails: FfiConverterRustBuffer<ErrorDetails> {
+    override fun read(buf: ByteBuffer): ErrorDetails {
+        return ErrorDetails(
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUShort.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ErrorDetails) = (
+            FfiConverterOptionalUInt.allocationSize(value.`position`) +
+            FfiConverterOptionalString.allocationSize(value.`vendor`) +
+            FfiConverterOptionalString.allocationSize(value.`origin`) +
+            FfiConverterOptionalString.allocationSize(value.`environment`) +
+            FfiConverterOptionalString.allocationSize(value.`variable`) +
+            FfiConverterOptionalString.allocationSize(value.`value`) +
+            FfiConverterOptionalUInt.allocationSize(value.`line`) +
+            FfiConverterOptionalUInt.allocationSize(value.`column`) +
+            FfiConverterOptionalUShort.allocationSize(value.`status`) +
+            FfiConverterOptionalUInt.allocationSize(value.`tried`) +
+            FfiConverterOptionalUInt.allocationSize(value.`attempts`) +
+            FfiConverterOptionalString.allocationSize(value.`apiCode`) +
+            FfiConverterOptionalString.allocationSize(value.`requestId`)
+    )
+
+    override fun write(value: ErrorDetails, buf: ByteBuffer) {
+            FfiConverterOptionalUInt.write(value.`position`, buf)
+            FfiConverterOptionalString.write(value.`vendor`, buf)
+            FfiConverterOptionalString.write(value.`origin`, buf)
+            FfiConverterOptionalString.write(value.`environment`, buf)
+            FfiConverterOptionalString.write(value.`variable`, buf)
+            FfiConverterOptionalString.write(value.`value`, buf)
+            FfiConverterOptionalUInt.write(value.`line`, buf)
+            FfiConverterOptionalUInt.write(value.`column`, buf)
+            FfiConverterOptionalUShort.write(value.`status`, buf)
+            FfiConverterOptionalUInt.write(value.`tried`, buf)
+            FfiConverterOptionalUInt.write(value.`attempts`, buf)
+            FfiConverterOptionalString.write(value.`apiCode`, buf)
+            FfiConverterOptionalString.write(value.`requestId`, buf)
+    }
+}
+
+
+
+/**
  * A fallback from one key to the next, for the audit log: fingerprints only.
  */
 data class FallbackEvent (
@@ -6137,17 +6272,15 @@ public object FfiConverterTypeOutcome : FfiConverterRustBuffer<Outcome>{
 
 
 /**
- * An error from the pictify-keys core: a malformed key, a key refused in this environment,
- * a broken key source or a failed API call. `code` is stable and identical in every
- * language; `detail` is the human-readable message (it never contains a secret).
+ * An error from the pictify-keys core. `code` is stable and identical in every language;
+ * `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
+ * human-readable message (it never contains a secret).
  */
 sealed class PictifyException: kotlin.Exception() {
     
     /**
-     * The value is not a well-formed Pictify key (`empty`, `whitespace`, `quoted`,
-     * `control_character`, `non_ascii`, `missing_prefix`, `wrong_case`, `unknown_mode`,
-     * `foreign_key`, `placeholder`, `too_short`, `too_long`, `invalid_character`). Fix the
-     * value where it is stored.
+     * The value is not a well-formed Pictify key (`empty`, `whitespace`, `quoted`, …). Fix
+     * the value where it is stored.
      */
     class Format(
         
@@ -6157,19 +6290,9 @@ sealed class PictifyException: kotlin.Exception() {
         val `code`: kotlin.String, 
         
         /**
-         * 1-based character position of the offending character, when there is one.
+         * What the error carries (`position`, `vendor`, `origin`).
          */
-        val `position`: kotlin.UInt?, 
-        
-        /**
-         * For `foreign_key`: the vendor whose credential this is (`Stripe`, `GitHub`, …).
-         */
-        val `vendor`: kotlin.String?, 
-        
-        /**
-         * Where the key came from (e.g. `env:PICTIFY_API_KEY`), when it came from a source.
-         */
-        val `origin`: kotlin.String?, 
+        val `details`: ErrorDetails, 
         
         /**
          * What is wrong and what to do, without the secret.
@@ -6177,15 +6300,14 @@ sealed class PictifyException: kotlin.Exception() {
         val `detail`: kotlin.String
         ) : PictifyException() {
         override val message
-            get() = "code=${ `code` }, position=${ `position` }, vendor=${ `vendor` }, origin=${ `origin` }, detail=${ `detail` }"
+            get() = "code=${ `code` }, details=${ `details` }, detail=${ `detail` }"
     }
     
     /**
      * A well-formed key that the environment policy refuses here
-     * (`live_key_in_development`, `test_key_in_production`). Use a key of the right mode,
-     * or relax the policy explicitly.
+     * (`live_key_in_development`, `test_key_in_production`).
      */
-    class Policy(
+    class Environment(
         
         /**
          * The stable error code.
@@ -6193,19 +6315,9 @@ sealed class PictifyException: kotlin.Exception() {
         val `code`: kotlin.String, 
         
         /**
-         * The detected environment.
+         * What the error carries (`environment`, `variable`, `value`).
          */
-        val `environment`: Environment, 
-        
-        /**
-         * The variable that decided the environment, if any.
-         */
-        val `variable`: kotlin.String?, 
-        
-        /**
-         * That variable's value.
-         */
-        val `value`: kotlin.String?, 
+        val `details`: ErrorDetails, 
         
         /**
          * What is wrong and what to do.
@@ -6213,7 +6325,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `detail`: kotlin.String
         ) : PictifyException() {
         override val message
-            get() = "code=${ `code` }, environment=${ `environment` }, variable=${ `variable` }, value=${ `value` }, detail=${ `detail` }"
+            get() = "code=${ `code` }, details=${ `details` }, detail=${ `detail` }"
     }
     
     /**
@@ -6228,9 +6340,9 @@ sealed class PictifyException: kotlin.Exception() {
         val `code`: kotlin.String, 
         
         /**
-         * The source that failed (`file:/var/run/secrets/…`), when one did.
+         * What the error carries (`origin`, `line`, `column`).
          */
-        val `origin`: kotlin.String?, 
+        val `details`: ErrorDetails, 
         
         /**
          * What is wrong and what to do.
@@ -6238,13 +6350,12 @@ sealed class PictifyException: kotlin.Exception() {
         val `detail`: kotlin.String
         ) : PictifyException() {
         override val message
-            get() = "code=${ `code` }, origin=${ `origin` }, detail=${ `detail` }"
+            get() = "code=${ `code` }, details=${ `details` }, detail=${ `detail` }"
     }
     
     /**
-     * A call to the Pictify API failed (`unauthorized`, `http_timeout`, `http_connection`,
-     * `rate_limited`, `server_error`, `http_status`, `invalid_request`, `invalid_response`,
-     * `http_transport`). The detail never contains URLs, headers or keys.
+     * A call to the Pictify API failed (`unauthorized`, `http_timeout`, …). The detail never
+     * contains URLs, headers or keys.
      */
     class Http(
         
@@ -6254,9 +6365,9 @@ sealed class PictifyException: kotlin.Exception() {
         val `code`: kotlin.String, 
         
         /**
-         * The HTTP status behind the error, when there was an answer.
+         * What the error carries (`status`, `tried`, `attempts`, `apiCode`, `requestId`).
          */
-        val `status`: kotlin.UShort?, 
+        val `details`: ErrorDetails, 
         
         /**
          * What is wrong and what to do.
@@ -6264,14 +6375,14 @@ sealed class PictifyException: kotlin.Exception() {
         val `detail`: kotlin.String
         ) : PictifyException() {
         override val message
-            get() = "code=${ `code` }, status=${ `status` }, detail=${ `detail` }"
+            get() = "code=${ `code` }, details=${ `details` }, detail=${ `detail` }"
     }
     
     /**
-     * An argument the core refuses that is not a key (e.g. an audit `keyId` holding a
-     * secret: `secret_in_key_id`, `invalid_key_id`).
+     * An argument that is not a key was refused (`secret_in_key_id`, `invalid_key_id`,
+     * `invalid_json`, `invalid_argument`).
      */
-    class InvalidInput(
+    class Input(
         
         /**
          * The stable error code.
@@ -6279,12 +6390,17 @@ sealed class PictifyException: kotlin.Exception() {
         val `code`: kotlin.String, 
         
         /**
+         * What the error carries (`line`, `column` for `invalid_json`).
+         */
+        val `details`: ErrorDetails, 
+        
+        /**
          * What is wrong and what to do.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
         override val message
-            get() = "code=${ `code` }, detail=${ `detail` }"
+            get() = "code=${ `code` }, details=${ `details` }, detail=${ `detail` }"
     }
     
 
@@ -6317,30 +6433,27 @@ public object FfiConverterTypePictifyError : FfiConverterRustBuffer<PictifyExcep
         return when(buf.getInt()) {
             1 -> PictifyException.Format(
                 FfiConverterString.read(buf),
-                FfiConverterOptionalUInt.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorDetails.read(buf),
                 FfiConverterString.read(buf),
                 )
-            2 -> PictifyException.Policy(
+            2 -> PictifyException.Environment(
                 FfiConverterString.read(buf),
-                FfiConverterTypeEnvironment.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorDetails.read(buf),
                 FfiConverterString.read(buf),
                 )
             3 -> PictifyException.Source(
                 FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorDetails.read(buf),
                 FfiConverterString.read(buf),
                 )
             4 -> PictifyException.Http(
                 FfiConverterString.read(buf),
-                FfiConverterOptionalUShort.read(buf),
+                FfiConverterTypeErrorDetails.read(buf),
                 FfiConverterString.read(buf),
                 )
-            5 -> PictifyException.InvalidInput(
+            5 -> PictifyException.Input(
                 FfiConverterString.read(buf),
+                FfiConverterTypeErrorDetails.read(buf),
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -6353,38 +6466,35 @@ public object FfiConverterTypePictifyError : FfiConverterRustBuffer<PictifyExcep
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
-                + FfiConverterOptionalUInt.allocationSize(value.`position`)
-                + FfiConverterOptionalString.allocationSize(value.`vendor`)
-                + FfiConverterOptionalString.allocationSize(value.`origin`)
+                + FfiConverterTypeErrorDetails.allocationSize(value.`details`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
-            is PictifyException.Policy -> (
+            is PictifyException.Environment -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
-                + FfiConverterTypeEnvironment.allocationSize(value.`environment`)
-                + FfiConverterOptionalString.allocationSize(value.`variable`)
-                + FfiConverterOptionalString.allocationSize(value.`value`)
+                + FfiConverterTypeErrorDetails.allocationSize(value.`details`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
             is PictifyException.Source -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`origin`)
+                + FfiConverterTypeErrorDetails.allocationSize(value.`details`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
             is PictifyException.Http -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
-                + FfiConverterOptionalUShort.allocationSize(value.`status`)
+                + FfiConverterTypeErrorDetails.allocationSize(value.`details`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
-            is PictifyException.InvalidInput -> (
+            is PictifyException.Input -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterTypeErrorDetails.allocationSize(value.`details`)
                 + FfiConverterString.allocationSize(value.`detail`)
             )
         }
@@ -6395,38 +6505,35 @@ public object FfiConverterTypePictifyError : FfiConverterRustBuffer<PictifyExcep
             is PictifyException.Format -> {
                 buf.putInt(1)
                 FfiConverterString.write(value.`code`, buf)
-                FfiConverterOptionalUInt.write(value.`position`, buf)
-                FfiConverterOptionalString.write(value.`vendor`, buf)
-                FfiConverterOptionalString.write(value.`origin`, buf)
+                FfiConverterTypeErrorDetails.write(value.`details`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
-            is PictifyException.Policy -> {
+            is PictifyException.Environment -> {
                 buf.putInt(2)
                 FfiConverterString.write(value.`code`, buf)
-                FfiConverterTypeEnvironment.write(value.`environment`, buf)
-                FfiConverterOptionalString.write(value.`variable`, buf)
-                FfiConverterOptionalString.write(value.`value`, buf)
+                FfiConverterTypeErrorDetails.write(value.`details`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is PictifyException.Source -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`origin`, buf)
+                FfiConverterTypeErrorDetails.write(value.`details`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
             is PictifyException.Http -> {
                 buf.putInt(4)
                 FfiConverterString.write(value.`code`, buf)
-                FfiConverterOptionalUShort.write(value.`status`, buf)
+                FfiConverterTypeErrorDetails.write(value.`details`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
-            is PictifyException.InvalidInput -> {
+            is PictifyException.Input -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`code`, buf)
+                FfiConverterTypeErrorDetails.write(value.`details`, buf)
                 FfiConverterString.write(value.`detail`, buf)
                 Unit
             }
@@ -7463,7 +7570,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         /**
          * Redacts a JSON document: values of sensitive fields (`apiKey`, `authorization`,
          * `password`, …) whole, every other string scanned like text. Returns compact JSON. Throws
-         * `InvalidInput` with code `invalid_json` when `json` is not JSON.
+         * `Input` with code `invalid_json` (and the line and column) when `json` is not JSON.
          */
     @Throws(PictifyException::class) fun `redactJson`(`json`: kotlin.String, `style`: RedactionStyle? = null): kotlin.String {
             return FfiConverterString.lift(

@@ -39,7 +39,7 @@ class CheckTest {
                 report.keys.forEach { assertTrue(it.source.startsWith("env-file:${file.path}:PICTIFY_API_KEY")) }
                 when (exit) {
                     0 -> assertNull(report.error)
-                    1 -> assertInstanceOf(PictifyException.Policy::class.java, report.error)
+                    1 -> assertInstanceOf(PictifyException.Environment::class.java, report.error)
                     else -> assertInstanceOf(PictifyException.Format::class.java, report.error)
                 }
                 assertEquals(codes.firstOrNull { it != null }, report.error?.code)

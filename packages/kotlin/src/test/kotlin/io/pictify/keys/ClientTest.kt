@@ -76,7 +76,18 @@ class ClientTest {
     fun `every key refused is a typed Http exception without the secret`() = runBlocking {
         val e = assertThrows<PictifyException.Http> { runBlocking { client(listOf(new)).request("GET", "/me", null) } }
         assertEquals("unauthorized", e.code)
-        assertEquals(401.toUShort(), e.status)
+        assertEquals(401.toUShort(), e.details.status)
+        // The API's reason and the request id of the refusal are kept (issue 20).
+        val last = "req_${api.admin("GET", "/_admin/requests").asJsonObject.getAsJsonArray("requests").size()}"
+        assertEquals(
+            ErrorDetails(
+                position = null, vendor = null, origin = null, environment = null, variable = null, value = null,
+                line = null, column = null, status = 401u, tried = 1u, attempts = null,
+                apiCode = "revoked_api_key", requestId = last,
+            ),
+            e.details,
+        )
+        assertTrue(e.toString().startsWith("[unauthorized] ") && e.toString().contains("(revoked_api_key, request $last)"), e.toString())
         assertFalse(e.toString().contains(new.substring(8)))
         assertFalse(e.toString().contains(api.url))
     }
@@ -86,7 +97,7 @@ class ClientTest {
         val c = client(listOf(old))
         val notFound = assertThrows<PictifyException.Http> { runBlocking { c.request("GET", "/nowhere", null) } }
         assertEquals("http_status", notFound.code)
-        assertEquals(404.toUShort(), notFound.status)
+        assertEquals(404.toUShort(), notFound.details.status)
         api.admin("POST", "/_admin/failures", """{"kind":"status","status":429,"retry_after":"1","times":5}""")
         val limited = assertThrows<PictifyException.Http> { runBlocking { c.request("GET", "/me", null) } }
         assertEquals("rate_limited", limited.code)
@@ -121,6 +132,6 @@ class ClientTest {
             Client(ClientOptions(keys = LoadOptions(env = mapOf("PICTIFY_API_KEY" to "$old\n"))))
         }
         assertEquals("whitespace", bad.code)
-        assertEquals("env:PICTIFY_API_KEY", bad.origin)
+        assertEquals("env:PICTIFY_API_KEY", bad.details.origin)
     }
 }

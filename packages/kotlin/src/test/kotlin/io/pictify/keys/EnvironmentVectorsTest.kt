@@ -20,7 +20,7 @@ class EnvironmentVectorsTest {
     private fun verdictOf(check: () -> Allowed): String =
         try {
             check().warning?.code() ?: "allowed"
-        } catch (e: PictifyException.Policy) {
+        } catch (e: PictifyException.Environment) {
             e.code
         }
 
@@ -48,10 +48,10 @@ class EnvironmentVectorsTest {
             case.str("test") == "test_key_in_production" -> testKey
             else -> return
         }
-        val e = assertThrows<PictifyException.Policy> { checkEnvironment(refusedKey, detection, Policy()) }
-        assertEquals(detection.environment, e.environment)
-        assertEquals(case.str("variable"), e.variable)
-        assertEquals(case.str("value"), e.value)
+        val e = assertThrows<PictifyException.Environment> { checkEnvironment(refusedKey, detection, Policy()) }
+        assertEquals(detection.environment.name.lowercase(), e.details.environment)
+        assertEquals(case.str("variable"), e.details.variable)
+        assertEquals(case.str("value"), e.details.value)
         assertNoSecret(refusedKey.reveal(), e.toString()) // EXPOSE: the test checks the message hides it.
     }
 

@@ -48,9 +48,9 @@ class KeyVectorsTest {
     private fun checkInvalid(case: com.google.gson.JsonObject, input: String) {
         val e = assertThrows<PictifyException.Format> { ApiKey.parse(input) }
         assertEquals(case.str("code"), e.code)
-        assertEquals(case.int("position")?.toUInt(), e.position)
-        assertEquals(case.str("vendor"), e.vendor)
-        assertNull(e.origin)
+        assertEquals(case.int("position")?.toUInt(), e.details.position)
+        assertEquals(case.str("vendor"), e.details.vendor)
+        assertNull(e.details.origin)
         // The common accessors agree with the subclass fields.
         val base: PictifyException = e
         assertEquals(case.str("code"), base.code)

@@ -53,7 +53,7 @@ class RedactTest {
             JsonParser.parseString("""{"apiKey":"pk_live_****a1b2","password":"[REDACTED]","message":"with pk_test_****a1b2","count":3}"""),
             JsonParser.parseString(out),
         )
-        val e = assertThrows<PictifyException.InvalidInput> { redactJson("{not json pk_live_FAKE3Wwd25rq4f5zra1b2") }
+        val e = assertThrows<PictifyException.Input> { redactJson("{not json pk_live_FAKE3Wwd25rq4f5zra1b2") }
         assertEquals("invalid_json", e.code)
         assertFalse(e.toString().contains("FAKE3Wwd"))
     }
@@ -72,7 +72,7 @@ class RedactTest {
         )
         assertEquals(event.toJson(), event.toString())
         assertEquals("key_01hv3k", AuditEvent.forKeyId("key_01hv3k", fields).keyId())
-        assertEquals("secret_in_key_id", assertThrows<PictifyException.InvalidInput> { AuditEvent.forKeyId(key.reveal(), fields) }.code) // EXPOSE: proves a key is refused as an ID.
-        assertEquals("invalid_key_id", assertThrows<PictifyException.InvalidInput> { AuditEvent.forKeyId("", fields) }.code)
+        assertEquals("secret_in_key_id", assertThrows<PictifyException.Input> { AuditEvent.forKeyId(key.reveal(), fields) }.code) // EXPOSE: proves a key is refused as an ID.
+        assertEquals("invalid_key_id", assertThrows<PictifyException.Input> { AuditEvent.forKeyId("", fields) }.code)
     }
 }

@@ -113,7 +113,7 @@ class RotationVectorsTest {
             if (decision is Decision.Fail) {
                 // The failure arrives as the typed HTTP error, with the status when there was one.
                 val error = assertInstanceOf(PictifyException.Http::class.java, decision.error)
-                assertEquals(json.int("status")?.toUShort(), error.status, "$at: status")
+                assertEquals(json.int("status")?.toUShort(), error.details.status, "$at: status")
                 if (error.code == "unauthorized") {
                     // Every key was refused: no further attempt is possible for this request.
                     val again = assertThrows<PictifyException.Http> { ring.attempt(request) }

@@ -32,7 +32,7 @@ class SourceTest {
     fun `broken sources are typed errors naming the source`() {
         val e = assertThrows<PictifyException.Format> { loadKeys(LoadOptions(env = mapOf("PICTIFY_API_KEY" to "'${keys[0]}'"))) }
         assertEquals("quoted", e.code)
-        assertEquals("env:PICTIFY_API_KEY", e.origin)
+        assertEquals("env:PICTIFY_API_KEY", e.details.origin)
         assertEquals("no_key", assertThrows<PictifyException.Source> { loadKeys(LoadOptions(env = emptyMap())) }.code)
         assertEquals("too_short", assertThrows<PictifyException.Format> { loadKeys(LoadOptions(keys = listOf("pk_live_FAKE1"))) }.code)
     }
