@@ -32,6 +32,7 @@ pub mod report;
 pub mod ring;
 #[cfg(feature = "scan")]
 pub mod scan;
+pub mod secrets;
 pub mod source;
 
 pub use audit::{AuditError, AuditEvent, KeyRef, Timestamp};
@@ -43,7 +44,7 @@ pub use env::{
 };
 pub use error::{
     AllowlistError, CharClass, DotEnvError, Error, ErrorFamily, HttpError, KeyError, PolicyError,
-    SourceError,
+    SecretError, SourceError,
 };
 pub use key::{ApiKey, Mode, BODY_MAX, BODY_MIN};
 pub use redact::{redact, RedactingWriter, Redactor, StreamRedactor, Style};
