@@ -36,7 +36,7 @@ pub mod secrets;
 pub mod source;
 
 pub use audit::{AuditError, AuditEvent, KeyRef, Timestamp};
-pub use check::{check_keys, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
+pub use check::{check_keys, check_keys_with, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
 pub use dotenv::DotEnv;
 pub use env::{
     check_environment, check_mode, detect_environment, Allowed, Detection, EnvLookup, Environment,

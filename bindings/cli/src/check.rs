@@ -4,8 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
+use pictify_keys::secrets::CachingResolver;
 use pictify_keys::{
-    check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
+    check_keys_with, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
 };
 use serde_json::json;
 
@@ -46,7 +47,13 @@ pub fn run(args: &CheckArgs) -> u8 {
         .and_then(Environment::from_name)
         .map(Detection::explicit);
     let report = match &args.env_file {
-        None => check_keys(&ProcessEnv, "env", environment, policy),
+        None => check_keys_with(
+            &ProcessEnv,
+            "env",
+            environment,
+            policy,
+            Some(&CachingResolver::native(ProcessEnv)),
+        ),
         Some(path) => {
             let label = format!("env-file:{}", path.display());
             let text = match std::fs::read_to_string(path) {
@@ -60,7 +67,14 @@ pub fn run(args: &CheckArgs) -> u8 {
                 }
             };
             match DotEnv::parse(&text) {
-                Ok(vars) => check_keys(&vars, &label, environment, policy),
+                // Provider settings (VAULT_ADDR, AWS_REGION, …) come from the process.
+                Ok(vars) => check_keys_with(
+                    &vars,
+                    &label,
+                    environment,
+                    policy,
+                    Some(&CachingResolver::native(ProcessEnv)),
+                ),
                 Err(e) => {
                     return fail(
                         args.json,
@@ -134,6 +148,9 @@ fn print_text(report: &CheckReport) {
             eprintln!("{level}[{code}]: {}: {message}", k.source);
         }
     }
+    for e in &report.unresolved {
+        eprintln!("error[{}]: {e}", e.code());
+    }
     if let Some(Error::NoKey) = report.error() {
         eprintln!("error[no_key]: {}", Error::NoKey);
     }
@@ -165,6 +182,9 @@ fn print_json(report: &CheckReport) {
             "value": report.detection.value,
         },
         "keys": keys,
+        "unresolved": report.unresolved.iter().map(|e| {
+            json!({ "source": e.origin(), "code": e.code(), "message": e.to_string() })
+        }).collect::<Vec<_>>(),
         "error": error,
         "exit": report.exit_status(),
     });

@@ -2,6 +2,7 @@
 //! serve-stale-on-error with a warning, and `reload()`.
 
 use std::collections::hash_map::RandomState;
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,6 +10,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use super::fetch::{fetch_keys, FetchOptions, Transport};
 use super::reference::SecretRef;
+use super::SecretResolver;
 use crate::env::EnvLookup;
 use crate::error::SourceError;
 use crate::ring::{Clock, SystemClock};
@@ -267,5 +269,103 @@ impl KeySource for SecretSource {
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
         Ok(Some(self.keys()?.as_ref().clone()))
+    }
+}
+
+/// An [`EnvLookup`] shared between the resolver's sources.
+#[derive(Clone)]
+struct SharedEnv(Arc<dyn EnvLookup + Send + Sync>);
+
+impl EnvLookup for SharedEnv {
+    fn get(&self, name: &str) -> Option<String> {
+        self.0.get(name)
+    }
+}
+
+/// Resolves references through one cached [`SecretSource`] per reference, configured from
+/// one environment (VAULT_ADDR, AWS_REGION, …) and one transport.
+pub struct CachingResolver {
+    env: SharedEnv,
+    transport: Arc<dyn Transport>,
+    clock: Arc<dyn Clock>,
+    options: CacheOptions,
+    sources: Mutex<HashMap<SecretRef, Arc<SecretSource>>>,
+}
+
+impl fmt::Debug for CachingResolver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.sources.lock().map(|s| s.len()).unwrap_or(0);
+        write!(f, "CachingResolver({n} references)")
+    }
+}
+
+impl CachingResolver {
+    /// A resolver reading provider configuration from `env` and fetching through `transport`.
+    pub fn new(env: impl EnvLookup + Send + Sync + 'static, transport: Arc<dyn Transport>) -> Self {
+        Self {
+            env: SharedEnv(Arc::new(env)),
+            transport,
+            clock: Arc::new(SystemClock),
+            options: CacheOptions::default(),
+            sources: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The same with the native (blocking reqwest) transport.
+    #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
+    pub fn native(env: impl EnvLookup + Send + Sync + 'static) -> Self {
+        Self::new(env, Arc::new(super::NativeTransport::new()))
+    }
+
+    /// Replaces the cache settings of sources created from now on.
+    pub fn with_options(mut self, options: CacheOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Replaces the clock of sources created from now on.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The cached source for `reference`, created on first use.
+    pub fn source(&self, reference: &SecretRef) -> Arc<SecretSource> {
+        let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+        Arc::clone(sources.entry(reference.clone()).or_insert_with(|| {
+            Arc::new(
+                SecretSource::new(
+                    reference.clone(),
+                    self.env.clone(),
+                    Arc::clone(&self.transport),
+                )
+                .with_options(self.options)
+                .with_clock(Arc::clone(&self.clock)),
+            )
+        }))
+    }
+
+    /// Warnings of every reference currently served stale.
+    pub fn stale_warnings(&self) -> Vec<StaleWarning> {
+        let sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+        sources.values().filter_map(|s| s.stale_warning()).collect()
+    }
+
+    /// Refetches every reference resolved so far (after a Pictify 401, or on demand).
+    pub fn reload(&self) -> Result<(), SourceError> {
+        let sources: Vec<Arc<SecretSource>> = {
+            let s = self.sources.lock().unwrap_or_else(|p| p.into_inner());
+            s.values().cloned().collect()
+        };
+        for s in sources {
+            s.reload()?;
+        }
+        Ok(())
+    }
+}
+
+impl SecretResolver for CachingResolver {
+    fn resolve(&self, reference: &SecretRef) -> Result<Vec<SourcedKey>, SourceError> {
+        Ok(self.source(reference).keys()?.as_ref().clone())
     }
 }

@@ -18,6 +18,34 @@ pub mod reference;
 
 pub use reference::{is_reference, Provider, SecretRef, DEFAULT_VAULT_FIELD};
 
+use crate::error::{SecretError, SourceError};
+use crate::source::SourcedKey;
+
+/// Turns a reference into keys. Sources and `check_keys_with` call it for a value that is a
+/// reference; [`CachingResolver`] is the implementation with a cache per reference.
+pub trait SecretResolver: Send + Sync {
+    /// The keys `reference` points at, current first; each key's origin names the reference.
+    fn resolve(&self, reference: &SecretRef) -> Result<Vec<SourcedKey>, SourceError>;
+}
+
+/// Resolves a value found at `origin` (`env:PICTIFY_API_KEY`) that [`is_reference`]: parses
+/// it (a malformed one is `secret_bad_reference` naming `origin`) and resolves it, or
+/// `secret_unsupported` when there is no resolver.
+pub fn resolve_value(
+    value: &str,
+    origin: &str,
+    resolver: Option<&dyn SecretResolver>,
+) -> Result<Vec<SourcedKey>, SourceError> {
+    let reference = SecretRef::parse(value, origin)?;
+    match resolver {
+        Some(r) => r.resolve(&reference),
+        None => Err(SecretError::Unsupported {
+            origin: reference.to_string(),
+        }
+        .into()),
+    }
+}
+
 #[cfg(feature = "secrets")]
 mod cache;
 #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
@@ -28,7 +56,7 @@ pub mod sigv4;
 pub mod wire;
 
 #[cfg(feature = "secrets")]
-pub use cache::{CacheOptions, SecretSource, StaleWarning};
+pub use cache::{CacheOptions, CachingResolver, SecretSource, StaleWarning};
 #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
 pub use native::NativeTransport;
 
