@@ -39,8 +39,10 @@ test: setup
     just kotlin test
     just swift test
 
-# The Rust suites: core, vectors, property tests, CLI integration tests.
+# The Rust suites: core, vectors, property tests, CLI integration tests, and the
+# secrets-manager tests against real OpenBao and moto servers (installed by tests/secrets/setup.sh).
 rust-test:
+    bash tests/secrets/setup.sh
     cargo test --workspace --all-features --locked
 
 # Formatting check and clippy with warnings as errors.

@@ -40,8 +40,11 @@ impl Transport for NativeTransport {
     fn send(&self, request: &SecretRequest) -> Result<SecretResponse, TransportFailure> {
         let client = self.client.as_ref().ok_or(TransportFailure::Other)?;
         let method = match request.method {
+            "GET" => reqwest::Method::GET,
             "POST" => reqwest::Method::POST,
-            _ => reqwest::Method::GET,
+            "PUT" => reqwest::Method::PUT,
+            "DELETE" => reqwest::Method::DELETE,
+            _ => return Err(TransportFailure::Other),
         };
         let mut builder = client.request(method, &request.url);
         for (name, value) in &request.headers {

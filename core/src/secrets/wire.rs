@@ -23,7 +23,7 @@ use crate::error::SecretError;
 /// One HTTP request to a manager. `Debug` hides header values (they carry tokens).
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretRequest {
-    /// `GET` or `POST`.
+    /// `GET` or `POST` (the native transport also sends `PUT` and `DELETE`).
     pub method: &'static str,
     /// The full URL.
     pub url: String,
