@@ -43,7 +43,7 @@ test: setup
 # secrets-manager tests against real OpenBao and moto servers (installed by tests/secrets/setup.sh).
 rust-test:
     bash tests/secrets/setup.sh
-    cargo test --workspace --all-features --locked
+    PICTIFY_SECRETS_REQUIRED=1 cargo test --workspace --all-features --locked
 
 # Formatting check and clippy with warnings as errors.
 rust-lint:

@@ -228,3 +228,23 @@ fn server_down_is_unreachable() {
     assert_eq!(report.code, "secret_unreachable");
     assert!(!report.message.contains("FAKEtoken"));
 }
+
+/// Loading from inside an async runtime (the HTTP client, a binding's event loop) must not
+/// panic: the blocking transport steps off the runtime's thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loads_inside_a_tokio_runtime() {
+    let server = vault_stand_in();
+    let source = source(&server, Arc::new(ManualClock::new(0)));
+    let keys = source.load().unwrap().unwrap();
+    assert_eq!(keys[0].key().fingerprint(), "pk_live_****a1b2");
+    drop(source);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn loads_inside_a_current_thread_runtime() {
+    let server = vault_stand_in();
+    let source = source(&server, Arc::new(ManualClock::new(0)));
+    let keys = source.load().unwrap().unwrap();
+    assert_eq!(keys[0].key().fingerprint(), "pk_live_****a1b2");
+    drop(source);
+}
