@@ -184,7 +184,7 @@ pub fn check_keys_with(
         };
         let source = format!("{source_prefix}:{variable}");
         if is_reference(&value) {
-            match resolve_value(&value, &source, resolver) {
+            match resolve_value(&value, &source, resolver, false) {
                 Ok(resolved) => keys.extend(resolved.iter().map(|k| {
                     key_check(k.key(), k.origin().to_owned(), variable, &detection, policy)
                 })),

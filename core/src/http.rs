@@ -478,7 +478,7 @@ impl Client {
                         refusal = refusal_of(resp).await;
                         // A rotated secret may already hold the new key: re-read before falling back.
                         // A broken source keeps the keys we have.
-                        if let Ok(Some(keys)) = inner.source.load() {
+                        if let Ok(Some(keys)) = inner.source.refresh() {
                             inner.ring.replace_keys(keys);
                         }
                         None

@@ -98,6 +98,13 @@ pub trait KeySource: Send + Sync {
     /// The keys of this source in priority order; `Ok(None)` when the source is not
     /// configured; an error when it is configured but broken.
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError>;
+
+    /// Like [`load`](KeySource::load), but past any cache of a remote source: called after
+    /// the Pictify API refused a key with 401, since a rotated secret may already hold the new
+    /// key. Secrets-manager sources refetch (rate-limited); the default is `load`.
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        self.load()
+    }
 }
 
 impl<S: KeySource + ?Sized> KeySource for Arc<S> {
@@ -106,6 +113,9 @@ impl<S: KeySource + ?Sized> KeySource for Arc<S> {
     }
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
         (**self).load()
+    }
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        (**self).refresh()
     }
 }
 
@@ -123,6 +133,7 @@ fn keys_from_lookup(
     lookup: &(impl EnvLookup + ?Sized),
     prefix: &str,
     resolver: Option<&dyn SecretResolver>,
+    force: bool,
 ) -> Result<Option<Vec<SourcedKey>>, SourceError> {
     let mut keys = Vec::new();
     for &variable in KEY_VARIABLES {
@@ -134,7 +145,7 @@ fn keys_from_lookup(
         }
         let origin = format!("{prefix}:{variable}");
         if is_reference(&value) {
-            for key in resolve_value(&value, &origin, resolver)? {
+            for key in resolve_value(&value, &origin, resolver, force)? {
                 push_unique(&mut keys, key);
             }
             continue;
@@ -184,7 +195,11 @@ impl<L: EnvLookup + Send + Sync> KeySource for EnvSource<L> {
     }
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
-        keys_from_lookup(&self.lookup, "env", self.resolver.as_deref())
+        keys_from_lookup(&self.lookup, "env", self.resolver.as_deref(), false)
+    }
+
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        keys_from_lookup(&self.lookup, "env", self.resolver.as_deref(), true)
     }
 }
 
@@ -561,7 +576,7 @@ impl<F: FileSystem> KeySource for DotEnvFile<F> {
             origin: origin.clone(),
             error,
         })?;
-        let keys = keys_from_lookup(&env, &origin, self.resolver.as_deref())?;
+        let keys = keys_from_lookup(&env, &origin, self.resolver.as_deref(), false)?;
         // Keys resolved from a secrets manager have their own cache and TTL: only plain keys
         // are kept until the file changes.
         let has_reference = KEY_VARIABLES
@@ -783,6 +798,16 @@ impl KeySource for SourceChain {
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
         for source in &self.sources {
             if let Some(keys) = source.load()? {
+                return Ok(Some(keys));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The first configured source, refreshed past its cache.
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        for source in &self.sources {
+            if let Some(keys) = source.refresh()? {
                 return Ok(Some(keys));
             }
         }

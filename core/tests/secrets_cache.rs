@@ -248,3 +248,76 @@ async fn loads_inside_a_current_thread_runtime() {
     assert_eq!(keys[0].key().fingerprint(), "pk_live_****a1b2");
     drop(source);
 }
+
+/// A Pictify 401 makes the client refetch the secret once before falling back: the manager
+/// already holds the rotated key, so the request succeeds with it. Both servers' records are
+/// the evidence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictify_401_refetches_the_secret_once() {
+    use pictify_keys::http::{Client, ImageOptions};
+    use pictify_mock_api::{Config, KeyConfig, KeyStatus, MockApi};
+
+    const OLD: &str = "pk_live_FAKE0ldK3yWp5Hs8Jd2Fg6Ty";
+    const NEW: &str = "pk_live_FAKEn3wK3yQz7Rt2Vb9Lm4Xc";
+    let vault = vault_stand_in();
+    *vault.value.lock().unwrap() = OLD.to_owned();
+    let api = MockApi::start(Config {
+        keys: vec![
+            KeyConfig {
+                key: OLD.into(),
+                status: KeyStatus::Active,
+            },
+            KeyConfig {
+                key: NEW.into(),
+                status: KeyStatus::Active,
+            },
+        ],
+        failures: vec![],
+    })
+    .await
+    .unwrap();
+    let reference = SecretRef::parse("vault://secret/pictify", "test").unwrap();
+    let source = SecretSource::new(
+        reference,
+        env(&vault.addr, "s.FAKEtoken"),
+        Arc::new(NativeTransport::new()),
+    )
+    .with_options(CacheOptions {
+        min_refetch_ms: 0,
+        ..CacheOptions::default()
+    });
+    let client = Client::builder()
+        .base_url(api.url())
+        .source(source)
+        .build()
+        .unwrap();
+    let html = || ImageOptions {
+        html: Some("<h1>hello</h1>".into()),
+        ..ImageOptions::default()
+    };
+    client.images().create(&html()).await.unwrap();
+    assert_eq!(vault.requests.load(Ordering::SeqCst), 1);
+    // Rotation: the manager holds NEW, and OLD is revoked at once.
+    *vault.value.lock().unwrap() = NEW.to_owned();
+    api.set_key_status(OLD, KeyStatus::Revoked);
+    client.images().create(&html()).await.unwrap();
+    client.images().create(&html()).await.unwrap();
+    let used: Vec<(String, u16)> = api
+        .records()
+        .iter()
+        .map(|r| (r.key_fingerprint.clone().unwrap_or_default(), r.status))
+        .collect();
+    assert_eq!(used[1], ("pk_live_****g6Ty".to_owned(), 401));
+    assert!(
+        used[2..]
+            .iter()
+            .all(|(k, s)| k == "pk_live_****m4Xc" && *s != 401),
+        "{used:?}"
+    );
+    assert_eq!(
+        vault.requests.load(Ordering::SeqCst),
+        2,
+        "one refetch after the 401"
+    );
+    assert_eq!(client.stats()[0].source, "vault://secret/pictify#api_key");
+}

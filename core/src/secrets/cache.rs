@@ -28,6 +28,9 @@ pub struct CacheOptions {
     pub max_stale_ms: u64,
     /// What each fetch does (Vault overlap).
     pub fetch: FetchOptions,
+    /// The shortest interval between two refetches caused by Pictify 401s, in milliseconds
+    /// (default 5,000).
+    pub min_refetch_ms: u64,
 }
 
 impl Default for CacheOptions {
@@ -36,6 +39,7 @@ impl Default for CacheOptions {
             ttl_ms: 300_000,
             max_stale_ms: 3_600_000,
             fetch: FetchOptions::default(),
+            min_refetch_ms: 5_000,
         }
     }
 }
@@ -191,10 +195,30 @@ impl SecretSource {
         self.refresh(false)
     }
 
-    /// Fetches now, whatever the cache holds (after a Pictify 401, or on demand). On failure
-    /// the cache is kept and the error returned.
+    /// Fetches now, whatever the cache holds. On failure the cache is kept and the error
+    /// returned.
     pub fn reload(&self) -> Result<Arc<Vec<SourcedKey>>, SourceError> {
         self.refresh(true)
+    }
+
+    /// After the Pictify API refused a key (401): fetches now unless the last fetch is less
+    /// than [`CacheOptions::min_refetch_ms`] old, so a revoked key costs the manager at most
+    /// one read per interval, not one per request. On failure the cached keys are served
+    /// (the ring then falls back to the next key).
+    pub fn refetch_after_rejection(&self) -> Result<Arc<Vec<SourcedKey>>, SourceError> {
+        let now = self.clock.now_ms();
+        let recent = self.entry.read().ok().and_then(|e| {
+            e.as_ref()
+                .filter(|e| now.saturating_sub(e.fetched_ms) < self.options.min_refetch_ms)
+                .map(|e| Arc::clone(&e.keys))
+        });
+        if let Some(keys) = recent {
+            return Ok(keys);
+        }
+        match self.refresh(true) {
+            Ok(k) => Ok(k),
+            Err(e) => self.keys().or(Err(e)),
+        }
     }
 
     fn refresh(&self, force: bool) -> Result<Arc<Vec<SourcedKey>>, SourceError> {
@@ -269,6 +293,10 @@ impl KeySource for SecretSource {
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
         Ok(Some(self.keys()?.as_ref().clone()))
+    }
+
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        Ok(Some(self.refetch_after_rejection()?.as_ref().clone()))
     }
 }
 
@@ -367,5 +395,13 @@ impl CachingResolver {
 impl SecretResolver for CachingResolver {
     fn resolve(&self, reference: &SecretRef) -> Result<Vec<SourcedKey>, SourceError> {
         Ok(self.source(reference).keys()?.as_ref().clone())
+    }
+
+    fn refresh(&self, reference: &SecretRef) -> Result<Vec<SourcedKey>, SourceError> {
+        Ok(self
+            .source(reference)
+            .refetch_after_rejection()?
+            .as_ref()
+            .clone())
     }
 }

@@ -26,18 +26,25 @@ use crate::source::SourcedKey;
 pub trait SecretResolver: Send + Sync {
     /// The keys `reference` points at, current first; each key's origin names the reference.
     fn resolve(&self, reference: &SecretRef) -> Result<Vec<SourcedKey>, SourceError>;
+
+    /// The same past any cache (after a Pictify 401); the default is `resolve`.
+    fn refresh(&self, reference: &SecretRef) -> Result<Vec<SourcedKey>, SourceError> {
+        self.resolve(reference)
+    }
 }
 
 /// Resolves a value found at `origin` (`env:PICTIFY_API_KEY`) that [`is_reference`]: parses
-/// it (a malformed one is `secret_bad_reference` naming `origin`) and resolves it, or
-/// `secret_unsupported` when there is no resolver.
+/// it (a malformed one is `secret_bad_reference` naming `origin`) and resolves it (past the
+/// cache when `force`), or `secret_unsupported` when there is no resolver.
 pub fn resolve_value(
     value: &str,
     origin: &str,
     resolver: Option<&dyn SecretResolver>,
+    force: bool,
 ) -> Result<Vec<SourcedKey>, SourceError> {
     let reference = SecretRef::parse(value, origin)?;
     match resolver {
+        Some(r) if force => r.refresh(&reference),
         Some(r) => r.resolve(&reference),
         None => Err(SecretError::Unsupported {
             origin: reference.to_string(),
