@@ -55,6 +55,8 @@ pub fn resolve_value(
 
 #[cfg(feature = "secrets")]
 mod cache;
+#[cfg(feature = "secrets")]
+pub mod gcp;
 #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
 mod native;
 #[cfg(feature = "secrets")]
@@ -290,7 +292,30 @@ mod fetch {
                 }
                 Ok(keys)
             }
-            SecretRef::Gcp { .. } => Err(SecretError::Unsupported { origin }.into()),
+            SecretRef::Gcp { .. } => {
+                let token = match var(env, "GOOGLE_OAUTH_ACCESS_TOKEN") {
+                    Some(t) => Zeroizing::new(t.trim().to_owned()),
+                    None => {
+                        // The metadata server (GCE, Cloud Run, GKE Workload Identity).
+                        let host = var(env, "GCE_METADATA_HOST")
+                            .unwrap_or_else(|| "metadata.google.internal".to_owned());
+                        let resp = transport
+                            .send(&super::gcp::metadata_token_request(host.trim()))
+                            .map_err(|_| missing(reference, "GOOGLE_OAUTH_ACCESS_TOKEN"))?;
+                        super::gcp::parse_metadata_token(reference, &resp)?
+                    }
+                };
+                let endpoint = var(env, "CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER")
+                    .map(|e| e.trim().to_owned())
+                    .unwrap_or_else(|| super::gcp::DEFAULT_ENDPOINT.to_owned());
+                let resp = send(
+                    transport,
+                    reference,
+                    super::gcp::access_request(&endpoint, &token, reference),
+                )?;
+                let current = super::gcp::parse_access(reference, &resp)?;
+                Ok(vec![diagnose(&current, origin)?])
+            }
         }
     }
 }
