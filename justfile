@@ -67,9 +67,9 @@ demo: build
     just wasm demo
     just kotlin demo
 
-# Core benchmarks: key parsing, redaction (beside the regex baseline), the key ring.
+# Core benchmarks: key parsing, redaction (beside the regex baseline), the key ring, secrets-manager cache and SigV4.
 bench:
-    cargo bench -p pictify-keys --all-features --bench parse --bench redact --bench ring -- --warm-up-time 1 --measurement-time 3
+    cargo bench -p pictify-keys --all-features --bench parse --bench redact --bench ring --bench secrets -- --warm-up-time 1 --measurement-time 3
 
 # Redaction: CPU-time figures (for loaded machines), then the CLI over 1 GB to /dev/null.
 bench-redact:
