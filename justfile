@@ -42,9 +42,11 @@ test: setup
     just kotlin test
     just swift test
 
-# The Rust suites: core, vectors, property tests, CLI integration tests.
+# The Rust suites: core, vectors, property tests, CLI integration tests, and the
+# secrets-manager tests against real OpenBao and moto servers (installed by tests/secrets/setup.sh).
 rust-test:
-    cargo test --workspace --all-features --locked
+    bash tests/secrets/setup.sh
+    PICTIFY_SECRETS_REQUIRED=1 cargo test --workspace --all-features --locked
 
 # Formatting check and clippy with warnings as errors.
 rust-lint:
@@ -90,9 +92,9 @@ demo: build
     just wasm demo
     just kotlin demo
 
-# Core benchmarks: key parsing, redaction (beside the regex baseline), the key ring, the usage monitor.
+# Core benchmarks: key parsing, redaction (beside the regex baseline), the key ring, the usage monitor, secrets-manager cache and SigV4.
 bench:
-    cargo bench -p pictify-keys --all-features --bench parse --bench redact --bench ring --bench monitor -- --warm-up-time 1 --measurement-time 3
+    cargo bench -p pictify-keys --all-features --bench parse --bench redact --bench ring --bench monitor --bench secrets -- --warm-up-time 1 --measurement-time 3
 
 # Redaction: CPU-time figures (for loaded machines), then the CLI over 1 GB to /dev/null.
 bench-redact:

@@ -5,8 +5,9 @@
 //! the question the same way.
 
 use crate::env::{check_environment, detect_environment, Detection, EnvLookup, Policy, Warning};
-use crate::error::{Error, KeyError, PolicyError};
+use crate::error::{Error, KeyError, PolicyError, SourceError};
 use crate::key::{ApiKey, Mode};
+use crate::secrets::{is_reference, resolve_value, SecretResolver};
 use crate::source::SourcedKey;
 
 /// The variables that hold keys, in priority order (NEW first during a rotation).
@@ -79,27 +80,34 @@ pub struct KeyCheck {
 pub struct CheckReport {
     /// The environment the keys were checked against.
     pub detection: Detection,
-    /// One entry per key variable that is set, in priority order.
+    /// One entry per key variable that is set, in priority order. A variable holding a
+    /// secret reference gives one entry per key the reference resolved to, with the
+    /// reference as its source (`vault://secret/pictify#api_key`).
     pub keys: Vec<KeyCheck>,
+    /// References that could not be resolved (not found, access denied, unreachable,
+    /// malformed reference, …), each naming the reference; never a secret.
+    pub unresolved: Vec<SourceError>,
 }
 
 impl CheckReport {
     /// The overall error, if any: [`Error::NoKey`] when no key variable is set, else the
     /// first malformed key's error, else the first policy violation.
     pub fn error(&self) -> Option<Error> {
-        if self.keys.is_empty() {
+        if self.keys.is_empty() && self.unresolved.is_empty() {
             return Some(Error::NoKey);
         }
         let malformed = self.keys.iter().find_map(|k| match &k.verdict {
             Verdict::Malformed(e) => Some(Error::Key(e.clone())),
             _ => None,
         });
-        malformed.or_else(|| {
-            self.keys.iter().find_map(|k| match &k.verdict {
-                Verdict::Refused(e) => Some(Error::Policy(e.clone())),
-                _ => None,
+        malformed
+            .or_else(|| self.unresolved.first().map(|e| Error::Source(e.clone())))
+            .or_else(|| {
+                self.keys.iter().find_map(|k| match &k.verdict {
+                    Verdict::Refused(e) => Some(Error::Policy(e.clone())),
+                    _ => None,
+                })
             })
-        })
     }
 
     /// Process exit status for a command-line check: 0 all allowed, 1 a policy violation,
@@ -132,38 +140,80 @@ pub fn check_keys(
     environment: Option<Detection>,
     policy: Policy,
 ) -> CheckReport {
+    check_keys_with(lookup, source_prefix, environment, policy, None)
+}
+
+fn key_check(
+    key: &ApiKey,
+    source: String,
+    variable: &'static str,
+    detection: &Detection,
+    policy: Policy,
+) -> KeyCheck {
+    let verdict = match check_environment(key, detection, policy) {
+        Ok(allowed) => match allowed.warning {
+            None => Verdict::Allowed,
+            Some(w) => Verdict::AllowedWithWarning(w),
+        },
+        Err(e) => Verdict::Refused(e),
+    };
+    KeyCheck {
+        source,
+        variable,
+        key: Some((key.fingerprint(), key.mode())),
+        verdict,
+    }
+}
+
+/// [`check_keys`], resolving secret references (`PICTIFY_API_KEY=vault://secret/pictify`)
+/// through `resolver`. A value fetched from a manager gets the same diagnosis as a variable:
+/// a trailing newline stored in Vault is `malformed [whitespace]` with the reference as its
+/// source. Without a resolver a reference is unresolved (`secret_unsupported`).
+pub fn check_keys_with(
+    lookup: &(impl EnvLookup + ?Sized),
+    source_prefix: &str,
+    environment: Option<Detection>,
+    policy: Policy,
+    resolver: Option<&dyn SecretResolver>,
+) -> CheckReport {
     let detection = environment.unwrap_or_else(|| detect_environment(lookup));
-    let keys = KEY_VARIABLES
-        .iter()
-        .filter_map(|&variable| {
-            let value = zeroize::Zeroizing::new(lookup.get(variable)?);
-            let source = format!("{source_prefix}:{variable}");
-            Some(match ApiKey::parse(&value) {
-                Err(e) => KeyCheck {
-                    source,
+    let mut keys = Vec::new();
+    let mut unresolved = Vec::new();
+    for &variable in KEY_VARIABLES {
+        let Some(value) = lookup.get(variable).map(zeroize::Zeroizing::new) else {
+            continue;
+        };
+        let source = format!("{source_prefix}:{variable}");
+        if is_reference(&value) {
+            match resolve_value(&value, &source, resolver, false) {
+                Ok(resolved) => keys.extend(resolved.iter().map(|k| {
+                    key_check(k.key(), k.origin().to_owned(), variable, &detection, policy)
+                })),
+                Err(SourceError::InvalidKey { origin, error }) => keys.push(KeyCheck {
+                    source: origin,
                     variable,
                     key: None,
-                    verdict: Verdict::Malformed(e),
-                },
-                Ok(key) => {
-                    let verdict = match check_environment(&key, &detection, policy) {
-                        Ok(allowed) => match allowed.warning {
-                            None => Verdict::Allowed,
-                            Some(w) => Verdict::AllowedWithWarning(w),
-                        },
-                        Err(e) => Verdict::Refused(e),
-                    };
-                    KeyCheck {
-                        source,
-                        variable,
-                        key: Some((key.fingerprint(), key.mode())),
-                        verdict,
-                    }
-                }
-            })
-        })
-        .collect();
-    CheckReport { detection, keys }
+                    verdict: Verdict::Malformed(error),
+                }),
+                Err(e) => unresolved.push(e),
+            }
+            continue;
+        }
+        keys.push(match ApiKey::parse(&value) {
+            Err(e) => KeyCheck {
+                source,
+                variable,
+                key: None,
+                verdict: Verdict::Malformed(e),
+            },
+            Ok(key) => key_check(&key, source, variable, &detection, policy),
+        });
+    }
+    CheckReport {
+        detection,
+        keys,
+        unresolved,
+    }
 }
 
 /// Applies the environment policy to the keys a client is about to use: every key must be

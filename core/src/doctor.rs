@@ -475,7 +475,7 @@ fn environment_policy(facts: &ProjectFacts) -> CheckResult {
             Some("run `pictify-keys check`".into()),
         );
     };
-    if report.keys.is_empty() {
+    if report.keys.is_empty() && report.unresolved.is_empty() {
         return result(
             ID,
             TITLE,
@@ -519,6 +519,17 @@ fn environment_policy(facts: &ProjectFacts) -> CheckResult {
             });
         }
         details.push(note);
+    }
+    // A secret reference that could not be resolved (not found, access denied, …).
+    for e in &report.unresolved {
+        details.push(format!("{} ({})", e, e.code()));
+        if status < Status::Fail {
+            status = Status::Fail;
+            fix = Some(
+                "fix the secret reference or the manager's settings (`pictify-keys check` explains the error)"
+                    .to_owned(),
+            );
+        }
     }
     result(ID, TITLE, status, details, fix)
 }

@@ -508,7 +508,7 @@ impl Client {
                         refusal = refusal_of(resp).await;
                         // A rotated secret may already hold the new key: re-read before falling back.
                         // A broken source, or keys the policy refuses, keeps the keys we have.
-                        if let Ok(Some(keys)) = inner.source.load() {
+                        if let Ok(Some(keys)) = inner.source.refresh() {
                             if check_client_keys(&keys, &inner.environment, inner.policy).is_ok() {
                                 inner.ring.replace_keys(keys);
                             }

@@ -34,10 +34,11 @@ pub mod report;
 pub mod ring;
 #[cfg(feature = "scan")]
 pub mod scan;
+pub mod secrets;
 pub mod source;
 
 pub use audit::{AuditError, AuditEvent, KeyRef, Timestamp};
-pub use check::{check_keys, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
+pub use check::{check_keys, check_keys_with, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};
 pub use dotenv::{DotEnv, DotEnvWarning, DotEnvWarningKind};
 pub use env::{
     check_environment, check_mode, detect_environment, Allowed, Detection, EnvLookup, Environment,
@@ -45,7 +46,7 @@ pub use env::{
 };
 pub use error::{
     AllowlistError, CharClass, DotEnvError, Error, ErrorFamily, HttpError, KeyError, PolicyError,
-    SourceError,
+    SecretError, SourceError,
 };
 pub use key::{ApiKey, Mode, BODY_MAX, BODY_MIN};
 pub use redact::{redact, RedactingWriter, Redactor, StreamRedactor, Style};

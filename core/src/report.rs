@@ -9,7 +9,9 @@
 
 use std::fmt;
 
-use crate::error::{Error, ErrorFamily, HttpError, KeyError, PolicyError, SourceError};
+use crate::error::{
+    Error, ErrorFamily, HttpError, KeyError, PolicyError, SecretError, SourceError,
+};
 
 /// One error, as every front end shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +187,16 @@ impl Error {
                     SourceError::DotEnv { error, .. } => Details {
                         line: Some(error.line),
                         column: Some(error.column),
+                        ..Details::default()
+                    },
+                    SourceError::Secret(secret) => Details {
+                        status: secret.status(),
+                        variable: match secret {
+                            SecretError::CredentialsMissing { variable, .. } => {
+                                Some((*variable).to_owned())
+                            }
+                            _ => None,
+                        },
                         ..Details::default()
                     },
                     _ => Details::default(),

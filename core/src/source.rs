@@ -44,6 +44,7 @@ use crate::dotenv::DotEnv;
 use crate::env::EnvLookup;
 use crate::error::{Error, SourceError};
 use crate::key::ApiKey;
+use crate::secrets::{is_reference, resolve_value, SecretResolver};
 
 /// A key and where it came from.
 #[derive(Clone, PartialEq, Eq)]
@@ -105,6 +106,13 @@ pub trait KeySource: Send + Sync {
     fn missing_file(&self) -> Option<String> {
         None
     }
+
+    /// Like [`load`](KeySource::load), but past any cache of a remote source: called after
+    /// the Pictify API refused a key with 401, since a rotated secret may already hold the new
+    /// key. Secrets-manager sources refetch (rate-limited); the default is `load`.
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        self.load()
+    }
 }
 
 impl<S: KeySource + ?Sized> KeySource for Arc<S> {
@@ -117,6 +125,10 @@ impl<S: KeySource + ?Sized> KeySource for Arc<S> {
     fn missing_file(&self) -> Option<String> {
         (**self).missing_file()
     }
+
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        (**self).refresh()
+    }
 }
 
 /// Adds `key` unless an equal key is already there (the same key in two variables is used once).
@@ -127,10 +139,13 @@ fn push_unique(keys: &mut Vec<SourcedKey>, key: SourcedKey) {
 }
 
 /// Reads the key variables from `lookup`, naming each key `{prefix}:{VARIABLE}`.
-/// An empty variable counts as unset; anything else must be a well-formed key.
+/// An empty variable counts as unset; a secret reference (`vault://…`) is resolved through
+/// `resolver` (its keys are named by the reference); anything else must be a well-formed key.
 fn keys_from_lookup(
     lookup: &(impl EnvLookup + ?Sized),
     prefix: &str,
+    resolver: Option<&dyn SecretResolver>,
+    force: bool,
 ) -> Result<Option<Vec<SourcedKey>>, SourceError> {
     let mut keys = Vec::new();
     for &variable in KEY_VARIABLES {
@@ -141,6 +156,12 @@ fn keys_from_lookup(
             continue;
         }
         let origin = format!("{prefix}:{variable}");
+        if is_reference(&value) {
+            for key in resolve_value(&value, &origin, resolver, force)? {
+                push_unique(&mut keys, key);
+            }
+            continue;
+        }
         let key = ApiKey::parse(&value).map_err(|error| SourceError::InvalidKey {
             origin: origin.clone(),
             error,
@@ -154,12 +175,23 @@ fn keys_from_lookup(
 /// `PICTIFY_API_KEY_OLD`, in that order. Provenance `env:<VARIABLE>`.
 pub struct EnvSource<L> {
     lookup: L,
+    resolver: Option<Arc<dyn SecretResolver>>,
 }
 
 impl<L: EnvLookup> EnvSource<L> {
     /// Reads variables through `lookup` (a map, or [`ProcessEnv`](crate::ProcessEnv)).
     pub fn new(lookup: L) -> Self {
-        Self { lookup }
+        Self {
+            lookup,
+            resolver: None,
+        }
+    }
+
+    /// Resolves secret references (`PICTIFY_API_KEY=vault://secret/pictify`) through
+    /// `resolver`; without one a reference is `secret_unsupported`.
+    pub fn with_resolver(mut self, resolver: Arc<dyn SecretResolver>) -> Self {
+        self.resolver = Some(resolver);
+        self
     }
 }
 
@@ -175,7 +207,11 @@ impl<L: EnvLookup + Send + Sync> KeySource for EnvSource<L> {
     }
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
-        keys_from_lookup(&self.lookup, "env")
+        keys_from_lookup(&self.lookup, "env", self.resolver.as_deref(), false)
+    }
+
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        keys_from_lookup(&self.lookup, "env", self.resolver.as_deref(), true)
     }
 }
 
@@ -484,6 +520,7 @@ pub struct DotEnvFile<F = StdFs> {
     path: PathBuf,
     fs: F,
     cache: Mutex<Option<Cached<Option<Vec<SourcedKey>>>>>,
+    resolver: Option<Arc<dyn SecretResolver>>,
 }
 
 impl DotEnvFile<StdFs> {
@@ -500,7 +537,15 @@ impl<F: FileSystem> DotEnvFile<F> {
             path: path.into(),
             fs,
             cache: Mutex::new(None),
+            resolver: None,
         }
+    }
+
+    /// Resolves secret references in the file through `resolver` (see
+    /// [`EnvSource::with_resolver`]).
+    pub fn with_resolver(mut self, resolver: Arc<dyn SecretResolver>) -> Self {
+        self.resolver = Some(resolver);
+        self
     }
 
     fn origin(&self) -> String {
@@ -557,8 +602,13 @@ impl<F: FileSystem> KeySource for DotEnvFile<F> {
             origin: origin.clone(),
             error,
         })?;
-        let keys = keys_from_lookup(&env, &origin)?;
-        *cache = Some(Cached {
+        let keys = keys_from_lookup(&env, &origin, self.resolver.as_deref(), false)?;
+        // Keys resolved from a secrets manager have their own cache and TTL: only plain keys
+        // are kept until the file changes.
+        let has_reference = KEY_VARIABLES
+            .iter()
+            .any(|v| env.get(v).is_some_and(|value| is_reference(&value)));
+        *cache = (!has_reference).then(|| Cached {
             stamp,
             value: keys.clone(),
         });
@@ -693,12 +743,32 @@ impl SourceChain {
         secret_file: Option<PathBuf>,
         dotenv: Option<PathBuf>,
     ) -> Self {
-        let mut chain = Self::new().with(EnvSource::new(env));
+        Self::standard_resolving(env, secret_file, dotenv, None)
+    }
+
+    /// [`SourceChain::standard`], resolving secret references in the environment and the
+    /// `.env` file through `resolver` (e.g. a
+    /// [`CachingResolver`](crate::secrets::CachingResolver)).
+    pub fn standard_resolving(
+        env: impl EnvLookup + Send + Sync + 'static,
+        secret_file: Option<PathBuf>,
+        dotenv: Option<PathBuf>,
+        resolver: Option<Arc<dyn SecretResolver>>,
+    ) -> Self {
+        let mut env_source = EnvSource::new(env);
+        if let Some(r) = &resolver {
+            env_source = env_source.with_resolver(Arc::clone(r));
+        }
+        let mut chain = Self::new().with(env_source);
         if let Some(p) = secret_file {
             chain = chain.with(SecretFile::optional(p));
         }
         if let Some(p) = dotenv {
-            chain = chain.with(DotEnvFile::new(p));
+            let mut file = DotEnvFile::new(p);
+            if let Some(r) = &resolver {
+                file = file.with_resolver(Arc::clone(r));
+            }
+            chain = chain.with(file);
         }
         chain
     }
@@ -772,6 +842,16 @@ impl KeySource for SourceChain {
 
     fn missing_file(&self) -> Option<String> {
         self.sources.iter().find_map(|s| s.missing_file())
+    }
+
+    /// The first configured source, refreshed past its cache.
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        for source in &self.sources {
+            if let Some(keys) = source.refresh()? {
+                return Ok(Some(keys));
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use pictify_keys::scan::Allowlist;
 use pictify_keys::{
     check_environment, detect_environment, ApiKey, DetailValue, Details, DotEnv, Error,
-    ErrorFamily, ErrorReport, HttpError, KeyRef, Policy, SourceChain, SourceError, Style,
+    ErrorFamily, ErrorReport, HttpError, KeyRef, Policy, SecretError, SourceChain, SourceError,
+    Style,
 };
 use serde_json::{json, Value};
 
@@ -158,6 +159,56 @@ fn extra_examples() -> Vec<Error> {
             line: 1,
             column: 2,
         },
+        SecretError::BadReference {
+            origin: "env:PICTIFY_API_KEY".into(),
+            part: "path",
+            reason: "is missing: write vault://MOUNT/PATH (e.g. vault://secret/pictify)",
+        }
+        .into(),
+        SecretError::NotFound {
+            origin: "vault://secret/pictify#api_key".into(),
+            status: 404,
+        }
+        .into(),
+        SecretError::AccessDenied {
+            origin: "vault://secret/pictify#api_key".into(),
+            status: 403,
+        }
+        .into(),
+        SecretError::Unreachable {
+            origin: "aws-sm://pictify/api-key".into(),
+            reason: "connection",
+        }
+        .into(),
+        SecretError::FieldMissing {
+            origin: "vault://secret/pictify#api_key".into(),
+            field: "api_key".into(),
+        }
+        .into(),
+        SecretError::NotText {
+            origin: "aws-sm://pictify/api-key".into(),
+        }
+        .into(),
+        SecretError::CredentialsMissing {
+            origin: "vault://secret/pictify#api_key".into(),
+            variable: "VAULT_TOKEN",
+        }
+        .into(),
+        SecretError::Manager {
+            origin: "aws-sm://pictify/api-key".into(),
+            status: 400,
+            kind: "ThrottlingException".into(),
+        }
+        .into(),
+        SecretError::InvalidResponse {
+            origin: "vault://secret/pictify#api_key".into(),
+            status: 200,
+        }
+        .into(),
+        SecretError::Unsupported {
+            origin: "gcp-sm://projects/my-project/secrets/pictify-api-key".into(),
+        }
+        .into(),
     ]
 }
 

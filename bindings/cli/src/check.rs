@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use pictify_keys::doctor::detect_env_file_environment;
+use pictify_keys::secrets::CachingResolver;
 use pictify_keys::{
-    check_keys, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
+    check_keys_with, CheckReport, Detection, DotEnv, Environment, Error, Policy, ProcessEnv,
     SourceError, KEY_VARIABLES,
 };
 use serde_json::{json, Value};
@@ -52,7 +53,13 @@ pub fn run(args: &CheckArgs) -> u8 {
     // Odd lines of the .env file (bare names, colon form): reported, never fatal.
     let mut warnings = Vec::new();
     let report = match &args.env_file {
-        None => check_keys(&ProcessEnv, "env", environment, policy),
+        None => check_keys_with(
+            &ProcessEnv,
+            "env",
+            environment,
+            policy,
+            Some(&CachingResolver::native(ProcessEnv)),
+        ),
         Some(path) => {
             let label = format!("env-file:{}", path.display());
             let text = match std::fs::read_to_string(path) {
@@ -80,7 +87,14 @@ pub fn run(args: &CheckArgs) -> u8 {
                     let detection = environment.or_else(|| {
                         Some(detect_env_file_environment(&vars, &path.to_string_lossy()))
                     });
-                    check_keys(&vars, &label, detection, policy)
+                    // Provider settings (VAULT_ADDR, AWS_REGION, …) come from the process.
+                    check_keys_with(
+                        &vars,
+                        &label,
+                        detection,
+                        policy,
+                        Some(&CachingResolver::native(ProcessEnv)),
+                    )
                 }
                 Err(error) => {
                     let e = Error::Source(SourceError::DotEnv {
@@ -190,6 +204,9 @@ fn print_text(report: &CheckReport) {
             eprintln!("{level}[{code}]: {}: {message}", k.source);
         }
     }
+    for e in &report.unresolved {
+        eprintln!("error[{}]: {e}", e.code());
+    }
     if let Some(Error::NoKey) = report.error() {
         eprintln!("error[no_key]: {}", Error::NoKey);
     }
@@ -220,6 +237,9 @@ fn print_json(report: &CheckReport, warnings: &[EnvFileWarning]) {
         },
         "keys": keys,
         "warnings": warnings,
+        "unresolved": report.unresolved.iter().map(|e| {
+            json!({ "source": e.origin(), "code": e.code(), "message": e.to_string() })
+        }).collect::<Vec<_>>(),
         "error": error,
         "exit": report.exit_status(),
     });

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use clap::Args;
 use pictify_keys::doctor::{
@@ -11,8 +12,11 @@ use pictify_keys::doctor::{
     SourcesFact, Status,
 };
 use pictify_keys::scan::{key_hash, scan_bytes};
+use pictify_keys::secrets::CachingResolver;
 use pictify_keys::source::{DotEnvFile, KeySource};
-use pictify_keys::{check_keys, ApiKey, DotEnv, EnvLookup, Error, Policy, ProcessEnv, SourceChain};
+use pictify_keys::{
+    check_keys_with, ApiKey, DotEnv, EnvLookup, Error, Policy, ProcessEnv, SourceChain,
+};
 use serde_json::json;
 
 use crate::check::{env_file_warnings, EnvFileWarning};
@@ -181,16 +185,21 @@ fn gather(dir: &Path, fixtures_as_real: bool, warnings: &mut Vec<EnvFileWarning>
         dotenv: root_dotenv.as_ref(),
         dotenv_name: DotEnvFile::new(&dotenv_path).name(),
     };
-    let mut current = check_keys(&lookup, "env", None, Policy::strict());
+    let resolver = Arc::new(CachingResolver::native(ProcessEnv));
+    let mut current = check_keys_with(&lookup, "env", None, Policy::strict(), Some(&*resolver));
     // A key read from the .env file is labelled with the file, not `env:`.
     for k in &mut current.keys {
-        k.source = lookup.origin(k.variable);
+        // Keys resolved from a secrets manager keep the reference as their source.
+        if k.source.starts_with("env:") {
+            k.source = lookup.origin(k.variable);
+        }
     }
     let current = Some(current);
-    let chain = SourceChain::standard(
+    let chain = SourceChain::standard_resolving(
         ProcessEnv,
         None,
         dotenv_path.is_file().then_some(dotenv_path),
+        Some(resolver),
     );
     let sources = Some(match chain.load_all() {
         Ok(loaded) => SourcesFact::Resolved {
