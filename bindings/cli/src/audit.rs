@@ -62,14 +62,7 @@ pub fn run(args: &AuditArgs) -> u8 {
         },
     };
     let mut monitor = Monitor::new(config);
-    let inputs: Vec<Option<&PathBuf>> = if args.files.is_empty() {
-        vec![None]
-    } else {
-        args.files
-            .iter()
-            .map(|f| (f.as_os_str() != "-").then_some(f))
-            .collect()
-    };
+    let inputs = crate::inputs(&args.files);
     let mut status = 0;
     for input in inputs {
         let label = input.map_or_else(|| "-".to_owned(), |p| p.display().to_string());

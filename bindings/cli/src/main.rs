@@ -76,3 +76,15 @@ fn main() -> ExitCode {
     };
     ExitCode::from(status)
 }
+
+/// The inputs of a command that reads files or stdin: `None` stands for stdin (no FILE, or
+/// `-`), in the order given.
+fn inputs(files: &[std::path::PathBuf]) -> Vec<Option<&std::path::PathBuf>> {
+    if files.is_empty() {
+        return vec![None];
+    }
+    files
+        .iter()
+        .map(|f| (f.as_os_str() != "-").then_some(f))
+        .collect()
+}

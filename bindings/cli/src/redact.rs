@@ -35,14 +35,7 @@ pub fn run(args: &RedactArgs) -> u8 {
     let redactor = Redactor::new(Style::from_name(&args.style).unwrap_or_default());
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    let inputs: Vec<Option<&PathBuf>> = if args.files.is_empty() {
-        vec![None]
-    } else {
-        args.files
-            .iter()
-            .map(|f| (f.as_os_str() != "-").then_some(f))
-            .collect()
-    };
+    let inputs = crate::inputs(&args.files);
     let mut status = 0;
     for input in inputs {
         let label = input.map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
