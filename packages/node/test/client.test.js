@@ -88,7 +88,7 @@ test('a refusal keeps the API reason and request id', async () => {
   // A fresh server, so the refusal is its first request: req_1.
   const own = await startMock([`${NEW}=revoked`]);
   try {
-    const refused = new keys.Client({ baseUrl: own.base, keys: [NEW], ring: FAST });
+    const refused = new keys.Client({ baseUrl: own.base, environment: 'production', keys: [NEW], ring: FAST });
     const err = await refused.request('GET', '/me').then(() => assert.fail('resolved'), (e) => e);
     assert.ok(err instanceof keys.HttpError && err.code === 'unauthorized');
     assert.deepEqual(err.details, { status: 401, tried: 1, apiCode: 'revoked_api_key', requestId: 'req_1' });

@@ -47,7 +47,7 @@ test("a refusal keeps the API reason and request id", async () => {
   // A fresh server, so the refusal is its first request: req_1.
   const own = await startMockApi({ revoked: [NEW] });
   try {
-    const client = new pk.Client({ keys: [NEW], baseUrl: own.url });
+    const client = new pk.Client({ environment: "production", keys: [NEW], baseUrl: own.url });
     const err = await client.request("GET", "/me").then(() => assert.fail("resolved"), (e) => e);
     assert.equal(err.code, "unauthorized");
     assert.deepEqual(err.details, { status: 401, tried: 1, apiCode: "revoked_api_key", requestId: "req_1" });

@@ -112,10 +112,10 @@ class ClientTest {
     fun `the client applies the environment policy when it is built`() = runBlocking {
         // New-user trial: a live key on a developer machine reached the API.
         val dev = mapOf("NODE_ENV" to "development", "PICTIFY_API_KEY" to old)
-        val refused = assertThrows<PictifyException.Policy> { Client(ClientOptions(keys = LoadOptions(env = dev), baseUrl = api.url)) }
+        val refused = assertThrows<PictifyException.Environment> { Client(ClientOptions(keys = LoadOptions(env = dev), baseUrl = api.url)) }
         assertEquals("live_key_in_development", refused.code)
-        assertEquals(Environment.DEVELOPMENT to "NODE_ENV", refused.environment to refused.variable)
-        val stated = assertThrows<PictifyException.Policy> {
+        assertEquals("development" to "NODE_ENV", refused.details.environment to refused.details.variable)
+        val stated = assertThrows<PictifyException.Environment> {
             Client(ClientOptions(keys = LoadOptions(keys = listOf(old)), baseUrl = api.url, environment = Detection(Environment.STAGING)))
         }
         assertEquals("live_key_in_development", stated.code)
