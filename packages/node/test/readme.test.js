@@ -35,7 +35,7 @@ const RUNS = [
     runs: [{ env: {}, status: 0, stdout: /^pk_test_\*\*\*\*a1b2 function\n$/ }],
   },
   {
-    marker: 'checkEnvironment(key); // environment detected',
+    marker: 'ApiKey.parse(process.env.PICTIFY_API_KEY',
     runs: [
       { env: { NODE_ENV: 'test', PICTIFY_API_KEY: TEST }, status: 0, stdout: /^using pk_test_\*\*\*\*a1b2\n$/ },
       {
