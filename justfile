@@ -48,10 +48,11 @@ rust-test:
     bash tests/secrets/setup.sh
     PICTIFY_SECRETS_REQUIRED=1 cargo test --workspace --all-features --locked
 
-# Formatting check and clippy with warnings as errors.
+# Formatting check, clippy and the core's rustdoc (broken or private links), with warnings as errors.
 rust-lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
+    RUSTDOCFLAGS="-D warnings" cargo doc -p pictify-keys --all-features --no-deps --locked
 
 # Peers installed under target/ as test-only dependencies; fails on a difference not listed
 # in tests/dotenv/deviations.toml or a stale docs/dotenv.md; `--write` regenerates the doc.

@@ -5,7 +5,7 @@
 //! (camelCase, in that order; `ip` and `userAgent` are `null` when unknown). The `keyId` is
 //! a [`KeyRef`]: the key's ID when known, otherwise its fingerprint, and no constructor
 //! accepts a secret there. Every other text field is passed through
-//! [`redact`](crate::redact::redact) on the way in, so a key in an endpoint
+//! [`redact`] on the way in, so a key in an endpoint
 //! (`?api_key=…`) or a user agent is stored as its fingerprint.
 //!
 //! ```

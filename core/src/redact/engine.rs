@@ -33,7 +33,7 @@ const NEEDLE_MAX: usize = 6;
 const BLOCK: usize = 4096;
 
 /// The most bytes a stream ever holds back between chunks: the longest key (prefix and
-/// [`BODY_CAP`] body, plus the two-byte overlap and six-byte look-ahead of the overlap rule)
+/// `BODY_CAP` body, plus the two-byte overlap and six-byte look-ahead of the overlap rule)
 /// or the longest examined token with its context, plus the look-behind.
 pub const MAX_PENDING: usize = LOOKBEHIND + CONTEXT_MAX + TOKEN_CAP + 8;
 
