@@ -1,7 +1,6 @@
 //! `pictify-keys audit`: the core's usage monitor over JSON-lines audit logs.
 
 use std::fmt::Write as _;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,22 +65,9 @@ pub fn run(args: &AuditArgs) -> u8 {
     let mut status = 0;
     for input in inputs {
         let label = input.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
-        let (reader, size): (Box<dyn Read>, Option<u64>) = match input {
-            None => (Box::new(io::stdin().lock()), None),
-            Some(path) => match File::open(path) {
-                Ok(f) => {
-                    let size = f.metadata().ok().map(|m| m.len());
-                    (Box::new(f), size)
-                }
-                Err(e) => {
-                    eprintln!(
-                        "error[file_unreadable]: {label}: cannot open the file: {}",
-                        e.kind()
-                    );
-                    status = 2;
-                    continue;
-                }
-            },
+        let Some((reader, size)) = crate::open_input(input, &label) else {
+            status = 2;
+            continue;
         };
         let bar = progress(args, size, &label);
         monitor.begin_source(&label);

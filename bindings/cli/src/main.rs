@@ -88,3 +88,28 @@ fn inputs(files: &[std::path::PathBuf]) -> Vec<Option<&std::path::PathBuf>> {
         .map(|f| (f.as_os_str() != "-").then_some(f))
         .collect()
 }
+
+/// Opens one input of [`inputs`]: stdin for `None`, else the file, with its size when known.
+/// A file that cannot be opened is reported as `file_unreadable` naming `label`; the caller
+/// then exits 2 after the other inputs.
+fn open_input(
+    input: Option<&std::path::PathBuf>,
+    label: &str,
+) -> Option<(Box<dyn std::io::Read>, Option<u64>)> {
+    let Some(path) = input else {
+        return Some((Box::new(std::io::stdin().lock()), None));
+    };
+    match std::fs::File::open(path) {
+        Ok(f) => {
+            let size = f.metadata().ok().map(|m| m.len());
+            Some((Box::new(f), size))
+        }
+        Err(e) => {
+            eprintln!(
+                "error[file_unreadable]: {label}: cannot open the file: {}",
+                e.kind()
+            );
+            None
+        }
+    }
+}

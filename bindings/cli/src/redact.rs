@@ -1,6 +1,5 @@
 //! `pictify-keys redact`: the core's streaming redactor over stdin or files.
 
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 
@@ -39,19 +38,9 @@ pub fn run(args: &RedactArgs) -> u8 {
     let mut status = 0;
     for input in inputs {
         let label = input.map_or_else(|| "stdin".to_owned(), |p| p.display().to_string());
-        let reader: Box<dyn Read> = match input {
-            None => Box::new(io::stdin().lock()),
-            Some(path) => match File::open(path) {
-                Ok(f) => Box::new(f),
-                Err(e) => {
-                    eprintln!(
-                        "error[file_unreadable]: {label}: cannot open the file: {}",
-                        e.kind()
-                    );
-                    status = 2;
-                    continue;
-                }
-            },
+        let Some((reader, _)) = crate::open_input(input, &label) else {
+            status = 2;
+            continue;
         };
         let result = if args.json_lines {
             json_lines(redactor, reader, &mut out)
