@@ -127,11 +127,7 @@ impl Timestamp {
     /// The current system time.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn now() -> Self {
-        let millis = match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
-            Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
-        };
-        Self::from_unix_millis(millis)
+        Self::from_unix_millis(crate::world::unix_millis_now())
     }
 
     /// Milliseconds since the Unix epoch.

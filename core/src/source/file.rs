@@ -37,6 +37,64 @@ struct Cached<T> {
     value: T,
 }
 
+/// A file read through a [`FileSystem`] and re-read only when its stamp changes: the stamp →
+/// cache → read sequence both file sources share.
+struct CachedFile<F, T> {
+    path: PathBuf,
+    fs: F,
+    cache: Mutex<Option<Cached<T>>>,
+}
+
+impl<F: FileSystem, T: Clone> CachedFile<F, T> {
+    fn new(path: PathBuf, fs: F) -> Self {
+        Self {
+            path,
+            fs,
+            cache: Mutex::new(None),
+        }
+    }
+
+    /// Whether the file does not exist (other errors count as present: reading will say).
+    fn is_missing(&self) -> bool {
+        matches!(self.fs.stamp(&self.path), Err(e) if e.kind() == io::ErrorKind::NotFound)
+    }
+
+    /// `None` when the file does not exist (the cache is dropped). Otherwise the cached value
+    /// while the stamp is unchanged, or `parse` of a fresh read, which returns the value and
+    /// whether to keep it until the file changes. Failures name `origin`.
+    fn load(
+        &self,
+        origin: &str,
+        parse: impl FnOnce(&str) -> Result<(T, bool), SourceError>,
+    ) -> Result<Option<T>, SourceError> {
+        let unreadable = |e: io::Error| SourceError::Unreadable {
+            origin: origin.to_owned(),
+            reason: io_reason(&e),
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let stamp = match self.fs.stamp(&self.path) {
+            Ok(s) => s,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                *cache = None;
+                return Ok(None);
+            }
+            Err(e) => return Err(unreadable(e)),
+        };
+        if let Some(c) = cache.as_ref() {
+            if c.stamp == stamp {
+                return Ok(Some(c.value.clone()));
+            }
+        }
+        let text = self.fs.read(&self.path).map_err(unreadable)?;
+        let (value, keep) = parse(&text)?;
+        *cache = keep.then(|| Cached {
+            stamp,
+            value: value.clone(),
+        });
+        Ok(Some(value))
+    }
+}
+
 /// A mounted secret file (Kubernetes secret volume, Docker secret) holding one key, or
 /// several keys one per line in priority order (NEW first). Provenance `file:<path>`, or
 /// `file:<path>#<line>` for the second key on.
@@ -45,10 +103,8 @@ struct Cached<T> {
 /// it changed, so a rotated secret is picked up without a restart. A final line break is
 /// expected in files and ignored; blank lines are skipped; any other whitespace is an error.
 pub struct SecretFile<F = StdFs> {
-    path: PathBuf,
-    fs: F,
+    file: CachedFile<F, Vec<SourcedKey>>,
     when_missing: WhenMissing,
-    cache: Mutex<Option<Cached<Vec<SourcedKey>>>>,
 }
 
 impl SecretFile<StdFs> {
@@ -69,10 +125,8 @@ impl<F: FileSystem> SecretFile<F> {
     /// A required file read through `fs`.
     pub fn with_fs(path: impl Into<PathBuf>, fs: F) -> Self {
         Self {
-            path: path.into(),
-            fs,
+            file: CachedFile::new(path.into(), fs),
             when_missing: WhenMissing::Error,
-            cache: Mutex::new(None),
         }
     }
 
@@ -83,7 +137,7 @@ impl<F: FileSystem> SecretFile<F> {
     }
 
     fn origin(&self) -> String {
-        format!("file:{}", self.path.display())
+        format!("file:{}", self.file.path.display())
     }
 
     fn parse(&self, text: &str) -> Result<Vec<SourcedKey>, SourceError> {
@@ -122,7 +176,7 @@ impl<F: FileSystem> SecretFile<F> {
 impl<F> fmt::Debug for SecretFile<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecretFile")
-            .field("path", &self.path)
+            .field("path", &self.file.path)
             .finish_non_exhaustive()
     }
 }
@@ -133,50 +187,21 @@ impl<F: FileSystem> KeySource for SecretFile<F> {
     }
 
     fn missing_file(&self) -> Option<String> {
-        match self.fs.stamp(&self.path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(self.origin()),
-            _ => None,
-        }
+        self.file.is_missing().then(|| self.origin())
     }
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
-        let stamp = match self.fs.stamp(&self.path) {
-            Ok(s) => s,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                *self.cache.lock().unwrap_or_else(|e| e.into_inner()) = None;
-                return match self.when_missing {
-                    WhenMissing::NotConfigured => Ok(None),
-                    WhenMissing::Error => Err(SourceError::Missing {
-                        origin: self.origin(),
-                    }),
-                };
-            }
-            Err(e) => {
-                return Err(SourceError::Unreadable {
-                    origin: self.origin(),
-                    reason: io_reason(&e),
-                })
-            }
-        };
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(c) = cache.as_ref() {
-            if c.stamp == stamp {
-                return Ok(Some(c.value.clone()));
-            }
+        let origin = self.origin();
+        match self
+            .file
+            .load(&origin, |text| Ok((self.parse(text)?, true)))?
+        {
+            Some(keys) => Ok(Some(keys)),
+            None => match self.when_missing {
+                WhenMissing::NotConfigured => Ok(None),
+                WhenMissing::Error => Err(SourceError::Missing { origin }),
+            },
         }
-        let text = self
-            .fs
-            .read(&self.path)
-            .map_err(|e| SourceError::Unreadable {
-                origin: self.origin(),
-                reason: io_reason(&e),
-            })?;
-        let keys = self.parse(&text)?;
-        *cache = Some(Cached {
-            stamp,
-            value: keys.clone(),
-        });
-        Ok(Some(keys))
     }
 }
 
@@ -184,9 +209,7 @@ impl<F: FileSystem> KeySource for SecretFile<F> {
 /// key variables. Provenance `env-file:<path>:<VARIABLE>`. A missing file means "not
 /// configured"; an unreadable or malformed one is an error. Re-read when its stamp changes.
 pub struct DotEnvFile<F = StdFs> {
-    path: PathBuf,
-    fs: F,
-    cache: Mutex<Option<Cached<Option<Vec<SourcedKey>>>>>,
+    file: CachedFile<F, Option<Vec<SourcedKey>>>,
     resolver: Option<Arc<dyn SecretResolver>>,
 }
 
@@ -201,9 +224,7 @@ impl<F: FileSystem> DotEnvFile<F> {
     /// The `.env` file at `path`, read through `fs`.
     pub fn with_fs(path: impl Into<PathBuf>, fs: F) -> Self {
         Self {
-            path: path.into(),
-            fs,
-            cache: Mutex::new(None),
+            file: CachedFile::new(path.into(), fs),
             resolver: None,
         }
     }
@@ -216,14 +237,14 @@ impl<F: FileSystem> DotEnvFile<F> {
     }
 
     fn origin(&self) -> String {
-        format!("env-file:{}", self.path.display())
+        format!("env-file:{}", self.file.path.display())
     }
 }
 
 impl<F> fmt::Debug for DotEnvFile<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DotEnvFile")
-            .field("path", &self.path)
+            .field("path", &self.file.path)
             .finish_non_exhaustive()
     }
 }
@@ -234,51 +255,24 @@ impl<F: FileSystem> KeySource for DotEnvFile<F> {
     }
 
     fn missing_file(&self) -> Option<String> {
-        match self.fs.stamp(&self.path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Some(self.origin()),
-            _ => None,
-        }
+        self.file.is_missing().then(|| self.origin())
     }
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
         let origin = self.origin();
-        let stamp = match self.fs.stamp(&self.path) {
-            Ok(s) => s,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(SourceError::Unreadable {
-                    origin,
-                    reason: io_reason(&e),
-                })
-            }
-        };
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(c) = cache.as_ref() {
-            if c.stamp == stamp {
-                return Ok(c.value.clone());
-            }
-        }
-        let text = self
-            .fs
-            .read(&self.path)
-            .map_err(|e| SourceError::Unreadable {
+        let loaded = self.file.load(&origin, |text| {
+            let env = DotEnv::parse(text).map_err(|error| SourceError::DotEnv {
                 origin: origin.clone(),
-                reason: io_reason(&e),
+                error,
             })?;
-        let env = DotEnv::parse(&text).map_err(|error| SourceError::DotEnv {
-            origin: origin.clone(),
-            error,
+            let keys = keys_from_lookup(&env, &origin, self.resolver.as_deref(), false)?;
+            // Keys resolved from a secrets manager have their own cache and TTL: only plain
+            // keys are kept until the file changes.
+            let has_reference = KEY_VARIABLES
+                .iter()
+                .any(|v| env.get(v).is_some_and(|value| is_reference(&value)));
+            Ok((keys, !has_reference))
         })?;
-        let keys = keys_from_lookup(&env, &origin, self.resolver.as_deref(), false)?;
-        // Keys resolved from a secrets manager have their own cache and TTL: only plain keys
-        // are kept until the file changes.
-        let has_reference = KEY_VARIABLES
-            .iter()
-            .any(|v| env.get(v).is_some_and(|value| is_reference(&value)));
-        *cache = (!has_reference).then(|| Cached {
-            stamp,
-            value: keys.clone(),
-        });
-        Ok(keys)
+        Ok(loaded.flatten())
     }
 }

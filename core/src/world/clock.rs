@@ -16,25 +16,34 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    #[cfg(not(target_arch = "wasm32"))]
     fn now_ms(&self) -> u64 {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        u64::try_from(unix_millis_now()).unwrap_or(0)
     }
+}
 
+/// The one read of the system time in this crate: milliseconds since the Unix epoch
+/// (negative before it). `SystemTime` on native targets, `Date.now()` on wasm32 with the
+/// `http` feature, 0 on wasm32 without it (there is no clock there). [`SystemClock`] and
+/// [`Timestamp::now`](crate::audit::Timestamp::now) both read it.
+pub fn unix_millis_now() -> i64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+            Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
+        }
+    }
     #[cfg(all(target_arch = "wasm32", feature = "http"))]
-    fn now_ms(&self) -> u64 {
+    {
         let now = js_sys::Date::now();
-        if now.is_finite() && now > 0.0 {
-            now as u64
+        if now.is_finite() {
+            now as i64
         } else {
             0
         }
     }
-
     #[cfg(all(target_arch = "wasm32", not(feature = "http")))]
-    fn now_ms(&self) -> u64 {
+    {
         0
     }
 }

@@ -34,6 +34,14 @@ impl<T: EnvLookup + ?Sized> EnvLookup for &T {
     }
 }
 
+/// A boxed lookup (`Box<dyn EnvLookup + Send + Sync>`) is a lookup, so a binding can hand an
+/// environment chosen at run time to the generic sources.
+impl<T: EnvLookup + ?Sized> EnvLookup for Box<T> {
+    fn get(&self, name: &str) -> Option<String> {
+        (**self).get(name)
+    }
+}
+
 /// The process environment, read (never written) on demand. Opt-in: nothing in this crate
 /// reads the process environment unless handed this.
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,5 +50,28 @@ pub struct ProcessEnv;
 impl EnvLookup for ProcessEnv {
     fn get(&self, name: &str) -> Option<String> {
         std::env::var(name).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::source::{EnvSource, KeySource};
+
+    #[test]
+    fn a_boxed_lookup_feeds_the_generic_sources() {
+        let vars: BTreeMap<String, String> = [(
+            "PICTIFY_API_KEY".to_owned(),
+            "pk_live_FAKE3Wwd25rq4f5zr3a1b2".to_owned(),
+        )]
+        .into();
+        let boxed: Box<dyn EnvLookup + Send + Sync> = Box::new(vars);
+        assert_eq!(
+            boxed.get("PICTIFY_API_KEY").as_deref(),
+            Some("pk_live_FAKE3Wwd25rq4f5zr3a1b2")
+        );
+        let keys = EnvSource::new(boxed).load().unwrap().unwrap();
+        assert_eq!(keys[0].origin(), "env:PICTIFY_API_KEY");
     }
 }
