@@ -119,7 +119,8 @@ impl CheckReport {
 /// Checks every key variable found through `lookup`.
 ///
 /// `source_prefix` names where the variables come from (`env` for the process environment,
-/// `env-file:.env` for a file); `environment` overrides detection when given.
+/// `env-file:.env` for a file); `environment` overrides detection when given. An empty
+/// variable counts as unset, as the key sources read it.
 ///
 /// ```
 /// use pictify_keys::{check_keys, Policy};
@@ -178,6 +179,11 @@ pub fn check_keys_with(
         let Some(value) = lookup.get(variable).map(zeroize::Zeroizing::new) else {
             continue;
         };
+        // An empty variable counts as unset, as the key sources read it (`PICTIFY_API_KEY=`
+        // from a compose file or CI template is "no key here", not a malformed key).
+        if value.is_empty() {
+            continue;
+        }
         let source = format!("{source_prefix}:{variable}");
         if is_reference(&value) {
             match resolve_value(&value, &source, resolver, false) {

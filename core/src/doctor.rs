@@ -3,7 +3,7 @@
 //! The command gathers [`ProjectFacts`] (which `.env` files exist, whether git tracks or
 //! ignores them, which keys they hold, the hard-coded keys a scan found, the current
 //! environment's check and the key sources); [`diagnose_project`] turns them into one
-//! [`CheckResult`] per checklist item, each `pass`, `warn` or `fail` with a one-line fix.
+//! [`ChecklistItem`] per checklist item, each `pass`, `warn` or `fail` with a one-line fix.
 //! Nothing here reads a file or runs git, so the same rules can be tested on plain data.
 //!
 //! ```
@@ -29,7 +29,10 @@
 use std::fmt;
 
 use crate::check::{CheckReport, Verdict};
-use crate::env::{detect_environment, Detection, EnvLookup, Environment};
+use crate::env::{
+    check_mode, detect_environment, generic_value, Detection, EnvLookup, Environment, Policy,
+    PolicyError, Warning,
+};
 use crate::key::Mode;
 use crate::source::ShadowedKey;
 
@@ -141,10 +144,11 @@ pub struct ProjectFacts {
     pub sources: Option<SourcesFact>,
 }
 
+/// No facts: not a git repository, no files, nothing checked.
 impl Default for ProjectFacts {
     fn default() -> Self {
         Self {
-            git: true,
+            git: false,
             env_files: Vec::new(),
             hardcoded: Vec::new(),
             scan_errors: 0,
@@ -154,12 +158,80 @@ impl Default for ProjectFacts {
     }
 }
 
+/// A checklist item: its stable id and what it checks, in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Item {
+    /// The stable id.
+    pub id: &'static str,
+    /// The checklist item in words.
+    pub title: &'static str,
+}
+
+impl Item {
+    /// `.env` files are ignored by git and not tracked.
+    pub const ENV_FILES_IGNORED: Self = Self {
+        id: "env_files_ignored",
+        title: ".env files are ignored by git and not tracked",
+    };
+    /// No real key outside environment files.
+    pub const NO_HARDCODED_KEYS: Self = Self {
+        id: "no_hardcoded_keys",
+        title: "no hard-coded keys in the source",
+    };
+    /// Live keys only in production files, test keys elsewhere, no key shared across them.
+    pub const LIVE_TEST_SEPARATION: Self = Self {
+        id: "live_test_separation",
+        title: "live and test keys kept apart across environment files",
+    };
+    /// The keys of the current environment pass the environment policy.
+    pub const ENVIRONMENT_POLICY: Self = Self {
+        id: "environment_policy",
+        title: "the current environment's key passes the environment policy",
+    };
+    /// The key sources resolve, and no lower source holds a different key.
+    pub const KEY_SOURCES: Self = Self {
+        id: "key_sources",
+        title: "the key sources resolve without shadowing",
+    };
+    /// Every item, in checklist order.
+    pub const ALL: [Self; 5] = [
+        Self::ENV_FILES_IGNORED,
+        Self::NO_HARDCODED_KEYS,
+        Self::LIVE_TEST_SEPARATION,
+        Self::ENVIRONMENT_POLICY,
+        Self::KEY_SOURCES,
+    ];
+
+    /// This item's result; a fix is kept only when the item does not pass.
+    fn result(self, status: Status, details: Vec<String>, fix: Option<String>) -> ChecklistItem {
+        ChecklistItem {
+            id: self.id,
+            title: self.title,
+            status,
+            details,
+            fix: if status == Status::Pass { None } else { fix },
+        }
+    }
+
+    fn pass(self, detail: impl Into<String>) -> ChecklistItem {
+        self.result(Status::Pass, vec![detail.into()], None)
+    }
+
+    fn warn(self, details: Vec<String>, fix: impl Into<String>) -> ChecklistItem {
+        self.result(Status::Warn, details, Some(fix.into()))
+    }
+
+    fn fail(self, details: Vec<String>, fix: impl Into<String>) -> ChecklistItem {
+        self.result(Status::Fail, details, Some(fix.into()))
+    }
+}
+
 /// One checklist item's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct CheckResult {
-    /// A stable id: `env_files_ignored`, `no_hardcoded_keys`, `live_test_separation`,
-    /// `environment_policy`, `key_sources`.
+pub struct ChecklistItem {
+    /// The [`Item`]'s stable id: `env_files_ignored`, `no_hardcoded_keys`,
+    /// `live_test_separation`, `environment_policy`, `key_sources`.
     pub id: &'static str,
     /// The checklist item in words.
     pub title: &'static str,
@@ -176,7 +248,7 @@ pub struct CheckResult {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DoctorReport {
     /// One result per item, in checklist order.
-    pub checks: Vec<CheckResult>,
+    pub checks: Vec<ChecklistItem>,
 }
 
 impl DoctorReport {
@@ -228,30 +300,16 @@ pub fn detect_env_file_environment(vars: &(impl EnvLookup + ?Sized), name: &str)
     }
 }
 
-/// The environment an env file is for, from its name: `.env.production` / `.env.prod` →
-/// production, `.env.development` / `.env.dev` / `.env.local` → development, `.env.test`,
-/// `.env.staging` / `.env.stage`; plain `.env` → unknown.
+/// The environment an env file is for, from its name, with the environment names
+/// [`detect_environment`] reads in `NODE_ENV` and the like: `.env.production` / `.env.prod` /
+/// `.env.live` → production, `.env.development` / `.env.dev` / `.env.local` → development,
+/// `.env.test` / `.env.ci`, `.env.staging` / `.env.qa` / `.env.preview`; plain `.env` →
+/// unknown. The first named environment wins (`.env.production.local` is production).
 pub fn env_file_environment(name: &str) -> Environment {
-    let lower = name.to_ascii_lowercase();
-    let parts: Vec<&str> = lower
-        .split(['.', '-', '_'])
-        .filter(|p| !p.is_empty() && *p != "env")
-        .collect();
-    let mut found = Environment::Unknown;
-    for p in parts {
-        let env = match p {
-            "production" | "prod" => Environment::Production,
-            "staging" | "stage" | "preview" => Environment::Staging,
-            "development" | "dev" | "local" => Environment::Development,
-            "test" | "testing" | "ci" => Environment::Test,
-            _ => continue,
-        };
-        // `.env.production.local` is production: the first named environment wins.
-        if found == Environment::Unknown {
-            found = env;
-        }
-    }
-    found
+    name.split(['.', '-', '_'])
+        .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("env"))
+        .find_map(generic_value)
+        .unwrap_or(Environment::Unknown)
 }
 
 /// Runs every checklist item over `facts`.
@@ -267,143 +325,94 @@ pub fn diagnose_project(facts: &ProjectFacts) -> DoctorReport {
     }
 }
 
-fn result(
-    id: &'static str,
-    title: &'static str,
-    status: Status,
-    details: Vec<String>,
-    fix: Option<String>,
-) -> CheckResult {
-    CheckResult {
-        id,
-        title,
-        status,
-        details,
-        fix: if status == Status::Pass { None } else { fix },
-    }
-}
-
-fn env_files_ignored(facts: &ProjectFacts) -> CheckResult {
-    const ID: &str = "env_files_ignored";
-    const TITLE: &str = ".env files are ignored by git and not tracked";
+fn env_files_ignored(facts: &ProjectFacts) -> ChecklistItem {
+    let item = Item::ENV_FILES_IGNORED;
     let secret_files: Vec<&EnvFileFacts> = facts
         .env_files
         .iter()
         .filter(|f| !is_template_env_file(&f.path) || !f.keys.is_empty())
         .collect();
     if !facts.git {
-        return result(
-            ID,
-            TITLE,
-            Status::Warn,
+        return item.warn(
             vec!["not a git repository: cannot tell what would be committed".into()],
-            Some("run doctor inside the project's git work tree".into()),
+            "run doctor inside the project's git work tree",
         );
     }
-    let tracked: Vec<&&EnvFileFacts> = secret_files.iter().filter(|f| f.tracked).collect();
+    let tracked: Vec<String> = secret_files
+        .iter()
+        .filter(|f| f.tracked)
+        .map(|f| f.path.clone())
+        .collect();
     if !tracked.is_empty() {
-        let names: Vec<String> = tracked.iter().map(|f| f.path.clone()).collect();
-        return result(
-            ID,
-            TITLE,
-            Status::Fail,
-            names
+        return item.fail(
+            tracked
                 .iter()
                 .map(|n| format!("{n} is tracked by git"))
                 .collect(),
-            Some(format!(
+            format!(
                 "git rm --cached {} && printf '.env*\\n!.env.example\\n' >> .gitignore; rotate any key it held",
-                names.join(" ")
-            )),
+                tracked.join(" ")
+            ),
         );
     }
     let exposed: Vec<String> = secret_files
         .iter()
         .filter(|f| !f.ignored && !is_template_env_file(&f.path))
-        .map(|f| f.path.clone())
+        .map(|f| format!("{} is not ignored: `git add .` would commit it", f.path))
         .collect();
     if !exposed.is_empty() {
-        return result(
-            ID,
-            TITLE,
-            Status::Warn,
-            exposed
-                .iter()
-                .map(|n| format!("{n} is not ignored: `git add .` would commit it"))
-                .collect(),
-            Some("add `.env*` (and `!.env.example`) to .gitignore".into()),
-        );
+        return item.warn(exposed, "add `.env*` (and `!.env.example`) to .gitignore");
     }
-    let n = secret_files.len();
-    result(
-        ID,
-        TITLE,
-        Status::Pass,
-        vec![format!("{n} env file(s), all ignored and untracked")],
-        None,
-    )
+    item.pass(format!(
+        "{} env file(s), all ignored and untracked",
+        secret_files.len()
+    ))
 }
 
-fn no_hardcoded_keys(facts: &ProjectFacts) -> CheckResult {
-    const ID: &str = "no_hardcoded_keys";
-    const TITLE: &str = "no hard-coded keys in the source";
+fn no_hardcoded_keys(facts: &ProjectFacts) -> ChecklistItem {
+    let item = Item::NO_HARDCODED_KEYS;
     if !facts.hardcoded.is_empty() {
         let details = facts
             .hardcoded
             .iter()
             .map(|h| format!("{}:{}: {}", h.path, h.line, h.fingerprint))
             .collect();
-        return result(
-            ID,
-            TITLE,
-            Status::Fail,
+        return item.fail(
             details,
-            Some("move the key to PICTIFY_API_KEY (environment or an ignored .env), revoke it, and run `pictify-keys scan`".into()),
+            "move the key to PICTIFY_API_KEY (environment or an ignored .env), revoke it, and run `pictify-keys scan`",
         );
     }
     if facts.scan_errors > 0 {
-        return result(
-            ID,
-            TITLE,
-            Status::Warn,
+        return item.warn(
             vec![format!("{} file(s) could not be read", facts.scan_errors)],
-            Some("check the file permissions and run `pictify-keys scan`".into()),
+            "check the file permissions and run `pictify-keys scan`",
         );
     }
-    result(
-        ID,
-        TITLE,
-        Status::Pass,
-        vec!["no real key outside environment files".into()],
-        None,
-    )
+    item.pass("no real key outside environment files")
 }
 
-fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
-    const ID: &str = "live_test_separation";
-    const TITLE: &str = "live and test keys kept apart across environment files";
+fn live_test_separation(facts: &ProjectFacts) -> ChecklistItem {
+    let item = Item::LIVE_TEST_SEPARATION;
     let mut fails = Vec::new();
     let mut warns = Vec::new();
     for file in &facts.env_files {
-        let env = env_file_environment(&file.path);
+        // The file's name decides its environment; the strict policy decides the rest.
+        let detection = Detection::explicit(env_file_environment(&file.path));
         for k in &file.keys {
-            match (env, k.mode) {
-                (
-                    Environment::Development | Environment::Test | Environment::Staging,
-                    Mode::Live,
-                ) => {
-                    fails.push(format!(
-                        "{}: {} is a live key in a {env} file",
-                        file.path, k.fingerprint
-                    ));
-                }
-                (Environment::Production, Mode::Test) => {
-                    fails.push(format!(
-                        "{}: {} is a test key in a production file",
-                        file.path, k.fingerprint
-                    ));
-                }
-                (Environment::Unknown, Mode::Live) if !is_template_env_file(&file.path) => {
+            match check_mode(k.mode, &detection, Policy::strict()) {
+                Err(PolicyError::LiveKeyInDevelopment { environment, .. }) => fails.push(format!(
+                    "{}: {} is a live key in a {environment} file",
+                    file.path, k.fingerprint
+                )),
+                Err(PolicyError::TestKeyInProduction { .. }) => fails.push(format!(
+                    "{}: {} is a test key in a production file",
+                    file.path, k.fingerprint
+                )),
+                Ok(allowed)
+                    if allowed.warning == Some(Warning::UnknownEnvironment)
+                        && k.mode == Mode::Live
+                        && !is_template_env_file(&file.path) =>
+                {
                     warns.push(format!(
                         "{}: {} is a live key in a file for no named environment",
                         file.path, k.fingerprint
@@ -416,8 +425,7 @@ fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
     // The same key in files for different environments.
     for (i, a) in facts.env_files.iter().enumerate() {
         for b in &facts.env_files[i + 1..] {
-            let (ea, eb) = (env_file_environment(&a.path), env_file_environment(&b.path));
-            if ea == eb {
+            if env_file_environment(&a.path) == env_file_environment(&b.path) {
                 continue;
             }
             for ka in &a.keys {
@@ -431,60 +439,35 @@ fn live_test_separation(facts: &ProjectFacts) -> CheckResult {
         }
     }
     if !fails.is_empty() {
-        return result(
-            ID,
-            TITLE,
-            Status::Fail,
+        return item.fail(
             fails,
-            Some("use a pk_live_ key only in .env.production and a separate pk_test_ key everywhere else".into()),
+            "use a pk_live_ key only in .env.production and a separate pk_test_ key everywhere else",
         );
     }
     if !warns.is_empty() {
-        return result(
-            ID,
-            TITLE,
-            Status::Warn,
+        return item.warn(
             warns,
-            Some(
-                "keep live keys in .env.production (or the platform's secret store), test keys in .env.development"
-                    .into(),
-            ),
+            "keep live keys in .env.production (or the platform's secret store), test keys in .env.development",
         );
     }
     let n: usize = facts.env_files.iter().map(|f| f.keys.len()).sum();
-    result(
-        ID,
-        TITLE,
-        Status::Pass,
-        vec![format!(
-            "{n} key(s) in env files, each in a file of its mode"
-        )],
-        None,
-    )
+    item.pass(format!(
+        "{n} key(s) in env files, each in a file of its mode"
+    ))
 }
 
-fn environment_policy(facts: &ProjectFacts) -> CheckResult {
-    const ID: &str = "environment_policy";
-    const TITLE: &str = "the current environment's key passes the environment policy";
+fn environment_policy(facts: &ProjectFacts) -> ChecklistItem {
+    let item = Item::ENVIRONMENT_POLICY;
     let Some(report) = &facts.current else {
-        return result(
-            ID,
-            TITLE,
-            Status::Warn,
-            vec!["not checked".into()],
-            Some("run `pictify-keys check`".into()),
-        );
+        return item.warn(vec!["not checked".into()], "run `pictify-keys check`");
     };
     if report.keys.is_empty() && report.unresolved.is_empty() {
-        return result(
-            ID,
-            TITLE,
-            Status::Warn,
+        return item.warn(
             vec![format!(
                 "no key is set in this environment ({})",
                 report.detection.environment
             )],
-            Some("set PICTIFY_API_KEY (in the environment or an ignored .env)".into()),
+            "set PICTIFY_API_KEY (in the environment or an ignored .env)",
         );
     }
     let env = report.detection.environment;
@@ -531,53 +514,31 @@ fn environment_policy(facts: &ProjectFacts) -> CheckResult {
             );
         }
     }
-    result(ID, TITLE, status, details, fix)
+    item.result(status, details, fix)
 }
 
-fn key_sources(facts: &ProjectFacts) -> CheckResult {
-    const ID: &str = "key_sources";
-    const TITLE: &str = "the key sources resolve without shadowing";
+fn key_sources(facts: &ProjectFacts) -> ChecklistItem {
+    let item = Item::KEY_SOURCES;
     match &facts.sources {
-        None => result(
-            ID,
-            TITLE,
-            Status::Warn,
-            vec!["not checked".into()],
-            Some("run doctor in the project root".into()),
-        ),
-        Some(SourcesFact::NoKey) => result(
-            ID,
-            TITLE,
-            Status::Warn,
+        None => item.warn(vec!["not checked".into()], "run doctor in the project root"),
+        Some(SourcesFact::NoKey) => item.warn(
             vec!["no source holds a key".into()],
-            Some("set PICTIFY_API_KEY (in the environment or an ignored .env)".into()),
+            "set PICTIFY_API_KEY (in the environment or an ignored .env)",
         ),
-        Some(SourcesFact::Broken { code, message }) => result(
-            ID,
-            TITLE,
-            Status::Fail,
+        Some(SourcesFact::Broken { code, message }) => item.fail(
             vec![format!("{message} ({code})")],
-            Some("fix the source named above; `pictify-keys check` explains key errors".into()),
+            "fix the source named above; `pictify-keys check` explains key errors",
         ),
-        Some(SourcesFact::Resolved { source, shadowed }) if !shadowed.is_empty() => result(
-            ID,
-            TITLE,
-            Status::Warn,
+        Some(SourcesFact::Resolved { source, shadowed }) if !shadowed.is_empty() => item.warn(
             shadowed
                 .iter()
                 .map(|s| format!("{s} ({})", s.code()))
                 .collect(),
-            Some(format!(
-                "remove the stale keys so that only {source} holds the key"
-            )),
+            format!("remove the stale keys so that only {source} holds the key"),
         ),
-        Some(SourcesFact::Resolved { source, .. }) => result(
-            ID,
-            TITLE,
-            Status::Pass,
-            vec![format!("keys resolve from {source}")],
-            None,
-        ),
+        Some(SourcesFact::Resolved { source, .. }) => {
+            item.pass(format!("keys resolve from {source}"))
+        }
     }
 }
 
@@ -632,8 +593,90 @@ mod tests {
     }
 
     #[test]
+    fn env_file_names_use_the_environment_vocabulary() {
+        for (name, env) in [
+            (".env.live", Environment::Production),
+            (".env.PROD", Environment::Production),
+            (".env.qa", Environment::Staging),
+            (".env.uat", Environment::Staging),
+            (".env.preprod", Environment::Staging),
+            (".env.preview", Environment::Staging),
+            (".env.develop", Environment::Development),
+            (".env.ci", Environment::Test),
+            (".env.testing", Environment::Test),
+            ("ci.env", Environment::Test),
+            (".env.example", Environment::Unknown),
+        ] {
+            assert_eq!(env_file_environment(name), env, "{name}");
+            // The same words decide the environment when they are a variable's value.
+            let word = name.trim_start_matches(".env.").trim_end_matches(".env");
+            assert_eq!(
+                detect_environment(&[("APP_ENV", word)][..]).environment,
+                env,
+                "APP_ENV={word}"
+            );
+        }
+    }
+
+    #[test]
+    fn items_are_listed_once_in_checklist_order() {
+        let ids: Vec<&str> = diagnose_project(&ProjectFacts::default())
+            .checks
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let expected: Vec<&str> = Item::ALL.iter().map(|i| i.id).collect();
+        assert_eq!(ids, expected);
+        assert_eq!(
+            ids,
+            [
+                "env_files_ignored",
+                "no_hardcoded_keys",
+                "live_test_separation",
+                "environment_policy",
+                "key_sources"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_empty_key_variable_is_unset_for_check_sources_and_doctor() {
+        use crate::check::check_keys;
+        use crate::source::{EnvSource, KeySource};
+        let vars = [("PICTIFY_API_KEY", ""), ("NODE_ENV", "development")];
+        let report = check_keys(&vars[..], "env", None, Policy::strict());
+        assert!(report.keys.is_empty() && report.unresolved.is_empty());
+        assert_eq!(report.exit_status(), 2);
+        assert!(EnvSource::new(&vars[..]).load().unwrap().is_none());
+        let facts = ProjectFacts {
+            current: Some(report),
+            sources: Some(SourcesFact::NoKey),
+            ..ProjectFacts::default()
+        };
+        let checks = diagnose_project(&facts).checks;
+        let policy = checks
+            .iter()
+            .find(|c| c.id == "environment_policy")
+            .unwrap();
+        assert_eq!(policy.status, Status::Warn);
+        assert_eq!(
+            policy.details,
+            ["no key is set in this environment (development)"]
+        );
+        assert_eq!(status(&facts, "key_sources"), Status::Warn);
+    }
+
+    #[test]
+    fn default_facts_are_not_a_git_repository() {
+        let facts = ProjectFacts::default();
+        assert!(!facts.git);
+        assert_eq!(status(&facts, "env_files_ignored"), Status::Warn);
+    }
+
+    #[test]
     fn tracked_and_unignored_env_files() {
         let mut facts = ProjectFacts {
+            git: true,
             env_files: vec![file(".env", vec![])],
             ..ProjectFacts::default()
         };

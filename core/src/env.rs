@@ -108,15 +108,17 @@ pub const GENERIC_VARIABLES: &[&str] = &[
 /// evidence: a debug switch that is off does not prove production.
 pub const DEBUG_VARIABLES: &[&str] = &["FLASK_DEBUG", "DJANGO_DEBUG"];
 
-/// Maps a general-purpose value (`prod`, `Development`, `qa`…) to an environment.
-fn generic_value(value: &str) -> Option<Environment> {
+/// Maps a general-purpose value (`prod`, `Development`, `qa`, `ci`…) to an environment: the
+/// one vocabulary of environment names, read from `NODE_ENV` and the like and from `.env`
+/// file names (`doctor::env_file_environment`).
+pub(crate) fn generic_value(value: &str) -> Option<Environment> {
     Some(match value.trim().to_ascii_lowercase().as_str() {
         "production" | "prod" | "live" => Environment::Production,
         "staging" | "stage" | "preview" | "qa" | "uat" | "preprod" | "pre-production" => {
             Environment::Staging
         }
         "development" | "dev" | "develop" | "local" => Environment::Development,
-        "test" | "testing" => Environment::Test,
+        "test" | "testing" | "ci" => Environment::Test,
         _ => return None,
     })
 }
