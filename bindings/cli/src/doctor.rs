@@ -11,7 +11,7 @@ use pictify_keys::doctor::{
     diagnose_project, is_env_file, DoctorReport, EnvFileFacts, HardcodedKey, KeyFact, ProjectFacts,
     SourcesFact, Status,
 };
-use pictify_keys::scan::{key_hash, scan_bytes};
+use pictify_keys::scan::{key_hash, FileOutcome, Scanner};
 use pictify_keys::secrets::CachingResolver;
 use pictify_keys::source::{DotEnvFile, KeySource};
 use pictify_keys::{
@@ -223,14 +223,14 @@ fn gather(dir: &Path, fixtures_as_real: bool, warnings: &mut Vec<EnvFileWarning>
 }
 
 /// Blocking scan findings outside env files (those are judged by the env-file checks),
-/// walking the project as `pictify-keys scan` does, with the project's allow-list.
+/// walking the project as `pictify-keys scan` does, through the same core pipeline and with
+/// the allow-list `scan` would use from `dir`.
 fn scan_source(dir: &Path, fixtures_as_real: bool) -> (Vec<HardcodedKey>, u64) {
-    let allowlist = load_allowlist(
-        Some(&dir.join(crate::scan::IGNORE_FILE))
-            .filter(|p| p.is_file())
-            .map(PathBuf::as_path),
-    )
-    .unwrap_or_default();
+    let scanner = Scanner {
+        allowlist: load_allowlist(None, dir).unwrap_or_default(),
+        fixtures_as_real,
+        ..Scanner::default()
+    };
     let mut found = Vec::new();
     let mut errors = 0;
     let walker = ignore::WalkBuilder::new(dir)
@@ -250,23 +250,16 @@ fn scan_source(dir: &Path, fixtures_as_real: bool) -> (Vec<HardcodedKey>, u64) {
         if is_env_file(&name) {
             continue;
         }
-        if entry.metadata().map(|m| m.len()).unwrap_or(0)
-            > pictify_keys::scan::DEFAULT_MAX_FILE_SIZE
-        {
+        if scanner.too_large(entry.metadata().map(|m| m.len()).unwrap_or(0)) {
             continue;
         }
         let Ok(bytes) = std::fs::read(entry.path()) else {
             errors += 1;
             continue;
         };
-        if pictify_keys::scan::looks_binary(&bytes) {
+        let FileOutcome::Scanned { findings, .. } = scanner.scan_file(&bytes) else {
             continue;
-        }
-        let mut findings = scan_bytes(&bytes);
-        if fixtures_as_real {
-            pictify_keys::scan::fixtures_as_real(&mut findings);
-        }
-        allowlist.apply(&mut findings);
+        };
         let rel = entry
             .path()
             .strip_prefix(dir)

@@ -148,7 +148,7 @@ impl FromStr for ApiKey {
 /// The order of checks is part of the contract (tests/vectors/keys.json): problems with the
 /// value as a whole (whitespace, quotes, placeholders, stray characters, another vendor's
 /// key) come before problems with the prefix, which come before problems with the body.
-pub fn diagnose(value: &str) -> Result<Mode, KeyError> {
+pub(crate) fn diagnose(value: &str) -> Result<Mode, KeyError> {
     if let Some(mode) = fast_path(value) {
         return Ok(mode);
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{scan_bytes, Allowed, Class, Finding, HASH_HEX};
+use super::{scan_bytes, AllowedBy, Class, Finding, HASH_HEX};
 
 pub use crate::error::AllowlistError;
 
@@ -90,7 +90,7 @@ impl Allowlist {
     pub fn apply(&self, findings: &mut [Finding]) {
         for f in findings.iter_mut().filter(|f| f.allowed.is_none()) {
             if self.allows(f) {
-                f.allowed = Some(Allowed::Allowlist);
+                f.allowed = Some(AllowedBy::Allowlist);
             }
         }
     }

@@ -23,9 +23,9 @@
 //! `pictify-keys:allow` comment on the same line ([`ALLOW_MARKER`]) or by an [`Allowlist`]
 //! entry. Only a real key that is not allowed fails a scan ([`Finding::is_blocking`]).
 //!
-//! This finder is separate from the redaction engine (`redact`), which lower-cases text
-//! block by block to also catch header and query tokens and keeps no public span API; the
-//! scanner needs only the key prefixes, so its own prefilter is two `memmem` passes.
+//! This finder is separate from the redaction engine (`redact`), which also catches header
+//! and query tokens (`Bearer …`, `api_key=…`) and keeps no public span API; the scanner needs
+//! only the key prefixes, so its own prefilter is two `memmem` passes.
 //!
 //! ```
 //! use pictify_keys::scan::{scan_bytes, Class};
@@ -99,14 +99,14 @@ impl fmt::Display for Class {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
-pub enum Allowed {
+pub enum AllowedBy {
     /// A `pictify-keys:allow` comment on the same line.
     Inline,
     /// An entry of the `.pictify-keys-ignore` file.
     Allowlist,
 }
 
-impl Allowed {
+impl AllowedBy {
     /// `inline` or `allowlist`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -140,7 +140,7 @@ pub struct Finding {
     /// For placeholders: what gave it away.
     pub reason: Option<&'static str>,
     /// Whether (and how) the finding is allowed.
-    pub allowed: Option<Allowed>,
+    pub allowed: Option<AllowedBy>,
 }
 
 impl Finding {
@@ -175,22 +175,22 @@ const MEMO_ENTRIES: usize = 16;
 /// than a comparison; the verdict depends only on the mode and the token, so it is reused.
 #[derive(Default)]
 struct Memo {
-    entries: Vec<(Mode, Vec<u8>, Verdict)>,
+    entries: Vec<(Mode, Vec<u8>, LooseVerdict)>,
     next: usize,
 }
 
 /// A loose token's verdict: a placeholder of this length for this reason, or nothing.
-type Verdict = Option<(usize, &'static str)>;
+type LooseVerdict = Option<(usize, &'static str)>;
 
 impl Memo {
-    fn get(&self, mode: Mode, token: &[u8]) -> Option<Verdict> {
+    fn get(&self, mode: Mode, token: &[u8]) -> Option<LooseVerdict> {
         self.entries
             .iter()
             .find(|(m, t, _)| *m == mode && t.as_slice() == token)
             .map(|e| e.2)
     }
 
-    fn put(&mut self, mode: Mode, token: &[u8], verdict: Verdict) {
+    fn put(&mut self, mode: Mode, token: &[u8], verdict: LooseVerdict) {
         if token.len() > MEMO_TOKEN_MAX {
             return;
         }
@@ -322,7 +322,7 @@ fn examine(buf: &[u8], at: usize, memo: &mut Memo) -> Option<Finding> {
 /// A placeholder after the prefix: first as a word (`your_api_key`), then with template and
 /// mask characters (`<your-key>`, `${KEY}`, `****a1b2`). Returns its length and the reason,
 /// with `text[8..8 + length]` holding it.
-fn loose(rest: &[u8], mode: Mode, text: &mut [u8; 8 + LOOSE_MAX], memo: &mut Memo) -> Verdict {
+fn loose(rest: &[u8], mode: Mode, text: &mut [u8; 8 + LOOSE_MAX], memo: &mut Memo) -> LooseVerdict {
     // The narrow characters are a subset of the wide ones, so the wide token determines
     // both tries: it is the memo key.
     let wide = rest
@@ -414,15 +414,17 @@ fn locate(buf: &[u8], found: &mut [Finding]) {
             .filter(|&&c| (c & 0xC0) != 0x80)
             .count();
         if marker.find(&buf[line_start..line_end]).is_some() {
-            f.allowed = Some(Allowed::Inline);
+            f.allowed = Some(AllowedBy::Inline);
         }
     }
 }
 
 mod allowlist;
+mod pipeline;
 mod summary;
 #[cfg(test)]
 mod tests;
 
 pub use allowlist::{Allowlist, AllowlistError};
+pub use pipeline::{find_allowlist, FileOutcome, Scanner, ALLOWLIST_FILE};
 pub use summary::Summary;

@@ -16,8 +16,9 @@ pub struct Summary {
     pub skipped_large: u64,
     /// Files that could not be read.
     pub errors: u64,
-    /// Real keys that are not allowed: each fails the scan.
-    pub real: u64,
+    /// Real keys that are not allowed: each fails the scan. (`real` in JSON, as before.)
+    #[cfg_attr(feature = "serde", serde(rename = "real"))]
+    pub blocking: u64,
     /// Real keys allowed inline or by the allow-list.
     pub allowed: u64,
     /// Placeholders.
@@ -31,7 +32,7 @@ impl Summary {
     pub fn count(&mut self, findings: &[Finding]) {
         for f in findings {
             match (f.class, f.allowed) {
-                (Class::Real, None) => self.real += 1,
+                (Class::Real, None) => self.blocking += 1,
                 (Class::Real, Some(_)) => self.allowed += 1,
                 (Class::Placeholder, _) => self.placeholders += 1,
                 (Class::Fixture, _) => self.fixtures += 1,
@@ -46,7 +47,7 @@ impl Summary {
         self.skipped_binary += other.skipped_binary;
         self.skipped_large += other.skipped_large;
         self.errors += other.errors;
-        self.real += other.real;
+        self.blocking += other.blocking;
         self.allowed += other.allowed;
         self.placeholders += other.placeholders;
         self.fixtures += other.fixtures;
@@ -57,7 +58,7 @@ impl Summary {
     pub fn exit_status(&self) -> u8 {
         if self.errors > 0 {
             2
-        } else if self.real > 0 {
+        } else if self.blocking > 0 {
             1
         } else {
             0

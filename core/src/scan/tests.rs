@@ -147,7 +147,7 @@ fn lines_columns_and_inline_allow() {
     let f = scan_bytes(text.as_bytes());
     assert_eq!(
         (f[0].line, f[0].column, f[0].allowed),
-        (2, 6, Some(Allowed::Inline))
+        (2, 6, Some(AllowedBy::Inline))
     );
     assert_eq!((f[1].line, f[1].column, f[1].allowed), (3, 4, None));
     assert!(f[1].is_blocking() && !f[0].is_blocking());
@@ -176,7 +176,7 @@ fn allowlist_entries() {
     let allowed: Vec<_> = f.iter().map(|x| x.allowed).collect();
     assert_eq!(
         allowed,
-        [Some(Allowed::Allowlist), None, Some(Allowed::Allowlist)]
+        [Some(AllowedBy::Allowlist), None, Some(AllowedBy::Allowlist)]
     );
     let err =
         Allowlist::parse(&format!("# x\nKEY={p}_live_Q3Wwd25rq4f5zra1b2", p = "pk")).unwrap_err();
