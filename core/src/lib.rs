@@ -1,8 +1,7 @@
 //! # pictify-keys
 //!
-//! The API-key security core of the Pictify SDKs: key validation with stable error codes,
-//! deployment-environment detection and policy, and `.env` parsing — written once in Rust and
-//! shared by the Python, Node, WASM, Kotlin and Swift packages and the `pictify-keys` command.
+//! The API-key security core of the Pictify SDKs, written once in Rust and shared by the
+//! Python, Node, WASM, Kotlin and Swift packages and the `pictify-keys` command.
 //!
 //! ```
 //! use pictify_keys::{ApiKey, check_environment, detect_environment, Policy};
@@ -14,6 +13,24 @@
 //! println!("using {key}"); // prints the fingerprint, pk_live_****a1b2
 //! # Ok::<(), pictify_keys::KeyError>(())
 //! ```
+//!
+//! Where each rule lives:
+//!
+//! - [`key`]: the key format, [`ApiKey`] and why a value is not a key ([`KeyError`]);
+//! - [`env`](mod@env): deployment-environment detection and the live/test policy;
+//! - [`dotenv`]: `.env` parsing (into a map, never into the process);
+//! - [`source`]: where keys come from (variables, secret files, `.env` files, a chain of them)
+//!   with their provenance; [`secrets`]: secrets-manager references (`vault://…`);
+//! - [`check`]: the `check` report over the key variables; [`doctor`]: the project checklist;
+//! - [`ring`]: rotation and retries as a sans-IO state machine; `http` (feature `http`): the
+//!   client that drives it;
+//! - [`redact`](mod@redact): keys and tokens out of text, JSON and streams; [`audit`]: audit events;
+//!   `scan` (feature `scan`): keys committed in files; `monitor` (feature `monitor`): usage
+//!   anomalies in audit logs;
+//! - [`error`] and [`report`]: the error types, their stable codes and the one report every
+//!   front end shows;
+//! - [`world`]: what the core reads from outside (environment, files, clock, randomness),
+//!   injectable so tests and wasm hand in their own.
 //!
 //! Secrets never appear in `Debug`, `Display` or error messages; reading one takes
 //! [`ApiKey::expose_secret`].
