@@ -225,7 +225,7 @@ fn read_docs() -> Docs {
         "core/src/error/mod.rs",
         "core/src/error/http.rs",
         "core/src/error/secret.rs",
-        "core/src/key/diagnose.rs",
+        "core/src/key/error.rs",
         "core/src/env.rs",
         "core/src/audit.rs",
     ] {

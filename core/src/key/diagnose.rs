@@ -1,7 +1,10 @@
-//! Why a string is not a well-formed key: the [`KeyError`] codes, and the character classes and
-//! ends that its messages name instead of the text itself.
+//! Why a string is not a well-formed key: [`diagnose`] runs the checks in their contract
+//! order, and the character classes ([`CharClass`], look-alike letters included) and ends
+//! ([`End`]) its errors name instead of the text itself.
 
 use std::fmt;
+
+use super::{KeyError, Mode, BODY_MAX, BODY_MIN};
 
 /// The class of a single offending character, named in messages instead of the character.
 ///
@@ -110,155 +113,342 @@ impl fmt::Display for End {
     }
 }
 
-/// Why a string is not a well-formed Pictify API key.
+/// Checks `value` and returns its mode, or the first problem found.
 ///
-/// Each variant has a stable [`code`](KeyError::code). Positions are 1-based character
-/// positions in the value as given.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum KeyError {
-    /// The value is empty (or only whitespace). Set the variable to your key from the dashboard.
-    #[error(
-        "the API key is empty: set it to your pk_live_ or pk_test_ key from the Pictify dashboard"
-    )]
-    Empty,
-    /// Whitespace before or after the key, usually a newline added by a secrets manager or
-    /// `echo`. Strip it where the key is stored (`printf` instead of `echo`, `tr -d '\n'`).
-    #[error("{end} whitespace at position {position}: {class} surrounds the key; remove it where the key is stored (a secrets manager or `echo` often adds a trailing newline)")]
-    Whitespace {
-        /// Leading or trailing.
-        end: End,
-        /// Position of the first whitespace character at that end.
-        position: usize,
-        /// Which whitespace character.
-        class: CharClass,
-    },
-    /// The key is wrapped in quotes, as copied from a `.env` file or shell script. Remove the
-    /// quotes from the stored value.
-    #[error("the key is wrapped in quotes ({quote} at position {position}): remove the quotes from the stored value; they were probably copied from a .env file or a shell script")]
-    Quoted {
-        /// The quote character (`"`, `'` or a backtick).
-        quote: char,
-        /// Position of the quote.
-        position: usize,
-    },
-    /// A control character (other than leading/trailing whitespace) inside the key. Copy the
-    /// key again from the dashboard.
-    #[error("{class} at position {position}: keys contain only letters and digits; copy the key again from the Pictify dashboard")]
-    ControlCharacter {
-        /// Position of the character.
-        position: usize,
-        /// Which character.
-        class: CharClass,
-    },
-    /// A non-ASCII character: an invisible zero-width character, a non-breaking space, or a
-    /// look-alike letter from another alphabet. Retype or re-copy the key.
-    #[error("{class} at position {position}: keys are plain ASCII; this usually comes from copying the key out of a chat, document or web page — copy it again from the Pictify dashboard")]
-    NonAscii {
-        /// Position of the character.
-        position: usize,
-        /// Which character.
-        class: CharClass,
-    },
-    /// The value does not start with `pk_live_` or `pk_test_`: it is not a Pictify key, or
-    /// the wrong variable was set. Copy the key from the Pictify dashboard.
-    #[error("the value does not start with pk_live_ or pk_test_: it is not a Pictify API key; copy the key from the Pictify dashboard")]
-    MissingPrefix,
-    /// The prefix is in the wrong case (`PK_LIVE_…`). Keys are case-sensitive: use the key
-    /// exactly as issued.
-    #[error("the prefix is in the wrong case: keys start with lowercase pk_live_ or pk_test_ and are case-sensitive; use the key exactly as issued")]
-    WrongCase,
-    /// `pk_` followed by a mode other than `live` or `test` (`pk_prod_…`). Pictify keys are
-    /// `pk_live_` (production) or `pk_test_` (development); copy the key again.
-    #[error("unknown key mode{}: Pictify keys are pk_live_ (production) or pk_test_ (development)", mode.as_ref().map(|m| format!(" 'pk_{m}_'")).unwrap_or_default())]
-    UnknownMode {
-        /// The mode segment, when it is a short lowercase word (never part of a key body).
-        mode: Option<String>,
-    },
-    /// Another vendor's credential, e.g. a Stripe secret key or a GitHub token. Check which
-    /// variable you set; that credential may need rotating if it was shared by mistake.
-    #[error("this is not a Pictify key but another vendor's credential ({vendor} {kind}): check which variable you set, and rotate that credential if it was shared by mistake")]
-    ForeignKey {
-        /// The vendor, e.g. `Stripe`.
-        vendor: &'static str,
-        /// What kind of credential, e.g. `secret key (sk_live_)`.
-        kind: &'static str,
-    },
-    /// A documentation placeholder such as `pk_live_your_api_key` or `pk_live_xyz...`.
-    /// Replace it with your key from the Pictify dashboard.
-    #[error("this is a placeholder ({reason}), not a real key: replace it with your key from the Pictify dashboard")]
-    Placeholder {
-        /// What gave it away.
-        reason: &'static str,
-    },
-    /// The body is shorter than 16 characters: the key was probably cut off when copied.
-    #[error("the key is too short: its body has {length} characters, a key has {min} to {max}; it was probably cut off when copied")]
-    TooShort {
-        /// Body length in characters.
-        length: usize,
-        /// Minimum body length.
-        min: usize,
-        /// Maximum body length.
-        max: usize,
-    },
-    /// The body is longer than 128 characters: two keys pasted together, or extra text.
-    #[error("the key is too long: its body has {length} characters, a key has {min} to {max}; two values may have been pasted together")]
-    TooLong {
-        /// Body length in characters.
-        length: usize,
-        /// Minimum body length.
-        min: usize,
-        /// Maximum body length.
-        max: usize,
-    },
-    /// A character that is not a letter or digit in the key body. Copy the key again from
-    /// the Pictify dashboard.
-    #[error("{class} at position {position} is not allowed: a key body has only letters and digits (0-9, A-Z, a-z); copy the key again from the Pictify dashboard")]
-    InvalidCharacter {
-        /// Position of the character.
-        position: usize,
-        /// Which character.
-        class: CharClass,
-    },
+/// The order of checks is part of the contract (tests/vectors/keys.json): problems with the
+/// value as a whole (whitespace, quotes, placeholders, stray characters, another vendor's
+/// key) come before problems with the prefix, which come before problems with the body.
+pub(crate) fn diagnose(value: &str) -> Result<Mode, KeyError> {
+    if let Some(mode) = fast_path(value) {
+        return Ok(mode);
+    }
+    if value.chars().all(is_ascii_ws) {
+        return Err(KeyError::Empty);
+    }
+    check_edges(value)?;
+    if let Some(reason) = whole_value_placeholder(value) {
+        return Err(KeyError::Placeholder { reason });
+    }
+    check_characters(value)?;
+    // From here on the value is printable ASCII, so byte offsets are character positions.
+    if let Some(e) = foreign_key(value) {
+        return Err(e);
+    }
+    if let Some(reason) = word_placeholder(value) {
+        return Err(KeyError::Placeholder { reason });
+    }
+    let (mode, body) = split_prefix(value)?;
+    check_body(body)?;
+    Ok(mode)
 }
 
-impl KeyError {
-    /// The stable code of this error, identical in every language binding.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Empty => "empty",
-            Self::Whitespace { .. } => "whitespace",
-            Self::Quoted { .. } => "quoted",
-            Self::ControlCharacter { .. } => "control_character",
-            Self::NonAscii { .. } => "non_ascii",
-            Self::MissingPrefix => "missing_prefix",
-            Self::WrongCase => "wrong_case",
-            Self::UnknownMode { .. } => "unknown_mode",
-            Self::ForeignKey { .. } => "foreign_key",
-            Self::Placeholder { .. } => "placeholder",
-            Self::TooShort { .. } => "too_short",
-            Self::TooLong { .. } => "too_long",
-            Self::InvalidCharacter { .. } => "invalid_character",
-        }
+/// The common case, a valid key, in one pass without building any error.
+pub(super) fn fast_path(value: &str) -> Option<Mode> {
+    let mode = if value.starts_with("pk_live_") {
+        Mode::Live
+    } else if value.starts_with("pk_test_") {
+        Mode::Test
+    } else {
+        return None;
+    };
+    let body = &value.as_bytes()[8..];
+    if (BODY_MIN..=BODY_MAX).contains(&body.len())
+        && body.iter().all(u8::is_ascii_alphanumeric)
+        && body_placeholder(body).is_none()
+    {
+        Some(mode)
+    } else {
+        None
     }
+}
 
-    /// The 1-based character position of the offending character, when there is one.
-    pub fn position(&self) -> Option<usize> {
-        match self {
-            Self::Whitespace { position, .. }
-            | Self::Quoted { position, .. }
-            | Self::ControlCharacter { position, .. }
-            | Self::NonAscii { position, .. }
-            | Self::InvalidCharacter { position, .. } => Some(*position),
-            _ => None,
-        }
-    }
+fn is_ascii_ws(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+}
 
-    /// The vendor named by a [`KeyError::ForeignKey`].
-    pub fn vendor(&self) -> Option<&'static str> {
-        match self {
-            Self::ForeignKey { vendor, .. } => Some(vendor),
-            _ => None,
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '`')
+}
+
+/// Whitespace and quotes at either end.
+fn check_edges(value: &str) -> Result<(), KeyError> {
+    let len = value.chars().count();
+    if let Some(first) = value.chars().next() {
+        if is_ascii_ws(first) {
+            return Err(KeyError::Whitespace {
+                end: End::Leading,
+                position: 1,
+                class: CharClass::of(first),
+            });
         }
     }
+    let trailing = value.chars().rev().take_while(|&c| is_ascii_ws(c)).count();
+    if trailing > 0 {
+        let first_ws = value.chars().nth(len - trailing).unwrap_or(' ');
+        return Err(KeyError::Whitespace {
+            end: End::Trailing,
+            position: len - trailing + 1,
+            class: CharClass::of(first_ws),
+        });
+    }
+    match (value.chars().next(), value.chars().last()) {
+        (Some(q), _) if is_quote(q) => Err(KeyError::Quoted {
+            quote: q,
+            position: 1,
+        }),
+        (_, Some(q)) if is_quote(q) => Err(KeyError::Quoted {
+            quote: q,
+            position: len,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Placeholders recognisable anywhere in the value, checked before character classes
+/// because they often contain characters (`…`, `<`, `*`, spaces) that would otherwise hide
+/// the real problem.
+fn whole_value_placeholder(value: &str) -> Option<&'static str> {
+    if value.contains("...") || value.contains('\u{2026}') {
+        return Some("it contains an ellipsis, as in documentation examples");
+    }
+    if let Some(open) = value.find('<') {
+        if value[open..].contains('>') {
+            return Some("it is an <angle-bracket> placeholder");
+        }
+    }
+    if value.contains("${") || value.contains("{{") || value.contains("$(") {
+        return Some("it is an unexpanded template or variable reference");
+    }
+    if value.contains("****") {
+        return Some("it is a redacted fingerprint, not the key itself");
+    }
+    None
+}
+
+/// Control and non-ASCII characters, whichever comes first.
+fn check_characters(value: &str) -> Result<(), KeyError> {
+    for (i, c) in value.chars().enumerate() {
+        if c.is_ascii_control() {
+            return Err(KeyError::ControlCharacter {
+                position: i + 1,
+                class: CharClass::of(c),
+            });
+        }
+        if !c.is_ascii() {
+            return Err(KeyError::NonAscii {
+                position: i + 1,
+                class: CharClass::of(c),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Credentials of other vendors, by their documented prefixes.
+fn foreign_key(value: &str) -> Option<KeyError> {
+    const PREFIXES: &[(&str, &str, &str)] = &[
+        ("sk_live_", "Stripe", "secret key (sk_live_)"),
+        ("sk_test_", "Stripe", "secret key (sk_test_)"),
+        ("rk_live_", "Stripe", "restricted key (rk_live_)"),
+        ("rk_test_", "Stripe", "restricted key (rk_test_)"),
+        ("whsec_", "Stripe", "webhook signing secret (whsec_)"),
+        (
+            "github_pat_",
+            "GitHub",
+            "fine-grained personal access token (github_pat_)",
+        ),
+        ("ghp_", "GitHub", "personal access token (ghp_)"),
+        ("gho_", "GitHub", "OAuth token (gho_)"),
+        ("ghu_", "GitHub", "user-to-server token (ghu_)"),
+        ("ghs_", "GitHub", "server-to-server token (ghs_)"),
+        ("ghr_", "GitHub", "refresh token (ghr_)"),
+        ("sk-ant-", "Anthropic", "API key (sk-ant-)"),
+        ("sk-", "OpenAI", "API key (sk-)"),
+        ("xoxb-", "Slack", "bot token (xoxb-)"),
+        ("xoxp-", "Slack", "user token (xoxp-)"),
+        ("xoxa-", "Slack", "app token (xoxa-)"),
+        ("xoxr-", "Slack", "refresh token (xoxr-)"),
+        ("xoxs-", "Slack", "session token (xoxs-)"),
+        ("xoxe", "Slack", "token (xoxe)"),
+        ("xapp-", "Slack", "app-level token (xapp-)"),
+    ];
+    for &(prefix, vendor, kind) in PREFIXES {
+        if value.starts_with(prefix) {
+            return Some(KeyError::ForeignKey { vendor, kind });
+        }
+    }
+    let b = value.as_bytes();
+    if b.len() == 20
+        && (value.starts_with("AKIA") || value.starts_with("ASIA"))
+        && b.iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return Some(KeyError::ForeignKey {
+            vendor: "AWS",
+            kind: "access key ID (AKIA…)",
+        });
+    }
+    None
+}
+
+/// Words that documentation uses in place of a key.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "your",
+    "apikey",
+    "api_key",
+    "api-key",
+    "secretkey",
+    "example",
+    "placeholder",
+    "replace",
+    "change",
+    "insert",
+    "here",
+    "redacted",
+    "dummy",
+    "sample",
+    "production_key",
+    "development_key",
+    "test_key",
+    "live_key",
+];
+
+/// `YOUR_API_KEY`, `your-api-key`, `changeme`: documentation text rather than a key, when the
+/// value does not even start with `pk_`.
+fn word_placeholder(value: &str) -> Option<&'static str> {
+    if value.len() >= 3 && value.to_ascii_lowercase().starts_with("pk_") {
+        return None;
+    }
+    let wordy = value
+        .bytes()
+        .all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.' | b' '));
+    if wordy && contains_placeholder_word(value.as_bytes()) {
+        return Some("it is documentation text, not a key");
+    }
+    if value.len() >= 4 && value.bytes().all(|c| c == b'x' || c == b'X') {
+        return Some("it is a run of X characters");
+    }
+    None
+}
+
+fn contains_placeholder_word(text: &[u8]) -> bool {
+    let lower = text.to_ascii_lowercase();
+    PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| lower.windows(w.len()).any(|win| win == w.as_bytes()))
+}
+
+/// Splits off `pk_live_` / `pk_test_`, diagnosing a wrong or missing prefix.
+fn split_prefix(value: &str) -> Result<(Mode, &str), KeyError> {
+    if let Some(body) = value.strip_prefix("pk_live_") {
+        return Ok((Mode::Live, body));
+    }
+    if let Some(body) = value.strip_prefix("pk_test_") {
+        return Ok((Mode::Test, body));
+    }
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("pk_") && !value.starts_with("pk_") {
+        return Err(KeyError::WrongCase);
+    }
+    if lower.starts_with("pk_live_") || lower.starts_with("pk_test_") {
+        return Err(KeyError::WrongCase);
+    }
+    let Some(rest) = value.strip_prefix("pk_") else {
+        return Err(KeyError::MissingPrefix);
+    };
+    if rest == "live" || rest == "test" {
+        return Err(KeyError::TooShort {
+            length: 0,
+            min: BODY_MIN,
+            max: BODY_MAX,
+        });
+    }
+    for mode in ["live", "test"] {
+        if let Some(after) = rest.strip_prefix(mode) {
+            if let Some(c) = after.chars().next() {
+                if !c.is_ascii_alphanumeric() {
+                    // `pk_live-…`: the separator is wrong.
+                    return Err(KeyError::InvalidCharacter {
+                        position: 8,
+                        class: CharClass::of(c),
+                    });
+                }
+            }
+        }
+    }
+    let named = rest
+        .split_once('_')
+        .map(|(segment, _)| segment)
+        .filter(|s| (1..=12).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_lowercase()))
+        .map(str::to_owned);
+    Err(KeyError::UnknownMode { mode: named })
+}
+
+/// Characters, placeholders and length of the body (after the prefix).
+fn check_body(body: &str) -> Result<(), KeyError> {
+    let bytes = body.as_bytes();
+    if let Some(reason) = body_placeholder(bytes) {
+        return Err(KeyError::Placeholder { reason });
+    }
+    if let Some(i) = bytes.iter().position(|c| !c.is_ascii_alphanumeric()) {
+        return Err(KeyError::InvalidCharacter {
+            position: 8 + i + 1,
+            class: CharClass::of(char::from(bytes[i])),
+        });
+    }
+    let length = bytes.len();
+    if length < BODY_MIN {
+        return Err(KeyError::TooShort {
+            length,
+            min: BODY_MIN,
+            max: BODY_MAX,
+        });
+    }
+    if length > BODY_MAX {
+        return Err(KeyError::TooLong {
+            length,
+            min: BODY_MIN,
+            max: BODY_MAX,
+        });
+    }
+    Ok(())
+}
+
+/// Bodies that no random key has: documentation words, runs of one character, sequences.
+///
+/// Each rule needs a pattern whose chance in a random base62 body is negligible (below
+/// 1 in 10^10), so a real key is never refused as a placeholder.
+fn body_placeholder(body: &[u8]) -> Option<&'static str> {
+    let wordy = !body.is_empty()
+        && body
+            .iter()
+            .all(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'-' | b'.'))
+        && (body.iter().any(|c| matches!(c, b'_' | b'-' | b'.'))
+            || ((body.iter().all(u8::is_ascii_lowercase)
+                || body.iter().all(u8::is_ascii_uppercase))
+                && contains_placeholder_word(body)));
+    if wordy {
+        return Some("it is documentation text, not a key");
+    }
+    if body.len() >= 4 && body.iter().all(|&c| c == b'x' || c == b'X') {
+        return Some("it is a run of X characters");
+    }
+    // One pass for both runs: the length of the current run of equal characters and of
+    // ascending ones (`abcd…`, `1234…`).
+    let (mut same, mut ascending) = (1, 1);
+    for pair in body.windows(2) {
+        same = if pair[1] == pair[0] { same + 1 } else { 1 };
+        ascending = if pair[1] == pair[0].wrapping_add(1) {
+            ascending + 1
+        } else {
+            1
+        };
+        if same >= 8 {
+            return Some("it repeats one character eight or more times");
+        }
+        if ascending >= 8 {
+            return Some("it contains a run such as 12345678 or abcdefgh");
+        }
+    }
+    None
 }
