@@ -600,3 +600,53 @@ fn rules_for_other_scanners() {
         "{text}"
     );
 }
+
+/// `scan` from a subdirectory and `doctor` on the project both find the allow-list at the
+/// top of the git work tree (the core's `find_allowlist`), and no further up.
+#[test]
+fn the_allowlist_is_found_up_to_the_project_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("project");
+    let sub = root.join("src/app");
+    fs::create_dir_all(&sub).unwrap();
+    git(&root, &["init", "-q"]);
+    let mut keys = Keys(99);
+    let key = keys.key("live");
+    fs::write(sub.join("config.py"), format!("KEY = \"{key}\"\n")).unwrap();
+    let scan_in = |dir: &Path| {
+        bin()
+            .current_dir(dir)
+            .args(["scan", "--fixtures-as-real", "."])
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    // No allow-list yet: the key fails the scan and the doctor.
+    assert_eq!(scan_in(&sub), Some(1));
+    let doctor = || {
+        let out = bin()
+            .args(["doctor", "--json", "--fixtures-as-real"])
+            .arg(&root)
+            .env_remove("PICTIFY_API_KEY")
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "no_hardcoded_keys")
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(doctor(), "fail");
+    // An allow-list above the project root is not the project's.
+    let fingerprint = format!("pk_live_****{}\n", &key[key.len() - 4..]);
+    fs::write(tmp.path().join(".pictify-keys-ignore"), &fingerprint).unwrap();
+    assert_eq!(scan_in(&sub), Some(1));
+    // At the project root it allows the key for scan (from a subdirectory) and doctor alike.
+    fs::write(root.join(".pictify-keys-ignore"), &fingerprint).unwrap();
+    assert_eq!(scan_in(&sub), Some(0));
+    assert_eq!(doctor(), "pass");
+}
