@@ -1,7 +1,8 @@
 //! Environment files by name: which files are env files, which are templates, and which
 //! environment a file is for.
 
-use crate::env::{detect_environment, generic_value, Detection, EnvLookup, Environment};
+use crate::env::{detect_environment, generic_value, Detection, Environment};
+use crate::world::EnvLookup;
 
 /// Files meant to be committed as documentation of the variables (`.env.example`).
 pub fn is_template_env_file(name: &str) -> bool {

@@ -36,8 +36,8 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::env::EnvLookup;
 use crate::error::DotEnvError;
+use crate::world::EnvLookup;
 
 mod parser;
 

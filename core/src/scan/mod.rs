@@ -44,7 +44,7 @@ use std::sync::OnceLock;
 use memchr::memmem::Finder;
 use sha2::{Digest, Sha256};
 
-use crate::error::KeyError;
+use crate::key::KeyError;
 use crate::key::{diagnose, ApiKey, Mode, BODY_MAX, BODY_MIN};
 
 /// The body prefix that marks a fake, key-shaped test fixture.

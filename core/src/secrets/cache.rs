@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex, RwLock};
 use super::fetch::{fetch_keys, FetchOptions, Transport};
 use super::reference::SecretRef;
 use super::SecretResolver;
-use crate::env::EnvLookup;
 use crate::error::SourceError;
-use crate::ring::{Clock, SystemClock};
 use crate::source::{KeySource, SourcedKey};
+use crate::world::EnvLookup;
+use crate::world::{Clock, SystemClock};
 
 /// Cache settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

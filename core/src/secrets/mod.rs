@@ -82,10 +82,10 @@ mod fetch {
         aws_get_request, aws_parse_get, vault_parse_read, vault_read_request, AwsConfig, AwsStage,
         SecretRequest, SecretResponse, SecretVersion, VaultConfig,
     };
-    use crate::env::EnvLookup;
     use crate::error::{SecretError, SourceError};
     use crate::key::ApiKey;
     use crate::source::SourcedKey;
+    use crate::world::EnvLookup;
 
     /// Why a request got no answer. Fixed kinds: transport errors may carry URLs and headers,
     /// so nothing else crosses.

@@ -5,9 +5,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::env::EnvLookup;
 use crate::error::{Error, SourceError};
 use crate::secrets::SecretResolver;
+use crate::world::EnvLookup;
 
 use super::{DotEnvFile, EnvSource, KeySource, SecretFile, SourcedKey};
 

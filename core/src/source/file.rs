@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::dotenv::DotEnv;
-use crate::env::EnvLookup;
 use crate::error::SourceError;
 use crate::key::ApiKey;
 use crate::secrets::{is_reference, SecretResolver};
+use crate::world::EnvLookup;
 use crate::world::{FileStamp, FileSystem, StdFs};
 
 use super::{keys_from_lookup, push_unique, KeySource, SourcedKey, KEY_VARIABLES};

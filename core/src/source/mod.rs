@@ -36,10 +36,10 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use crate::env::EnvLookup;
 use crate::error::SourceError;
 use crate::key::ApiKey;
 use crate::secrets::{is_reference, resolve_value, SecretResolver};
+use crate::world::EnvLookup;
 
 mod chain;
 mod file;
