@@ -208,9 +208,11 @@ impl Decision {
     }
 }
 
-/// A fallback from one key to the next, for the audit log: fingerprints only.
+/// A fallback from one key to the next, for the audit log: fingerprints only. Serialized
+/// (feature `serde`) in camelCase, as the JavaScript packages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct FallbackEvent {
     /// The key that answered 401.
     pub from_fingerprint: String,
