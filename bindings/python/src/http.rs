@@ -72,6 +72,9 @@ pub(crate) struct PyApiResponse {
     body: Py<PyAny>,
     #[pyo3(get)]
     key_fingerprint: String,
+    /// Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …).
+    #[pyo3(get)]
+    key_origin: String,
     #[pyo3(get)]
     attempts: u32,
     #[pyo3(get)]
@@ -109,6 +112,7 @@ fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<PyApiResponse> {
         status: r.status,
         body: from_json(py, r.body)?.unbind(),
         key_fingerprint: r.key_fingerprint,
+        key_origin: r.key_origin,
         attempts: r.attempts,
         fallbacks,
     })

@@ -9,9 +9,9 @@ pub trait Clock: Send + Sync {
     fn now_ms(&self) -> u64;
 }
 
-/// The system clock: `SystemTime` on native targets, `Date.now()` on wasm32 with the `http`
-/// feature. On wasm32 without `http` there is no clock; it reads 0 (demotions then never
-/// expire), so hosts should pass their own [`Clock`].
+/// The system clock: `SystemTime` on native targets. wasm32 has no system clock without
+/// JavaScript; there it reads 0 (demotions then never expire), so hosts pass their own
+/// [`Clock`] (the WASM package passes `Date.now()`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
@@ -23,17 +23,7 @@ impl Clock for SystemClock {
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
     }
 
-    #[cfg(all(target_arch = "wasm32", feature = "http"))]
-    fn now_ms(&self) -> u64 {
-        let now = js_sys::Date::now();
-        if now.is_finite() && now > 0.0 {
-            now as u64
-        } else {
-            0
-        }
-    }
-
-    #[cfg(all(target_arch = "wasm32", not(feature = "http")))]
+    #[cfg(target_arch = "wasm32")]
     fn now_ms(&self) -> u64 {
         0
     }
