@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use pictify_keys::http::{ApiResponse, Client, Image, ImageOptions};
 use pictify_keys::ring::RingConfig;
-use pictify_keys::source::{KeySource, SourcedKey};
-use pictify_keys::{Error, SourceError};
+use pictify_keys::source::KeyList;
+use pictify_keys::Error;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -35,23 +35,6 @@ fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
         .build()
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start the HTTP runtime: {e}")))?;
     Ok(RUNTIME.get_or_init(|| rt))
-}
-
-/// Keys handed in by the program, keeping their provenance.
-struct FixedKeys(Vec<SourcedKey>);
-
-impl KeySource for FixedKeys {
-    fn name(&self) -> String {
-        "explicit".to_owned()
-    }
-
-    fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
-        Ok(if self.0.is_empty() {
-            None
-        } else {
-            Some(self.0.clone())
-        })
-    }
 }
 
 /// Runs `fut` to completion with the GIL released.
@@ -246,7 +229,7 @@ impl PyClient {
                     Ok(loaded) => sourced_keys(loaded.getattr("keys")?.as_any())?,
                     Err(_) => sourced_keys(keys)?,
                 };
-                builder.source(FixedKeys(list))
+                builder.source(KeyList::from(list))
             }
             None => builder.source(standard_chain(py, environ, secret_file, dotenv)?),
         };

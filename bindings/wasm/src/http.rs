@@ -12,7 +12,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use pictify_keys::http::{
     uuid_v4, Answer, ClientBuilder, Driver, Request, Transport, TransportError,
 };
-use pictify_keys::source::{EnvSource, KeySource, SourcedKey};
+use pictify_keys::source::{EnvSource, KeyList, KeySource, SourcedKey};
 use pictify_keys::SourceError;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -198,19 +198,6 @@ impl KeySource for JsEnvSource {
     }
 }
 
-/// Keys handed in as `keys`, with their provenance.
-struct Fixed(Vec<SourcedKey>);
-
-impl KeySource for Fixed {
-    fn name(&self) -> String {
-        "explicit".to_owned()
-    }
-
-    fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
-        Ok(Some(self.0.clone()))
-    }
-}
-
 struct Inner {
     driver: Driver,
     transport: FetchTransport,
@@ -280,7 +267,7 @@ impl Client {
             load_sourced(&env)?;
             ClientBuilder::default().source(JsEnvSource::new(env.clone()))
         } else {
-            ClientBuilder::default().source(Fixed(keys_from_js(&keys)?))
+            ClientBuilder::default().source(KeyList::from(keys_from_js(&keys)?))
         };
         let environment = get(&options, "environment");
         let detection = if environment.is_undefined() || environment.is_null() {

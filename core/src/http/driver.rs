@@ -278,7 +278,7 @@ impl Driver {
         // The API's code and request id of the last 401, reported if every key is refused.
         let mut refusal: (Option<String>, Option<String>) = (None, None);
         loop {
-            let attempt = self.ring.attempt(&mut req)?;
+            let attempt = self.ring.next_attempt(&mut req)?;
             if attempt.number() > MAX_ATTEMPTS {
                 return Err(HttpError::Transport {
                     kind: "too many attempts",
@@ -423,7 +423,7 @@ fn finish(
         status,
         body,
         key_fingerprint: attempt.key().fingerprint(),
-        key_origin: attempt.source().to_owned(),
+        key_origin: attempt.origin().to_owned(),
         attempts: req.attempts(),
         fallbacks: req.fallbacks().to_vec(),
     })
