@@ -318,6 +318,7 @@ impl Driver {
                         Some(answer),
                     )
                 }
+                Err(TransportError::Invalid(reason)) => return Err(invalid(reason)),
                 Err(TransportError::Other(kind)) => {
                     return Err(HttpError::Transport { kind }.into());
                 }

@@ -106,7 +106,11 @@ pub enum TransportError {
     Timeout,
     /// The connection failed or broke before the whole answer arrived.
     Connection,
-    /// The request could not be sent at all (a fixed description, never a URL or header).
+    /// The HTTP stack refuses the request as given (a URL or header value it cannot send):
+    /// `invalid_request` (a fixed description, never a URL or header).
+    Invalid(&'static str),
+    /// The request could not be sent for another reason: `http_transport` (a fixed
+    /// description, never a URL or header).
     Other(&'static str),
 }
 

@@ -35,7 +35,7 @@ impl ReqwestTransport {
 
 fn failure(e: &::reqwest::Error) -> TransportError {
     if e.is_builder() {
-        TransportError::Other("the request could not be built")
+        TransportError::Invalid("the request could not be built")
     } else if e.is_timeout() {
         TransportError::Timeout
     } else {
@@ -46,10 +46,10 @@ fn failure(e: &::reqwest::Error) -> TransportError {
 impl Transport for ReqwestTransport {
     async fn send(&self, request: &Request<'_>) -> Result<Answer, TransportError> {
         let method = ::reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|_| TransportError::Other("unknown HTTP method"))?;
+            .map_err(|_| TransportError::Invalid("unknown HTTP method"))?;
         let header = |v: &str| {
             HeaderValue::from_str(v)
-                .map_err(|_| TransportError::Other("a header value has characters not allowed"))
+                .map_err(|_| TransportError::Invalid("a header value has characters not allowed"))
         };
         let mut auth = header(request.authorization)?;
         auth.set_sensitive(true);
@@ -214,5 +214,17 @@ mod tests {
             assert_eq!(k.len(), 36);
             assert_eq!(&k[14..15], "4");
         }
+    }
+
+    #[tokio::test]
+    async fn a_url_the_http_stack_refuses_is_invalid_request_and_not_echoed() {
+        let client = Client::builder()
+            .base_url("http://bad host.example")
+            .source(crate::source::KeyList::parse(&["pk_live_FAKE3Wwd25rq4f5zr3a1b2"]).unwrap())
+            .build()
+            .unwrap();
+        let e = client.request("GET", "/me", None).await.unwrap_err();
+        assert_eq!(e.code(), "invalid_request");
+        assert!(!e.to_string().contains("bad host"), "{e}");
     }
 }
