@@ -7,7 +7,7 @@ use crate::error::HttpError;
 /// What to do after `outcome`, from the request's progress (retries so far, keys tried,
 /// whether an untried key remains) and the configuration alone: the rules of
 /// tests/vectors/rotation.json. `random` spreads a backoff delay when `config.jitter` is on.
-/// [`KeyRing::on_outcome`] records the outcome first, then asks this.
+/// [`KeyRing::on_outcome`](super::KeyRing::on_outcome) records the outcome first, then asks this.
 pub fn decide(
     outcome: Outcome<'_>,
     req: &RequestState,
