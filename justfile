@@ -106,9 +106,9 @@ bench-redact:
 mock-api *ARGS:
     cargo run -q -p pictify-mock-api -- {{ARGS}}
 
-# The core with the http feature still builds for wasm32 (rustup target if installed, else Debian rustc-web + build-std; `just wasm setup` installs those).
+# The core's HTTP request driver (feature http-driver: no reqwest, no tokio) builds for wasm32, as the WASM package uses it (rustup target if installed, else Debian rustc-web + build-std; `just wasm setup` installs those).
 core-wasm-check:
-    if rustup target list --installed 2>/dev/null | grep wasm32-unknown-unknown >/dev/null; then cargo build -p pictify-keys --features http --target wasm32-unknown-unknown; else RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22 CARGO_TARGET_DIR=target/wasm-core cargo build -p pictify-keys --features http --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort; fi
+    if rustup target list --installed 2>/dev/null | grep wasm32-unknown-unknown >/dev/null; then cargo build -p pictify-keys --features http-driver,json --target wasm32-unknown-unknown; else RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-22 CARGO_TARGET_DIR=target/wasm-core cargo build -p pictify-keys --features http-driver,json --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort; fi
 
 # Regenerate the shared vectors from their generator scripts (expectations are written by hand in them).
 vectors:

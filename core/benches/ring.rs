@@ -102,7 +102,7 @@ fn ring_cost(c: &mut Criterion) {
     group.bench_function("request_ok", |b| {
         b.iter(|| {
             let mut req = r.begin_request();
-            let a = r.attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
+            let a = r.next_attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
             black_box(r.on_outcome(&mut req, &a, Outcome::status(200)))
         })
     });
@@ -110,12 +110,12 @@ fn ring_cost(c: &mut Criterion) {
     // NEW demoted after a 401: every request starts with OLD, no extra attempt.
     let r = ring(&[NEW, OLD], RingConfig::default());
     let mut req = r.begin_request();
-    let a = r.attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
+    let a = r.next_attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
     r.on_outcome(&mut req, &a, Outcome::status(401));
     group.bench_function("request_after_revocation", |b| {
         b.iter(|| {
             let mut req = r.begin_request();
-            let a = r.attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
+            let a = r.next_attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
             black_box(r.on_outcome(&mut req, &a, Outcome::status(200)))
         })
     });
@@ -131,9 +131,9 @@ fn ring_cost(c: &mut Criterion) {
     group.bench_function("request_with_fallback", |b| {
         b.iter(|| {
             let mut req = r.begin_request();
-            let a = r.attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
+            let a = r.next_attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
             r.on_outcome(&mut req, &a, Outcome::status(401));
-            let a = r.attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
+            let a = r.next_attempt(&mut req).unwrap_or_else(|e| panic!("{e}"));
             black_box(r.on_outcome(&mut req, &a, Outcome::status(200)))
         })
     });

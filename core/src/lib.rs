@@ -41,7 +41,7 @@ pub mod doctor;
 pub mod dotenv;
 pub mod env;
 pub mod error;
-#[cfg(feature = "http")]
+#[cfg(feature = "http-driver")]
 pub mod http;
 pub mod key;
 #[cfg(feature = "monitor")]

@@ -121,7 +121,7 @@ async fn new_not_yet_active_falls_back_to_old_once() {
         }))
         .build()
         .unwrap();
-    c.ring().set_audit_sink({
+    c.ring().set_fallback_sink({
         let sink = events.clone();
         Arc::new(move |e| sink.lock().unwrap().push(e.clone()))
     });

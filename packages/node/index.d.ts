@@ -110,6 +110,8 @@ export interface ApiResponse {
   body: any
   /** The fingerprint of the key that succeeded. */
   keyFingerprint: string
+  /** Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …). */
+  keyOrigin: string
   /** Attempts made for this logical request. */
   attempts: number
   /** Fallbacks from a refused key to the next. */

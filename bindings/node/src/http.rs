@@ -69,6 +69,8 @@ pub struct ApiResponse {
     pub body: Value,
     /// The fingerprint of the key that succeeded.
     pub key_fingerprint: String,
+    /// Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …).
+    pub key_origin: String,
     /// Attempts made for this logical request.
     pub attempts: u32,
     /// Fallbacks from a refused key to the next.
@@ -151,6 +153,7 @@ impl Client {
             status: resp.status,
             body: resp.body,
             key_fingerprint: resp.key_fingerprint,
+            key_origin: resp.key_origin,
             attempts: resp.attempts,
             fallbacks: resp
                 .fallbacks

@@ -158,7 +158,7 @@ impl Attempt {
     /// Where the key came from.
     #[napi(getter)]
     pub fn source(&self) -> String {
-        self.inner.source().to_owned()
+        self.inner.origin().to_owned()
     }
     /// 1-based attempt number within the request.
     #[napi(getter)]
@@ -228,7 +228,7 @@ impl KeyRing {
     #[napi]
     pub fn attempt(&self, request: &mut RequestState) -> napi::Result<Attempt> {
         self.inner
-            .attempt(&mut request.inner)
+            .next_attempt(&mut request.inner)
             .map(|inner| Attempt { inner })
             .map_err(|e| error::from_core(&e))
     }

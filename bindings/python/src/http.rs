@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use pictify_keys::http::{ApiResponse, Client, Image, ImageOptions};
 use pictify_keys::ring::RingConfig;
-use pictify_keys::source::{KeySource, SourcedKey};
-use pictify_keys::{Error, SourceError};
+use pictify_keys::source::KeyList;
+use pictify_keys::Error;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -37,23 +37,6 @@ fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
     Ok(RUNTIME.get_or_init(|| rt))
 }
 
-/// Keys handed in by the program, keeping their provenance.
-struct FixedKeys(Vec<SourcedKey>);
-
-impl KeySource for FixedKeys {
-    fn name(&self) -> String {
-        "explicit".to_owned()
-    }
-
-    fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
-        Ok(if self.0.is_empty() {
-            None
-        } else {
-            Some(self.0.clone())
-        })
-    }
-}
-
 /// Runs `fut` to completion with the GIL released.
 fn block_on<T: Send>(
     py: Python<'_>,
@@ -72,6 +55,9 @@ pub(crate) struct PyApiResponse {
     body: Py<PyAny>,
     #[pyo3(get)]
     key_fingerprint: String,
+    /// Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …).
+    #[pyo3(get)]
+    key_origin: String,
     #[pyo3(get)]
     attempts: u32,
     #[pyo3(get)]
@@ -109,6 +95,7 @@ fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<PyApiResponse> {
         status: r.status,
         body: from_json(py, r.body)?.unbind(),
         key_fingerprint: r.key_fingerprint,
+        key_origin: r.key_origin,
         attempts: r.attempts,
         fallbacks,
     })
@@ -242,7 +229,7 @@ impl PyClient {
                     Ok(loaded) => sourced_keys(loaded.getattr("keys")?.as_any())?,
                     Err(_) => sourced_keys(keys)?,
                 };
-                builder.source(FixedKeys(list))
+                builder.source(KeyList::from(list))
             }
             None => builder.source(standard_chain(py, environ, secret_file, dotenv)?),
         };

@@ -189,7 +189,7 @@ impl PyAttempt {
     /// Where the key came from.
     #[getter]
     fn source(&self) -> &str {
-        self.inner.source()
+        self.inner.origin()
     }
 
     /// 1-based attempt number within the request.
@@ -202,7 +202,7 @@ impl PyAttempt {
         format!(
             "Attempt({}, source={:?}, number={})",
             self.inner.key().fingerprint(),
-            self.inner.source(),
+            self.inner.origin(),
             self.inner.number()
         )
     }
@@ -306,7 +306,7 @@ impl PyKeyRing {
             .lock()
             .map_err(|_| PyValueError::new_err("request state poisoned"))?;
         self.inner
-            .attempt(&mut state)
+            .next_attempt(&mut state)
             .map(|inner| PyAttempt { inner })
             .map_err(|e| to_pyerr(py, e))
     }

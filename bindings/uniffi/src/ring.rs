@@ -227,7 +227,7 @@ impl Attempt {
     }
     /// Where the key came from.
     pub fn source(&self) -> String {
-        self.inner.source().to_owned()
+        self.inner.origin().to_owned()
     }
     /// 1-based attempt number within the request.
     pub fn number(&self) -> u32 {
@@ -283,7 +283,7 @@ impl KeyRing {
     pub fn attempt(&self, request: Arc<RequestState>) -> Result<Arc<Attempt>, PictifyError> {
         let mut req = request.inner.lock().unwrap_or_else(PoisonError::into_inner);
         Ok(Arc::new(Attempt {
-            inner: self.inner.attempt(&mut req)?,
+            inner: self.inner.next_attempt(&mut req)?,
         }))
     }
 

@@ -60,7 +60,7 @@ export type KeyInput = string | ApiKey | LoadedKey;
 export type Outcome = { status: number; retryAfter?: string | null } | "timeout" | "connection_error";
 export interface Decision { decision: "done" | "try_next_key" | "retry" | "fail"; delayMs?: number; error?: PictifyKeyError; }
 export interface KeyStats { fingerprint: string; source: string; requests: number; successes: number; unauthorized: number; errors: number; lastUsedMs: number | null; demotedUntilMs: number | null; }
-export interface Fallback { fromFingerprint: string; fromSource: string; toFingerprint: string; toSource: string; atMs?: number; }
+export interface Fallback { fromFingerprint: string; fromSource: string; toFingerprint: string; toSource: string; atMs: number; }
 export interface ClientOptions extends RingConfig {
   /** Keys in priority order; else read from `env`. */ keys?: KeyInput[];
   env?: EnvObject; baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number;
@@ -69,5 +69,5 @@ export interface ClientOptions extends RingConfig {
   /** Relaxations of the strict environment policy. */
   policy?: Policy;
 }
-export interface ApiResponse<T = unknown> { status: number; body: T; attempts: number; keySource: string; fallbacks: Fallback[]; }
+export interface ApiResponse<T = unknown> { status: number; body: T; keyFingerprint: string; keyOrigin: string; attempts: number; fallbacks: Fallback[]; }
 "#;

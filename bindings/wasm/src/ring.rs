@@ -183,7 +183,7 @@ impl Attempt {
     /// Where the key came from.
     #[wasm_bindgen(getter)]
     pub fn source(&self) -> String {
-        self.inner.source().to_owned()
+        self.inner.origin().to_owned()
     }
 
     /// 1-based number of this attempt within the logical request.
@@ -328,7 +328,7 @@ impl KeyRing {
     /// tried.
     pub fn attempt(&self, request: &mut RequestState) -> Result<Attempt, JsValue> {
         self.inner
-            .attempt(&mut request.inner)
+            .next_attempt(&mut request.inner)
             .map(|inner| Attempt { inner })
             .map_err(|e| core_error(&e))
     }

@@ -271,6 +271,13 @@ impl fmt::Debug for KeyList {
     }
 }
 
+/// Keys handed in with their provenance (bindings: keys from the host language).
+impl From<Vec<SourcedKey>> for KeyList {
+    fn from(keys: Vec<SourcedKey>) -> Self {
+        Self { keys }
+    }
+}
+
 impl KeySource for KeyList {
     fn name(&self) -> String {
         "explicit".to_owned()

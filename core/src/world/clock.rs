@@ -9,9 +9,9 @@ pub trait Clock: Send + Sync {
     fn now_ms(&self) -> u64;
 }
 
-/// The system clock: `SystemTime` on native targets, `Date.now()` on wasm32 with the `http`
-/// feature. On wasm32 without `http` there is no clock; it reads 0 (demotions then never
-/// expire), so hosts should pass their own [`Clock`].
+/// The system clock: `SystemTime` on native targets. wasm32 has no system clock without
+/// JavaScript; there it reads 0 (demotions then never expire), so hosts pass their own
+/// [`Clock`] (the WASM package passes `Date.now()`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
 
@@ -22,9 +22,10 @@ impl Clock for SystemClock {
 }
 
 /// The one read of the system time in this crate: milliseconds since the Unix epoch
-/// (negative before it). `SystemTime` on native targets, `Date.now()` on wasm32 with the
-/// `http` feature, 0 on wasm32 without it (there is no clock there). [`SystemClock`] and
-/// [`Timestamp::now`](crate::audit::Timestamp::now) both read it.
+/// (negative before it). `SystemTime` on native targets; 0 on wasm32, which has no system
+/// clock without JavaScript (hosts pass their own [`Clock`]: the WASM package passes
+/// `Date.now()`). [`SystemClock`] and [`Timestamp::now`](crate::audit::Timestamp::now) both
+/// read it.
 pub fn unix_millis_now() -> i64 {
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -33,16 +34,7 @@ pub fn unix_millis_now() -> i64 {
             Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
         }
     }
-    #[cfg(all(target_arch = "wasm32", feature = "http"))]
-    {
-        let now = js_sys::Date::now();
-        if now.is_finite() {
-            now as i64
-        } else {
-            0
-        }
-    }
-    #[cfg(all(target_arch = "wasm32", not(feature = "http")))]
+    #[cfg(target_arch = "wasm32")]
     {
         0
     }

@@ -47,6 +47,7 @@ test('rotation: a revoked NEW key falls back to OLD once, later requests start w
   const first = await client.request('GET', '/me');
   assert.equal(first.status, 200);
   assert.equal(first.keyFingerprint, keys.ApiKey.parse(OLD).fingerprint);
+  assert.equal(first.keyOrigin, 'env:PICTIFY_API_KEY_OLD');
   assert.equal(first.attempts, 2);
   assert.equal(first.fallbacks.length, 1);
   assert.equal(first.fallbacks[0].fromSource, 'env:PICTIFY_API_KEY_NEW');

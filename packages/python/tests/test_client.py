@@ -48,6 +48,8 @@ def test_rotation_falls_back_once_then_skips_the_revoked_key(api: MockApi) -> No
     first = client.request("GET", "/me")
     assert first.status == 200 and first.body == {"key": ApiKey.parse(OLD).fingerprint}
     assert first.attempts == 2
+    assert first.key_fingerprint == ApiKey.parse(OLD).fingerprint
+    assert first.key_origin == "explicit:1"
     assert [(f["from_fingerprint"], f["to_fingerprint"]) for f in first.fallbacks] == [
         (ApiKey.parse(NEW).fingerprint, ApiKey.parse(OLD).fingerprint)
     ]

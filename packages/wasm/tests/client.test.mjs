@@ -2,8 +2,9 @@
 // Retry-After, 503), never switching keys on them; every key refused gives `unauthorized`.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { installPacked, importInstalled } from "./harness.mjs";
+import { installPacked, importInstalled, vectors } from "./harness.mjs";
 import { startMockApi } from "./mock-api.mjs";
+import { runDriverCases, runRotationVectors, vectorKeys } from "./worker/driver-cases.mjs";
 
 const NEW = "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ";
 const OLD = "pk_live_FAKEUoVgjESeIezwhSZXuOnYPNd3Rce5";
@@ -26,7 +27,8 @@ test("429 with Retry-After and 503 are retried on the same key with one idempote
   const r = await client.images.create({ html: "<p>hi</p>" });
   assert.equal(r.status, 200);
   assert.equal(r.attempts, 3);
-  assert.equal(r.keySource, "explicit:0");
+  assert.equal(r.keyOrigin, "explicit:0");
+  assert.equal(r.keyFingerprint, "pk_live_****uhnJ");
   assert.deepEqual(r.fallbacks, []);
   const seen = (await mock.requests()).filter((q) => q.path === "/image");
   assert.deepEqual(seen.map((q) => q.status), [429, 503, 200]);
@@ -85,4 +87,29 @@ test("the client applies the environment policy when it is built", async () => {
   const relaxed = new pk.Client({ env, baseUrl: mock.url, policy: { allowLiveOutsideProduction: true } });
   assert.equal((await relaxed.request("GET", "/me")).status, 200);
   assert.equal((await mock.requests()).length, 1);
+});
+
+test("every rotation.json script over fetch to the mock API", async () => {
+  const doc = vectors("rotation.json");
+  const own = await startMockApi({ valid: vectorKeys(doc) });
+  try {
+    const r = await runRotationVectors(pk, doc, own.url);
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.checked + r.skipped.length, doc.cases.length);
+    assert.ok(r.checked >= 20, JSON.stringify(r));
+  } finally {
+    own.stop();
+  }
+});
+
+test("attempt cap, 401 re-read of env, path/method refusal, API message rules", async () => {
+  const doc = vectors("rotation.json");
+  const own = await startMockApi({ valid: vectorKeys(doc) });
+  try {
+    const r = await runDriverCases(pk, doc.cases[0].keys, own.url);
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.checked, 4);
+  } finally {
+    own.stop();
+  }
 });

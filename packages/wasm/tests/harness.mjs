@@ -1,7 +1,7 @@
 // Test and demo helpers: install the packed package into a temporary project (the artefact a
 // user installs, not this source tree), and run Workers on workerd on loopback ports.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, copyFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, copyFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -65,10 +65,10 @@ export function writeWorkerdConfig(dir, project, workerFile, scenarios, variant 
   // "../pkg/lite/x" relative to "@pictify/keys-wasm/lite" is "@pictify/pkg/lite/x".
   // capnp `embed` takes paths relative to the config file: copy the installed files next to it.
   copyFileSync(workerFile, join(dir, "worker.js"));
-  // The shared errors.json runner, when the Worker sits next to it (tests/worker/).
-  const errorCases = join(dirname(workerFile), "error-cases.mjs");
-  const withErrorCases = existsSync(errorCases);
-  if (withErrorCases) copyFileSync(errorCases, join(dir, "error-cases.mjs"));
+  // The shared runners (errors.json, the driver and rotation cases) next to the Worker
+  // (tests/worker/*.mjs), importable by their file names.
+  const shared = readdirSync(dirname(workerFile)).filter((f) => f.endsWith(".mjs"));
+  for (const f of shared) copyFileSync(join(dirname(workerFile), f), join(dir, f));
   copyFileSync(entry, join(dir, "entry.js"));
   copyFileSync(glue, join(dir, "glue.js"));
   copyFileSync(wasm, join(dir, "module.wasm"));
@@ -77,7 +77,7 @@ export function writeWorkerdConfig(dir, project, workerFile, scenarios, variant 
     `(name = ${capnpString(spec)}, esModule = embed "entry.js")`,
     `(name = "@pictify/pkg/${variant}/pictify_keys_wasm.js", esModule = embed "glue.js")`,
     `(name = "@pictify/pkg/${variant}/pictify_keys_wasm_bg.wasm", wasm = embed "module.wasm")`,
-    ...(withErrorCases ? [`(name = "error-cases.mjs", esModule = embed "error-cases.mjs")`] : []),
+    ...shared.map((f) => `(name = ${capnpString(f)}, esModule = embed ${capnpString(f)})`),
   ].join(",\n      ");
   const services = [];
   const sockets = [];

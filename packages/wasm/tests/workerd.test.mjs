@@ -6,17 +6,20 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { installPacked, writeWorkerdConfig, startWorkerd, freePort, tempDir, PKG_DIR, vectors } from "./harness.mjs";
 import { startMockApi } from "./mock-api.mjs";
+import { vectorKeys } from "./worker/driver-cases.mjs";
 
 const LIVE = "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ";
 const OLD = "pk_live_FAKEUoVgjESeIezwhSZXuOnYPNd3Rce5";
 
 let workerd;
 let mock;
+let vectorMock;
 const url = {};
 
 before(async () => {
   const project = installPacked();
   mock = await startMockApi({ valid: [OLD], revoked: [LIVE] });
+  vectorMock = await startMockApi({ valid: vectorKeys(vectors("rotation.json")) });
   const scenarios = [
     { id: "Dev", name: "dev", env: { NODE_ENV: "development", PICTIFY_API_KEY: LIVE } },
     { id: "Prod", name: "prod", env: { NODE_ENV: "production", PICTIFY_API_KEY_NEW: LIVE, PICTIFY_API_KEY_OLD: OLD, PICTIFY_BASE_URL: mock.url } },
@@ -34,6 +37,7 @@ before(async () => {
 after(() => {
   workerd?.stop();
   mock?.stop();
+  vectorMock?.stop();
 });
 
 const get = async (scenario, path, body) => {
@@ -93,12 +97,14 @@ test("workerd: Client over fetch falls back from the revoked NEW key to OLD, onc
   const r = await get("prod", "/render");
   assert.equal(r.ok, true, JSON.stringify(r));
   assert.equal(r.first.status, 200);
-  assert.equal(r.first.keySource, "env:PICTIFY_API_KEY_OLD");
+  assert.equal(r.first.keyOrigin, "env:PICTIFY_API_KEY_OLD");
+  assert.equal(r.first.keyFingerprint, "pk_live_****Rce5");
   assert.equal(r.first.attempts, 2);
   assert.deepEqual(r.first.fallbacks.map((f) => [f.fromFingerprint, f.toFingerprint]), [["pk_live_****uhnJ", "pk_live_****Rce5"]]);
   // The demoted NEW key is skipped: no second 401 round trip.
   assert.equal(r.second.attempts, 1);
-  assert.equal(r.second.keySource, "env:PICTIFY_API_KEY_OLD");
+  assert.equal(r.second.keyOrigin, "env:PICTIFY_API_KEY_OLD");
+  assert.equal(r.second.keyFingerprint, "pk_live_****Rce5");
   const [newStats, oldStats] = r.stats;
   assert.equal(newStats.unauthorized, 1);
   assert.equal(oldStats.successes, 2);
@@ -123,4 +129,20 @@ test("workerd: calls without env say env is required, never allow on an empty en
   assert.match(r.checkEnvironment.message, /environment is required in this runtime.*detectEnvironment\(env\)/);
   assert.equal(r.client.code, "invalid_argument");
   assert.equal(r.parseUnset.code, "no_key");
+});
+
+test("workerd: every rotation.json script over fetch to the mock API (the core driver in the Worker)", async () => {
+  const doc = vectors("rotation.json");
+  const r = await get("prod", "/rotation", JSON.stringify({ doc, baseUrl: vectorMock.url }));
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.checked + r.skipped.length, doc.cases.length);
+  assert.ok(r.checked >= 20, JSON.stringify(r));
+  console.log(`workerd rotation.json over HTTP: ${r.checked} scripts; skipped: ${r.skipped.join("; ")}`);
+});
+
+test("workerd: attempt cap, 401 re-read of env, path/method refusal, API message rules", async () => {
+  const keys = vectors("rotation.json").cases[0].keys;
+  const r = await get("prod", "/driver-cases", JSON.stringify({ keys, baseUrl: vectorMock.url }));
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.checked, 4);
 });

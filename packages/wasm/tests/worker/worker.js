@@ -5,6 +5,7 @@ import {
 } from "@pictify/keys-wasm";
 import * as pk from "@pictify/keys-wasm";
 import { runErrorCases } from "./error-cases.mjs";
+import { runDriverCases, runRotationVectors } from "./driver-cases.mjs";
 
 const json = (value, status = 200) =>
   new Response(JSON.stringify(value, null, 2), { status, headers: { "content-type": "application/json" } });
@@ -60,6 +61,16 @@ export default {
             action: "image.create", endpoint: "/image", method: "POST", status: first.status,
           });
           return json({ ok: true, first, second, stats: client.stats(), audit });
+        }
+        // tests/vectors/rotation.json (posted by the test) over fetch to the mock API.
+        case "/rotation": {
+          const { doc, baseUrl } = await request.json();
+          return json(await runRotationVectors(pk, doc, baseUrl, { runtimeRetriesDrops: true }));
+        }
+        // The driver's rules (attempt cap, 401 re-read, refusals, API messages) over fetch.
+        case "/driver-cases": {
+          const { keys, baseUrl } = await request.json();
+          return json(await runDriverCases(pk, keys, baseUrl));
         }
         default:
           return json({ ok: false, code: "not_found" }, 404);

@@ -25,21 +25,21 @@
 //! let ring = KeyRing::with_clock(keys.into_keys(), RingConfig::default(), Arc::new(ManualClock::new(0)))?;
 //!
 //! let mut req = ring.begin_request();
-//! let first = ring.attempt(&mut req)?;
+//! let first = ring.next_attempt(&mut req)?;
 //! assert_eq!(first.key().fingerprint(), "pk_live_****a1b2");
 //! assert_eq!(ring.on_outcome(&mut req, &first, Outcome::status(401)), Decision::TryNextKey);
-//! let second = ring.attempt(&mut req)?;
+//! let second = ring.next_attempt(&mut req)?;
 //! assert_eq!(second.key().fingerprint(), "pk_live_****c3d4");
 //! assert_eq!(ring.on_outcome(&mut req, &second, Outcome::status(200)), Decision::Done);
 //!
 //! // The next request starts with the key that works: no extra round trip.
 //! let mut req = ring.begin_request();
-//! assert_eq!(ring.attempt(&mut req)?.key().fingerprint(), "pk_live_****c3d4");
+//! assert_eq!(ring.next_attempt(&mut req)?.key().fingerprint(), "pk_live_****c3d4");
 //! # Ok::<(), pictify_keys::Error>(())
 //! ```
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{Error, HttpError};
@@ -47,6 +47,12 @@ use crate::key::ApiKey;
 use crate::source::SourcedKey;
 
 pub use crate::world::{Clock, ManualClock, SystemClock};
+
+mod backoff;
+mod decide;
+pub use backoff::parse_retry_after;
+use backoff::splitmix;
+pub use decide::decide;
 
 /// Tuning of the ring. The defaults suit the Pictify API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,9 +119,9 @@ pub enum Decision {
     /// other key can fix, such as 400 or 404).
     Done,
     /// The key was refused (401): re-read the key source if there is one, then call
-    /// [`KeyRing::attempt`] for the next key.
+    /// [`KeyRing::next_attempt`] for the next key.
     TryNextKey,
-    /// A transient failure: wait, then call [`KeyRing::attempt`] again (same key, same
+    /// A transient failure: wait, then call [`KeyRing::next_attempt`] again (same key, same
     /// idempotency key).
     Retry {
         /// How long to wait first, in milliseconds.
@@ -137,9 +143,11 @@ impl Decision {
     }
 }
 
-/// A fallback from one key to the next, for the audit log: fingerprints only.
+/// A fallback from one key to the next, for the audit log: fingerprints only. Serialized
+/// (feature `serde`) in camelCase, as the JavaScript packages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct FallbackEvent {
     /// The key that answered 401.
     pub from_fingerprint: String,
@@ -225,7 +233,7 @@ struct State {
 }
 
 /// A receiver of fallback events (an audit logger).
-pub type AuditSink = Arc<dyn Fn(&FallbackEvent) + Send + Sync>;
+pub type FallbackSink = Arc<dyn Fn(&FallbackEvent) + Send + Sync>;
 
 /// The ordered keys, their demotions and usage counts. Shared by all requests of a client;
 /// thread-safe.
@@ -234,7 +242,7 @@ pub struct KeyRing {
     config: RingConfig,
     clock: Arc<dyn Clock>,
     rng: AtomicU64,
-    audit: Mutex<Option<AuditSink>>,
+    fallback_sink: Mutex<Option<FallbackSink>>,
 }
 
 /// One logical request's progress through the ring. Create with [`KeyRing::begin_request`].
@@ -244,6 +252,8 @@ pub struct RequestState {
     current: Option<u64>,
     retries: u32,
     attempts: u32,
+    /// Whether an untried key remains (set when a key is refused).
+    keys_left: bool,
     fallback_from: Option<(String, Arc<str>)>,
     events: Vec<FallbackEvent>,
 }
@@ -266,7 +276,7 @@ pub struct Attempt {
     key: Arc<ApiKey>,
     key_id: u64,
     number: u32,
-    source: Arc<str>,
+    origin: Arc<str>,
 }
 
 impl Attempt {
@@ -275,9 +285,9 @@ impl Attempt {
         &self.key
     }
 
-    /// Where the key came from.
-    pub fn source(&self) -> &str {
-        &self.source
+    /// Where the key came from (`env:PICTIFY_API_KEY_NEW`, `explicit:0`, …).
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     /// 1-based number of this attempt within the logical request.
@@ -293,30 +303,9 @@ impl fmt::Debug for Attempt {
             "Attempt({} #{} from {})",
             self.key.fingerprint(),
             self.number,
-            self.source
+            self.origin
         )
     }
-}
-
-fn splitmix(state: &AtomicU64) -> u64 {
-    let mut z = state
-        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// Parses `Retry-After`: delta seconds or an HTTP date, into milliseconds from `now_ms`.
-pub fn parse_retry_after(value: &str, now_ms: u64) -> Option<u64> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(secs.saturating_mul(1000));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    let at_ms = at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
-    let at_ms = u64::try_from(at_ms).unwrap_or(u64::MAX);
-    Some(at_ms.saturating_sub(now_ms))
 }
 
 impl KeyRing {
@@ -346,7 +335,7 @@ impl KeyRing {
             config,
             clock,
             rng: AtomicU64::new(seed),
-            audit: Mutex::new(None),
+            fallback_sink: Mutex::new(None),
         })
     }
 
@@ -356,8 +345,8 @@ impl KeyRing {
     }
 
     /// Sends every fallback event to `sink` (e.g. an audit logger).
-    pub fn set_audit_sink(&self, sink: AuditSink) {
-        *self.audit.lock().unwrap_or_else(|e| e.into_inner()) = Some(sink);
+    pub fn set_fallback_sink(&self, sink: FallbackSink) {
+        *self.fallback_sink.lock().unwrap_or_else(|e| e.into_inner()) = Some(sink);
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -398,7 +387,7 @@ impl KeyRing {
     /// next untried key after [`Decision::TryNextKey`]. Keys not demoted come first, in
     /// priority order; a demoted key whose cooldown has ended is re-probed by one request.
     /// When every key was tried this is [`HttpError::Unauthorized`].
-    pub fn attempt(&self, req: &mut RequestState) -> Result<Attempt, Error> {
+    pub fn next_attempt(&self, req: &mut RequestState) -> Result<Attempt, Error> {
         let now = self.clock.now_ms();
         let mut state = self.lock();
         let chosen = match req
@@ -445,7 +434,7 @@ impl KeyRing {
             key: entry.key.clone(),
             key_id: entry.id,
             number: req.attempts,
-            source: entry.source.clone(),
+            origin: entry.source.clone(),
         };
         drop(state);
         if let Some((from_fingerprint, from_source)) = req.fallback_from.take() {
@@ -453,10 +442,14 @@ impl KeyRing {
                 from_fingerprint,
                 from_source: from_source.to_string(),
                 to_fingerprint: attempt.key.fingerprint(),
-                to_source: attempt.source.to_string(),
+                to_source: attempt.origin.to_string(),
                 at_ms: now,
             };
-            let sink = self.audit.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            let sink = self
+                .fallback_sink
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
             if let Some(sink) = sink {
                 sink(&event);
             }
@@ -465,7 +458,8 @@ impl KeyRing {
         Ok(attempt)
     }
 
-    /// Records the outcome of `attempt` and decides what comes next.
+    /// Records the outcome of `attempt` (the key's usage counts and demotion, the request's
+    /// tried keys), then decides what comes next ([`decide`]).
     pub fn on_outcome(
         &self,
         req: &mut RequestState,
@@ -473,16 +467,27 @@ impl KeyRing {
         outcome: Outcome<'_>,
     ) -> Decision {
         let now = self.clock.now_ms();
+        self.record(req, attempt, outcome, now);
+        let decision = decide(outcome, req, &self.config, now, splitmix(&self.rng));
+        match decision {
+            Decision::TryNextKey => {
+                req.fallback_from = Some((attempt.key.fingerprint(), attempt.origin.clone()));
+            }
+            Decision::Retry { .. } => req.retries += 1,
+            _ => {}
+        }
+        decision
+    }
+
+    /// The bookkeeping of an outcome: usage counts, demotion after a 401 (for the cooldown),
+    /// and the request's tried keys.
+    fn record(&self, req: &mut RequestState, attempt: &Attempt, outcome: Outcome<'_>, now: u64) {
         let mut state = self.lock();
-        let entry = state.entries.iter_mut().find(|e| e.id == attempt.key_id);
-        let (status, retry_after) = match outcome {
-            Outcome::Response {
-                status,
-                retry_after,
-            } => (Some(status), retry_after),
-            _ => (None, None),
+        let status = match outcome {
+            Outcome::Response { status, .. } => Some(status),
+            _ => None,
         };
-        if let Some(e) = entry {
+        if let Some(e) = state.entries.iter_mut().find(|e| e.id == attempt.key_id) {
             e.requests += 1;
             e.last_used = Some(now);
             match status {
@@ -497,69 +502,17 @@ impl KeyRing {
                 _ => e.errors += 1,
             }
         }
-        let transient = match outcome {
-            Outcome::Timeout | Outcome::ConnectionError => true,
-            Outcome::Response { status, .. } => matches!(status, 408 | 409 | 429 | 500..=599),
-        };
         if status == Some(401) {
             req.tried.push(attempt.key_id);
             req.current = None;
-            let tried = req.tried.len();
-            let remaining = state.entries.iter().any(|e| !req.tried.contains(&e.id));
-            drop(state);
-            if remaining {
-                req.fallback_from = Some((attempt.key.fingerprint(), attempt.source.clone()));
-                return Decision::TryNextKey;
-            }
-            return Decision::Fail(HttpError::Unauthorized {
-                tried,
-                api_code: None,
-                request_id: None,
-            });
+            req.keys_left = state.entries.iter().any(|e| !req.tried.contains(&e.id));
         }
-        drop(state);
-        if !transient {
-            return Decision::Done;
-        }
-        if req.retries >= self.config.max_retries {
-            let attempts = req.retries + 1;
-            return Decision::Fail(match outcome {
-                Outcome::Timeout => HttpError::Timeout { attempts },
-                Outcome::ConnectionError => HttpError::Connection { attempts },
-                Outcome::Response { status: 429, .. } => HttpError::RateLimited { attempts },
-                Outcome::Response { status, .. } if status >= 500 => {
-                    HttpError::Server { status, attempts }
-                }
-                Outcome::Response { status, .. } => HttpError::Status {
-                    status,
-                    message: None,
-                    api_code: None,
-                    request_id: None,
-                },
-            });
-        }
-        req.retries += 1;
-        let delay_ms = match retry_after.and_then(|v| parse_retry_after(v, now)) {
-            Some(ms) => ms.min(self.config.retry_after_cap_ms),
-            None => self.backoff_ms(req.retries),
-        };
-        Decision::Retry { delay_ms }
     }
 
     /// The backoff before retry number `retry` (1-based): `base * 2^(retry-1)`, capped, and
     /// with jitter somewhere in `[d/2, d]`.
     pub fn backoff_ms(&self, retry: u32) -> u64 {
-        let shift = retry.saturating_sub(1).min(32);
-        let d = self
-            .config
-            .base_delay_ms
-            .saturating_mul(1u64 << shift)
-            .min(self.config.max_delay_ms);
-        if !self.config.jitter || d < 2 {
-            return d;
-        }
-        let half = d / 2;
-        half + splitmix(&self.rng) % (d - half + 1)
+        backoff::delay_ms(&self.config, retry, splitmix(&self.rng))
     }
 
     /// Now, by the ring's clock (milliseconds since the Unix epoch).
@@ -592,169 +545,4 @@ impl fmt::Debug for KeyRing {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::KeyList;
-
-    const NEW: &str = "pk_live_FAKE3Wwd25rq4f5zr3a1b2";
-    const OLD: &str = "pk_live_FAKE9Qx7Lm2Np4Rs6c3d4";
-
-    fn ring(config: RingConfig) -> (KeyRing, Arc<ManualClock>) {
-        let clock = Arc::new(ManualClock::new(1_000_000));
-        let keys = KeyList::parse(&[NEW, OLD]).unwrap().into_keys();
-        (
-            KeyRing::with_clock(keys, config, clock.clone()).unwrap(),
-            clock,
-        )
-    }
-
-    #[test]
-    fn demoted_key_is_skipped_until_cooldown_then_probed_once() {
-        let (ring, clock) = ring(RingConfig::default());
-        let mut r = ring.begin_request();
-        let a = ring.attempt(&mut r).unwrap();
-        assert_eq!(
-            ring.on_outcome(&mut r, &a, Outcome::status(401)),
-            Decision::TryNextKey
-        );
-        let b = ring.attempt(&mut r).unwrap();
-        assert_eq!(b.key().fingerprint(), "pk_live_****c3d4");
-        assert_eq!(r.fallbacks().len(), 1);
-        assert_eq!(r.fallbacks()[0].from_fingerprint, "pk_live_****a1b2");
-        ring.on_outcome(&mut r, &b, Outcome::status(200));
-
-        clock.advance_ms(299_999);
-        let mut r = ring.begin_request();
-        assert_eq!(
-            ring.attempt(&mut r).unwrap().key().fingerprint(),
-            "pk_live_****c3d4"
-        );
-
-        clock.advance_ms(1);
-        let mut probe = ring.begin_request();
-        assert_eq!(
-            ring.attempt(&mut probe).unwrap().key().fingerprint(),
-            "pk_live_****a1b2"
-        );
-        // While the probe is in flight, other requests keep using the live key.
-        let mut other = ring.begin_request();
-        assert_eq!(
-            ring.attempt(&mut other).unwrap().key().fingerprint(),
-            "pk_live_****c3d4"
-        );
-    }
-
-    #[test]
-    fn never_switches_on_5xx_and_fails_after_retries() {
-        let (ring, _) = ring(RingConfig {
-            jitter: false,
-            ..RingConfig::default()
-        });
-        let mut r = ring.begin_request();
-        let mut delays = Vec::new();
-        loop {
-            let a = ring.attempt(&mut r).unwrap();
-            assert_eq!(a.key().fingerprint(), "pk_live_****a1b2");
-            match ring.on_outcome(&mut r, &a, Outcome::status(503)) {
-                Decision::Retry { delay_ms } => delays.push(delay_ms),
-                Decision::Fail(e) => {
-                    assert_eq!(e.code(), "server_error");
-                    break;
-                }
-                d => panic!("{d:?}"),
-            }
-        }
-        assert_eq!(delays, [250, 500]);
-        let s = &ring.stats()[0];
-        assert_eq!((s.requests, s.errors), (3, 3));
-    }
-
-    #[test]
-    fn jitter_stays_in_range() {
-        let (ring, _) = ring(RingConfig::default());
-        for retry in 1..=6 {
-            let full = (250u64 << (retry - 1)).min(8_000);
-            for _ in 0..200 {
-                let d = ring.backoff_ms(retry);
-                assert!(d >= full / 2 && d <= full, "{retry}: {d}");
-            }
-        }
-    }
-
-    #[test]
-    fn retry_after_seconds_date_and_cap() {
-        assert_eq!(parse_retry_after("3", 0), Some(3_000));
-        let now = 1_764_201_600_000; // 2025-11-27T00:00:00Z
-        assert_eq!(
-            parse_retry_after("Thu, 27 Nov 2025 00:00:05 GMT", now),
-            Some(5_000)
-        );
-        assert_eq!(
-            parse_retry_after("Wed, 26 Nov 2025 00:00:05 GMT", now),
-            Some(0)
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
-        let (ring, _) = ring(RingConfig::default());
-        let mut r = ring.begin_request();
-        let a = ring.attempt(&mut r).unwrap();
-        let d = ring.on_outcome(
-            &mut r,
-            &a,
-            Outcome::Response {
-                status: 429,
-                retry_after: Some("3600"),
-            },
-        );
-        assert_eq!(d, Decision::Retry { delay_ms: 30_000 });
-    }
-
-    #[test]
-    fn all_keys_refused_is_unauthorized() {
-        let (ring, _) = ring(RingConfig::default());
-        let mut r = ring.begin_request();
-        let a = ring.attempt(&mut r).unwrap();
-        assert_eq!(
-            ring.on_outcome(&mut r, &a, Outcome::status(401)),
-            Decision::TryNextKey
-        );
-        let b = ring.attempt(&mut r).unwrap();
-        assert_eq!(
-            ring.on_outcome(&mut r, &b, Outcome::status(401)),
-            Decision::Fail(HttpError::Unauthorized {
-                tried: 2,
-                api_code: None,
-                request_id: None
-            })
-        );
-        assert_eq!(ring.attempt(&mut r).unwrap_err().code(), "unauthorized");
-    }
-
-    #[test]
-    fn replace_keys_keeps_stats_of_kept_keys() {
-        let (ring, _) = ring(RingConfig::default());
-        let mut r = ring.begin_request();
-        let a = ring.attempt(&mut r).unwrap();
-        ring.on_outcome(&mut r, &a, Outcome::status(200));
-        let rotated = KeyList::parse(&["pk_live_FAKEr0tat3dK3yZq7w8e9f0", NEW])
-            .unwrap()
-            .into_keys();
-        ring.replace_keys(rotated);
-        let stats = ring.stats();
-        assert_eq!(stats[0].requests, 0);
-        assert_eq!(stats[1].fingerprint, "pk_live_****a1b2");
-        assert_eq!(stats[1].successes, 1);
-    }
-
-    #[test]
-    fn other_statuses_are_done() {
-        let (ring, _) = ring(RingConfig::default());
-        for status in [200, 201, 400, 403, 404, 422] {
-            let mut r = ring.begin_request();
-            let a = ring.attempt(&mut r).unwrap();
-            assert_eq!(
-                ring.on_outcome(&mut r, &a, Outcome::status(status)),
-                Decision::Done
-            );
-        }
-    }
-}
+mod tests;
