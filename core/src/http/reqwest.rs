@@ -2,7 +2,6 @@
 //! [`Driver`] over it.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -95,24 +94,9 @@ impl Transport for ReqwestTransport {
     }
 }
 
-static IDEMPOTENCY_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// 64 unpredictable bits, without a randomness crate (std's per-process random hash keys,
-/// a counter and the time).
-fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(IDEMPOTENCY_COUNTER.fetch_add(1, Ordering::Relaxed));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    h.write_u128(nanos);
-    h.finish()
-}
-
 /// A fresh idempotency key in UUID v4 form.
 pub fn new_idempotency_key() -> String {
-    uuid_v4(random_u64(), random_u64())
+    uuid_v4(crate::world::random_u64(), crate::world::random_u64())
 }
 
 impl ClientBuilder {

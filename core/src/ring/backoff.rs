@@ -1,7 +1,5 @@
-//! Retry delays: `Retry-After` parsing, exponential backoff with jitter, and the small
-//! generator that spreads the jitter.
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! Retry delays: `Retry-After` parsing and exponential backoff with jitter (the jitter's
+//! numbers come from [`crate::world::SplitMix`]).
 
 use super::RingConfig;
 
@@ -32,12 +30,3 @@ pub(crate) fn delay_ms(config: &RingConfig, retry: u32, random: u64) -> u64 {
     half + random % (d - half + 1)
 }
 
-/// The next number of a splitmix64 sequence (jitter only: not for secrets).
-pub(crate) fn splitmix(state: &AtomicU64) -> u64 {
-    let mut z = state
-        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}

@@ -39,19 +39,18 @@
 //! ```
 
 use std::fmt;
-use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::{Error, HttpError};
 use crate::key::ApiKey;
 use crate::source::SourcedKey;
+use crate::world::SplitMix;
 
 pub use crate::world::{Clock, ManualClock, SystemClock};
 
 mod backoff;
 mod decide;
 pub use backoff::parse_retry_after;
-use backoff::splitmix;
 pub use decide::decide;
 
 /// Tuning of the ring. The defaults suit the Pictify API.
@@ -241,7 +240,7 @@ pub struct KeyRing {
     state: Mutex<State>,
     config: RingConfig,
     clock: Arc<dyn Clock>,
-    rng: AtomicU64,
+    rng: SplitMix,
     fallback_sink: Mutex<Option<FallbackSink>>,
 }
 
@@ -323,7 +322,6 @@ impl KeyRing {
         if keys.is_empty() {
             return Err(Error::NoKey);
         }
-        let seed = clock.now_ms() ^ (std::ptr::addr_of!(config) as u64).rotate_left(32);
         let entries = keys
             .into_iter()
             .enumerate()
@@ -334,7 +332,7 @@ impl KeyRing {
             state: Mutex::new(State { entries, next_id }),
             config,
             clock,
-            rng: AtomicU64::new(seed),
+            rng: SplitMix::new(),
             fallback_sink: Mutex::new(None),
         })
     }
@@ -468,7 +466,7 @@ impl KeyRing {
     ) -> Decision {
         let now = self.clock.now_ms();
         self.record(req, attempt, outcome, now);
-        let decision = decide(outcome, req, &self.config, now, splitmix(&self.rng));
+        let decision = decide(outcome, req, &self.config, now, self.rng.next_u64());
         match decision {
             Decision::TryNextKey => {
                 req.fallback_from = Some((attempt.key.fingerprint(), attempt.origin.clone()));
@@ -512,7 +510,7 @@ impl KeyRing {
     /// The backoff before retry number `retry` (1-based): `base * 2^(retry-1)`, capped, and
     /// with jitter somewhere in `[d/2, d]`.
     pub fn backoff_ms(&self, retry: u32) -> u64 {
-        backoff::delay_ms(&self.config, retry, splitmix(&self.rng))
+        backoff::delay_ms(&self.config, retry, self.rng.next_u64())
     }
 
     /// Now, by the ring's clock (milliseconds since the Unix epoch).

@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Makes two calls in the same instant differ.
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// 64 unpredictable bits: std's per-process random hash keys over a counter and the time on
-/// native targets (and on wasm32 without `http`), `Math.random` on wasm32 with `http`.
-#[cfg(not(all(target_arch = "wasm32", feature = "http")))]
+/// 64 unpredictable bits: std's per-process random hash keys over a counter, and the time on
+/// native targets. On wasm32 the hash keys are fixed, so hosts there bring their own
+/// randomness (the WASM package's fetch transport uses `crypto.randomUUID`).
 pub fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
@@ -21,16 +21,6 @@ pub fn random_u64() -> u64 {
             .map_or(0, |d| d.as_nanos()),
     );
     h.finish()
-}
-
-/// 64 unpredictable bits: std's per-process random hash keys over a counter and the time on
-/// native targets (and on wasm32 without `http`), `Math.random` on wasm32 with `http`.
-#[cfg(all(target_arch = "wasm32", feature = "http"))]
-pub fn random_u64() -> u64 {
-    let hi = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    let lo = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    ((hi << 32) | lo) ^ n.rotate_left(17)
 }
 
 /// SplitMix64 over an atomic state: cheap, thread-safe numbers for backoff jitter.
