@@ -27,8 +27,10 @@
 use std::borrow::Cow;
 
 mod engine;
+mod finder;
 #[cfg(feature = "json")]
 mod json;
+mod lexer;
 mod stream;
 
 pub use engine::MAX_PENDING;
