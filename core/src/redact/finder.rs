@@ -23,6 +23,24 @@ pub(super) enum Kind {
     Bearer,
 }
 
+/// The literals every redaction starts from: text in which none of these occurs (ASCII case
+/// ignored) is never changed, in any style, whole or streamed.
+///
+/// Exported as data so a binding can return such text untouched without calling into the core
+/// (the Node package tests its strings with one case-insensitive search built from this list).
+/// The shared vectors check the promise: every case whose input holds no trigger expects its
+/// input back.
+///
+/// ```
+/// use pictify_keys::redact::{redact, TRIGGERS};
+///
+/// let line = "2026-11-27T12:00:00Z INFO GET /v1/render status=200 took=12ms";
+/// let lower = line.to_ascii_lowercase();
+/// assert!(!TRIGGERS.iter().any(|t| lower.contains(t)));
+/// assert_eq!(redact(line), line);
+/// ```
+pub const TRIGGERS: [&str; 3] = ["pk_", "key", "bearer"];
+
 /// Longest needle.
 pub(super) const NEEDLE_MAX: usize = 6;
 /// Bytes searched for candidates at a time by the portable search.
@@ -65,13 +83,20 @@ fn needle_at(buf: &[u8], p: usize) -> Option<Kind> {
     }
 }
 
+// The searches test the triggers' first three bytes, then `needle_at` the rest: keep them in
+// step with the list.
+const _: () = assert!(TRIGGERS.len() == 3 && NEEDLE_MAX == 6 && TRIGGERS[2].len() == NEEDLE_MAX);
+
 /// The three-byte prefixes of the needles in every case, for the packed searcher.
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 fn prefixes() -> Vec<[u8; 3]> {
     let mut all = Vec::with_capacity(20);
-    for lower in [*b"pk_", *b"key", *b"bea"] {
+    for trigger in TRIGGERS {
+        let &[a, b, c, ..] = trigger.as_bytes() else {
+            continue;
+        };
         for bits in 0..8u8 {
-            let mut p = lower;
+            let mut p = [a, b, c];
             for (i, b) in p.iter_mut().enumerate() {
                 if bits & (1 << i) != 0 {
                     *b = b.to_ascii_uppercase();
@@ -233,6 +258,16 @@ impl Candidates {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn triggers_are_the_needles() {
+        for (trigger, kind) in TRIGGERS.iter().zip([Kind::Key, Kind::Name, Kind::Bearer]) {
+            let upper = trigger.to_ascii_uppercase();
+            for text in [trigger.to_string(), upper] {
+                assert_eq!(Candidates::all(text.as_bytes()), [(0, kind)], "{text}");
+            }
+        }
+    }
 
     #[test]
     fn finds_every_needle_in_any_case() {
