@@ -82,10 +82,11 @@ class RedactingFilter(logging.Filter):
             record.stack_info = redact(record.stack_info, style=self.style)
         # Every extra field in one call into the core (one call per field cost more than
         # the rest of the filter on a record with a few `extra=` fields).
+        attributes = vars(record)
         extras = {
-            name: _jsonable(value)
-            for name, value in vars(record).items()
-            if name not in _STANDARD_ATTRIBUTES and not name.startswith("_")
+            name: _jsonable(attributes[name])
+            for name in attributes.keys() - _STANDARD_ATTRIBUTES
+            if not name.startswith("_")
         }
         if extras:
             redacted = redact_json(extras, style=self.style)
