@@ -4,8 +4,16 @@
 //! - `key_per_kb_64mb`: the same text with one key per KB (target: 1 GB/s and 3x the regex);
 //! - `lines_200b`: 200-byte lines redacted one at a time (target: under 100 ns per line).
 //!
+//! Each 64 MB case also runs the equivalent-coverage regex of `support/coverage_regex.rs` (what a
+//! user would write to catch everything the core catches; its differences from the core on
+//! tests/vectors/redaction.json are listed there and checked by a test), after checking that
+//! it gives the core's output on the bench's text.
+//!
 //! Run: `cargo bench -p pictify-keys --bench redact`. Figures go to docs/benchmarks.md.
 #![allow(clippy::unwrap_used)]
+
+#[path = "support/coverage_regex.rs"]
+mod coverage_regex;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -134,6 +142,12 @@ fn whole(c: &mut Criterion) {
         group.bench_function("regex_baseline", |b| {
             b.iter(|| baseline.replace_all(black_box(&text), "pk_****").len())
         });
+        let coverage = coverage_regex::coverage_regex();
+        let fp = coverage_regex::Style::Fingerprint;
+        assert!(coverage_regex::redact(&coverage, fp, &text) == redact(&text));
+        group.bench_function("coverage_regex", |b| {
+            b.iter(|| coverage_regex::redact(&coverage, fp, black_box(&text)).len())
+        });
         // What any API returning a new 64 MB string pays before redacting anything: a fresh
         // allocation (its pages faulted in by the kernel) and one copy.
         group.bench_function("copy_floor", |b| {
@@ -218,20 +232,24 @@ fn stream(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("pictify_stream", |b| {
         let mut out = Vec::with_capacity(70 << 10);
-        b.iter(|| {
-            let mut s = Redactor::default().stream();
-            let mut total = 0;
-            for chunk in text.as_bytes().chunks(64 << 10) {
-                out.clear();
-                s.push(chunk, &mut out);
-                total += out.len();
-            }
-            out.clear();
-            s.finish(&mut out);
-            total + out.len()
-        })
+        b.iter(|| stream_64kb(black_box(&text), &mut out))
     });
     group.finish();
+}
+
+/// `text` through the stream redactor in 64 KB chunks, each chunk's output written to one
+/// reused buffer (as a log pipeline writes it on); returns the output length.
+fn stream_64kb(text: &str, out: &mut Vec<u8>) -> usize {
+    let mut s = Redactor::default().stream();
+    let mut total = 0;
+    for chunk in text.as_bytes().chunks(64 << 10) {
+        out.clear();
+        s.push(chunk, out);
+        total += out.len();
+    }
+    out.clear();
+    s.finish(out);
+    total + out.len()
 }
 
 /// CPU time of this thread in seconds (utime + stime from /proc; Linux only).
@@ -305,6 +323,16 @@ fn cpu_time_report() {
             out.clear();
             regex_into(&baseline, black_box(&text), &mut out);
             out.len()
+        });
+        let mut chunk_out = Vec::with_capacity(70 << 10);
+        cpu_rate(&format!("{name}/pictify_stream_64kb"), n, "B", || {
+            stream_64kb(&text, &mut chunk_out)
+        });
+        let coverage = coverage_regex::coverage_regex();
+        let fp = coverage_regex::Style::Fingerprint;
+        assert!(coverage_regex::redact(&coverage, fp, &text) == redact(&text));
+        cpu_rate(&format!("{name}/coverage_regex"), n, "B", || {
+            coverage_regex::redact(&coverage, fp, black_box(&text)).len()
         });
     }
     let mut rng = Lcg(0x5EED_0200);

@@ -27,12 +27,15 @@
 use std::borrow::Cow;
 
 mod engine;
+mod finder;
 #[cfg(feature = "json")]
 mod json;
+mod lexer;
 mod stream;
 
 pub use engine::MAX_PENDING;
 use engine::{scan, Carry, Sink};
+pub use finder::TRIGGERS;
 #[cfg(feature = "json")]
 pub use json::{is_sensitive_field, redact_json};
 pub use stream::{RedactingWriter, StreamRedactor};
@@ -104,43 +107,46 @@ impl Redactor {
 
     /// Redacts `text`; borrows it back unchanged when there is nothing to redact.
     pub fn redact(self, text: &str) -> Cow<'_, str> {
-        let mut sink = StrSink {
-            text,
-            out: None,
-            done: 0,
-        };
+        let mut edits = Edits::default();
         scan(
             self.style,
             text.as_bytes(),
             0,
             true,
             &mut Carry::None,
-            &mut sink,
+            &mut edits,
         );
-        match sink.out {
-            None => Cow::Borrowed(text),
-            Some(mut out) => {
-                out.push_str(&text[sink.done..]);
-                Cow::Owned(out)
-            }
+        if edits.list.is_empty() {
+            return Cow::Borrowed(text);
         }
+        let mut out = String::with_capacity(edits.output_len(text.len()));
+        let mut done = 0;
+        for (start, end, with) in edits.iter() {
+            // Edits start and end next to ASCII bytes, so both ends are character boundaries.
+            out.push_str(&text[done..start]);
+            out.push_str(with);
+            done = end;
+        }
+        out.push_str(&text[done..]);
+        Cow::Owned(out)
     }
 
     /// Redacts bytes that need not be UTF-8: invalid sequences pass through untouched.
     pub fn redact_bytes(self, bytes: &[u8]) -> Cow<'_, [u8]> {
-        let mut sink = BytesSink {
-            src: bytes,
-            out: None,
-            done: 0,
-        };
-        scan(self.style, bytes, 0, true, &mut Carry::None, &mut sink);
-        match sink.out {
-            None => Cow::Borrowed(bytes),
-            Some(mut out) => {
-                out.extend_from_slice(&bytes[sink.done..]);
-                Cow::Owned(out)
-            }
+        let mut edits = Edits::default();
+        scan(self.style, bytes, 0, true, &mut Carry::None, &mut edits);
+        if edits.list.is_empty() {
+            return Cow::Borrowed(bytes);
         }
+        let mut out = Vec::with_capacity(edits.output_len(bytes.len()));
+        let mut done = 0;
+        for (start, end, with) in edits.iter() {
+            out.extend_from_slice(&bytes[done..start]);
+            out.extend_from_slice(with.as_bytes());
+            done = end;
+        }
+        out.extend_from_slice(&bytes[done..]);
+        Cow::Owned(out)
     }
 
     /// Appends the redaction of `text` to `out` and returns how many replacements were made.
@@ -221,22 +227,38 @@ pub fn redact_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
     Redactor::default().redact_bytes(bytes)
 }
 
-/// Builds the output string only once the first replacement arrives.
-struct StrSink<'a> {
-    text: &'a str,
-    out: Option<String>,
-    done: usize,
+/// The edits of a whole-buffer scan, collected before the output is built: the scan runs
+/// over the input alone, then the output (its exact size allocated once) is written in one
+/// pass of copies, which keeps a large fresh output's page faults out of the search loop.
+#[derive(Default)]
+struct Edits {
+    /// `(start, end, end of the replacement in text)`; each replacement starts where the
+    /// previous one ended.
+    list: Vec<(usize, usize, usize)>,
+    text: String,
+    removed: usize,
 }
 
-impl Sink for StrSink<'_> {
+impl Edits {
+    fn output_len(&self, input_len: usize) -> usize {
+        input_len - self.removed + self.text.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (usize, usize, &str)> {
+        let mut from = 0;
+        self.list.iter().map(move |&(start, end, to)| {
+            let with = self.text.get(from..to).unwrap_or_default();
+            from = to;
+            (start, end, with)
+        })
+    }
+}
+
+impl Sink for Edits {
     fn edit(&mut self, start: usize, end: usize, replacement: &str) {
-        let out = self
-            .out
-            .get_or_insert_with(|| String::with_capacity(self.text.len()));
-        // Edits start and end next to ASCII bytes, so both ends are character boundaries.
-        out.push_str(&self.text[self.done..start]);
-        out.push_str(replacement);
-        self.done = end;
+        self.text.push_str(replacement);
+        self.removed += end - start;
+        self.list.push((start, end, self.text.len()));
     }
 }
 
@@ -249,23 +271,6 @@ impl<F: FnMut(usize, usize, &str)> Sink for FnSink<F> {
     fn edit(&mut self, start: usize, end: usize, replacement: &str) {
         self.count += 1;
         (self.edit)(start, end, replacement);
-    }
-}
-
-struct BytesSink<'a> {
-    src: &'a [u8],
-    out: Option<Vec<u8>>,
-    done: usize,
-}
-
-impl Sink for BytesSink<'_> {
-    fn edit(&mut self, start: usize, end: usize, replacement: &str) {
-        let out = self
-            .out
-            .get_or_insert_with(|| Vec::with_capacity(self.src.len()));
-        out.extend_from_slice(&self.src[self.done..start]);
-        out.extend_from_slice(replacement.as_bytes());
-        self.done = end;
     }
 }
 

@@ -2,7 +2,7 @@
 //! several chunkings, and checks that the expected output is itself stable.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use pictify_keys::redact::{Redactor, Style};
+use pictify_keys::redact::{Redactor, Style, TRIGGERS};
 use serde_json::Value;
 
 fn cases() -> Vec<Value> {
@@ -23,6 +23,32 @@ fn streamed(redactor: Redactor, input: &[u8], cut: usize) -> Vec<u8> {
     }
     stream.finish(&mut out);
     out
+}
+
+/// Bindings skip the call into the core when a text holds no trigger; the vectors must
+/// include such texts, and texts with a trigger that still stay unchanged.
+#[test]
+fn vectors_cover_the_trigger_shortcut() {
+    let has_trigger = |s: &str| {
+        let lower = s.to_ascii_lowercase();
+        TRIGGERS.iter().any(|t| lower.contains(t))
+    };
+    let cases = cases();
+    let unchanged = |c: &&Value| c["input"] == c["expected"];
+    let without = cases
+        .iter()
+        .filter(|c| !has_trigger(c["input"].as_str().unwrap()))
+        .count();
+    let kept_with = cases
+        .iter()
+        .filter(unchanged)
+        .filter(|c| has_trigger(c["input"].as_str().unwrap()))
+        .count();
+    assert!(without >= 5, "only {without} cases without a trigger");
+    assert!(
+        kept_with >= 5,
+        "only {kept_with} unchanged cases with a trigger"
+    );
 }
 
 #[test]
@@ -54,6 +80,10 @@ fn redaction_vectors() {
             if streamed(redactor, input.as_bytes(), cut) != expected.as_bytes() {
                 failures.push(format!("{name}: stream with {cut}-byte chunks differs"));
             }
+        }
+        let lower = input.to_ascii_lowercase();
+        if !TRIGGERS.iter().any(|t| lower.contains(t)) && expected != input {
+            failures.push(format!("{name}: holds no trigger, yet expects a change"));
         }
         if redactor.redact(expected) != expected {
             failures.push(format!("{name}: redacting the expected output changes it"));

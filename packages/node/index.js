@@ -269,11 +269,32 @@ function loadKeys(options) {
 // copy a memcpy). Not a rule on content: both paths give the core's result.
 const BEYOND_LATIN1 = /[^\0-\xff]/;
 
+// The core's triggers as one case-insensitive search (built on first use, from the list the
+// core exports): a text where none occurs is never changed by the core, so it is returned
+// as it is without the call into Rust, which costs more than the search on a short line.
+let triggers = null;
+function hasTrigger(text) {
+  if (triggers === null) {
+    const escape = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    triggers = new RegExp(native.redactTriggers().map(escape).join('|'), 'i');
+  }
+  return triggers.test(text);
+}
+
+// Styles the core has accepted: only with one of these (or none) may a call skip the core,
+// so an unknown style still gets the core's error whatever the text.
+const acceptedStyles = new Set();
+
 function redact(text, style) {
   try {
+    if (typeof text === 'string' && (style === undefined || acceptedStyles.has(style))
+      && !hasTrigger(text)) {
+      return text;
+    }
     const out = typeof text === 'string' && !BEYOND_LATIN1.test(text)
       ? native.redactLatin1(text, style)
       : native.redact(text, style);
+    if (typeof style === 'string') acceptedStyles.add(style);
     return out === null ? text : out;
   } catch (e) {
     throw convert(e, redact);
@@ -285,6 +306,7 @@ function redactJson(value, style) {
 }
 
 function containsSecret(text) {
+  if (typeof text === 'string' && !hasTrigger(text)) return false;
   return typeof text === 'string' && !BEYOND_LATIN1.test(text)
     ? native.containsSecretLatin1(text)
     : native.containsSecret(text);

@@ -242,6 +242,13 @@ pub fn contains_secret_latin1(text: Latin1Text) -> bool {
     n > 0
 }
 
+/// The core's redaction triggers (`pk_`, `key`, `bearer`; ASCII case ignored): a text holding
+/// none of them is never changed, so the JavaScript layer returns it without calling in.
+#[napi(js_name = "redactTriggers", skip_typescript)]
+pub fn redact_triggers() -> Vec<&'static str> {
+    pictify_keys::redact::TRIGGERS.to_vec()
+}
+
 /// Redacts a JSON-compatible value: sensitive fields whole, every other string scanned.
 #[napi(js_name = "redactJson")]
 pub fn redact_json(

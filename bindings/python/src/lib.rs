@@ -53,6 +53,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(redact::redact, m)?)?;
     m.add_function(wrap_pyfunction!(redact::redact_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(redact::redact_json, m)?)?;
+    m.add_function(wrap_pyfunction!(redact::redact_triggers, m)?)?;
+    m.add_function(wrap_pyfunction!(redact::is_sensitive_field, m)?)?;
     m.add_class::<audit::PyAuditEvent>()?;
     m.add_class::<http::PyClient>()?;
     m.add_class::<http::PyImages>()?;

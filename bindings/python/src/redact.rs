@@ -72,6 +72,22 @@ pub(crate) fn redact_bytes<'py>(
     })
 }
 
+/// The core's redaction triggers (`pk_`, `key`, `bearer`; ASCII case ignored): text holding
+/// none of them is never changed, so the logging filter skips the call for such fields.
+#[pyfunction]
+#[pyo3(name = "_redact_triggers")]
+pub(crate) fn redact_triggers() -> Vec<&'static str> {
+    pictify_keys::redact::TRIGGERS.to_vec()
+}
+
+/// Whether `redact_json` replaces the value of a field with this name whole (the core's
+/// rule), so the logging filter can ask once per field name.
+#[pyfunction]
+#[pyo3(name = "_is_sensitive_field")]
+pub(crate) fn is_sensitive_field(name: &str) -> bool {
+    pictify_keys::redact::is_sensitive_field(name)
+}
+
 /// Redacts a JSON-like value (dicts, lists, strings, numbers): sensitive fields (`api_key`,
 /// `Authorization`, `password`, …) whole, every other string scanned. Returns a new value.
 #[pyfunction]

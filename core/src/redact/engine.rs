@@ -7,12 +7,14 @@
 //! the same code and the scanner never decides anything it cannot see, the stream gives the
 //! same output as the whole buffer for every chunking.
 //!
-//! Hot path: candidates are found block by block straight in the input, with no copy: a
-//! branch-free test of each position's first three bytes against `pk_`, `key` and `bea` (any
-//! case), run over [`LANES`] positions at a time so that it vectorises, then an exact check of
-//! the few hits for `pk_`, `key` and `bearer`. Only those candidate positions are examined
-//! further; everything else is copied through untouched.
+//! Hot path: candidates (`pk_`, `key`, `bearer`, any case) are found straight in the input,
+//! with no copy, by the SIMD search in [`super::finder`]. Only those candidate positions are
+//! examined further; everything else is copied through untouched.
 
+use super::finder::{eq_ci, Candidates, Kind, NEEDLE_MAX};
+use super::lexer::{
+    alnum_run, already_redacted, boundary_before, is_mode, token_end, Cursor, TokenEnd,
+};
 use super::Style;
 use crate::key::BODY_MAX;
 
@@ -27,55 +29,11 @@ pub(crate) const TOKEN_CAP: usize = 8 + BODY_MAX;
 pub(crate) const LOOKBEHIND: usize = 8;
 /// Longest context between a candidate and its token (`key\" : \"`, `bearer%20%20`).
 const CONTEXT_MAX: usize = 16;
-/// Longest needle.
-const NEEDLE_MAX: usize = 6;
-/// Bytes searched for candidates at a time.
-const BLOCK: usize = 4096;
 
 /// The most bytes a stream ever holds back between chunks: the longest key (prefix and
 /// `BODY_CAP` body, plus the two-byte overlap and six-byte look-ahead of the overlap rule)
 /// or the longest examined token with its context, plus the look-behind.
 pub const MAX_PENDING: usize = LOOKBEHIND + CONTEXT_MAX + TOKEN_CAP + 8;
-
-/// What a candidate position may start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// `pk_`: a key (`pk_live_` / `pk_test_`, any case).
-    Key,
-    /// `key`: the end of a parameter or header name (`api_key=`, `X-Api-Key:`, `&key=`).
-    Name,
-    /// `bearer`: an `Authorization` scheme followed by a token.
-    Bearer,
-}
-
-/// Positions tested at once for the first three bytes of a needle.
-const LANES: usize = 32;
-
-/// Whether `x y z` may start a needle: `pk_`, `key` or `bea` (letters in any case).
-///
-/// `| 0x20` is an exact case fold for the letters compared here: the only bytes it maps to
-/// `p`, `k`, `e`, `y`, `b` or `a` are those letters in either case (`_` is compared as it
-/// is). Branch-free, so the block test in [`Candidates::next_at`] vectorises.
-#[inline(always)]
-fn starts_needle(x: u8, y: u8, z: u8) -> bool {
-    let (x, y, zl) = (x | 0x20, y | 0x20, z | 0x20);
-    ((x == b'p') & (y == b'k') & (z == b'_'))
-        | ((((x == b'k') & (zl == b'y')) | ((x == b'b') & (zl == b'a'))) & (y == b'e'))
-}
-
-/// The needle at `p`, whose first three bytes passed [`starts_needle`], when all of it is in
-/// `buf`: `pk_`, `key` or `bearer`, any case.
-#[inline]
-fn needle_at(buf: &[u8], p: usize) -> Option<Kind> {
-    match buf[p] | 0x20 {
-        b'p' => Some(Kind::Key),
-        b'k' => Some(Kind::Name),
-        _ => buf
-            .get(p + 3..p + 6)
-            .is_some_and(|rest| eq_ci(rest, b"rer"))
-            .then_some(Kind::Bearer),
-    }
-}
 
 /// Receives the replacements of a scan, in order and never overlapping.
 pub(crate) trait Sink {
@@ -93,82 +51,6 @@ pub(crate) enum Carry {
     Body,
     /// Inside a token longer than [`TOKEN_CAP`]; its replacement head is already out.
     Token,
-}
-
-/// Candidate positions, found block by block in the buffer, in ascending order.
-struct Candidates {
-    found: Vec<(usize, Kind)>,
-    next: usize,
-    /// Every needle starting before this position has been found.
-    covered: usize,
-}
-
-impl Candidates {
-    fn new(from: usize) -> Self {
-        Self {
-            found: Vec::new(),
-            next: 0,
-            covered: from,
-        }
-    }
-
-    /// The first candidate at or after `pos`.
-    fn next_at(&mut self, buf: &[u8], pos: usize) -> Option<(usize, Kind)> {
-        loop {
-            while let Some(&(p, kind)) = self.found.get(self.next) {
-                self.next += 1;
-                if p >= pos {
-                    return Some((p, kind));
-                }
-            }
-            let start = pos.max(self.covered);
-            if start >= buf.len() {
-                return None;
-            }
-            let end = buf.len().min(start + BLOCK);
-            self.covered = if end == buf.len() {
-                end
-            } else {
-                end - (NEEDLE_MAX - 1)
-            };
-            self.found.clear();
-            self.next = 0;
-            // Needle starts in [start, covered): the block test on the first three bytes, then
-            // the exact check of the few hits. Every needle has three bytes or more, so none
-            // starts in the last two bytes of `buf`.
-            let lim = self.covered.min(buf.len().saturating_sub(2));
-            let found = &mut self.found;
-            let mut hit = |p: usize| {
-                if let Some(kind) = needle_at(buf, p) {
-                    found.push((p, kind));
-                }
-            };
-            let mut i = start;
-            while i + LANES <= lim {
-                let (a, b, c) = (
-                    &buf[i..i + LANES],
-                    &buf[i + 1..i + 1 + LANES],
-                    &buf[i + 2..i + 2 + LANES],
-                );
-                let any = a.iter().zip(b).zip(c).fold(0u8, |any, ((&x, &y), &z)| {
-                    any | u8::from(starts_needle(x, y, z))
-                });
-                if any != 0 {
-                    for (j, ((&x, &y), &z)) in a.iter().zip(b).zip(c).enumerate() {
-                        if starts_needle(x, y, z) {
-                            hit(i + j);
-                        }
-                    }
-                }
-                i += LANES;
-            }
-            for p in i..lim {
-                if starts_needle(buf[p], buf[p + 1], buf[p + 2]) {
-                    hit(p);
-                }
-            }
-        }
-    }
 }
 
 /// What examining one candidate gave.
@@ -270,27 +152,6 @@ pub(crate) fn scan<S: Sink>(
         }
         repl.clear();
     }
-}
-
-fn eq_ci(bytes: &[u8], lower: &[u8]) -> bool {
-    bytes.len() == lower.len()
-        && bytes
-            .iter()
-            .zip(lower)
-            .all(|(b, l)| b.to_ascii_lowercase() == *l)
-}
-
-/// `live_` or `test_`, any case.
-fn is_mode(bytes: &[u8]) -> bool {
-    eq_ci(bytes, b"live_") || eq_ci(bytes, b"test_")
-}
-
-/// Length of the alphanumeric run at `buf[from..]`.
-fn alnum_run(buf: &[u8], from: usize) -> usize {
-    buf[from..]
-        .iter()
-        .position(|&b| CLASS[usize::from(b)] & ALNUM == 0)
-        .unwrap_or(buf.len() - from)
 }
 
 /// Where a key body that ends at `run_end` really ends: two keys written back to back
@@ -413,100 +274,6 @@ fn continue_body(style: Style, buf: &[u8], pos: usize, eof: bool, repl: &mut Str
     }
 }
 
-/// Byte classes, one table lookup per byte in the token and body loops.
-const ALNUM: u8 = 1;
-const TOKEN: u8 = 2;
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() {
-            t[b] = ALNUM | TOKEN;
-        } else if matches!(
-            c,
-            b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'*' | b'[' | b']'
-        ) {
-            t[b] = TOKEN;
-        }
-        b += 1;
-    }
-    t
-};
-
-/// Bytes that make up a header or query token.
-#[inline]
-fn is_token_byte(b: u8) -> bool {
-    CLASS[usize::from(b)] & TOKEN != 0
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Where a token that starts at `from` ends.
-enum TokenEnd {
-    /// It ends here.
-    At(usize),
-    /// It runs to here and may go on in the next chunk.
-    Open(usize),
-}
-
-/// A token is a run of token bytes and `%HH` escapes of token bytes (`%2B`, `%2F`, `%3D`);
-/// an escaped delimiter (`%20`, `%22`, `%26`) ends it.
-fn token_end(buf: &[u8], from: usize, eof: bool) -> TokenEnd {
-    let mut i = from;
-    while i < buf.len() {
-        let b = buf[i];
-        if is_token_byte(b) {
-            i += 1;
-        } else if b == b'%' {
-            if i + 3 > buf.len() {
-                return if eof {
-                    TokenEnd::At(i)
-                } else {
-                    TokenEnd::Open(i)
-                };
-            }
-            match (hex(buf[i + 1]), hex(buf[i + 2])) {
-                (Some(h), Some(l)) if is_token_byte(h * 16 + l) => i += 3,
-                _ => return TokenEnd::At(i),
-            }
-        } else {
-            return TokenEnd::At(i);
-        }
-    }
-    if eof {
-        TokenEnd::At(i)
-    } else {
-        TokenEnd::Open(i)
-    }
-}
-
-/// Text that is already the output of a redaction and must stay as it is (idempotence).
-///
-/// JSON literals (`null`, `true`, `false`) after a name are left alone too: they carry no
-/// secret, and replacing them would break the document.
-fn already_redacted(token: &[u8]) -> bool {
-    if matches!(token, b"[REDACTED]" | b"null" | b"true" | b"false")
-        || token.iter().all(|&b| b == b'*')
-    {
-        return true;
-    }
-    if token.len() >= 8 && eq_ci(&token[..3], b"pk_") && is_mode(&token[3..8]) {
-        let rest = &token[8..];
-        let stars = rest.iter().take_while(|&&b| b == b'*').count();
-        let tail = &rest[stars..];
-        return stars >= 4 && tail.len() <= 4 && tail.iter().all(u8::is_ascii_alphanumeric);
-    }
-    false
-}
-
 /// Decides the token at `t0` that follows a context (header name, `Bearer`).
 fn match_token(style: Style, buf: &[u8], t0: usize, eof: bool, repl: &mut String) -> Step {
     let end = match token_end(buf, t0, eof) {
@@ -571,59 +338,6 @@ pub(crate) fn whole_token(style: Style, token: &[u8]) -> Option<String> {
         out.push_str("[REDACTED]");
     }
     Some(out)
-}
-
-/// A cursor over the context after a candidate; `None` from a method means "need more input".
-struct Cursor<'a> {
-    buf: &'a [u8],
-    i: usize,
-    eof: bool,
-}
-
-impl Cursor<'_> {
-    /// The byte at the cursor: `Err(())` when the buffer ends before it in a stream,
-    /// `Ok(None)` at the end of the input.
-    fn peek(&self, ahead: usize) -> Result<Option<u8>, ()> {
-        match self.buf.get(self.i + ahead) {
-            Some(&b) => Ok(Some(b)),
-            None if self.eof => Ok(None),
-            None => Err(()),
-        }
-    }
-
-    /// Consumes `lit` (exact bytes) if it is next.
-    fn eat(&mut self, lit: &[u8]) -> Result<bool, ()> {
-        for (k, &l) in lit.iter().enumerate() {
-            if self.peek(k)? != Some(l) {
-                return Ok(false);
-            }
-        }
-        self.i += lit.len();
-        Ok(true)
-    }
-
-    /// Consumes up to `max` bytes from `set`.
-    fn skip(&mut self, set: &[u8], max: usize) -> Result<(), ()> {
-        for _ in 0..max {
-            match self.peek(0)? {
-                Some(b) if set.contains(&b) => self.i += 1,
-                _ => break,
-            }
-        }
-        Ok(())
-    }
-
-    /// An opening or closing quote: `"`, `'` or the JSON-escaped `\"`.
-    fn quote(&mut self) -> Result<(), ()> {
-        if !self.eat(b"\\\"")? && !self.eat(b"\"")? {
-            self.eat(b"'")?;
-        }
-        Ok(())
-    }
-}
-
-fn boundary_before(buf: &[u8], at: usize) -> bool {
-    at == 0 || !buf[at - 1].is_ascii_alphanumeric()
 }
 
 /// `api_key=`, `api-key:`, `apikey=`, `X-Api-Key: `, `"apiKey": "`, `?key=`, `&key=`.

@@ -13,6 +13,24 @@ const KEY_RE = /^pk_(?:live|test)_[0-9A-Za-z]{16,128}$/;
 const NAIVE = /pk_(?:live|test)_[0-9A-Za-z]{8,}/g;
 const naiveReplace = (text) => text.replace(NAIVE, (m) => `${m.slice(0, 8)}****${m.slice(-4)}`);
 
+// The equivalent-coverage regex: written to catch what the core catches (both prefixes in any
+// case; Bearer, api_key/api-key/apikey/X-Api-Key and ?key=/&key=/;key= values, quoted or
+// JSON-escaped, with %HH escapes of token characters; redacted values and JSON literals
+// kept), a port of core/benches/support/coverage_regex.rs, whose doc comment lists its two
+// differences from the core on tests/vectors/redaction.json (keys written back to back).
+const COVERAGE = new RegExp(String.raw`(pk_(?:live|test)_[0-9a-z]{8,})`
+  + String.raw`|((?<![0-9a-z])bearer(?:[ \t+]|%20){1,4}`
+  + String.raw`|(?<![0-9a-z])api[_-]?key(?:\\?["'])? {0,2}[=:][ \t]{0,3}(?:\\?["'])?|[?&;]key=)`
+  + String.raw`((?:[0-9a-z._~+/=*\[\]-]|%(?:3[0-9]|4[1-9a-f]|5[0-9a]|6[1-9a-f]|7[0-9a]|2[abdef]|3d|5[bdf]|7e))+)`, 'gi');
+const isKey = (t) => /^pk_(?:live|test)_[0-9a-z]{8,128}$/i.test(t);
+const isRedacted = (t) => /^(?:\[REDACTED\]|null|true|false|\**|pk_(?:live|test)_\*{4,}[0-9a-z]{0,4})$/i.test(t);
+const fingerprint = (k) => (k.length - 8 > 128 ? `${k.slice(0, 8)}****` : `${k.slice(0, 8)}****${k.slice(-4)}`);
+const coverageReplace = (text) => text.replace(COVERAGE, (m, key, ctx, tok) => {
+  if (key) return fingerprint(key);
+  if (tok.length <= 136 && isRedacted(tok)) return m;
+  return ctx + (tok.length <= 136 && isKey(tok) ? fingerprint(tok) : '[REDACTED]');
+});
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -67,6 +85,12 @@ const mb = big.length / 1e6;
 rows.push(['redact, 10 MB log, 1 key/KB', `${(ours / 1e6).toFixed(1)} ms (${(mb / (ours / 1e9)).toFixed(0)} MB/s)`,
   `replace(naive regex): ${(theirs / 1e6).toFixed(1)} ms (${(mb / (theirs / 1e9)).toFixed(0)} MB/s)`, `${(theirs / ours).toFixed(1)}x faster`]);
 
+// The equivalent-coverage regex on the same log (same output, checked first).
+if (keys.redact(big) !== coverageReplace(big)) throw new Error('outputs differ (coverage regex)');
+const theirsCoverage = perCall(() => { sink += coverageReplace(big).length; }, 1, 5);
+rows.push(['redact, 10 MB log, 1 key/KB, vs the equivalent-coverage regex', `${(ours / 1e6).toFixed(1)} ms`,
+  `replace(coverage regex): ${(theirsCoverage / 1e6).toFixed(1)} ms`, `${(theirsCoverage / ours).toFixed(1)}x faster`]);
+
 // The same log with a non-Latin-1 character (CJK, emoji) in one line of eight: the text is
 // read as UTF-16 code units instead of Latin-1 bytes.
 let nth = 0;
@@ -92,6 +116,16 @@ const plainLine = `2026-11-27T12:00:00.000Z INFO GET /v1/render?width=1200&heigh
 const plainOurs = perCall(() => { sink += keys.redact(plainLine).length; }, 100_000);
 const plainTheirs = perCall(() => { sink += naiveReplace(plainLine).length; }, 100_000);
 rows.push(['redact, one 200-byte line without a key', `${plainOurs.toFixed(0)} ns/call`, `replace(naive regex): ${plainTheirs.toFixed(0)} ns/call`, `${(plainTheirs / plainOurs).toFixed(1)}x`]);
+
+// A clean line that holds a trigger (`key=` after a space: not a context), so the core is
+// called and finds nothing.
+const nearLine = `2026-11-27T12:00:00.000Z INFO GET /v1/render?width=1200&height=630 status=200 cache key=render:og took=12ms`.padEnd(200, ' ');
+if (keys.redact(nearLine) !== nearLine) throw new Error('the near-miss line has something to redact');
+const nearOurs = perCall(() => { sink += keys.redact(nearLine).length; }, 100_000);
+const nearTheirs = perCall(() => { sink += naiveReplace(nearLine).length; }, 100_000);
+rows.push(['redact, one 200-byte line without a key, holding `key=`', `${nearOurs.toFixed(0)} ns/call`, `replace(naive regex): ${nearTheirs.toFixed(0)} ns/call`, `${(nearTheirs / nearOurs).toFixed(1)}x`]);
+const lineCoverage = perCall(() => { sink += coverageReplace(line).length; }, 100_000);
+rows.push(['redact, one 200-byte line with a key, vs the equivalent-coverage regex', `${lineOurs.toFixed(0)} ns/call`, `replace(coverage regex): ${lineCoverage.toFixed(0)} ns/call`, `${(lineCoverage / lineOurs).toFixed(1)}x`]);
 
 const requireTimes = [];
 for (let i = 0; i < 7; i++) {

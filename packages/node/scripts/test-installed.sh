@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs @pictify/keys, installs the tarball into a fresh temporary project, and runs there:
 #   (default) the node:test suites and `tsc --noEmit --strict` on the example;
-#   --demo    the demo scenario; --bench the bench script.
+#   --demo    the demo scenario; --bench the bench script; --bench-loggers [N] the logger bench.
 set -euo pipefail
 pkg="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$pkg/../.." && pwd)"
@@ -26,6 +26,7 @@ export PICTIFY_MOCK_API="$target/debug/pictify-mock-api"
 case "$mode" in
   --demo) cd "$root" && node "$work/project/scripts/demo.js" examples/check/*.env ;;
   --bench) node scripts/bench.js ;;
+  --bench-loggers) node scripts/bench-loggers.js "${2:-1000000}" ;;
   *)
     node --test --test-reporter=spec test/
     npx tsc --noEmit --strict --esModuleInterop --types node example/example.ts

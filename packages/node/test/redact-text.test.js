@@ -140,3 +140,30 @@ test('containsSecret agrees with redact on Latin-1, UTF-16 and lone-surrogate te
   assert.equal(keys.containsSecret('é plain'), false);
   assert.throws(() => keys.containsSecret(42));
 });
+
+test('the trigger shortcut (no pk_, key or bearer: returned without calling the core) gives the core\'s output', () => {
+  // Random texts built from pieces of the triggers and of the contexts, so that many hold a
+  // near miss (`pk`, `ke`, `bea`, `Bearer` split) and many a real trigger; each is compared
+  // with the core's UTF-8 stream path, which never takes the shortcut.
+  const pieces = ['p', 'P', 'k', 'K', '_', 'e', 'E', 'y', 'Y', 'b', 'B', 'a', 'r', 'R', ' ', '=', '?', '&',
+    ':', '"', 'api', 'live_', 'test_', 'FAKE', 'x9Z', 'é', '日', `${KEYS[0].slice(0, 12)}`, KEYS[0]];
+  let seed = 17;
+  const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed; };
+  let without = 0;
+  for (let i = 0; i < 3000; i++) {
+    let text = '';
+    const n = next() % 12;
+    for (let j = 0; j < n; j++) text += pieces[next() % pieces.length];
+    if (!/pk_|key|bearer/i.test(text)) without++;
+    for (const style of [undefined, 'fingerprint', 'redacted', 'mask']) {
+      assert.equal(keys.redact(text, style), viaStream(text, style), `${JSON.stringify(text)} ${style}`);
+    }
+    assert.equal(keys.containsSecret(text), keys.redact(text) !== text, JSON.stringify(text));
+  }
+  assert.ok(without > 500 && without < 2900, `${without} of 3000 texts without a trigger`);
+  // A style the core refuses is refused whatever the text, before and after valid calls.
+  for (const text of ['plain', 'key=abc', 'pk_live_']) {
+    keys.redact(text, 'mask');
+    assert.throws(() => keys.redact(text, 'bold'), (e) => e.code === 'invalid_argument');
+  }
+});

@@ -174,3 +174,35 @@ def test_structlog_default_chain_redacts_the_traceback() -> None:
     assert KEY not in text and KEY[8:] not in text, text
     assert "Traceback (most recent call last)" in text
     assert f"ValueError: {FP}" in text and f"RuntimeError: second {FP}" in text
+
+
+def test_filter_changes_extra_fields_exactly_as_redact_json_would() -> None:
+    # The filter sends only the fields the core could change (a sensitive name, a trigger in
+    # the name or a string, a list or dict); every field must end as redact_json makes it.
+    from pictify_keys import redact_json
+
+    extra = {
+        "password": 1234,
+        "token": True,
+        "secret": None,
+        "apiKey": "not-a-key",
+        "x_api_key_hint": "plain",
+        "note": f"see {KEY.upper()}",
+        "bearer_note": "Bearer abcdefgh",
+        "nested": {"authorization": "opaque", "n": 1},
+        "items": [KEY, 1],
+        "count": 7,
+        "ratio": 0.5,
+        "clean": "nothing here",
+        "monkey": "keyboard turnkey",
+    }
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, "m", None, None)
+    for name, value in extra.items():
+        setattr(record, name, value)
+    assert RedactingFilter().filter(record)
+    for name, value in extra.items():
+        expected = redact_json({name: value})
+        assert isinstance(expected, dict)
+        assert getattr(record, name) == expected[name], name
+    # The cases above must include fields that change and fields that stay.
+    assert record.password == "[REDACTED]" and record.count == 7 and record.monkey == "keyboard turnkey"

@@ -25,7 +25,7 @@ import traceback
 from collections.abc import Mapping
 TYPE_CHECKING = False  # mypy treats this name as True
 
-from ._native import ApiKey, redact, redact_json
+from ._native import ApiKey, _is_sensitive_field, _redact_triggers, redact, redact_json
 
 if TYPE_CHECKING:
     from typing import Any, Dict, MutableMapping
@@ -80,14 +80,48 @@ class RedactingFilter(logging.Filter):
             record.exc_text = redact(record.exc_text, style=self.style)
         if record.stack_info:
             record.stack_info = redact(record.stack_info, style=self.style)
-        for name, value in list(vars(record).items()):
-            if name in _STANDARD_ATTRIBUTES or name.startswith("_"):
-                continue
-            plain = _jsonable(value)
-            redacted = redact_json({name: plain}, style=self.style)
-            if isinstance(redacted, dict) and redacted.get(name) != plain:
-                setattr(record, name, redacted.get(name))
+        # Every extra field in one call into the core (one call per field cost more than
+        # the rest of the filter on a record with a few `extra=` fields).
+        attributes = vars(record)
+        extras: Dict[str, Any] = {}
+        for name in attributes.keys() - _STANDARD_ATTRIBUTES:
+            if not name.startswith("_"):
+                plain = _jsonable(attributes[name])
+                if _core_may_change(name, plain):
+                    extras[name] = plain
+        if extras:
+            redacted = redact_json(extras, style=self.style)
+            if isinstance(redacted, dict):
+                for name, plain in extras.items():
+                    if redacted.get(name) != plain:
+                        setattr(record, name, redacted.get(name))
         return True
+
+
+_trigger: Any = None
+_sensitive: Dict[str, bool] = {}
+
+
+def _core_may_change(name: str, value: Any) -> bool:
+    """Whether ``redact_json({name: value})`` could change anything, asked of the core: the
+    name is sensitive (cached per name), or the name or a string value holds one of the
+    core's triggers, or the value is a list or dict (their fields are the core's to judge).
+    Numbers, booleans, ``None`` and trigger-free strings under other names never change."""
+    global _trigger
+    if _trigger is None:
+        import re
+
+        _trigger = re.compile("|".join(map(re.escape, _redact_triggers())), re.IGNORECASE | re.ASCII)
+    sensitive = _sensitive.get(name)
+    if sensitive is None:
+        sensitive = _is_sensitive_field(name)
+        if len(_sensitive) < 4096:
+            _sensitive[name] = sensitive
+    if sensitive or _trigger.search(name):
+        return True
+    if isinstance(value, str):
+        return _trigger.search(value) is not None
+    return isinstance(value, (dict, list))
 
 
 def _jsonable(value: Any) -> Any:
