@@ -20,7 +20,7 @@ use crate::key::BODY_MAX;
 
 /// A run after `pk_live_` needs this many body characters to be redacted (err toward
 /// redacting: valid keys have 16 or more, truncated ones still leak most of the secret).
-pub(crate) const MIN_BODY: usize = 8;
+pub(crate) const REDACT_MIN_BODY: usize = 8;
 /// Longest body whose last four characters are shown; longer runs lose the last four.
 pub(crate) const BODY_CAP: usize = BODY_MAX;
 /// Longest header or query token that is examined whole; longer tokens are replaced opaquely.
@@ -240,7 +240,7 @@ fn match_key(style: Style, buf: &[u8], c: usize, eof: bool, repl: &mut String) -
     let Some(end) = body_end(buf, b0, run_end, eof) else {
         return Step::NeedMore;
     };
-    if end - b0 < MIN_BODY {
+    if end - b0 < REDACT_MIN_BODY {
         return Step::NoMatch;
     }
     key_replacement(style, &buf[c..b0], &buf[b0..end], repl);
@@ -301,7 +301,7 @@ fn match_token(style: Style, buf: &[u8], t0: usize, eof: bool, repl: &mut String
         if already_redacted(token) {
             return Step::Skip(end);
         }
-        if token.len() >= 8 + MIN_BODY
+        if token.len() >= 8 + REDACT_MIN_BODY
             && eq_ci(&token[..3], b"pk_")
             && is_mode(&token[3..8])
             && token[8..].iter().all(u8::is_ascii_alphanumeric)
@@ -325,7 +325,7 @@ pub(crate) fn whole_token(style: Style, token: &[u8]) -> Option<String> {
         return None;
     }
     let mut out = String::new();
-    if token.len() >= 8 + MIN_BODY
+    if token.len() >= 8 + REDACT_MIN_BODY
         && token.len() <= TOKEN_CAP
         && eq_ci(&token[..3], b"pk_")
         && is_mode(&token[3..8])
