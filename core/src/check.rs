@@ -10,12 +10,7 @@ use crate::key::{ApiKey, Mode};
 use crate::secrets::{is_reference, resolve_value, SecretResolver};
 use crate::source::SourcedKey;
 
-/// The variables that hold keys, in priority order (NEW first during a rotation).
-pub const KEY_VARIABLES: &[&str] = &[
-    "PICTIFY_API_KEY_NEW",
-    "PICTIFY_API_KEY",
-    "PICTIFY_API_KEY_OLD",
-];
+pub use crate::source::KEY_VARIABLES;
 
 /// The outcome for one key.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,54 +4,11 @@
 //! a Worker's `env` binding, a parsed `.env` file) or opt into the process environment with
 //! [`ProcessEnv`]. Nothing here ever writes to the process environment.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use crate::error::PolicyError;
 use crate::key::{ApiKey, Mode};
 
-/// Read-only access to environment variables.
-pub trait EnvLookup {
-    /// The value of `name`, if set.
-    fn get(&self, name: &str) -> Option<String>;
-}
-
-impl<S: std::hash::BuildHasher> EnvLookup for HashMap<String, String, S> {
-    fn get(&self, name: &str) -> Option<String> {
-        HashMap::get(self, name).cloned()
-    }
-}
-
-impl EnvLookup for BTreeMap<String, String> {
-    fn get(&self, name: &str) -> Option<String> {
-        BTreeMap::get(self, name).cloned()
-    }
-}
-
-impl EnvLookup for [(&str, &str)] {
-    fn get(&self, name: &str) -> Option<String> {
-        self.iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| (*v).to_owned())
-    }
-}
-
-impl<T: EnvLookup + ?Sized> EnvLookup for &T {
-    fn get(&self, name: &str) -> Option<String> {
-        (**self).get(name)
-    }
-}
-
-/// The process environment, read (never written) on demand. Opt-in: nothing in this crate
-/// reads the process environment unless handed this.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ProcessEnv;
-
-impl EnvLookup for ProcessEnv {
-    fn get(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok()
-    }
-}
+pub use crate::world::{EnvLookup, ProcessEnv};
 
 /// A deployment environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -370,6 +327,52 @@ pub fn check_mode(
                     value,
                 },
             })
+        }
+    }
+}
+
+/// Where the environment verdict came from, for messages.
+fn decided_by(variable: &Option<String>, value: &Option<String>) -> String {
+    match (variable, value) {
+        (Some(var), Some(val)) => format!(" (decided by {var}={val})"),
+        (Some(var), None) => format!(" (decided by {var})"),
+        _ => String::new(),
+    }
+}
+
+/// A well-formed key that the environment policy refuses where it runs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyError {
+    /// A live (production) key outside production. Use a `pk_test_` key in development, test
+    /// and staging; relax the policy explicitly only if this is intended.
+    #[error("a live key is configured in {environment}{}: use a pk_test_ key outside production, or relax the policy explicitly if this is intended", decided_by(.variable, .value))]
+    LiveKeyInDevelopment {
+        /// The detected environment (development, test or staging).
+        environment: Environment,
+        /// The variable that decided the environment, if any.
+        variable: Option<String>,
+        /// That variable's value.
+        value: Option<String>,
+    },
+    /// A test key in production. Production needs a `pk_live_` key.
+    #[error("a test key is configured in {environment}{}: production needs a pk_live_ key", decided_by(.variable, .value))]
+    TestKeyInProduction {
+        /// The detected environment (production).
+        environment: Environment,
+        /// The variable that decided the environment, if any.
+        variable: Option<String>,
+        /// That variable's value.
+        value: Option<String>,
+    },
+}
+
+impl PolicyError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::LiveKeyInDevelopment { .. } => "live_key_in_development",
+            Self::TestKeyInProduction { .. } => "test_key_in_production",
         }
     }
 }

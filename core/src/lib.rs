@@ -36,6 +36,7 @@ pub mod ring;
 pub mod scan;
 pub mod secrets;
 pub mod source;
+pub mod world;
 
 pub use audit::{AuditError, AuditEvent, KeyRef, Timestamp};
 pub use check::{check_keys, check_keys_with, CheckReport, KeyCheck, Verdict, KEY_VARIABLES};

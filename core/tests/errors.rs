@@ -221,7 +221,14 @@ struct Docs {
 fn read_docs() -> Docs {
     let mut docs = BTreeMap::new();
     let mut codes = BTreeMap::new();
-    for file in ["core/src/error.rs", "core/src/audit.rs"] {
+    for file in [
+        "core/src/error/mod.rs",
+        "core/src/error/http.rs",
+        "core/src/error/secret.rs",
+        "core/src/key/diagnose.rs",
+        "core/src/env.rs",
+        "core/src/audit.rs",
+    ] {
         let text = std::fs::read_to_string(root().join(file)).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         let mut current_type: Option<String> = None;

@@ -12,7 +12,9 @@ use std::str::FromStr;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::error::{CharClass, End, KeyError};
+mod diagnose;
+
+pub use diagnose::{CharClass, End, KeyError};
 
 /// Shortest accepted key body, in characters.
 pub const BODY_MIN: usize = 16;

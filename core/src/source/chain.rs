@@ -1,0 +1,190 @@
+//! Sources in priority order ([`SourceChain`]): the first configured source wins, and keys
+//! that lower sources hold but the winner does not are reported as [`ShadowedKey`]s.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::env::EnvLookup;
+use crate::error::{Error, SourceError};
+use crate::secrets::SecretResolver;
+
+use super::{DotEnvFile, EnvSource, KeySource, SecretFile, SourcedKey};
+
+/// A key in a lower-priority source that differs from the keys in use: probably stale, and a
+/// trap if the higher source disappears. Shown to the user as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShadowedKey {
+    /// Where the shadowed key is (`env-file:.env:PICTIFY_API_KEY`).
+    pub origin: String,
+    /// Its fingerprint.
+    pub fingerprint: String,
+    /// The source whose keys are used instead.
+    pub used_source: String,
+}
+
+impl ShadowedKey {
+    /// The stable warning code: `shadowed_key`.
+    pub fn code(&self) -> &'static str {
+        "shadowed_key"
+    }
+}
+
+impl fmt::Display for ShadowedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}) is ignored because {} takes precedence; remove it if it is stale",
+            self.origin, self.fingerprint, self.used_source
+        )
+    }
+}
+
+/// The result of loading a [`SourceChain`].
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The keys of the first configured source, in priority order.
+    pub keys: Vec<SourcedKey>,
+    /// That source's name.
+    pub source: String,
+    /// Keys in lower sources that differ from the ones used.
+    pub shadowed: Vec<ShadowedKey>,
+}
+
+/// Sources in priority order. The first source that is configured wins; a broken source
+/// stops the search with its error.
+#[derive(Default)]
+pub struct SourceChain {
+    sources: Vec<Box<dyn KeySource>>,
+}
+
+impl SourceChain {
+    /// An empty chain.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a lower-priority source.
+    pub fn with(mut self, source: impl KeySource + 'static) -> Self {
+        self.sources.push(Box::new(source));
+        self
+    }
+
+    /// The usual chain for a process: environment variables, then an optional mounted secret
+    /// file, then an optional `.env` file.
+    pub fn standard(
+        env: impl EnvLookup + Send + Sync + 'static,
+        secret_file: Option<PathBuf>,
+        dotenv: Option<PathBuf>,
+    ) -> Self {
+        Self::standard_resolving(env, secret_file, dotenv, None)
+    }
+
+    /// [`SourceChain::standard`], resolving secret references in the environment and the
+    /// `.env` file through `resolver` (e.g. a
+    /// [`CachingResolver`](crate::secrets::CachingResolver)).
+    pub fn standard_resolving(
+        env: impl EnvLookup + Send + Sync + 'static,
+        secret_file: Option<PathBuf>,
+        dotenv: Option<PathBuf>,
+        resolver: Option<Arc<dyn SecretResolver>>,
+    ) -> Self {
+        let mut env_source = EnvSource::new(env);
+        if let Some(r) = &resolver {
+            env_source = env_source.with_resolver(Arc::clone(r));
+        }
+        let mut chain = Self::new().with(env_source);
+        if let Some(p) = secret_file {
+            chain = chain.with(SecretFile::optional(p));
+        }
+        if let Some(p) = dotenv {
+            let mut file = DotEnvFile::new(p);
+            if let Some(r) = &resolver {
+                file = file.with_resolver(Arc::clone(r));
+            }
+            chain = chain.with(file);
+        }
+        chain
+    }
+
+    /// Loads the keys of the first configured source, and lists keys of lower sources that
+    /// it shadows (lower sources that fail are not used and not reported). No key anywhere is
+    /// [`Error::NoKey`].
+    pub fn load_all(&self) -> Result<Loaded, Error> {
+        let mut iter = self.sources.iter();
+        for source in iter.by_ref() {
+            if let Some(keys) = source.load()? {
+                let used_source = source.name();
+                let mut shadowed = Vec::new();
+                for lower in iter {
+                    if let Ok(Some(lower_keys)) = lower.load() {
+                        for k in lower_keys {
+                            if !keys.iter().any(|used| used.key == k.key) {
+                                shadowed.push(ShadowedKey {
+                                    fingerprint: k.key.fingerprint(),
+                                    origin: k.origin,
+                                    used_source: used_source.clone(),
+                                });
+                            }
+                        }
+                    }
+                }
+                return Ok(Loaded {
+                    keys,
+                    source: used_source,
+                    shadowed,
+                });
+            }
+        }
+        Err(self.nothing_found().map_or(Error::NoKey, Error::from))
+    }
+
+    /// No source has a key: a configured file that does not exist, if any, is the likely
+    /// reason (a mistyped path), else nothing.
+    fn nothing_found(&self) -> Option<SourceError> {
+        self.sources
+            .iter()
+            .find_map(|s| s.missing_file())
+            .map(|origin| SourceError::Missing { origin })
+    }
+}
+
+impl fmt::Debug for SourceChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.sources.iter().map(|s| s.name()))
+            .finish()
+    }
+}
+
+impl KeySource for SourceChain {
+    fn name(&self) -> String {
+        let names: Vec<String> = self.sources.iter().map(|s| s.name()).collect();
+        names.join(" > ")
+    }
+
+    /// The keys of the first configured source (shadowing is not reported here). With no key
+    /// anywhere, a configured file that does not exist is [`SourceError::Missing`].
+    fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        for source in &self.sources {
+            if let Some(keys) = source.load()? {
+                return Ok(Some(keys));
+            }
+        }
+        self.nothing_found().map_or(Ok(None), Err)
+    }
+
+    fn missing_file(&self) -> Option<String> {
+        self.sources.iter().find_map(|s| s.missing_file())
+    }
+
+    /// The first configured source, refreshed past its cache.
+    fn refresh(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
+        for source in &self.sources {
+            if let Some(keys) = source.refresh()? {
+                return Ok(Some(keys));
+            }
+        }
+        Ok(None)
+    }
+}
