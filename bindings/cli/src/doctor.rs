@@ -203,7 +203,7 @@ fn gather(dir: &Path, fixtures_as_real: bool, warnings: &mut Vec<EnvFileWarning>
     );
     let sources = Some(match chain.load_all() {
         Ok(loaded) => SourcesFact::Resolved {
-            source: loaded.source,
+            source: loaded.source_name,
             shadowed: loaded.shadowed,
         },
         Err(Error::NoKey) => SourcesFact::NoKey,
