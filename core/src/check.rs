@@ -58,16 +58,33 @@ impl Verdict {
 }
 
 /// One key variable and its verdict.
+///
+/// With the `serde` feature it serializes flat, as every front end shows it:
+/// `{origin, variable, fingerprint, mode, verdict, code, message}` (tests/vectors/shapes.json).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyCheck {
     /// Where the key came from, e.g. `env:PICTIFY_API_KEY`.
-    pub source: String,
+    pub origin: String,
     /// The variable name.
     pub variable: &'static str,
-    /// Fingerprint and mode when the key is well-formed.
-    pub key: Option<(String, Mode)>,
+    /// The fingerprint, when the key is well-formed.
+    pub fingerprint: Option<String>,
+    /// The mode, when the key is well-formed.
+    pub mode: Option<Mode>,
     /// The verdict.
     pub verdict: Verdict,
+}
+
+impl KeyCheck {
+    fn malformed(origin: String, variable: &'static str, error: KeyError) -> Self {
+        Self {
+            origin,
+            variable,
+            fingerprint: None,
+            mode: None,
+            verdict: Verdict::Malformed(error),
+        }
+    }
 }
 
 /// The result of checking every key variable.
@@ -107,7 +124,7 @@ impl CheckReport {
 
     /// Process exit status for a command-line check: 0 all allowed, 1 a policy violation,
     /// 2 a malformed key or no key.
-    pub fn exit_status(&self) -> i32 {
+    pub fn exit_status(&self) -> u8 {
         match self.error() {
             None => 0,
             Some(Error::Policy(_)) => 1,
@@ -141,7 +158,7 @@ pub fn check_keys(
 
 fn key_check(
     key: &ApiKey,
-    source: String,
+    origin: String,
     variable: &'static str,
     detection: &Detection,
     policy: Policy,
@@ -154,9 +171,10 @@ fn key_check(
         Err(e) => Verdict::Refused(e),
     };
     KeyCheck {
-        source,
+        origin,
         variable,
-        key: Some((key.fingerprint(), key.mode())),
+        fingerprint: Some(key.fingerprint()),
+        mode: Some(key.mode()),
         verdict,
     }
 }
@@ -190,23 +208,15 @@ pub fn check_keys_with(
                 Ok(resolved) => keys.extend(resolved.iter().map(|k| {
                     key_check(k.key(), k.origin().to_owned(), variable, &detection, policy)
                 })),
-                Err(SourceError::InvalidKey { origin, error }) => keys.push(KeyCheck {
-                    source: origin,
-                    variable,
-                    key: None,
-                    verdict: Verdict::Malformed(error),
-                }),
+                Err(SourceError::InvalidKey { origin, error }) => {
+                    keys.push(KeyCheck::malformed(origin, variable, error))
+                }
                 Err(e) => unresolved.push(e),
             }
             continue;
         }
         keys.push(match ApiKey::parse(&value) {
-            Err(e) => KeyCheck {
-                source,
-                variable,
-                key: None,
-                verdict: Verdict::Malformed(e),
-            },
+            Err(e) => KeyCheck::malformed(source, variable, e),
             Ok(key) => key_check(&key, source, variable, &detection, policy),
         });
     }
@@ -244,4 +254,38 @@ pub fn check_client_keys(
         warning = warning.or(allowed.warning);
     }
     Ok(warning)
+}
+
+#[cfg(feature = "serde")]
+mod ser {
+    use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+    use super::{CheckReport, KeyCheck};
+
+    impl Serialize for KeyCheck {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut st = s.serialize_struct("KeyCheck", 7)?;
+            st.serialize_field("origin", &self.origin)?;
+            st.serialize_field("variable", self.variable)?;
+            st.serialize_field("fingerprint", &self.fingerprint)?;
+            st.serialize_field("mode", &self.mode)?;
+            st.serialize_field("verdict", self.verdict.as_str())?;
+            st.serialize_field("code", &self.verdict.code())?;
+            st.serialize_field("message", &self.verdict.message())?;
+            st.end()
+        }
+    }
+
+    /// `{detection, keys, error, exitStatus}`: `error` is the overall error's report
+    /// (`{code, family, message, details}`) or `null`.
+    impl Serialize for CheckReport {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut st = s.serialize_struct("CheckReport", 4)?;
+            st.serialize_field("detection", &self.detection)?;
+            st.serialize_field("keys", &self.keys)?;
+            st.serialize_field("error", &self.error().map(|e| e.report()))?;
+            st.serialize_field("exitStatus", &self.exit_status())?;
+            st.end()
+        }
+    }
 }

@@ -224,7 +224,9 @@ impl Policy {
 }
 
 /// A key allowed where it runs, possibly with a warning to show the user.
+/// Serializes as `{warning: {code, message} | null}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Allowed {
     /// Why the check could not fully vouch for the key, if it could not.
     pub warning: Option<Warning>,
@@ -254,6 +256,18 @@ impl Warning {
             Self::UnknownEnvironment => "the environment is unknown (set PICTIFY_ENV or NODE_ENV), so the key could not be checked against it",
             Self::RelaxedPolicy => "allowed only because the policy was relaxed explicitly",
         }
+    }
+}
+
+/// `{code, message}`.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Warning", 2)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("message", self.message())?;
+        st.end()
     }
 }
 

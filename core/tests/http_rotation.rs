@@ -451,7 +451,7 @@ async fn kubernetes_secret_swap_is_picked_up_without_restart_or_failure() {
     let stats = c.stats();
     assert_eq!(stats[0].fingerprint, fp(NEW));
     assert_eq!(
-        stats[0].source,
+        stats[0].origin,
         format!("file:{}", dir.join("api-key").display())
     );
     std::fs::remove_dir_all(&dir).unwrap();

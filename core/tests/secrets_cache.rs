@@ -319,5 +319,5 @@ async fn pictify_401_refetches_the_secret_once() {
         2,
         "one refetch after the 401"
     );
-    assert_eq!(client.stats()[0].source, "vault://secret/pictify#api_key");
+    assert_eq!(client.stats()[0].origin, "vault://secret/pictify#api_key");
 }

@@ -70,7 +70,10 @@ export declare class KeyRing {
    * tried.
    */
   attempt(request: RequestState): Attempt
-  /** Records the outcome of `attempt` and decides what comes next. */
+  /**
+   * Records the outcome of `attempt` and decides what comes next: `{ action, delayMs,
+   * error }` (`Decision` in packages/shapes.d.ts).
+   */
   onOutcome(request: RequestState, attempt: Attempt, outcome: Outcome): Decision
   /** Usage of every key, in priority order. */
   stats(): Array<KeyStats>
@@ -94,12 +97,6 @@ export declare class StreamRedactor {
   push(chunk: Buffer): Buffer
   /** Returns everything still held back; the stream can be reused afterwards. */
   finish(): Buffer
-}
-
-/** A key allowed where it runs, possibly with a warning. */
-export interface Allowed {
-  /** Why the check could not fully vouch for the key, if it could not. */
-  warning?: Warning
 }
 
 /** A successful answer. */
@@ -154,28 +151,6 @@ export declare function checkKeys(env?: Record<string, string | undefined>, sour
 /** [`check_environment`] for a mode alone (`"live"` or `"test"`). */
 export declare function checkMode(mode: 'live' | 'test', detection?: Detection | EnvironmentName, policy?: Policy | undefined | null): Allowed
 
-/** The overall problem of a report. */
-export interface CheckProblem {
-  /** The stable code (`no_key`, a key format code or a policy code). */
-  code: string
-  /** `format`, `environment` or `source`. */
-  family: string
-  /** The message. */
-  message: string
-}
-
-/** The result of checking every key variable. */
-export interface CheckReport {
-  /** The environment the keys were checked against. */
-  detection: Detection
-  /** One entry per key variable that is set, in priority order. */
-  keys: Array<KeyCheck>
-  /** The overall error, if any. */
-  error?: CheckProblem
-  /** 0 all allowed, 1 a policy violation, 2 a malformed key or no key. */
-  exitStatus: number
-}
-
 /** How to build a client: where the keys come from (as for `loadKeys`), the API and timeouts. */
 export interface ClientOptions {
   /** Keys handed in, in priority order (NEW first). When set, nothing else is read. */
@@ -213,24 +188,17 @@ export interface ClientOptions {
  */
 export declare function containsSecret(text: string): boolean
 
-/** What to do after an attempt. */
-export interface Decision {
-  /** `done`, `try_next_key`, `retry` or `fail`. */
-  action: 'done' | 'try_next_key' | 'retry' | 'fail'
-  /** For `retry`: how long to wait first, in ms. */
-  delayMs?: number
-  /** For `fail`: why. */
-  error?: RingFailure
-}
-
 /**
  * Detects the deployment environment from a map of variables (default `process.env`;
  * nothing else is read).
  */
 export declare function detectEnvironment(env?: Record<string, string | undefined>): Detection
 
-/** The detected deployment environment and the variable that decided it. */
-export interface Detection {
+/**
+ * A detection passed in (`Detection` in packages/shapes.d.ts, as `detectEnvironment`
+ * returns it); `null` and absent fields are accepted.
+ */
+export interface DetectionInput {
   /** `production`, `staging`, `development`, `test` or `unknown`. */
   environment: EnvironmentName
   /** The variable that decided (`null` when unknown). */
@@ -263,24 +231,6 @@ export interface Image {
   raw: any
 }
 
-/** The verdict for one key variable. */
-export interface KeyCheck {
-  /** Where the key came from, e.g. `env:PICTIFY_API_KEY`. */
-  source: string
-  /** The variable name. */
-  variable: string
-  /** The fingerprint, when the key is well-formed. */
-  fingerprint?: string
-  /** The mode, when the key is well-formed. */
-  mode?: 'live' | 'test' | null
-  /** `allowed`, `warning`, `refused` or `malformed`. */
-  verdict: 'allowed' | 'warning' | 'refused' | 'malformed'
-  /** The stable code of the error or warning, if any. */
-  code?: string
-  /** Its message, if any. */
-  message?: string
-}
-
 /**
  * Why a value is not a key, as plain data: the core's stable code and its error report as
  * JSON (`{code, family, message, details}`; never the secret).
@@ -290,26 +240,6 @@ export interface KeyProblem {
   code: string
   /** The core's error report as JSON. */
   report: string
-}
-
-/** Usage of one key. */
-export interface KeyStats {
-  /** The key's fingerprint. */
-  fingerprint: string
-  /** Where the key came from. */
-  source: string
-  /** Attempts sent with this key. */
-  requests: number
-  /** Attempts answered with a 2xx. */
-  successes: number
-  /** Attempts answered with 401. */
-  unauthorized: number
-  /** Other attempts. */
-  errors: number
-  /** Last use, in ms since the epoch. */
-  lastUsedMs?: number
-  /** Until when the key is demoted after a 401. */
-  demotedUntilMs?: number
 }
 
 /** The keys of the first configured source. */
@@ -407,16 +337,6 @@ export interface RingConfig {
   manualClockMs?: number
 }
 
-/** A failure the ring gave up with. */
-export interface RingFailure {
-  /** The stable code (`unauthorized`, `server_error`, `http_timeout`, …). */
-  code: string
-  /** The message. */
-  message: string
-  /** The HTTP status behind it, when there was an answer. */
-  status?: number
-}
-
 /** A key in a lower-priority source that differs from the keys in use. */
 export interface ShadowedKey {
   /** `shadowed_key`. */
@@ -437,14 +357,6 @@ export interface SourcedKey {
   key: ApiKey
   /** Its provenance, e.g. `env:PICTIFY_API_KEY_NEW` or `file:/var/run/secrets/pictify/api-key`. */
   origin: string
-}
-
-/** A reason to warn although the key is allowed. */
-export interface Warning {
-  /** `unknown_environment` or `relaxed_policy`. */
-  code: 'unknown_environment' | 'relaxed_policy'
-  /** A one-line explanation. */
-  message: string
 }
 
 // ---- The JavaScript layer (lib/index-extra.d.ts, appended to the generated declarations) ----
@@ -489,17 +401,6 @@ export declare namespace AuditEvent {
    */
   function forKeyId(keyId: string, fields: AuditFields): AuditEvent
 }
-/** An audit event in the documented JSON shape. */
-export interface AuditEventJson {
-  timestamp: string
-  action: string
-  keyId: string
-  endpoint: string
-  method: string
-  status: number
-  ip: string | null
-  userAgent: string | null
-}
 export interface AuditEvent {
   /** The documented JSON shape, so `JSON.stringify(event)` writes it. */
   toJSON(): AuditEventJson
@@ -519,44 +420,6 @@ export interface StreamRedactor {
   finishText(): string
 }
 
-/** What every error of this package carries. */
-/** The details an error carries (docs/errors.md lists which, per code); absent when not carried. */
-export interface ErrorDetails {
-  /** 1-based character position of the offending character in the key. */
-  position?: number
-  /** For `foreign_key`: whose credential it is (`Stripe`, `GitHub`, …). */
-  vendor?: string
-  /** Where a key came from (`env:PICTIFY_API_KEY`, `file:/run/secrets/…`); never key material. */
-  origin?: string
-  /** The detected environment, for policy errors. */
-  environment?: string
-  /** The variable that decided the environment. */
-  variable?: string
-  /** That variable's value. */
-  value?: string
-  /** 1-based line (a `.env` file or an allow-list). */
-  line?: number
-  /** 1-based column (a `.env` file). */
-  column?: number
-  /** The HTTP status behind an API error. */
-  status?: number
-  /** How many keys were tried before the API refused them all. */
-  tried?: number
-  /** Attempts made with the same key. */
-  attempts?: number
-  /** The API's own error code (`revoked_api_key`, `key_not_active`, …). */
-  apiCode?: string
-  /** The API's request id, for support tickets. */
-  requestId?: string
-}
-/** The core's error report: what every Pictify SDK shows for an error. */
-export interface ErrorReport {
-  code: string
-  family: 'format' | 'environment' | 'source' | 'http' | 'input'
-  /** `[code] message`. */
-  message: string
-  details: ErrorDetails
-}
 /** @deprecated the shape of the constructor's second argument; use `ErrorReport`. */
 export type PictifyKeyErrorDetails = Partial<ErrorReport>
 /**
@@ -615,5 +478,112 @@ export interface Client {
   readonly images: { create(options: Record<string, unknown>): Promise<Image> }
 }
 
+// The shapes of the plain objects @pictify/keys (Node) and @pictify/keys-wasm return, declared
+// once for both packages: each object is the core's serde output (camelCase, `null` for an
+// absent value) and tests/vectors/shapes.json pins it in every language. The Node package
+// appends this file to its index.d.ts (packages/node/build.sh); the WASM crate includes it in
+// its generated declarations (bindings/wasm/src/lib.rs).
+
 /** A deployment environment name. */
-export type EnvironmentName = 'production' | 'staging' | 'development' | 'test' | 'unknown'
+export type EnvironmentName = "production" | "staging" | "development" | "test" | "unknown";
+/** The detected environment and the variable that decided it (`null` when none did). */
+export interface Detection { environment: EnvironmentName; variable: string | null; value: string | null; }
+/** A reason to warn although the key is allowed. */
+export interface Warning { code: "unknown_environment" | "relaxed_policy"; message: string; }
+/** A key allowed where it runs; `warning` says why the check could not fully vouch for it. */
+export interface Allowed { warning: Warning | null; }
+/** The details an error carries (docs/errors.md lists which, per code); absent when not carried. */
+export interface ErrorDetails {
+  /** 1-based character position of the offending character in the key. */
+  position?: number;
+  /** For `foreign_key`: whose credential it is (`Stripe`, `GitHub`, …). */
+  vendor?: string;
+  /** Where a key came from (`env:PICTIFY_API_KEY`, `file:/run/secrets/…`); never key material. */
+  origin?: string;
+  /** The detected environment, for policy errors. */
+  environment?: string;
+  /** The variable that decided the environment. */
+  variable?: string;
+  /** That variable's value. */
+  value?: string;
+  /** 1-based line (a `.env` file or an allow-list). */
+  line?: number;
+  /** 1-based column (a `.env` file). */
+  column?: number;
+  /** The HTTP status behind an API error. */
+  status?: number;
+  /** How many keys were tried before the API refused them all. */
+  tried?: number;
+  /** Attempts made with the same key. */
+  attempts?: number;
+  /** The API's own error code (`revoked_api_key`, `key_not_active`, …). */
+  apiCode?: string;
+  /** The API's request id, for support tickets. */
+  requestId?: string;
+}
+/** The core's error report: what every Pictify SDK shows for an error. */
+export interface ErrorReport {
+  code: string;
+  family: "format" | "environment" | "source" | "http" | "input";
+  /** `[code] message`. */
+  message: string;
+  details: ErrorDetails;
+}
+/** One key variable and its verdict. */
+export interface KeyCheck {
+  /** Where the key came from, e.g. `env:PICTIFY_API_KEY`. */
+  origin: string;
+  variable: string;
+  /** Set when the key is well-formed. */
+  fingerprint: string | null;
+  mode: "live" | "test" | null;
+  verdict: "allowed" | "warning" | "refused" | "malformed";
+  /** The stable code of the error or warning. */
+  code: string | null;
+  message: string | null;
+}
+/** The result of `checkKeys`, as `pictify-keys check --json` prints it. */
+export interface CheckReport {
+  detection: Detection;
+  /** One entry per key variable that is set, in priority order (NEW, current, OLD). */
+  keys: KeyCheck[];
+  /** `no_key` when no key is set, else the first malformed key's error, else the first policy violation. */
+  error: ErrorReport | null;
+  /** 0 all allowed, 1 a policy violation, 2 a malformed key or no key. */
+  exitStatus: 0 | 1 | 2;
+}
+/** What the key ring decided after an attempt. */
+export interface Decision {
+  action: "done" | "try_next_key" | "retry" | "fail";
+  /** For `retry`: how long to wait first, in ms. */
+  delayMs: number | null;
+  /** For `fail`: why. */
+  error: ErrorReport | null;
+}
+/** Usage of one key (`requests == successes + unauthorized + errors`). */
+export interface KeyStats {
+  fingerprint: string;
+  /** Where the key came from. */
+  origin: string;
+  requests: number;
+  successes: number;
+  unauthorized: number;
+  errors: number;
+  /** Last attempt, in ms since the epoch. */
+  lastUsedMs: number | null;
+  /** Until when the key is demoted after a 401. */
+  demotedUntilMs: number | null;
+}
+/** A fallback from one key to the next after a 401: fingerprints only. */
+export interface Fallback { fromFingerprint: string; fromSource: string; toFingerprint: string; toSource: string; atMs: number; }
+/** An audit event in the documented JSON shape. */
+export interface AuditEventJson {
+  timestamp: string;
+  action: string;
+  keyId: string;
+  endpoint: string;
+  method: string;
+  status: number;
+  ip: string | null;
+  userAgent: string | null;
+}

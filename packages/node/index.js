@@ -147,9 +147,9 @@ class PictifyClient extends Client {
     if (o.keys === undefined) o.env = env;
     // The environment policy runs in the core when the client is built; the environment is
     // detected from the same variables as the keys unless given.
-    o.environment = o.environment === undefined || o.environment === null
+    o.environment = detectionArg(o.environment === undefined || o.environment === null
       ? native.detectEnvironment(env)
-      : detectionArg(o.environment);
+      : o.environment);
     try {
       super(o);
     } catch (e) {
@@ -232,9 +232,11 @@ function loadOptions(options) {
 }
 
 function detectionArg(detection) {
-  if (detection === undefined || detection === null) return native.detectEnvironment(stringMap(process.env));
+  if (detection === undefined || detection === null) detection = native.detectEnvironment(stringMap(process.env));
   if (typeof detection === 'string') return { environment: detection };
-  return detection;
+  // A Detection (packages/shapes.d.ts) says "none" with null; the native argument omits it.
+  const { environment, variable, value } = detection;
+  return { environment, variable: variable ?? undefined, value: value ?? undefined };
 }
 
 function detectEnvironment(env = process.env) {

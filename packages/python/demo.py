@@ -22,11 +22,11 @@ def environment_label(d: Detection) -> str:
 
 def show(report: CheckReport) -> None:
     env = environment_label(report.detection)
-    width = max((len(k.source) for k in report.keys), default=0)
+    width = max((len(k.origin) for k in report.keys), default=0)
     for k in report.keys:
         key = f"{k.fingerprint}  {k.mode}" if k.fingerprint else "(malformed)"
         verdict = f"{k.verdict} [{k.code}]" if k.code else k.verdict
-        print(f"{k.source:<{width}}  {key}  {env}  {verdict}")
+        print(f"{k.origin:<{width}}  {key}  {env}  {verdict}")
     for k in report.keys:
         if k.code and k.message:
             level = "warning" if k.verdict == "warning" else "error"

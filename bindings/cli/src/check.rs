@@ -115,8 +115,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         print_text(&report);
     }
-    // exit_status() is 0, 1 or 2.
-    u8::try_from(report.exit_status()).unwrap_or(2)
+    report.exit_status()
 }
 
 /// A warning about one line of a `.env` file, as `check` and `doctor` print it.
@@ -155,7 +154,7 @@ pub fn env_file_warnings(label: &str, vars: &DotEnv) -> Vec<EnvFileWarning> {
 /// An error before any key could be checked: exit status 2.
 fn fail(json: bool, error: &Value) -> u8 {
     if json {
-        println!("{}", json!({ "error": error, "keys": [], "exit": 2 }));
+        println!("{}", json!({ "error": error, "keys": [], "exitStatus": 2 }));
     }
     report::eprint(error);
     2
@@ -178,20 +177,20 @@ fn print_text(report: &CheckReport) {
     let width = report
         .keys
         .iter()
-        .map(|k| k.source.len())
+        .map(|k| k.origin.len())
         .max()
         .unwrap_or(0);
     for k in &report.keys {
-        let key = match &k.key {
-            Some((fingerprint, mode)) => format!("{fingerprint}  {mode}"),
-            None => "(malformed)".to_owned(),
+        let key = match (&k.fingerprint, k.mode) {
+            (Some(fingerprint), Some(mode)) => format!("{fingerprint}  {mode}"),
+            _ => "(malformed)".to_owned(),
         };
         let verdict = match k.verdict.code() {
             Some(code) => format!("{} [{code}]", k.verdict.as_str()),
             None => k.verdict.as_str().to_owned(),
         };
         // A failed write to stdout (closed pipe) is not worth a panic; the exit status says it all.
-        let _ = writeln!(out, "{:width$}  {key}  {env}  {verdict}", k.source);
+        let _ = writeln!(out, "{:width$}  {key}  {env}  {verdict}", k.origin);
     }
     drop(out);
     for k in &report.keys {
@@ -201,7 +200,7 @@ fn print_text(report: &CheckReport) {
             } else {
                 "error"
             };
-            eprintln!("{level}[{code}]: {}: {message}", k.source);
+            eprintln!("{level}[{code}]: {}: {message}", k.origin);
         }
     }
     for e in &report.unresolved {
@@ -212,37 +211,16 @@ fn print_text(report: &CheckReport) {
     }
 }
 
+/// The core's report as every front end shows it (`{detection, keys, error, exitStatus}`,
+/// tests/vectors/shapes.json), plus the `.env` file's warnings and the unresolved references.
 fn print_json(report: &CheckReport, warnings: &[EnvFileWarning]) {
-    let keys: Vec<_> = report
-        .keys
+    let mut doc = json!(report);
+    doc["warnings"] = json!(warnings);
+    doc["unresolved"] = report
+        .unresolved
         .iter()
-        .map(|k| {
-            json!({
-                "source": k.source,
-                "variable": k.variable,
-                "fingerprint": k.key.as_ref().map(|(f, _)| f),
-                "mode": k.key.as_ref().map(|(_, m)| m),
-                "verdict": k.verdict.as_str(),
-                "code": k.verdict.code(),
-                "message": k.verdict.message(),
-            })
-        })
+        .map(|e| json!({ "origin": e.origin(), "code": e.code(), "message": e.to_string() }))
         .collect();
-    let error = report.error().map(|e| report::core_error(&e));
-    let doc = json!({
-        "environment": {
-            "name": report.detection.environment,
-            "variable": report.detection.variable,
-            "value": report.detection.value,
-        },
-        "keys": keys,
-        "warnings": warnings,
-        "unresolved": report.unresolved.iter().map(|e| {
-            json!({ "source": e.origin(), "code": e.code(), "message": e.to_string() })
-        }).collect::<Vec<_>>(),
-        "error": error,
-        "exit": report.exit_status(),
-    });
     println!("{doc}");
     if let Some(e) = report.error() {
         eprintln!("error[{}]: {e}", e.code());

@@ -190,8 +190,8 @@ fn gather(dir: &Path, fixtures_as_real: bool, warnings: &mut Vec<EnvFileWarning>
     // A key read from the .env file is labelled with the file, not `env:`.
     for k in &mut current.keys {
         // Keys resolved from a secrets manager keep the reference as their source.
-        if k.source.starts_with("env:") {
-            k.source = lookup.origin(k.variable);
+        if k.origin.starts_with("env:") {
+            k.origin = lookup.origin(k.variable);
         }
     }
     let current = Some(current);
@@ -203,7 +203,7 @@ fn gather(dir: &Path, fixtures_as_real: bool, warnings: &mut Vec<EnvFileWarning>
     );
     let sources = Some(match chain.load_all() {
         Ok(loaded) => SourcesFact::Resolved {
-            source: loaded.source,
+            source: loaded.source_name,
             shadowed: loaded.shadowed,
         },
         Err(Error::NoKey) => SourcesFact::NoKey,

@@ -128,7 +128,7 @@ fn stripe_secret_key_is_named() {
         .as_str()
         .unwrap()
         .contains("Stripe"));
-    assert_eq!(doc["exit"], 2);
+    assert_eq!(doc["exitStatus"], 2);
     assert!(stderr.starts_with("error[foreign_key]: "), "{stderr}");
 }
 
@@ -146,7 +146,7 @@ fn rotation_pair_reports_each_key_in_priority_order() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|k| k["source"].as_str().unwrap())
+        .map(|k| k["origin"].as_str().unwrap())
         .collect();
     assert_eq!(
         sources,
@@ -154,7 +154,7 @@ fn rotation_pair_reports_each_key_in_priority_order() {
     );
     assert_eq!(doc["keys"][0]["code"], "test_key_in_production");
     assert_eq!(doc["keys"][1]["verdict"], "allowed");
-    assert_eq!(doc["environment"]["variable"], "VERCEL_ENV");
+    assert_eq!(doc["detection"]["variable"], "VERCEL_ENV");
 }
 
 #[test]
@@ -278,5 +278,52 @@ fn help_names_the_commands_that_exist() {
     assert!(!help.contains("later"), "{help}");
     for command in ["check", "redact", "scan", "doctor"] {
         assert!(help.contains(command), "{help}");
+    }
+}
+
+/// `check --json` prints the core's report in the shape of tests/vectors/shapes.json
+/// (`{detection, keys, error, exitStatus}`, plus the CLI's own `warnings` and `unresolved`),
+/// and exits with its `exitStatus`.
+#[test]
+fn json_matches_the_shape_vectors() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/vectors/shapes.json"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let cases = doc["checkKeys"].as_array().unwrap();
+    assert!(!cases.is_empty());
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let vars: Vec<(&str, &str)> = case["env"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+            .collect();
+        let (status, stdout, _) = check(&vars, &["--json"]);
+        let mut got: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let got = got.as_object_mut().unwrap();
+        assert_eq!(
+            got.remove("warnings"),
+            Some(serde_json::json!([])),
+            "{name}"
+        );
+        assert_eq!(
+            got.remove("unresolved"),
+            Some(serde_json::json!([])),
+            "{name}"
+        );
+        assert_eq!(
+            serde_json::Value::Object(got.clone()),
+            case["expected"],
+            "{name}"
+        );
+        assert_eq!(
+            i64::from(status),
+            case["expected"]["exitStatus"].as_i64().unwrap(),
+            "{name}"
+        );
     }
 }

@@ -76,7 +76,7 @@ fn other_lines_still_count_and_colon_form_is_read() {
     assert_eq!(status, 0, "{stdout}{stderr}");
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     // NODE_ENV came from the colon-form line: the environment is development.
-    assert_eq!(doc["environment"]["variable"], "NODE_ENV");
+    assert_eq!(doc["detection"]["variable"], "NODE_ENV");
     assert_eq!(doc["keys"][0]["verdict"], "allowed");
     let codes: Vec<_> = doc["warnings"]
         .as_array()

@@ -85,7 +85,7 @@ fn error_vectors_through_the_cli() {
                 run(&["check", "--json"], &vars)
             }
             // `check` reports a malformed variable as the key's own error and names its
-            // origin in keys[].source.
+            // origin in keys[].origin.
             "load" => {
                 let (out, stderr) = run(&["check", "--json"], &env(case));
                 if let Some(origin) = expected
@@ -94,10 +94,10 @@ fn error_vectors_through_the_cli() {
                     .remove("origin")
                     .and_then(|o| o.as_str().map(str::to_owned))
                 {
-                    if out["keys"][0]["source"] != json!(origin) {
+                    if out["keys"][0]["origin"] != json!(origin) {
                         failures.push(format!(
-                            "{name}: keys[0].source {}",
-                            out["keys"][0]["source"]
+                            "{name}: keys[0].origin {}",
+                            out["keys"][0]["origin"]
                         ));
                     }
                 }

@@ -138,13 +138,13 @@ fn check_and_doctor_resolve_vault_references() {
     let (code, stdout, _) = call(&["check", "--json"], vars("vault://secret/pictify"));
     assert_eq!(code, 0, "{stdout}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(doc["keys"][0]["source"], "vault://secret/pictify#api_key");
+    assert_eq!(doc["keys"][0]["origin"], "vault://secret/pictify#api_key");
     assert_eq!(doc["keys"][0]["fingerprint"], "pk_live_****a1b2");
 
     let (code, stdout, stderr) = call(&["check", "--json"], vars("vault://secret/newline"));
     assert_eq!(code, 2);
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(doc["keys"][0]["source"], "vault://secret/newline#api_key");
+    assert_eq!(doc["keys"][0]["origin"], "vault://secret/newline#api_key");
     assert_eq!(doc["keys"][0]["code"], "whitespace");
     assert!(stderr.contains("error[whitespace]"), "{stderr}");
     let (code, stdout, stderr) = call(&["check"], vars("vault://secret/newline"));
@@ -163,7 +163,7 @@ fn check_and_doctor_resolve_vault_references() {
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["error"]["code"], "secret_not_found");
     assert_eq!(
-        doc["unresolved"][0]["source"],
+        doc["unresolved"][0]["origin"],
         "vault://secret/missing#api_key"
     );
     assert!(stderr.contains("error[secret_not_found]"), "{stderr}");

@@ -8,8 +8,9 @@ use pictify_keys::{Environment, Mode};
 use crate::error;
 use crate::key::KeyArg;
 
-/// The detected deployment environment and the variable that decided it.
-#[napi(object)]
+/// A detection passed in (`Detection` in packages/shapes.d.ts, as `detectEnvironment`
+/// returns it); `null` and absent fields are accepted.
+#[napi(object, js_name = "DetectionInput")]
 #[derive(Clone)]
 pub struct Detection {
     /// `production`, `staging`, `development`, `test` or `unknown`.
@@ -19,16 +20,6 @@ pub struct Detection {
     pub variable: Option<String>,
     /// That variable's (trimmed) value.
     pub value: Option<String>,
-}
-
-impl From<pictify_keys::Detection> for Detection {
-    fn from(d: pictify_keys::Detection) -> Self {
-        Self {
-            environment: d.environment.as_str().to_owned(),
-            variable: d.variable,
-            value: d.value,
-        }
-    }
 }
 
 impl Detection {
@@ -72,82 +63,42 @@ pub(crate) fn core_policy(p: Option<Policy>) -> pictify_keys::Policy {
     }
 }
 
-/// A reason to warn although the key is allowed.
-#[napi(object)]
-pub struct Warning {
-    /// `unknown_environment` or `relaxed_policy`.
-    #[napi(ts_type = "'unknown_environment' | 'relaxed_policy'")]
-    pub code: String,
-    /// A one-line explanation.
-    pub message: String,
-}
-
-impl From<pictify_keys::Warning> for Warning {
-    fn from(w: pictify_keys::Warning) -> Self {
-        Self {
-            code: w.code().to_owned(),
-            message: w.message().to_owned(),
-        }
-    }
-}
-
-/// A key allowed where it runs, possibly with a warning.
-#[napi(object)]
-pub struct Allowed {
-    /// Why the check could not fully vouch for the key, if it could not.
-    pub warning: Option<Warning>,
-}
-
-impl From<pictify_keys::Allowed> for Allowed {
-    fn from(a: pictify_keys::Allowed) -> Self {
-        Self {
-            warning: a.warning.map(Warning::from),
-        }
-    }
-}
-
 /// Detects the deployment environment from a map of variables (default `process.env`;
 /// nothing else is read).
-#[napi(js_name = "detectEnvironment")]
+#[napi(js_name = "detectEnvironment", ts_return_type = "Detection")]
 pub fn detect_environment(
     #[napi(ts_arg_type = "Record<string, string | undefined>")] env: Option<
         HashMap<String, String>,
     >,
-) -> Detection {
-    pictify_keys::detect_environment(&env.unwrap_or_default()).into()
+) -> serde_json::Value {
+    crate::to_js(&pictify_keys::detect_environment(&env.unwrap_or_default()))
 }
 
 /// Checks that `key`'s mode fits `detection` (default: `detectEnvironment(process.env)`)
 /// under `policy` (default strict); throws an `EnvironmentError`
 /// (`live_key_in_development`, `test_key_in_production`) when it does not.
-#[napi(js_name = "checkEnvironment")]
+#[napi(js_name = "checkEnvironment", ts_return_type = "Allowed")]
 pub fn check_environment(
     #[napi(ts_arg_type = "ApiKey")] key: KeyArg,
     #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
     policy: Option<Policy>,
-) -> napi::Result<Allowed> {
+) -> napi::Result<serde_json::Value> {
     pictify_keys::check_environment(key.key(), &core_detection(detection)?, core_policy(policy))
-        .map(Allowed::from)
+        .map(|a| crate::to_js(&a))
         .map_err(|e| error::from_core(&e.into()))
 }
 
 /// [`check_environment`] for a mode alone (`"live"` or `"test"`).
-#[napi(js_name = "checkMode")]
+#[napi(js_name = "checkMode", ts_return_type = "Allowed")]
 pub fn check_mode(
     #[napi(ts_arg_type = "'live' | 'test'")] mode: String,
     #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
     policy: Option<Policy>,
-) -> napi::Result<Allowed> {
-    let mode = match mode.as_str() {
-        "live" => Mode::Live,
-        "test" => Mode::Test,
-        other => {
-            return Err(error::invalid_argument(format!(
-                "unknown mode '{other}': use 'live' or 'test'"
-            )))
-        }
-    };
+) -> napi::Result<serde_json::Value> {
+    let mode = Mode::from_name(&mode).ok_or_else(|| {
+        error::invalid_argument(format!("unknown mode '{mode}': use 'live' or 'test'"))
+    })?;
     pictify_keys::check_mode(mode, &core_detection(detection)?, core_policy(policy))
-        .map(Allowed::from)
+        .map(|a| crate::to_js(&a))
         .map_err(|e| error::from_core(&e.into()))
 }

@@ -16,3 +16,10 @@ pub mod key;
 pub mod redact;
 pub mod ring;
 pub mod source;
+
+/// A core result as a plain JS object in its one shape (tests/vectors/shapes.json,
+/// `packages/shapes.d.ts`): the core's serde output, handed to napi's serde-json conversion.
+/// The core types hold no key material.
+pub(crate) fn to_js(value: &(impl serde::Serialize + ?Sized)) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}

@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
+use napi::bindgen_prelude::{ToNapiValue, TypeName};
+use napi::{sys, ValueType};
 use napi_derive::napi;
-use pictify_keys::ring::{Decision as CoreDecision, ManualClock, Outcome as CoreOutcome};
+use pictify_keys::ring::{ManualClock, Outcome as CoreOutcome};
 use pictify_keys::{Error, RingConfig as CoreConfig};
 
 use crate::error;
@@ -57,67 +59,33 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-/// A failure the ring gave up with.
-#[napi(object)]
-pub struct RingFailure {
-    /// The stable code (`unauthorized`, `server_error`, `http_timeout`, …).
-    pub code: String,
-    /// The message.
-    pub message: String,
-    /// The HTTP status behind it, when there was an answer.
-    pub status: Option<u16>,
-}
-
-/// What to do after an attempt.
-#[napi(object)]
-pub struct Decision {
-    /// `done`, `try_next_key`, `retry` or `fail`.
-    #[napi(ts_type = "'done' | 'try_next_key' | 'retry' | 'fail'")]
-    pub action: String,
-    /// For `retry`: how long to wait first, in ms.
-    pub delay_ms: Option<i64>,
-    /// For `fail`: why.
-    pub error: Option<RingFailure>,
-}
-
-/// Usage of one key.
-#[napi(object)]
-pub struct KeyStats {
-    /// The key's fingerprint.
-    pub fingerprint: String,
-    /// Where the key came from.
-    pub source: String,
-    /// Attempts sent with this key.
-    pub requests: i64,
-    /// Attempts answered with a 2xx.
-    pub successes: i64,
-    /// Attempts answered with 401.
-    pub unauthorized: i64,
-    /// Other attempts.
-    pub errors: i64,
-    /// Last use, in ms since the epoch.
-    pub last_used_ms: Option<i64>,
-    /// Until when the key is demoted after a 401.
-    pub demoted_until_ms: Option<i64>,
-}
+/// Usage of one key in the core's shape (`KeyStats` in packages/shapes.d.ts); crosses as a
+/// plain object through the core's serde output.
+pub struct KeyStats(pictify_keys::KeyStats);
 
 impl From<pictify_keys::KeyStats> for KeyStats {
     fn from(s: pictify_keys::KeyStats) -> Self {
-        Self {
-            fingerprint: s.fingerprint,
-            source: s.source,
-            requests: ms(s.requests),
-            successes: ms(s.successes),
-            unauthorized: ms(s.unauthorized),
-            errors: ms(s.errors),
-            last_used_ms: s.last_used_ms.map(ms),
-            demoted_until_ms: s.demoted_until_ms.map(ms),
-        }
+        Self(s)
     }
 }
 
-fn ms(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
+impl TypeName for KeyStats {
+    fn type_name() -> &'static str {
+        "KeyStats"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+// napi's conversion trait is `unsafe` by its definition; this one only delegates.
+#[allow(unsafe_code)]
+impl ToNapiValue for KeyStats {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        // SAFETY: `env` is the live environment napi handed to this conversion, passed on
+        // unchanged to napi's own conversion of a `serde_json::Value`.
+        unsafe { serde_json::Value::to_napi_value(env, crate::to_js(&val.0)) }
+    }
 }
 
 /// One logical request's progress through the ring.
@@ -233,52 +201,32 @@ impl KeyRing {
             .map_err(|e| error::from_core(&e))
     }
 
-    /// Records the outcome of `attempt` and decides what comes next.
-    #[napi]
+    /// Records the outcome of `attempt` and decides what comes next: `{ action, delayMs,
+    /// error }` (`Decision` in packages/shapes.d.ts).
+    #[napi(ts_return_type = "Decision")]
     pub fn on_outcome(
         &self,
         request: &mut RequestState,
         attempt: &Attempt,
         outcome: Outcome,
-    ) -> napi::Result<Decision> {
+    ) -> napi::Result<serde_json::Value> {
         let core_outcome = match (outcome.status, outcome.error.as_deref()) {
-            (Some(status), None) => CoreOutcome::Response {
+            (Some(status), None) => Some(CoreOutcome::Response {
                 status,
                 retry_after: outcome.retry_after.as_deref(),
-            },
-            (None, Some("timeout")) => CoreOutcome::Timeout,
-            (None, Some("connection")) => CoreOutcome::ConnectionError,
-            _ => {
-                return Err(error::invalid_argument(
-                    "an outcome has either a status or an error of 'timeout' or 'connection'",
-                ))
-            }
-        };
+            }),
+            (None, Some(name)) => CoreOutcome::from_name(name),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            error::invalid_argument(
+                "an outcome has either a status or an error of 'timeout' or 'connection'",
+            )
+        })?;
         let decision = self
             .inner
             .on_outcome(&mut request.inner, &attempt.inner, core_outcome);
-        let action = decision.as_str().to_owned();
-        Ok(match decision {
-            CoreDecision::Retry { delay_ms } => Decision {
-                action,
-                delay_ms: Some(ms(delay_ms)),
-                error: None,
-            },
-            CoreDecision::Fail(e) => Decision {
-                action,
-                delay_ms: None,
-                error: Some(RingFailure {
-                    code: e.code().to_owned(),
-                    message: e.to_string(),
-                    status: e.status(),
-                }),
-            },
-            _ => Decision {
-                action,
-                delay_ms: None,
-                error: None,
-            },
-        })
+        Ok(crate::to_js(&decision))
     }
 
     /// Usage of every key, in priority order.

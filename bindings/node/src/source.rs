@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use napi_derive::napi;
-use pictify_keys::source::{KeyList, SourceChain};
+use pictify_keys::source::{self, KeyList, SourceChain};
 
 use crate::error;
 use crate::key::ApiKey;
@@ -62,17 +62,15 @@ pub struct LoadedKeys {
     pub shadowed: Vec<ShadowedKey>,
 }
 
-/// The source chain `options` describe.
+/// The source chain `options` describe (the rule is the core's `SourceChain::from_options`).
 pub(crate) fn chain(options: LoadOptions) -> napi::Result<SourceChain> {
-    if let Some(keys) = options.keys {
-        let list = KeyList::parse(&keys).map_err(|e| error::from_core(&e.into()))?;
-        return Ok(SourceChain::new().with(list));
-    }
-    Ok(SourceChain::standard(
-        options.env.unwrap_or_default(),
-        options.secret_file.map(PathBuf::from),
-        options.dotenv_file.map(PathBuf::from),
-    ))
+    let keys = options.keys.map(|k| KeyList::parse(&k)).transpose();
+    Ok(SourceChain::from_options(source::LoadOptions {
+        keys: keys.map_err(|e| error::from_core(&e.into()))?,
+        env: options.env.unwrap_or_default(),
+        secret_file: options.secret_file.map(PathBuf::from),
+        dotenv_file: options.dotenv_file.map(PathBuf::from),
+    }))
 }
 
 /// Loads the keys with their provenance. Throws `no_key` when no source has a key, and a
@@ -94,7 +92,7 @@ pub fn load_keys(options: Option<LoadOptions>) -> napi::Result<LoadedKeys> {
                 }
             })
             .collect(),
-        source: loaded.source,
+        source: loaded.source_name,
         shadowed: loaded
             .shadowed
             .into_iter()

@@ -17,8 +17,8 @@ pub(crate) struct PyKeyCheck {
 impl PyKeyCheck {
     /// Where the key came from, e.g. `env:PICTIFY_API_KEY`.
     #[getter]
-    fn source(&self) -> &str {
-        &self.inner.source
+    fn origin(&self) -> &str {
+        &self.inner.origin
     }
 
     /// The variable name.
@@ -30,13 +30,13 @@ impl PyKeyCheck {
     /// The fingerprint, when the key is well-formed.
     #[getter]
     fn fingerprint(&self) -> Option<&str> {
-        self.inner.key.as_ref().map(|(f, _)| f.as_str())
+        self.inner.fingerprint.as_deref()
     }
 
     /// `"live"` or `"test"`, when the key is well-formed.
     #[getter]
     fn mode(&self) -> Option<&'static str> {
-        self.inner.key.as_ref().map(|(_, m)| mode_name(*m))
+        self.inner.mode.map(mode_name)
     }
 
     /// `allowed`, `warning`, `refused` or `malformed`.
@@ -69,8 +69,8 @@ impl PyKeyCheck {
 
     fn __repr__(&self) -> String {
         format!(
-            "KeyCheck(source={:?}, fingerprint={}, verdict={:?}, code={})",
-            self.inner.source,
+            "KeyCheck(origin={:?}, fingerprint={}, verdict={:?}, code={})",
+            self.inner.origin,
             self.fingerprint()
                 .map_or_else(|| "None".to_owned(), |f| format!("{f:?}")),
             self.verdict(),
@@ -101,7 +101,7 @@ impl PyCheckReport {
     /// Exit status for a command-line check: 0 all allowed, 1 a policy violation, 2 a
     /// malformed key or no key.
     #[getter]
-    fn exit_status(&self) -> i32 {
+    fn exit_status(&self) -> u8 {
         self.inner.exit_status()
     }
 

@@ -21,11 +21,7 @@ pub(crate) fn mode_name(mode: Mode) -> &'static str {
 
 /// The mode named `"live"` or `"test"`.
 pub(crate) fn mode_from_name(name: &str) -> PyResult<Mode> {
-    match name {
-        "live" => Ok(Mode::Live),
-        "test" => Ok(Mode::Test),
-        _ => Err(PyValueError::new_err("mode must be \"live\" or \"test\"")),
-    }
+    Mode::from_name(name).ok_or_else(|| PyValueError::new_err("mode must be \"live\" or \"test\""))
 }
 
 #[pymethods]

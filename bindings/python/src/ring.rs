@@ -120,7 +120,7 @@ impl PyManualClock {
 #[pyclass(name = "KeyStats", module = "pictify_keys", frozen, get_all)]
 pub(crate) struct PyKeyStats {
     fingerprint: String,
-    source: String,
+    origin: String,
     requests: u64,
     successes: u64,
     unauthorized: u64,
@@ -133,8 +133,8 @@ pub(crate) struct PyKeyStats {
 impl PyKeyStats {
     fn __repr__(&self) -> String {
         format!(
-            "KeyStats(fingerprint={:?}, source={:?}, requests={}, successes={}, unauthorized={}, errors={})",
-            self.fingerprint, self.source, self.requests, self.successes, self.unauthorized, self.errors
+            "KeyStats(fingerprint={:?}, origin={:?}, requests={}, successes={}, unauthorized={}, errors={})",
+            self.fingerprint, self.origin, self.requests, self.successes, self.unauthorized, self.errors
         )
     }
 }
@@ -144,7 +144,7 @@ pub(crate) fn stats_to_py(stats: Vec<KeyStats>) -> Vec<PyKeyStats> {
         .into_iter()
         .map(|s| PyKeyStats {
             fingerprint: s.fingerprint,
-            source: s.source,
+            origin: s.origin,
             requests: s.requests,
             successes: s.successes,
             unauthorized: s.unauthorized,

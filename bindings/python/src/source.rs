@@ -198,7 +198,7 @@ fn loaded_to_py(py: Python<'_>, loaded: Loaded) -> PyResult<PyLoadedKeys> {
         .collect::<PyResult<_>>()?;
     Ok(PyLoadedKeys {
         keys,
-        source: loaded.source,
+        source: loaded.source_name,
         shadowed,
     })
 }

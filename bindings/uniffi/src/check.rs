@@ -59,7 +59,7 @@ pub struct CheckReport {
 impl From<core::CheckReport> for CheckReport {
     fn from(r: core::CheckReport) -> Self {
         let error = r.error().map(PictifyError::from);
-        let exit_status = r.exit_status();
+        let exit_status = i32::from(r.exit_status());
         let keys = r
             .keys
             .into_iter()
@@ -72,10 +72,10 @@ impl From<core::CheckReport> for CheckReport {
                 },
                 code: k.verdict.code().map(str::to_owned),
                 message: k.verdict.message(),
-                fingerprint: k.key.as_ref().map(|(f, _)| f.clone()),
-                mode: k.key.map(|(_, m)| m.into()),
+                fingerprint: k.fingerprint,
+                mode: k.mode.map(Into::into),
                 variable: k.variable.to_owned(),
-                source: k.source,
+                source: k.origin,
             })
             .collect();
         Self {

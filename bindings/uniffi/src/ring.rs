@@ -180,7 +180,7 @@ impl From<core::KeyStats> for KeyStats {
     fn from(s: core::KeyStats) -> Self {
         Self {
             fingerprint: s.fingerprint,
-            source: s.source,
+            source: s.origin,
             requests: s.requests,
             successes: s.successes,
             unauthorized: s.unauthorized,

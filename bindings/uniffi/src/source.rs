@@ -81,17 +81,15 @@ pub struct LoadedKeys {
     pub shadowed: Vec<ShadowedKey>,
 }
 
-/// The source chain `options` describe.
+/// The source chain `options` describe (the rule is the core's `SourceChain::from_options`).
 pub(crate) fn chain(options: LoadOptions) -> Result<SourceChain, PictifyError> {
-    if let Some(keys) = options.keys {
-        let list = KeyList::parse(&keys).map_err(core::Error::from)?;
-        return Ok(SourceChain::new().with(list));
-    }
-    Ok(SourceChain::standard(
-        options.env.unwrap_or_default(),
-        options.secret_file.map(PathBuf::from),
-        options.dotenv_file.map(PathBuf::from),
-    ))
+    let keys = options.keys.map(|k| KeyList::parse(&k)).transpose();
+    Ok(SourceChain::from_options(core::source::LoadOptions {
+        keys: keys.map_err(core::Error::from)?,
+        env: options.env.unwrap_or_default(),
+        secret_file: options.secret_file.map(PathBuf::from),
+        dotenv_file: options.dotenv_file.map(PathBuf::from),
+    }))
 }
 
 /// Loads the keys with their provenance. Throws `Source` `no_key` when no source has a key,
@@ -101,7 +99,7 @@ pub fn load_keys(options: LoadOptions) -> Result<LoadedKeys, PictifyError> {
     let loaded = chain(options)?.load_all()?;
     Ok(LoadedKeys {
         keys: loaded.keys.into_iter().map(Into::into).collect(),
-        source: loaded.source,
+        source: loaded.source_name,
         shadowed: loaded
             .shadowed
             .into_iter()

@@ -100,16 +100,6 @@ fn get(obj: &JsValue, name: &str) -> JsValue {
     }
 }
 
-/// `{ environment, variable, value }` as a plain object.
-pub fn detection_to_js(d: &Detection) -> JsValue {
-    let obj = Object::new();
-    let opt = |v: &Option<String>| v.as_deref().map_or(JsValue::NULL, JsValue::from_str);
-    let _ = Reflect::set(&obj, &"environment".into(), &d.environment.as_str().into());
-    let _ = Reflect::set(&obj, &"variable".into(), &opt(&d.variable));
-    let _ = Reflect::set(&obj, &"value".into(), &opt(&d.value));
-    obj.into()
-}
-
 /// A detection from JS: `undefined` (unknown), an environment name, or an object as
 /// [`detect_environment`] returns it.
 pub fn detection_from_js(value: &JsValue) -> Result<Detection, JsValue> {
@@ -150,23 +140,6 @@ pub fn policy_from_js(value: &JsValue) -> Policy {
     }
 }
 
-/// `{ allowed: true, warning: { code, message } | null }`.
-fn allowed_to_js(allowed: &pictify_keys::Allowed) -> JsValue {
-    let obj = Object::new();
-    let _ = Reflect::set(&obj, &"allowed".into(), &JsValue::TRUE);
-    let warning = match allowed.warning {
-        Some(w) => {
-            let wo = Object::new();
-            let _ = Reflect::set(&wo, &"code".into(), &w.code().into());
-            let _ = Reflect::set(&wo, &"message".into(), &w.message().into());
-            wo.into()
-        }
-        None => JsValue::NULL,
-    };
-    let _ = Reflect::set(&obj, &"warning".into(), &warning);
-    obj.into()
-}
-
 /// Detects the deployment environment from `env` (platform variables first: `VERCEL_ENV`,
 /// Netlify `CONTEXT`, then `PICTIFY_ENV`, `APP_ENV`, `ENVIRONMENT`, `RAILS_ENV`/`RACK_ENV`,
 /// `NODE_ENV`, `FLASK_ENV`, `FLASK_DEBUG`/`DJANGO_DEBUG`, `CI`). Returns `{ environment,
@@ -177,12 +150,12 @@ pub fn detect_environment(
     #[wasm_bindgen(unchecked_param_type = "EnvObject | undefined")] env: JsValue,
 ) -> Result<JsValue, JsValue> {
     let map = env_or_host(&env)?;
-    Ok(detection_to_js(&pictify_keys::detect_environment(&map)))
+    Ok(crate::to_js(&pictify_keys::detect_environment(&map)))
 }
 
 /// Checks that `key`'s mode fits `environment` (a detection or a name; when absent, detected
 /// from `process.env` on Node and Deno, and required on Workers and in browsers).
-/// Returns `{ allowed: true, warning }`, or throws `live_key_in_development` /
+/// Returns `{ warning }` (`null` or `{ code, message }`), or throws `live_key_in_development` /
 /// `test_key_in_production`.
 #[wasm_bindgen(js_name = checkEnvironment, unchecked_return_type = "Allowed")]
 pub fn check_environment(
@@ -193,7 +166,7 @@ pub fn check_environment(
 ) -> Result<JsValue, JsValue> {
     let detection = detection_or_host(&environment)?;
     pictify_keys::check_environment(key.core(), &detection, policy_from_js(&policy))
-        .map(|a| allowed_to_js(&a))
+        .map(|a| crate::to_js(&a))
         .map_err(|e| policy_error(&e))
 }
 
@@ -205,13 +178,10 @@ pub fn check_mode(
     environment: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Policy | undefined")] policy: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mode = match mode {
-        "live" => Mode::Live,
-        "test" => Mode::Test,
-        _ => return Err(invalid_argument("mode must be \"live\" or \"test\"")),
-    };
+    let mode = Mode::from_name(mode)
+        .ok_or_else(|| invalid_argument("mode must be \"live\" or \"test\""))?;
     let detection = detection_or_host(&environment)?;
     pictify_keys::check_mode(mode, &detection, policy_from_js(&policy))
-        .map(|a| allowed_to_js(&a))
+        .map(|a| crate::to_js(&a))
         .map_err(|e| policy_error(&e))
 }

@@ -21,34 +21,33 @@ pub mod ring;
 #[cfg(feature = "client")]
 pub mod http;
 
-use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 
-/// TypeScript shapes of the plain objects this package takes and returns.
+/// A core result as a plain JS object in its one shape (tests/vectors/shapes.json): the
+/// core's serde output, parsed by `JSON.parse`. The core types hold no key material.
+pub(crate) fn to_js(value: &(impl serde::Serialize + ?Sized)) -> JsValue {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|json| js_sys::JSON::parse(&json).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// The result shapes shared with the Node package (`Detection`, `CheckReport`, `Decision`,
+/// `KeyStats`, …): one declaration file for both, pinned by tests/vectors/shapes.json.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_SHAPES: &'static str = include_str!("../../../packages/shapes.d.ts");
+
+/// TypeScript shapes of the plain objects this package takes (and the few it alone returns).
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
 /** A plain variables object: a Worker's `env`, `process.env`, `Deno.env.toObject()`. Non-string values are ignored. */
 export type EnvObject = Record<string, unknown>;
-export type EnvironmentName = "production" | "staging" | "development" | "test" | "unknown";
-/** The environment and the variable that decided it. */
-export interface Detection { environment: EnvironmentName; variable: string | null; value: string | null; }
 /** Relaxations of the strict policy (both false by default). */
 export interface Policy { allowLiveOutsideProduction?: boolean; allowTestInProduction?: boolean; }
-export interface Warning { code: "unknown_environment" | "relaxed_policy" | string; message: string; }
-export interface Allowed { allowed: true; warning: Warning | null; }
-export interface KeyCheck {
-  source: string; variable: string; fingerprint: string | null; mode: "live" | "test" | null;
-  verdict: "allowed" | "warning" | "refused" | "malformed"; code: string | null; message: string | null;
-}
-export interface CheckReport { environment: Detection; keys: KeyCheck[]; error: { code: string; message: string } | null; exitStatus: 0 | 1 | 2; }
 export interface CheckOptions { environment?: Detection | EnvironmentName; policy?: Policy; source?: string; }
 /** A key and where it came from (`env:PICTIFY_API_KEY_NEW`). */
 export interface LoadedKey { key: ApiKey; source: string; }
 export type RedactStyle = "fingerprint" | "redacted" | "mask";
-/** The details an error carries (docs/errors.md lists which, per code); absent when not carried. */
-export interface ErrorDetails {
-  position?: number; vendor?: string; origin?: string; environment?: string; variable?: string; value?: string;
-  line?: number; column?: number; status?: number; tried?: number; attempts?: number; apiCode?: string; requestId?: string;
-}
 /** Every error this package throws: `message` reads `[code] message`; each detail is also set on the error. */
 export interface PictifyKeyError extends Error, ErrorDetails {
   name: "PictifyKeyError"; code: string; family: "format" | "environment" | "source" | "http" | "input";
@@ -57,10 +56,7 @@ export interface PictifyKeyError extends Error, ErrorDetails {
 export interface AuditEventOptions { keyId?: string; action: string; endpoint: string; method: string; status: number; timestamp?: number | Date; ip?: string; userAgent?: string; }
 export interface RingConfig { maxRetries?: number; cooldownMs?: number; baseDelayMs?: number; maxDelayMs?: number; retryAfterCapMs?: number; jitter?: boolean; }
 export type KeyInput = string | ApiKey | LoadedKey;
-export type Outcome = { status: number; retryAfter?: string | null } | "timeout" | "connection_error";
-export interface Decision { decision: "done" | "try_next_key" | "retry" | "fail"; delayMs?: number; error?: PictifyKeyError; }
-export interface KeyStats { fingerprint: string; source: string; requests: number; successes: number; unauthorized: number; errors: number; lastUsedMs: number | null; demotedUntilMs: number | null; }
-export interface Fallback { fromFingerprint: string; fromSource: string; toFingerprint: string; toSource: string; atMs: number; }
+export type Outcome = { status: number; retryAfter?: string | null } | "timeout" | "connection";
 export interface ClientOptions extends RingConfig {
   /** Keys in priority order; else read from `env`. */ keys?: KeyInput[];
   env?: EnvObject; baseUrl?: string; fetch?: typeof fetch; timeoutMs?: number;

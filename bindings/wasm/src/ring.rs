@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use js_sys::{Array, Object, Reflect};
-use pictify_keys::ring::{Clock, Decision, KeyStats, Outcome, RingConfig};
+use js_sys::{Array, Reflect};
+use pictify_keys::ring::{Clock, Outcome, RingConfig};
 use pictify_keys::source::SourcedKey;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{core_error, http_error, invalid_argument, key_error};
+use crate::error::{core_error, invalid_argument, key_error};
 use crate::key::ApiKey;
 
 /// The host clock: `Date.now()`.
@@ -61,10 +61,6 @@ fn get(obj: &JsValue, name: &str) -> JsValue {
     } else {
         JsValue::UNDEFINED
     }
-}
-
-fn set(obj: &Object, name: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(name), value);
 }
 
 /// `{ maxRetries?, cooldownMs?, baseDelayMs?, maxDelayMs?, retryAfterCapMs?, jitter? }` over
@@ -151,18 +147,8 @@ impl RequestState {
     /// The fallbacks of this request: `[{ fromFingerprint, fromSource, toFingerprint,
     /// toSource, atMs }]`.
     #[wasm_bindgen(getter, unchecked_return_type = "Fallback[]")]
-    pub fn fallbacks(&self) -> Array {
-        let out = Array::new();
-        for e in self.inner.fallbacks() {
-            let o = Object::new();
-            set(&o, "fromFingerprint", &e.from_fingerprint.as_str().into());
-            set(&o, "fromSource", &e.from_source.as_str().into());
-            set(&o, "toFingerprint", &e.to_fingerprint.as_str().into());
-            set(&o, "toSource", &e.to_source.as_str().into());
-            set(&o, "atMs", &JsValue::from_f64(e.at_ms as f64));
-            out.push(&o);
-        }
-        out
+    pub fn fallbacks(&self) -> JsValue {
+        crate::to_js(self.inner.fallbacks())
     }
 }
 
@@ -201,17 +187,14 @@ impl Attempt {
 }
 
 /// The outcome of an attempt from JS: `{ status, retryAfter? }`, `"timeout"` or
-/// `"connection_error"`.
+/// `"connection"` (the wire names of tests/vectors/rotation.json).
 fn with_outcome<R>(outcome: &JsValue, f: impl FnOnce(Outcome<'_>) -> R) -> Result<R, JsValue> {
-    match outcome.as_string().as_deref() {
-        Some("timeout") => return Ok(f(Outcome::Timeout)),
-        Some("connection_error") => return Ok(f(Outcome::ConnectionError)),
-        Some(_) => {
-            return Err(invalid_argument(
-                "outcome must be { status, retryAfter? }, \"timeout\" or \"connection_error\"",
-            ))
-        }
-        None => {}
+    if let Some(name) = outcome.as_string() {
+        return Outcome::from_name(&name).map(f).ok_or_else(|| {
+            invalid_argument(
+                "outcome must be { status, retryAfter? }, \"timeout\" or \"connection\"",
+            )
+        });
     }
     let status = get(outcome, "status")
         .as_f64()
@@ -226,36 +209,6 @@ fn with_outcome<R>(outcome: &JsValue, f: impl FnOnce(Outcome<'_>) -> R) -> Resul
         status: status as u16,
         retry_after: retry_after.as_deref(),
     }))
-}
-
-/// `{ decision: "done" | "try_next_key" | "retry" | "fail", delayMs?, error? }`.
-pub fn decision_to_js(d: &Decision) -> JsValue {
-    let o = Object::new();
-    set(&o, "decision", &d.as_str().into());
-    match d {
-        Decision::Retry { delay_ms } => set(&o, "delayMs", &JsValue::from_f64(*delay_ms as f64)),
-        Decision::Fail(e) => set(&o, "error", &http_error(e)),
-        Decision::Done | Decision::TryNextKey => {}
-    }
-    o.into()
-}
-
-fn stats_to_js(s: &KeyStats) -> JsValue {
-    let o = Object::new();
-    let opt = |v: Option<u64>| v.map_or(JsValue::NULL, |v| JsValue::from_f64(v as f64));
-    set(&o, "fingerprint", &s.fingerprint.as_str().into());
-    set(&o, "source", &s.source.as_str().into());
-    set(&o, "requests", &JsValue::from_f64(s.requests as f64));
-    set(&o, "successes", &JsValue::from_f64(s.successes as f64));
-    set(
-        &o,
-        "unauthorized",
-        &JsValue::from_f64(s.unauthorized as f64),
-    );
-    set(&o, "errors", &JsValue::from_f64(s.errors as f64));
-    set(&o, "lastUsedMs", &opt(s.last_used_ms));
-    set(&o, "demotedUntilMs", &opt(s.demoted_until_ms));
-    o.into()
 }
 
 /// The ordered keys (NEW first), their demotions after a 401 and their usage counts.
@@ -334,7 +287,7 @@ impl KeyRing {
     }
 
     /// Records the outcome of `attempt` (`{ status, retryAfter? }`, `"timeout"` or
-    /// `"connection_error"`) and returns the decision.
+    /// `"connection"`) and returns the decision: `{ action, delayMs, error }`.
     #[wasm_bindgen(js_name = onOutcome, unchecked_return_type = "Decision")]
     pub fn on_outcome(
         &self,
@@ -343,14 +296,14 @@ impl KeyRing {
         #[wasm_bindgen(unchecked_param_type = "Outcome")] outcome: JsValue,
     ) -> Result<JsValue, JsValue> {
         with_outcome(&outcome, |o| {
-            decision_to_js(&self.inner.on_outcome(&mut request.inner, &attempt.inner, o))
+            crate::to_js(&self.inner.on_outcome(&mut request.inner, &attempt.inner, o))
         })
     }
 
     /// Usage of every key, in priority order.
     #[wasm_bindgen(unchecked_return_type = "KeyStats[]")]
     pub fn stats(&self) -> Array {
-        self.inner.stats().iter().map(stats_to_js).collect()
+        crate::to_js(&self.inner.stats()).unchecked_into()
     }
 
     /// Fingerprints of the keys in priority order.

@@ -160,9 +160,9 @@ pub(super) fn environment_policy(facts: &ProjectFacts) -> ChecklistItem {
     let mut fix = None;
     for k in &report.keys {
         let shown = k
-            .key
+            .fingerprint
             .as_ref()
-            .map_or_else(|| k.source.clone(), |(fp, _)| format!("{} {fp}", k.source));
+            .map_or_else(|| k.origin.clone(), |fp| format!("{} {fp}", k.origin));
         let (s, note) = match &k.verdict {
             Verdict::Allowed => (Status::Pass, format!("{shown}: allowed in {env}")),
             Verdict::AllowedWithWarning(w) => (
@@ -176,7 +176,7 @@ pub(super) fn environment_policy(facts: &ProjectFacts) -> ChecklistItem {
             status = s;
             fix = Some(match &k.verdict {
                 Verdict::AllowedWithWarning(_) => "set PICTIFY_ENV (or NODE_ENV) so the key can be checked".to_owned(),
-                Verdict::Refused(_) => match k.key.as_ref().map(|(_, m)| *m) {
+                Verdict::Refused(_) => match k.mode {
                     Some(Mode::Live) => "use a pk_test_ key outside production".to_owned(),
                     _ => "use a pk_live_ key in production".to_owned(),
                 },

@@ -44,6 +44,22 @@ impl Mode {
         }
     }
 
+    /// The mode named `"live"` or `"test"` (exactly, as [`Mode::as_str`] spells it); `None`
+    /// for any other name. Every front end parses a mode argument with this.
+    ///
+    /// ```
+    /// use pictify_keys::Mode;
+    /// assert_eq!(Mode::from_name("live"), Some(Mode::Live));
+    /// assert_eq!(Mode::from_name("Live"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "live" => Some(Self::Live),
+            "test" => Some(Self::Test),
+            _ => None,
+        }
+    }
+
     /// The key prefix of this mode: `"pk_live_"` or `"pk_test_"`.
     pub fn prefix(self) -> &'static str {
         match self {

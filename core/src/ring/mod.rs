@@ -54,9 +54,13 @@ pub use backoff::parse_retry_after;
 pub use decide::decide;
 
 /// Tuning of the ring. The defaults suit the Pictify API.
+///
+/// With `serde`, a partial object of camelCase overrides (`{"maxRetries": 1}`) deserializes
+/// with every other field at its default: front ends take a config this way, so the
+/// defaults are written once, here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(default))]
+#[cfg_attr(feature = "serde", serde(default, rename_all = "camelCase"))]
 pub struct RingConfig {
     /// Retries of a transient failure on the same key (default 2).
     pub max_retries: u32,
@@ -102,6 +106,23 @@ pub enum Outcome<'a> {
 }
 
 impl Outcome<'static> {
+    /// The outcome named by its wire name, as tests/vectors/rotation.json and every front end
+    /// spell it: `"timeout"` or `"connection"`. `None` for any other name (a status is
+    /// [`Outcome::status`]).
+    ///
+    /// ```
+    /// use pictify_keys::Outcome;
+    /// assert_eq!(Outcome::from_name("connection"), Some(Outcome::ConnectionError));
+    /// assert_eq!(Outcome::from_name("connection_error"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "timeout" => Some(Outcome::Timeout),
+            "connection" => Some(Outcome::ConnectionError),
+            _ => None,
+        }
+    }
+
     /// An answer with this status and no `Retry-After`.
     pub fn status(status: u16) -> Self {
         Outcome::Response {
@@ -142,6 +163,28 @@ impl Decision {
     }
 }
 
+/// `{action, delayMs, error}`: `delayMs` is set for `retry`, `error` (the error's report,
+/// `{code, family, message, details}`) for `fail`; both are `null` otherwise.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Decision {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Decision", 3)?;
+        st.serialize_field("action", self.as_str())?;
+        let delay = match self {
+            Self::Retry { delay_ms } => Some(*delay_ms),
+            _ => None,
+        };
+        st.serialize_field("delayMs", &delay)?;
+        let error = match self {
+            Self::Fail(e) => Some(Error::Http(e.clone()).report()),
+            _ => None,
+        };
+        st.serialize_field("error", &error)?;
+        st.end()
+    }
+}
+
 /// A fallback from one key to the next, for the audit log: fingerprints only. Serialized
 /// (feature `serde`) in camelCase, as the JavaScript packages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,11 +208,12 @@ pub struct FallbackEvent {
 /// `requests == successes + unauthorized + errors`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct KeyStats {
     /// The key's fingerprint.
     pub fingerprint: String,
-    /// Where the key came from.
-    pub source: String,
+    /// Where the key came from (`env:PICTIFY_API_KEY`).
+    pub origin: String,
     /// Attempts sent with this key.
     pub requests: u64,
     /// Attempts answered with a 2xx.
@@ -215,7 +259,7 @@ impl Entry {
     fn stats(&self) -> KeyStats {
         KeyStats {
             fingerprint: self.key.fingerprint(),
-            source: self.source.to_string(),
+            origin: self.source.to_string(),
             requests: self.requests,
             successes: self.successes,
             unauthorized: self.unauthorized,
@@ -229,6 +273,19 @@ impl Entry {
 struct State {
     entries: Vec<Entry>,
     next_id: u64,
+}
+
+/// The keys with every repeat of an earlier key dropped (the first listing wins, with its
+/// origin), so a key listed twice (`PICTIFY_API_KEY` and `PICTIFY_API_KEY_NEW` holding the
+/// same key, or a caller passing it twice) is tried once per request on every path.
+fn distinct(keys: Vec<SourcedKey>) -> Vec<SourcedKey> {
+    let mut out: Vec<SourcedKey> = Vec::with_capacity(keys.len());
+    for k in keys {
+        if !out.iter().any(|o| o.key() == k.key()) {
+            out.push(k);
+        }
+    }
+    out
 }
 
 /// A receiver of fallback events (an audit logger).
@@ -319,6 +376,7 @@ impl KeyRing {
         config: RingConfig,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, Error> {
+        let keys = distinct(keys);
         if keys.is_empty() {
             return Err(Error::NoKey);
         }
@@ -356,6 +414,7 @@ impl KeyRing {
     /// keep their stats and demotion; new keys start fresh; keys that are gone are dropped.
     /// An empty list is ignored (a ring never becomes empty).
     pub fn replace_keys(&self, keys: Vec<SourcedKey>) {
+        let keys = distinct(keys);
         if keys.is_empty() {
             return;
         }

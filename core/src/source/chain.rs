@@ -9,7 +9,7 @@ use crate::error::{Error, SourceError};
 use crate::secrets::SecretResolver;
 use crate::world::EnvLookup;
 
-use super::{DotEnvFile, EnvSource, KeySource, SecretFile, SourcedKey};
+use super::{DotEnvFile, EnvSource, KeyList, KeySource, SecretFile, SourcedKey};
 
 /// A key in a lower-priority source that differs from the keys in use: probably stale, and a
 /// trap if the higher source disappears. Shown to the user as a warning.
@@ -45,10 +45,25 @@ impl fmt::Display for ShadowedKey {
 pub struct Loaded {
     /// The keys of the first configured source, in priority order.
     pub keys: Vec<SourcedKey>,
-    /// That source's name.
-    pub source: String,
+    /// That source's name (`env`, `file:…`, `env-file:…`, `explicit`).
+    pub source_name: String,
     /// Keys in lower sources that differ from the ones used.
     pub shadowed: Vec<ShadowedKey>,
+}
+
+/// What a `loadKeys` call asks for, in every front end: keys handed in, else the standard
+/// chain over the variables, a mounted secret file and a `.env` file
+/// ([`SourceChain::from_options`]).
+#[derive(Default)]
+pub struct LoadOptions<E> {
+    /// Keys handed in by the program; when set, nothing else is read.
+    pub keys: Option<KeyList>,
+    /// The variables to read the key variables from.
+    pub env: E,
+    /// A mounted secret file (Kubernetes), used when it exists.
+    pub secret_file: Option<PathBuf>,
+    /// A `.env` file, read into a map (never into the process environment).
+    pub dotenv_file: Option<PathBuf>,
 }
 
 /// Sources in priority order. The first source that is configured wins; a broken source
@@ -68,6 +83,29 @@ impl SourceChain {
     pub fn with(mut self, source: impl KeySource + 'static) -> Self {
         self.sources.push(Box::new(source));
         self
+    }
+
+    /// The chain `options` describe: the keys handed in and nothing else when there are any,
+    /// else [`SourceChain::standard`]. Every front end's `loadKeys` builds its chain here.
+    ///
+    /// ```
+    /// use pictify_keys::source::{KeyList, LoadOptions, SourceChain};
+    /// let env = std::collections::HashMap::from([(
+    ///     "PICTIFY_API_KEY".to_owned(),
+    ///     "pk_test_FAKE9xQ2mN7vB4kL0pRtb9Lm".to_owned(),
+    /// )]);
+    /// let given = KeyList::parse(&["pk_live_FAKE3Wwd25rq4f5zr3a1b2"])?;
+    /// let options = LoadOptions { keys: Some(given), env, ..LoadOptions::default() };
+    /// let loaded = SourceChain::from_options(options).load_all()?;
+    /// assert_eq!(loaded.source_name, "explicit");
+    /// assert_eq!(loaded.keys.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_options<E: EnvLookup + Send + Sync + 'static>(options: LoadOptions<E>) -> Self {
+        match options.keys {
+            Some(list) => Self::new().with(list),
+            None => Self::standard(options.env, options.secret_file, options.dotenv_file),
+        }
     }
 
     /// The usual chain for a process: environment variables, then an optional mounted secret
@@ -131,7 +169,7 @@ impl SourceChain {
                 }
                 return Ok(Loaded {
                     keys,
-                    source: used_source,
+                    source_name: used_source,
                     shadowed,
                 });
             }

@@ -45,7 +45,7 @@ mod chain;
 mod file;
 
 pub use crate::world::{FileStamp, FileSystem, MemoryFs, StdFs};
-pub use chain::{Loaded, ShadowedKey, SourceChain};
+pub use chain::{LoadOptions, Loaded, ShadowedKey, SourceChain};
 pub use file::{DotEnvFile, SecretFile};
 
 /// The variables that hold keys, in priority order (NEW first during a rotation).
@@ -361,7 +361,7 @@ mod tests {
 
         fs.set("/run/secrets/pictify", &format!("{NEW}\n"));
         let loaded = chain.load_all().unwrap();
-        assert_eq!(loaded.source, "file:/run/secrets/pictify");
+        assert_eq!(loaded.source_name, "file:/run/secrets/pictify");
         assert_eq!(loaded.shadowed.len(), 1);
         assert_eq!(loaded.shadowed[0].origin, "env-file:.env:PICTIFY_API_KEY");
         assert_eq!(loaded.shadowed[0].fingerprint, "pk_live_****c3d4");

@@ -46,7 +46,7 @@ const ring2: KeyRing = KeyRing.load({ keys: ['pk_live_FAKE3Wwd25rq4f5zr3a1b2'] }
 const req = ring.beginRequest();
 const attempt = ring.attempt(req);
 const decision: Decision = ring.onOutcome(req, attempt, { status: 503, retryAfter: '1' });
-const delay: number | undefined = decision.delayMs;
+const delay: number | null = decision.delayMs;
 const stats: KeyStats[] = ring2.stats();
 
 const line: string = redact(`Authorization: Bearer ${secret}`);

@@ -41,17 +41,6 @@ export declare namespace AuditEvent {
    */
   function forKeyId(keyId: string, fields: AuditFields): AuditEvent
 }
-/** An audit event in the documented JSON shape. */
-export interface AuditEventJson {
-  timestamp: string
-  action: string
-  keyId: string
-  endpoint: string
-  method: string
-  status: number
-  ip: string | null
-  userAgent: string | null
-}
 export interface AuditEvent {
   /** The documented JSON shape, so `JSON.stringify(event)` writes it. */
   toJSON(): AuditEventJson
@@ -71,44 +60,6 @@ export interface StreamRedactor {
   finishText(): string
 }
 
-/** What every error of this package carries. */
-/** The details an error carries (docs/errors.md lists which, per code); absent when not carried. */
-export interface ErrorDetails {
-  /** 1-based character position of the offending character in the key. */
-  position?: number
-  /** For `foreign_key`: whose credential it is (`Stripe`, `GitHub`, …). */
-  vendor?: string
-  /** Where a key came from (`env:PICTIFY_API_KEY`, `file:/run/secrets/…`); never key material. */
-  origin?: string
-  /** The detected environment, for policy errors. */
-  environment?: string
-  /** The variable that decided the environment. */
-  variable?: string
-  /** That variable's value. */
-  value?: string
-  /** 1-based line (a `.env` file or an allow-list). */
-  line?: number
-  /** 1-based column (a `.env` file). */
-  column?: number
-  /** The HTTP status behind an API error. */
-  status?: number
-  /** How many keys were tried before the API refused them all. */
-  tried?: number
-  /** Attempts made with the same key. */
-  attempts?: number
-  /** The API's own error code (`revoked_api_key`, `key_not_active`, …). */
-  apiCode?: string
-  /** The API's request id, for support tickets. */
-  requestId?: string
-}
-/** The core's error report: what every Pictify SDK shows for an error. */
-export interface ErrorReport {
-  code: string
-  family: 'format' | 'environment' | 'source' | 'http' | 'input'
-  /** `[code] message`. */
-  message: string
-  details: ErrorDetails
-}
 /** @deprecated the shape of the constructor's second argument; use `ErrorReport`. */
 export type PictifyKeyErrorDetails = Partial<ErrorReport>
 /**
@@ -167,5 +118,3 @@ export interface Client {
   readonly images: { create(options: Record<string, unknown>): Promise<Image> }
 }
 
-/** A deployment environment name. */
-export type EnvironmentName = 'production' | 'staging' | 'development' | 'test' | 'unknown'

@@ -74,7 +74,7 @@ def check_file(text: str) -> int:
     copied: Dict[str, str] = {name: env[name] for name in names}
     report: CheckReport = check_keys(env, source="env-file:.env", environment=None)
     for k in report.keys:
-        print(k.source, k.fingerprint, k.mode, k.verdict, k.code, value, len(copied))
+        print(k.origin, k.fingerprint, k.mode, k.verdict, k.code, value, len(copied))
     err: Optional[PictifyKeyError] = report.error()
     if err is not None:
         print(err.code, err.family)

@@ -47,7 +47,7 @@ def test_example(name: str) -> None:
     assert report.detection.environment == environment
     assert [(k.variable, k.code) for k in report.keys] == keys
     for k in report.keys:
-        assert k.source == f"env-file:{name}:{k.variable}"
+        assert k.origin == f"env-file:{name}:{k.variable}"
         if k.verdict in ("allowed", "warning"):
             assert k.fingerprint is not None and "****" in k.fingerprint
             assert k.error() is None
@@ -74,7 +74,7 @@ def test_check_keys_environment_override_and_os_environ(monkeypatch: pytest.Monk
     env = DotEnv.parse((EXAMPLES / "2-laptop-live-key.env").read_text(encoding="utf-8"))
     report = check_keys(env, environment="production")
     assert report.exit_status == 0
-    assert report.keys[0].source == "env:PICTIFY_API_KEY"
+    assert report.keys[0].origin == "env:PICTIFY_API_KEY"
     for name in ("PICTIFY_API_KEY_NEW", "PICTIFY_API_KEY", "PICTIFY_API_KEY_OLD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PICTIFY_API_KEY", env["PICTIFY_API_KEY"])

@@ -116,7 +116,7 @@ def test_keys_from_sources_and_errors(api: MockApi) -> None:
     client = Client(environ={"PICTIFY_API_KEY_NEW": NEW, "PICTIFY_API_KEY_OLD": OLD}, base_url=api.url, config=FAST)
     assert client.request("GET", "/me").status == 200
     loaded = load_keys({"PICTIFY_API_KEY": OLD})
-    assert Client(loaded, base_url=api.url, environment="production").stats()[0].source == "env:PICTIFY_API_KEY"
+    assert Client(loaded, base_url=api.url, environment="production").stats()[0].origin == "env:PICTIFY_API_KEY"
     with pytest.raises(KeySourceError) as info:
         Client(environ={}, base_url=api.url)
     assert info.value.code == "no_key"

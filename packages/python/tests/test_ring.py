@@ -94,5 +94,5 @@ def test_ring_needs_a_key_and_right_types() -> None:
     with pytest.raises(TypeError):
         KeyRing(["pk_live_FAKE3Wwd25rq4f5zr3a1b2"])  # type: ignore[list-item]
     ring = KeyRing(load_keys({"PICTIFY_API_KEY_NEW": DOC["cases"][0]["keys"][0]}).keys)
-    assert ring.stats()[0].source == "env:PICTIFY_API_KEY_NEW"
+    assert ring.stats()[0].origin == "env:PICTIFY_API_KEY_NEW"
     assert "FAKE" not in repr(ring)

@@ -20,7 +20,7 @@ console.log("== @pictify/keys-wasm inside workerd: checkKeys(env) in a Worker ==
 try {
   for (const s of scenarios) {
     const report = await (await fetch(`http://127.0.0.1:${s.port}/check`)).json();
-    const env = report.environment;
+    const env = report.detection;
     console.log(`\n# ${s.file}: ${s.title}`);
     console.log(`environment: ${env.environment}${env.variable ? ` (${env.variable}=${env.value})` : ""}`);
     for (const k of report.keys) {

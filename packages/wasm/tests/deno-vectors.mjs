@@ -4,7 +4,7 @@
 // mismatch.
 import * as pk from "@pictify/keys-wasm";
 import { ApiKey, checkMode, detectEnvironment, redact } from "@pictify/keys-wasm";
-import { runErrorCases } from "./error-cases.mjs";
+import { runErrorCases, runShapeCases } from "./error-cases.mjs";
 
 const root = Deno.args[0];
 const load = async (name) => JSON.parse(await Deno.readTextFile(`${root}/tests/vectors/${name}`));
@@ -44,6 +44,9 @@ const errors = runErrorCases(pk, await load("errors.json"));
 checked += errors.checked;
 failures.push(...errors.problems);
 console.log(`errors.json skipped (no such call in the package): ${errors.skipped.join("; ")}`);
+const shapes = runShapeCases(pk, await load("shapes.json"));
+checked += shapes.checked;
+failures.push(...shapes.problems, ...shapes.skipped.map((s) => `shapes.json skipped ${s}`));
 console.log(`deno ${Deno.version.deno}: ${checked} checks, ${failures.length} failures`);
 for (const f of failures) console.log(`FAIL ${f}`);
 Deno.exit(failures.length ? 1 : 0);

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { installPacked, importInstalled, vectors } from "./harness.mjs";
-import { runErrorCases } from "./worker/error-cases.mjs";
+import { runErrorCases, runShapeCases } from "./worker/error-cases.mjs";
 
 const project = installPacked();
 const pk = await importInstalled(project);
@@ -49,7 +49,7 @@ for (const [label, api] of [["full", pk], ["lite", lite]]) {
     const verdict = (fn) => {
       try {
         const r = fn();
-        assert.equal(r.allowed, true);
+        assert.deepEqual(Object.keys(r), ["warning"]);
         return r.warning ? r.warning.code : "allowed";
       } catch (e) {
         assert.ok(e instanceof Error);
@@ -95,13 +95,13 @@ test("every rotation.json script through KeyRing (ManualClock)", () => {
       }
       if (!s.outcome) return;
       const o = s.outcome;
-      const outcome = o.error === "timeout" ? "timeout" : o.error === "connection" ? "connection_error" : { status: o.status, retryAfter: o.retry_after };
+      const outcome = o.error ?? { status: o.status, retryAfter: o.retry_after };
       const d = ring.onOutcome(r.req, r.last, outcome);
-      assert.equal(d.decision, s.decision, at);
+      assert.equal(d.action, s.decision, at);
       if (s.delay_ms !== undefined) assert.equal(d.delayMs, s.delay_ms, at);
       if (s.code) {
-        assert.ok(d.error instanceof Error, at);
         assert.equal(d.error.code, s.code, at);
+        assert.ok(d.error.message.startsWith(`[${s.code}] `), at);
       }
     });
     (c.stats ?? []).forEach((want, i) => {
@@ -155,7 +155,7 @@ test("loadKeys reads the env object in priority order with provenance", () => {
 
 test("checkKeys gives the CLI's verdicts", () => {
   const r = pk.checkKeys({ NODE_ENV: "development", PICTIFY_API_KEY: "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ" });
-  assert.equal(r.environment.environment, "development");
+  assert.equal(r.detection.environment, "development");
   assert.equal(r.keys[0].verdict, "refused");
   assert.equal(r.keys[0].code, "live_key_in_development");
   assert.equal(r.error.code, "live_key_in_development");
@@ -258,4 +258,15 @@ test("every errors.json case: code, family, exact details, [code] message, no se
   assert.deepEqual(r.problems, []);
   assert.ok(r.checked >= 25);
   t.diagnostic(`skipped (no such call in the package): ${r.skipped.join("; ")}`);
+});
+
+test("every shapes.json case: the exact object each call returns (full and lite)", (t) => {
+  const doc = vectors("shapes.json");
+  const full = runShapeCases(pk, doc);
+  assert.deepEqual(full.problems, []);
+  assert.deepEqual(full.skipped, []);
+  assert.ok(full.checked >= 20, String(full.checked));
+  const small = runShapeCases(lite, doc);
+  assert.deepEqual(small.problems, []);
+  t.diagnostic(`lite skipped: ${small.skipped.join("; ")}`);
 });

@@ -64,7 +64,7 @@ test("workerd: a live key is refused when the binding says development", async (
 
 test("workerd: a Vercel preview is not production", async () => {
   const r = await get("preview", "/check");
-  assert.equal(r.environment.environment, "staging");
+  assert.equal(r.detection.environment, "staging");
   assert.equal(r.keys[0].code, "live_key_in_development");
   assert.equal(r.exitStatus, 1);
 });
@@ -84,6 +84,14 @@ test("workerd: every errors.json case inside the Worker", async () => {
   assert.equal(r.checked + r.skipped.length, doc.cases.length);
   assert.ok(r.checked >= 25, JSON.stringify(r));
   console.log(`workerd errors.json: ${r.checked} cases, skipped (no such call in the package): ${r.skipped.join("; ")}`);
+});
+
+test("workerd: every shapes.json case inside the Worker", async () => {
+  const doc = vectors("shapes.json");
+  const r = await get("dev", "/shape-cases", JSON.stringify(doc));
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.skipped, []);
+  assert.ok(r.checked >= 20, JSON.stringify(r));
 });
 
 test("workerd: a log line is redacted inside the Worker", async () => {

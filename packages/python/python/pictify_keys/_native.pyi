@@ -81,7 +81,7 @@ def check_mode(
 
 class KeyCheck:
     @property
-    def source(self) -> str: ...
+    def origin(self) -> str: ...
     @property
     def variable(self) -> str: ...
     @property
@@ -197,7 +197,7 @@ class ManualClock:
 
 class KeyStats:
     fingerprint: str
-    source: str
+    origin: str
     requests: int
     successes: int
     unauthorized: int

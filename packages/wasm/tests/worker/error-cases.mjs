@@ -1,4 +1,5 @@
-// tests/vectors/errors.json for the WASM package, shared by the Node suite, the Deno runner
+// tests/vectors/errors.json (and shapes.json, at the end) for the WASM package, shared by the
+// Node suite, the Deno runner
 // and the Worker inside workerd: each failing call must throw an Error with the core's code
 // and family, exactly the listed `.details` (each also set on the error), the message
 // `[code] message`, and no secret. Takes the imported package, imports nothing itself.
@@ -55,4 +56,47 @@ export function runErrorCases(pk, doc) {
     out.problems.push(...errorProblems(pk, c, doc.detailNames));
   }
   return out;
+}
+
+// tests/vectors/shapes.json: the exact object each call returns (the core's serde shape,
+// declared once in packages/shapes.d.ts). Same three runtimes as errors.json.
+
+/** JSON with object keys sorted, so two shapes compare whatever their key order. */
+const canonical = (v) => JSON.stringify(v, (_, x) =>
+  x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x);
+
+/** Every shapes.json case through `pk`; `problems` lists each difference, empty when all hold. */
+export function runShapeCases(pk, doc) {
+  const problems = [];
+  const skipped = [];
+  let checked = 0;
+  const same = (got, want, what) => {
+    checked++;
+    if (canonical(got) !== canonical(want)) problems.push(`${what}: got ${canonical(got)}, expected ${canonical(want)}`);
+  };
+  for (const c of doc.detectEnvironment) same(pk.detectEnvironment(c.env), c.expected, c.name);
+  for (const c of doc.checkMode) same(pk.checkMode(c.mode, c.environment, c.policy), c.expected, c.name);
+  for (const c of doc.checkKeys) same(pk.checkKeys(c.env), c.expected, c.name);
+  if (pk.KeyRing) {
+    for (const c of doc.ring.cases) {
+      // Key strings straight into the ring: the ring itself must drop the repeated key.
+      const ring = pk.KeyRing.withClock(c.keys, doc.ring.config, new pk.ManualClock(doc.ring.clock_start_ms));
+      let req = ring.beginRequest();
+      c.steps.forEach((s, i) => {
+        if (s.request) req = ring.beginRequest();
+        const attempt = ring.attempt(req);
+        same(attempt.key.fingerprint, s.fingerprint, `${c.name}, step ${i + 1} key`);
+        const o = s.outcome;
+        same(ring.onOutcome(req, attempt, o.error ?? { status: o.status, retryAfter: o.retry_after }), s.expected, `${c.name}, step ${i + 1}`);
+      });
+      same(ring.stats(), c.stats, `${c.name}: stats`);
+    }
+  } else {
+    skipped.push("ring (the lite module has no key ring)");
+  }
+  for (const c of doc.auditEvents) {
+    const event = c.key ? pk.AuditEvent.forKey(pk.ApiKey.parse(c.key), c.fields) : new pk.AuditEvent({ keyId: c.keyId, ...c.fields });
+    same(event.toJSON(), c.expected, c.name);
+  }
+  return { checked, problems, skipped };
 }

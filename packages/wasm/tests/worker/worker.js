@@ -4,7 +4,7 @@ import {
   ApiKey, AuditEvent, Client, checkEnvironment, checkKeys, detectEnvironment, loadKeys, redact,
 } from "@pictify/keys-wasm";
 import * as pk from "@pictify/keys-wasm";
-import { runErrorCases } from "./error-cases.mjs";
+import { runErrorCases, runShapeCases } from "./error-cases.mjs";
 import { runDriverCases, runRotationVectors } from "./driver-cases.mjs";
 
 const json = (value, status = 200) =>
@@ -49,6 +49,9 @@ export default {
         // tests/vectors/errors.json (posted by the test) inside the Worker.
         case "/error-cases":
           return json(runErrorCases(pk, await request.json()));
+        // tests/vectors/shapes.json (posted by the test) inside the Worker.
+        case "/shape-cases":
+          return json(runShapeCases(pk, await request.json()));
         // Redact a log line before it leaves the Worker.
         case "/redact":
           return json({ ok: true, line: redact(await request.text()) });
