@@ -178,7 +178,8 @@ impl JsEnvSource {
 
 impl Drop for JsEnvSource {
     fn drop(&mut self) {
-        ENVS.with(|e| e.borrow_mut()[self.slot] = None);
+        // The slot is free again; nothing to do when the thread's storage is already gone.
+        let _ = ENVS.try_with(|e| e.borrow_mut()[self.slot] = None);
     }
 }
 
