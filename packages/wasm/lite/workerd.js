@@ -7,3 +7,8 @@ import { initSync } from "../pkg/lite/pictify_keys_wasm.js";
 initSync({ module: wasmModule });
 
 export * from "../pkg/lite/pictify_keys_wasm.js";
+import * as glue from "../pkg/lite/pictify_keys_wasm.js";
+import { makeRedact } from "../redact.js";
+
+// Shadows the generated `redact` (see redact.js): same result, less copying.
+export const redact = makeRedact(glue);

@@ -69,15 +69,23 @@ export function writeWorkerdConfig(dir, project, workerFile, scenarios, variant 
   const errorCases = join(dirname(workerFile), "error-cases.mjs");
   const withErrorCases = existsSync(errorCases);
   if (withErrorCases) copyFileSync(errorCases, join(dir, "error-cases.mjs"));
+  const shortcut = join(dirname(workerFile), "redact-shortcut.mjs");
+  const withShortcut = existsSync(shortcut);
+  if (withShortcut) copyFileSync(shortcut, join(dir, "redact-shortcut.mjs"));
   copyFileSync(entry, join(dir, "entry.js"));
   copyFileSync(glue, join(dir, "glue.js"));
   copyFileSync(wasm, join(dir, "module.wasm"));
+  copyFileSync(join(installed, "redact.js"), join(dir, "redact.js"));
   const modules = [
     `(name = "worker.js", esModule = embed "worker.js")`,
     `(name = ${capnpString(spec)}, esModule = embed "entry.js")`,
     `(name = "@pictify/pkg/${variant}/pictify_keys_wasm.js", esModule = embed "glue.js")`,
     `(name = "@pictify/pkg/${variant}/pictify_keys_wasm_bg.wasm", wasm = embed "module.wasm")`,
+    // The entry's `redact` wrapper: "./redact.js" from "@pictify/keys-wasm", "../redact.js"
+    // from "@pictify/keys-wasm/lite".
+    `(name = "@pictify/redact.js", esModule = embed "redact.js")`,
     ...(withErrorCases ? [`(name = "error-cases.mjs", esModule = embed "error-cases.mjs")`] : []),
+    ...(withShortcut ? [`(name = "redact-shortcut.mjs", esModule = embed "redact-shortcut.mjs")`] : []),
   ].join(",\n      ");
   const services = [];
   const sockets = [];

@@ -5,6 +5,7 @@ import {
 } from "@pictify/keys-wasm";
 import * as pk from "@pictify/keys-wasm";
 import { runErrorCases } from "./error-cases.mjs";
+import { runRedactShortcut } from "./redact-shortcut.mjs";
 
 const json = (value, status = 200) =>
   new Response(JSON.stringify(value, null, 2), { status, headers: { "content-type": "application/json" } });
@@ -48,6 +49,9 @@ export default {
         // tests/vectors/errors.json (posted by the test) inside the Worker.
         case "/error-cases":
           return json(runErrorCases(pk, await request.json()));
+        // The package's redact wrapper against the core's stream path, inside the Worker.
+        case "/redact-shortcut":
+          return json(runRedactShortcut(pk));
         // Redact a log line before it leaves the Worker.
         case "/redact":
           return json({ ok: true, line: redact(await request.text()) });
