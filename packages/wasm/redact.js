@@ -13,14 +13,30 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+// One wrapper per module instance: the wrapper keeps the input buffer's address, which moves
+// when any wrapper of that instance grows it (several entries may share one instance).
+const made = new WeakMap();
+
 /** @param {Record<string, Function>} glue the wasm-bindgen module of one variant */
 export function makeRedact(glue) {
+  if (!made.has(glue)) made.set(glue, build(glue));
+  return made.get(glue);
+}
+
+function build(glue) {
   let triggers = null;
   let memory = null;
   let bytes = null; // Uint8Array over memory.buffer, renewed when the memory grows
   // Styles the core has accepted: only with one of these (or none) may a call skip the core,
   // so an unknown style still gets the core's error whatever the text.
   const acceptedStyles = new Set();
+
+  let input = 0; // address of the input buffer in WASM memory
+  let capacity = 0; // its length
+  function grow(len) {
+    input = glue.__redactInput(len);
+    capacity = len;
+  }
 
   function view() {
     if (bytes === null || bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer);
@@ -36,14 +52,15 @@ export function makeRedact(glue) {
     }
     if ((style === undefined || acceptedStyles.has(style)) && !triggers.test(text)) return text;
 
-    // UTF-16 to UTF-8: at most 3 bytes per code unit. Ask for one byte per code unit first
-    // (all an ASCII text needs) and grow only for the part not yet written.
-    let ptr = glue.__redactInput(text.length);
-    let { read, written } = encoder.encodeInto(text, view().subarray(ptr, ptr + text.length));
+    // UTF-16 to UTF-8: at most 3 bytes per code unit. Room for one byte per code unit first
+    // (all an ASCII text needs), grown only for the part not yet written. The input buffer
+    // moves only when __redactInput grows it, so its address is kept between calls.
+    if (capacity < text.length) grow(text.length);
+    let { read, written } = encoder.encodeInto(text, view().subarray(input, input + text.length));
     if (read < text.length) {
-      const rest = text.length - read;
-      ptr = glue.__redactInput(written + rest * 3);
-      written += encoder.encodeInto(text.slice(read), view().subarray(ptr + written, ptr + written + rest * 3)).written;
+      const need = written + (text.length - read) * 3;
+      if (capacity < need) grow(need);
+      written += encoder.encodeInto(text.slice(read), view().subarray(input + written, input + need)).written;
     }
     const len = glue.__redactBuffered(written, style);
     if (typeof style === "string") acceptedStyles.add(style);
