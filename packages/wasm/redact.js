@@ -17,13 +17,18 @@ const decoder = new TextDecoder();
 // when any wrapper of that instance grows it (several entries may share one instance).
 const made = new WeakMap();
 
-/** @param {Record<string, Function>} glue the wasm-bindgen module of one variant */
-export function makeRedact(glue) {
-  if (!made.has(glue)) made.set(glue, build(glue));
+/**
+ * @param {Record<string, Function>} glue the wasm-bindgen module of one variant
+ * @param {{ copyBelow?: number }} [options] texts shorter than `copyBelow` code units are
+ *   written by a JavaScript loop while they are ASCII (workerd's `encodeInto` costs more than
+ *   that loop on a log line; V8's in Node costs less, so the Node entry leaves this at 0)
+ */
+export function makeRedact(glue, options = {}) {
+  if (!made.has(glue)) made.set(glue, build(glue, options.copyBelow ?? 0));
   return made.get(glue);
 }
 
-function build(glue) {
+function build(glue, copyBelow) {
   let triggers = null;
   let memory = null;
   let bytes = null; // Uint8Array over memory.buffer, renewed when the memory grows
@@ -56,7 +61,18 @@ function build(glue) {
     // (all an ASCII text needs), grown only for the part not yet written. The input buffer
     // moves only when __redactInput grows it, so its address is kept between calls.
     if (capacity < text.length) grow(text.length);
-    let { read, written } = encoder.encodeInto(text, view().subarray(input, input + text.length));
+    let read = 0;
+    let written = 0;
+    if (text.length < copyBelow) {
+      const u8 = view();
+      for (; read < text.length; read++) {
+        const c = text.charCodeAt(read);
+        if (c > 0x7f) break;
+        u8[input + read] = c;
+      }
+      written = read;
+    }
+    if (read === 0) ({ read, written } = encoder.encodeInto(text, view().subarray(input, input + text.length)));
     if (read < text.length) {
       const need = written + (text.length - read) * 3;
       if (capacity < need) grow(need);
