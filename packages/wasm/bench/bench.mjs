@@ -81,10 +81,22 @@ const viaStream = (text) => {
 for (const text of [log, noKeyLog]) {
   if (full.redact(text) !== viaStream(text) || lite.redact(text) !== viaStream(text)) throw new Error("redact differs from the stream path");
 }
+// Ours and the baseline alternate round after round (single 10 MB calls move by 2x under
+// this machine's load); each figure is the best of 7 rounds.
+function alternating(fns, rounds = 7) {
+  for (const fn of fns) fn();
+  const best = fns.map(() => Infinity);
+  for (let round = 0; round < rounds; round++) {
+    fns.forEach((fn, i) => {
+      const t0 = performance.now();
+      fn();
+      best[i] = Math.min(best[i], performance.now() - t0);
+    });
+  }
+  return best; // ms
+}
 for (const [label, text] of [["one key per KB", log], ["no key", noKeyLog]]) {
-  const w = once(() => full.redact(text));
-  const l = once(() => lite.redact(text));
-  const r = once(() => text.replace(REDACT_RE, fingerprint));
+  const [w, l, r] = alternating([() => full.redact(text), () => lite.redact(text), () => text.replace(REDACT_RE, fingerprint)]);
   rows.push([`redact, ${MB.toFixed(0)} MB log (${label}), wasm full / lite`, `${w.toFixed(1)} / ${l.toFixed(1)} ms (${(MB / (w / 1000)).toFixed(0)} MB/s)`, `${(r / w).toFixed(2)}x the regex speed`]);
   rows.push([`String.replace, ${MB.toFixed(0)} MB log (${label}) (baseline)`, `${r.toFixed(1)} ms (${(MB / (r / 1000)).toFixed(0)} MB/s)`, "1.0x"]);
 }
@@ -94,10 +106,8 @@ for (const [label, text] of [["one key per KB", log], ["no key", noKeyLog]]) {
   const buf = new Uint8Array(log.length * 3);
   const enc = new TextEncoder();
   const dec = new TextDecoder();
-  let n = 0;
-  const e = once(() => { n = enc.encodeInto(log, buf).written; });
-  const d = once(() => dec.decode(buf.subarray(0, n)));
-  const r = once(() => log.replace(REDACT_RE, fingerprint));
+  const n = enc.encodeInto(log, buf).written;
+  const [e, d, r] = alternating([() => enc.encodeInto(log, buf), () => dec.decode(buf.subarray(0, n)), () => log.replace(REDACT_RE, fingerprint)]);
   rows.push([`floor: TextEncoder.encodeInto + TextDecoder.decode, ${MB.toFixed(0)} MB log`, `${e.toFixed(1)} + ${d.toFixed(1)} = ${(e + d).toFixed(1)} ms`, `${(r / (e + d)).toFixed(2)}x the regex speed (baseline ${r.toFixed(1)} ms)`]);
 }
 
