@@ -1,6 +1,7 @@
 //! Redaction of text, byte streams and JSON values (mirrors `core/src/redact.rs`).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use pictify_keys::redact::{Redactor, StreamRedactor as CoreStream, Style};
 use wasm_bindgen::prelude::*;
@@ -35,6 +36,87 @@ pub fn redact(
         Cow::Borrowed(_) => text,
         Cow::Owned(out) => JsValue::from_str(&out),
     })
+}
+
+/// Buffers in WASM memory reused by the JavaScript `redact` wrapper (packages/wasm/redact.js):
+/// the text is written into `input` with `TextEncoder.encodeInto`, the redacted text (only when
+/// something changed) is read out of `output` with `TextDecoder`. Both only grow, so a caller
+/// redacting lines of similar size allocates nothing after the first call.
+#[derive(Default)]
+struct Buffers {
+    input: Vec<u8>,
+    output: Vec<u8>,
+}
+
+thread_local! {
+    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
+}
+
+/// (Internal, for the package's `redact` wrapper.) Grows the input buffer to at least `len`
+/// bytes, keeping what it holds, and returns its address in WASM memory.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__redactInput", skip_typescript)]
+pub fn redact_input(len: usize) -> usize {
+    BUFFERS.with_borrow_mut(|b| {
+        if b.input.len() < len {
+            b.input.resize(len, 0);
+        }
+        b.input.as_ptr() as usize
+    })
+}
+
+/// (Internal.) Redacts the first `len` bytes of the input buffer (UTF-8 written there by
+/// `encodeInto`). Returns -1 when nothing changed, else the length of the redacted text, which
+/// is then at the address `__redactOutput()` returns. An unknown `style` throws the same error
+/// as `redact`; a `len` beyond the buffer throws INVALID_ARGUMENT.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__redactBuffered", skip_typescript)]
+pub fn redact_buffered(len: usize, style: Option<String>) -> Result<f64, JsValue> {
+    let redactor = redactor(style)?;
+    BUFFERS.with_borrow_mut(|b| {
+        let Buffers { input, output } = b;
+        let Some(text) = input.get(..len) else {
+            return Err(invalid_argument("len is beyond the input buffer"));
+        };
+        output.clear();
+        let mut done = 0;
+        let edits = redactor.for_each_edit(text, |start, end, with| {
+            output.extend_from_slice(&text[done..start]);
+            output.extend_from_slice(with.as_bytes());
+            done = end;
+        });
+        if edits == 0 {
+            return Ok(-1.0);
+        }
+        output.extend_from_slice(&text[done..]);
+        Ok(output.len() as f64)
+    })
+}
+
+/// (Internal.) The address in WASM memory of the text the last `__redactBuffered` wrote.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__redactOutput", skip_typescript)]
+pub fn redact_output() -> usize {
+    BUFFERS.with_borrow(|b| b.output.as_ptr() as usize)
+}
+
+/// (Internal.) The module's memory, for the wrapper's views into the buffers above.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__memory", skip_typescript)]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// (Internal.) The core's redaction triggers (`pk_`, `key`, `bearer`; ASCII case ignored): a
+/// text holding none of them is never changed by `redact`, so the wrapper returns such a text
+/// without calling in.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = "__redactTriggers", skip_typescript)]
+pub fn redact_triggers() -> Vec<String> {
+    pictify_keys::redact::TRIGGERS
+        .iter()
+        .map(|t| (*t).to_owned())
+        .collect()
 }
 
 /// Redacts a JSON-compatible value: sensitive fields (`apiKey`, `password`, `authorization`…)

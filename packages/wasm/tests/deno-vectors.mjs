@@ -5,6 +5,7 @@
 import * as pk from "@pictify/keys-wasm";
 import { ApiKey, checkMode, detectEnvironment, redact } from "@pictify/keys-wasm";
 import { runErrorCases, runShapeCases } from "./error-cases.mjs";
+import { runRedactShortcut } from "./redact-shortcut.mjs";
 
 const root = Deno.args[0];
 const load = async (name) => JSON.parse(await Deno.readTextFile(`${root}/tests/vectors/${name}`));
@@ -40,6 +41,12 @@ for (const c of (await load("redaction.json")).cases) {
   const got = redact(c.input, c.style ?? undefined);
   expect(got === c.expected, `${c.name}: ${JSON.stringify(got)}`);
 }
+// The package's redact wrapper (trigger shortcut, encodeInto) against the core's stream path.
+const shortcut = runRedactShortcut(pk);
+checked += shortcut.checked;
+for (const m of shortcut.mismatches) failures.push(`redact wrapper: ${JSON.stringify(m)}`);
+for (const r of shortcut.refused) expect(r.code === "invalid_argument", `style "bold" on ${JSON.stringify(r.text)}: ${r.code}`);
+console.log(`redact wrapper: ${shortcut.checked} comparisons over ${shortcut.texts} texts, ${shortcut.without} without a trigger`);
 const errors = runErrorCases(pk, await load("errors.json"));
 checked += errors.checked;
 failures.push(...errors.problems);

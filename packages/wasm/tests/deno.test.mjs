@@ -11,6 +11,7 @@ test("Deno runs every key, environment, redaction and error vector through the i
   const project = installPacked();
   copyFileSync(join(PKG_DIR, "tests", "deno-vectors.mjs"), join(project, "deno-vectors.mjs"));
   copyFileSync(join(PKG_DIR, "tests", "worker", "error-cases.mjs"), join(project, "error-cases.mjs"));
+  copyFileSync(join(PKG_DIR, "tests", "worker", "redact-shortcut.mjs"), join(project, "redact-shortcut.mjs"));
   const deno = join(PKG_DIR, "node_modules", ".bin", "deno");
   const out = execFileSync(deno, ["run", "--allow-read", "--node-modules-dir=manual", "deno-vectors.mjs", ROOT], {
     cwd: project,
@@ -18,6 +19,7 @@ test("Deno runs every key, environment, redaction and error vector through the i
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
   });
   assert.match(out, /: \d+ checks, 0 failures/);
+  assert.match(out, /redact wrapper: 12016 comparisons over 3004 texts/);
   console.log(out.trim());
 });
 

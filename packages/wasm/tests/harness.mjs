@@ -72,12 +72,16 @@ export function writeWorkerdConfig(dir, project, workerFile, scenarios, variant 
   copyFileSync(entry, join(dir, "entry.js"));
   copyFileSync(glue, join(dir, "glue.js"));
   copyFileSync(wasm, join(dir, "module.wasm"));
+  copyFileSync(join(installed, "redact.js"), join(dir, "redact.js"));
   const modules = [
     `(name = "worker.js", esModule = embed "worker.js")`,
     `(name = ${capnpString(spec)}, esModule = embed "entry.js")`,
     `(name = "@pictify/pkg/${variant}/pictify_keys_wasm.js", esModule = embed "glue.js")`,
     `(name = "@pictify/pkg/${variant}/pictify_keys_wasm_bg.wasm", wasm = embed "module.wasm")`,
     ...shared.map((f) => `(name = ${capnpString(f)}, esModule = embed ${capnpString(f)})`),
+    // The entry's `redact` wrapper: "./redact.js" from "@pictify/keys-wasm", "../redact.js"
+    // from "@pictify/keys-wasm/lite".
+    `(name = "@pictify/redact.js", esModule = embed "redact.js")`,
   ].join(",\n      ");
   const services = [];
   const sockets = [];

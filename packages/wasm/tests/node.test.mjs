@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { installPacked, importInstalled, vectors } from "./harness.mjs";
 import { runErrorCases, runShapeCases } from "./worker/error-cases.mjs";
+import { runRedactShortcut } from "./worker/redact-shortcut.mjs";
 
 const project = installPacked();
 const pk = await importInstalled(project);
@@ -141,6 +142,16 @@ test("redact hands back unchanged text as given, refuses a non-string with inval
     for (const bad of [undefined, null, 42, { toString: () => "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ" }]) {
       assert.throws(() => mod.redact(bad), (e) => e instanceof Error && e.code === "invalid_argument" && !e.message.includes("FAKE"));
     }
+  }
+});
+
+test("the redact wrapper (trigger shortcut, encodeInto, decode only when changed) gives the core's output", () => {
+  for (const [label, mod] of [["full", pk], ["lite", lite]]) {
+    const r = runRedactShortcut(mod);
+    assert.deepEqual(r.mismatches, [], label);
+    assert.equal(r.checked, r.texts * 4, label);
+    assert.ok(r.without > 500 && r.without < r.texts - 100, `${label}: ${r.without} of ${r.texts} texts without a trigger`);
+    assert.deepEqual(r.refused.map((x) => x.code), ["invalid_argument", "invalid_argument", "invalid_argument"], label);
   }
 });
 

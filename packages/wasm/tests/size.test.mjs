@@ -1,4 +1,4 @@
-// Size budgets of the installed package (gzip -9 of .wasm + JS glue): the lite module
+// Size budgets of the installed package (gzip -9 of .wasm + JS glue + the redact.js wrapper): the lite module
 // (validation, policy, redaction) at most 100 KB, the full module with the client at most
 // 250 KB. A size check, not a timing.
 import { test } from "node:test";
@@ -9,9 +9,10 @@ import { gzipSync } from "node:zlib";
 import { installPacked } from "./harness.mjs";
 
 const project = installPacked();
+const installed = join(project, "node_modules", "@pictify", "keys-wasm");
 const gz = (variant) =>
-  ["pictify_keys_wasm_bg.wasm", "pictify_keys_wasm.js"]
-    .map((f) => gzipSync(readFileSync(join(project, "node_modules", "@pictify", "keys-wasm", "pkg", variant, f)), { level: 9 }).length)
+  [join("pkg", variant, "pictify_keys_wasm_bg.wasm"), join("pkg", variant, "pictify_keys_wasm.js"), "redact.js"]
+    .map((f) => gzipSync(readFileSync(join(installed, f)), { level: 9 }).length)
     .reduce((a, b) => a + b, 0);
 
 test("lite module (validation + redaction) is at most 100 KB gzipped", () => {

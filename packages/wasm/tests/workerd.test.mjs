@@ -94,6 +94,14 @@ test("workerd: every shapes.json case inside the Worker", async () => {
   assert.ok(r.checked >= 20, JSON.stringify(r));
 });
 
+test("workerd: the redact wrapper gives the core's output inside the Worker", async () => {
+  const r = await get("dev", "/redact-shortcut");
+  assert.deepEqual(r.mismatches, []);
+  assert.equal(r.checked, r.texts * 4);
+  assert.ok(r.without > 500 && r.without < r.texts - 100, `${r.without} of ${r.texts} texts without a trigger`);
+  assert.deepEqual(r.refused.map((x) => x.code), ["invalid_argument", "invalid_argument", "invalid_argument"]);
+});
+
 test("workerd: a log line is redacted inside the Worker", async () => {
   const r = await get("dev", "/redact", `POST /image Authorization: Bearer ${LIVE} api_key=${OLD}`);
   assert.equal(r.ok, true);

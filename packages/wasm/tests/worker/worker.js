@@ -6,6 +6,7 @@ import {
 import * as pk from "@pictify/keys-wasm";
 import { runErrorCases, runShapeCases } from "./error-cases.mjs";
 import { runDriverCases, runRotationVectors } from "./driver-cases.mjs";
+import { runRedactShortcut } from "./redact-shortcut.mjs";
 
 const json = (value, status = 200) =>
   new Response(JSON.stringify(value, null, 2), { status, headers: { "content-type": "application/json" } });
@@ -52,6 +53,9 @@ export default {
         // tests/vectors/shapes.json (posted by the test) inside the Worker.
         case "/shape-cases":
           return json(runShapeCases(pk, await request.json()));
+        // The package's redact wrapper against the core's stream path, inside the Worker.
+        case "/redact-shortcut":
+          return json(runRedactShortcut(pk));
         // Redact a log line before it leaves the Worker.
         case "/redact":
           return json({ ok: true, line: redact(await request.text()) });
