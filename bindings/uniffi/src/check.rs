@@ -79,7 +79,7 @@ impl From<core::CheckReport> for CheckReport {
             })
             .collect();
         Self {
-            detection: r.detection.into(),
+            detection: r.detection,
             keys,
             error,
             exit_status,
@@ -101,8 +101,8 @@ pub fn check_keys(
     let report = core::check_keys(
         &variables,
         &source_prefix,
-        environment.map(Into::into),
-        policy.unwrap_or_default().into(),
+        environment,
+        policy.unwrap_or_default(),
     );
     // The map holds key material: zero this copy once the core is done with it.
     variables.values_mut().for_each(Zeroize::zeroize);

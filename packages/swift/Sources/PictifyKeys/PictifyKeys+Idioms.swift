@@ -3,6 +3,14 @@
 
 import Foundation
 
+extension Warning {
+    /// The stable code: `unknown_environment` or `relaxed_policy`.
+    public func code() -> String { warningCode(warning: self) }
+
+    /// A one-line explanation.
+    public func message() -> String { warningMessage(warning: self) }
+}
+
 extension PictifyError {
     /// The stable error code (`whitespace`, `live_key_in_development`, `no_key`, …), whatever
     /// the family.

@@ -4946,30 +4946,6 @@ public enum Warning: Equatable, Hashable {
 
 
 
-    /**
-     * The stable code: `unknown_environment` or `relaxed_policy`.
-     */
-public func code() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_warning_code(
-            FfiConverterTypeWarning_lower(self),uniffiCallStatus
-    )
-})
-}
-
-    /**
-     * A one-line explanation.
-     */
-public func message() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_warning_message(
-            FfiConverterTypeWarning_lower(self),uniffiCallStatus
-    )
-})
-}
-
 
 
 }
@@ -5716,6 +5692,29 @@ public func environmentFromName(name: String) -> Environment?  {
 })
 }
 /**
+ * The warning's stable code: `unknown_environment` or `relaxed_policy` (Kotlin and Swift
+ * call it as `warning.code()`, an extension in the package).
+ */
+public func warningCode(warning: Warning) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_func_warning_code(
+        FfiConverterTypeWarning_lower(warning),uniffiCallStatus
+    )
+})
+}
+/**
+ * The warning's one-line explanation (`warning.message()` in Kotlin and Swift).
+ */
+public func warningMessage(warning: Warning) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_func_warning_message(
+        FfiConverterTypeWarning_lower(warning),uniffiCallStatus
+    )
+})
+}
+/**
  * Whether `text` holds anything redaction would change.
  */
 public func containsSecret(text: String) -> Bool  {
@@ -5807,6 +5806,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() != 54567) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_func_warning_code() != 58067) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_func_warning_message() != 28749) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_contains_secret() != 54802) {

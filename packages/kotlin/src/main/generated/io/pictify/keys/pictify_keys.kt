@@ -694,6 +694,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_environment_from_name(
     ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_func_warning_code(
+    ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_func_warning_message(
+    ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_contains_secret(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_redact(
@@ -940,10 +944,6 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_pictify_keys_uniffi_fn_method_requeststate_fallbacks(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_method_warning_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_method_warning_message(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_pictifyerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_check_keys(`variables`: RustBuffer.ByValue,`sourcePrefix`: RustBuffer.ByValue,`environment`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -957,6 +957,10 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_func_detect_environment(`variables`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_environment_from_name(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_warning_code(`warning`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_warning_message(`warning`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_contains_secret(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
@@ -1103,6 +1107,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() and 0xFFFF) != 54567) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_code() and 0xFFFF) != 58067) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_message() and 0xFFFF) != 28749) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_contains_secret() and 0xFFFF) != 54802) {
@@ -6658,32 +6668,6 @@ enum class Warning {
     RELAXED_POLICY;
 
     
-    /**
-     * The stable code: `unknown_environment` or `relaxed_policy`.
-     */ fun `code`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_warning_code(FfiConverterTypeWarning.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-    /**
-     * A one-line explanation.
-     */ fun `message`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_warning_message(FfiConverterTypeWarning.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
 
 
     companion object
@@ -7532,6 +7516,35 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
         
         FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The warning's stable code: `unknown_environment` or `relaxed_policy` (Kotlin and Swift
+         * call it as `warning.code()`, an extension in the package).
+         */ fun `warningCode`(`warning`: Warning): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_func_warning_code(
+    
+        
+        FfiConverterTypeWarning.lower(`warning`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The warning's one-line explanation (`warning.message()` in Kotlin and Swift).
+         */ fun `warningMessage`(`warning`: Warning): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_func_warning_message(
+    
+        
+        FfiConverterTypeWarning.lower(`warning`),_status)
 }
     )
     }

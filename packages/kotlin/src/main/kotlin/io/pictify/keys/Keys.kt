@@ -14,6 +14,12 @@ fun ApiKey.Companion.parseOrNull(value: String): ApiKey? =
         null
     }
 
+/** The warning's stable code: `unknown_environment` or `relaxed_policy`. */
+fun Warning.code(): String = warningCode(this)
+
+/** The warning's one-line explanation. */
+fun Warning.message(): String = warningMessage(this)
+
 /** Detects the deployment environment from this process's environment variables. */
 fun detectProcessEnvironment(): Detection = detectEnvironment(System.getenv())
 
