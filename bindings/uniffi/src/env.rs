@@ -114,5 +114,5 @@ pub fn check_mode(
     detection: Detection,
     policy: Policy,
 ) -> Result<Allowed, PictifyError> {
-    Ok(core::check_mode(mode.into(), &detection, policy)?)
+    Ok(core::check_mode(mode, &detection, policy)?)
 }

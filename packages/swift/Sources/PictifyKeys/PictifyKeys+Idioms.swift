@@ -64,7 +64,7 @@ public func detectProcessEnvironment() -> Detection {
     detectEnvironment(variables: ProcessInfo.processInfo.environment)
 }
 
-/// Checks the key variables of a `.env` file's text; `label` names the file in each `source`.
+/// Checks the key variables of a `.env` file's text; `label` names the file in each `origin`.
 public func checkEnvFile(text: String, label: String, policy: Policy? = nil) throws -> CheckReport {
     checkKeys(variables: try parseDotenv(text: text), sourcePrefix: "env-file:\(label)", environment: nil, policy: policy)
 }

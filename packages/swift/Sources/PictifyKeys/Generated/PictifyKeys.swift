@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
     typealias FfiType = UInt16
     typealias SwiftType = UInt16
@@ -490,22 +506,6 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
-    typealias FfiType = Int32
-    typealias SwiftType = Int32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -2616,7 +2616,7 @@ public struct CheckReport: Equatable, Hashable {
      * Exit status for a command-line check: 0 all allowed, 1 a policy violation, 2 a
      * malformed key or no key.
      */
-    public let exitStatus: Int32
+    public let exitStatus: UInt8
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2634,7 +2634,7 @@ public struct CheckReport: Equatable, Hashable {
         /**
          * Exit status for a command-line check: 0 all allowed, 1 a policy violation, 2 a
          * malformed key or no key.
-         */exitStatus: Int32) {
+         */exitStatus: UInt8) {
         self.detection = detection
         self.keys = keys
         self.error = error
@@ -2660,7 +2660,7 @@ public struct FfiConverterTypeCheckReport: FfiConverterRustBuffer {
                 detection: FfiConverterTypeDetection.read(from: &buf), 
                 keys: FfiConverterSequenceTypeKeyCheck.read(from: &buf), 
                 error: FfiConverterOptionTypePictifyError.read(from: &buf), 
-                exitStatus: FfiConverterInt32.read(from: &buf)
+                exitStatus: FfiConverterUInt8.read(from: &buf)
         )
     }
 
@@ -2668,7 +2668,7 @@ public struct FfiConverterTypeCheckReport: FfiConverterRustBuffer {
         FfiConverterTypeDetection.write(value.detection, into: &buf)
         FfiConverterSequenceTypeKeyCheck.write(value.keys, into: &buf)
         FfiConverterOptionTypePictifyError.write(value.error, into: &buf)
-        FfiConverterInt32.write(value.exitStatus, into: &buf)
+        FfiConverterUInt8.write(value.exitStatus, into: &buf)
     }
 }
 
@@ -3391,9 +3391,9 @@ public func FfiConverterTypeImageOptions_lower(_ value: ImageOptions) -> RustBuf
  */
 public struct KeyCheck: Equatable, Hashable {
     /**
-     * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+     * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
      */
-    public let source: String
+    public let origin: String
     /**
      * The variable name.
      */
@@ -3423,8 +3423,8 @@ public struct KeyCheck: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
-         */source: String, 
+         * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
+         */origin: String, 
         /**
          * The variable name.
          */variable: String, 
@@ -3443,7 +3443,7 @@ public struct KeyCheck: Equatable, Hashable {
         /**
          * The message of the error or warning, if any.
          */message: String?) {
-        self.source = source
+        self.origin = origin
         self.variable = variable
         self.fingerprint = fingerprint
         self.mode = mode
@@ -3468,7 +3468,7 @@ public struct FfiConverterTypeKeyCheck: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyCheck {
         return
             try KeyCheck(
-                source: FfiConverterString.read(from: &buf), 
+                origin: FfiConverterString.read(from: &buf), 
                 variable: FfiConverterString.read(from: &buf), 
                 fingerprint: FfiConverterOptionString.read(from: &buf), 
                 mode: FfiConverterOptionTypeMode.read(from: &buf), 
@@ -3479,7 +3479,7 @@ public struct FfiConverterTypeKeyCheck: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: KeyCheck, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterString.write(value.origin, into: &buf)
         FfiConverterString.write(value.variable, into: &buf)
         FfiConverterOptionString.write(value.fingerprint, into: &buf)
         FfiConverterOptionTypeMode.write(value.mode, into: &buf)
@@ -4365,6 +4365,7 @@ public func FfiConverterTypeEnvironment_lower(_ value: Environment) -> RustBuffe
 
 /**
  * Whether a key works against production data (`Live`) or is limited to development (`Test`).
+ * The core's own enum, declared to UniFFI with `#[uniffi::remote]`.
  */
 
 public enum Mode: Equatable, Hashable {

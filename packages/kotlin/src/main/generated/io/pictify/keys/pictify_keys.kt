@@ -1462,6 +1462,33 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
+public object FfiConverterUByte: FfiConverter<UByte, Byte> {
+    override fun lift(value: Byte): UByte {
+        return value.toUByte()
+    }
+
+    fun lift(value: Int): UByte {
+        return value.toUByte()
+    }
+
+    override fun read(buf: ByteBuffer): UByte {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: UByte): Byte {
+        return value.toByte()
+    }
+
+    override fun allocationSize(value: UByte) = 1UL
+
+    override fun write(value: UByte, buf: ByteBuffer) {
+        buf.put(value.toByte())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterUShort: FfiConverter<UShort, Short> {
     override fun lift(value: Short): UShort {
         return value.toUShort()
@@ -1506,29 +1533,6 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 
     override fun write(value: UInt, buf: ByteBuffer) {
         buf.putInt(value.toInt())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterInt: FfiConverter<Int, Int> {
-    override fun lift(value: Int): Int {
-        return value
-    }
-
-    override fun read(buf: ByteBuffer): Int {
-        return buf.getInt()
-    }
-
-    override fun lower(value: Int): Int {
-        return value
-    }
-
-    override fun allocationSize(value: Int) = 4UL
-
-    override fun write(value: Int, buf: ByteBuffer) {
-        buf.putInt(value)
     }
 }
 
@@ -4826,7 +4830,7 @@ data class CheckReport (
      * Exit status for a command-line check: 0 all allowed, 1 a policy violation, 2 a
      * malformed key or no key.
      */
-    val `exitStatus`: kotlin.Int
+    val `exitStatus`: kotlin.UByte
     
 ){
     
@@ -4846,7 +4850,7 @@ public object FfiConverterTypeCheckReport: FfiConverterRustBuffer<CheckReport> {
             FfiConverterTypeDetection.read(buf),
             FfiConverterSequenceTypeKeyCheck.read(buf),
             FfiConverterOptionalTypePictifyError.read(buf),
-            FfiConverterInt.read(buf),
+            FfiConverterUByte.read(buf),
         )
     }
 
@@ -4854,14 +4858,14 @@ public object FfiConverterTypeCheckReport: FfiConverterRustBuffer<CheckReport> {
             FfiConverterTypeDetection.allocationSize(value.`detection`) +
             FfiConverterSequenceTypeKeyCheck.allocationSize(value.`keys`) +
             FfiConverterOptionalTypePictifyError.allocationSize(value.`error`) +
-            FfiConverterInt.allocationSize(value.`exitStatus`)
+            FfiConverterUByte.allocationSize(value.`exitStatus`)
     )
 
     override fun write(value: CheckReport, buf: ByteBuffer) {
             FfiConverterTypeDetection.write(value.`detection`, buf)
             FfiConverterSequenceTypeKeyCheck.write(value.`keys`, buf)
             FfiConverterOptionalTypePictifyError.write(value.`error`, buf)
-            FfiConverterInt.write(value.`exitStatus`, buf)
+            FfiConverterUByte.write(value.`exitStatus`, buf)
     }
 }
 
@@ -5380,9 +5384,9 @@ public object FfiConverterTypeImageOptions: FfiConverterRustBuffer<ImageOptions>
  */
 data class KeyCheck (
     /**
-     * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+     * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
      */
-    val `source`: kotlin.String
+    val `origin`: kotlin.String
     , 
     /**
      * The variable name.
@@ -5440,7 +5444,7 @@ public object FfiConverterTypeKeyCheck: FfiConverterRustBuffer<KeyCheck> {
     }
 
     override fun allocationSize(value: KeyCheck) = (
-            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterString.allocationSize(value.`origin`) +
             FfiConverterString.allocationSize(value.`variable`) +
             FfiConverterOptionalString.allocationSize(value.`fingerprint`) +
             FfiConverterOptionalTypeMode.allocationSize(value.`mode`) +
@@ -5450,7 +5454,7 @@ public object FfiConverterTypeKeyCheck: FfiConverterRustBuffer<KeyCheck> {
     )
 
     override fun write(value: KeyCheck, buf: ByteBuffer) {
-            FfiConverterString.write(value.`source`, buf)
+            FfiConverterString.write(value.`origin`, buf)
             FfiConverterString.write(value.`variable`, buf)
             FfiConverterOptionalString.write(value.`fingerprint`, buf)
             FfiConverterOptionalTypeMode.write(value.`mode`, buf)
@@ -6129,6 +6133,7 @@ public object FfiConverterTypeEnvironment: FfiConverterRustBuffer<Environment> {
 
 /**
  * Whether a key works against production data (`Live`) or is limited to development (`Test`).
+ * The core's own enum, declared to UniFFI with `#[uniffi::remote]`.
  */
 
 enum class Mode {

@@ -26,6 +26,6 @@ fun detectProcessEnvironment(): Detection = detectEnvironment(System.getenv())
 /** Checks the key variables of this process's environment, as `pictify-keys check` does. */
 fun checkProcessKeys(policy: Policy? = null): CheckReport = checkKeys(System.getenv(), "env", null, policy)
 
-/** Checks the key variables of a `.env` file's text; [label] names the file in each `source`. */
+/** Checks the key variables of a `.env` file's text; [label] names the file in each `origin`. */
 fun checkEnvFile(text: String, label: String, policy: Policy? = null): CheckReport =
     checkKeys(parseDotenv(text), "env-file:$label", null, policy)
