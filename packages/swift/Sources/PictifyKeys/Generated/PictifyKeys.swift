@@ -3514,9 +3514,9 @@ public struct KeyStats: Equatable, Hashable {
      */
     public let fingerprint: String
     /**
-     * Where the key came from.
+     * Where the key came from (`env:PICTIFY_API_KEY`).
      */
-    public let source: String
+    public let origin: String
     /**
      * Attempts sent with this key.
      */
@@ -3549,8 +3549,8 @@ public struct KeyStats: Equatable, Hashable {
          * The key's fingerprint.
          */fingerprint: String, 
         /**
-         * Where the key came from.
-         */source: String, 
+         * Where the key came from (`env:PICTIFY_API_KEY`).
+         */origin: String, 
         /**
          * Attempts sent with this key.
          */requests: UInt64, 
@@ -3570,7 +3570,7 @@ public struct KeyStats: Equatable, Hashable {
          * Until when the key is demoted after a 401, if it is.
          */demotedUntilMs: UInt64?) {
         self.fingerprint = fingerprint
-        self.source = source
+        self.origin = origin
         self.requests = requests
         self.successes = successes
         self.unauthorized = unauthorized
@@ -3596,7 +3596,7 @@ public struct FfiConverterTypeKeyStats: FfiConverterRustBuffer {
         return
             try KeyStats(
                 fingerprint: FfiConverterString.read(from: &buf), 
-                source: FfiConverterString.read(from: &buf), 
+                origin: FfiConverterString.read(from: &buf), 
                 requests: FfiConverterUInt64.read(from: &buf), 
                 successes: FfiConverterUInt64.read(from: &buf), 
                 unauthorized: FfiConverterUInt64.read(from: &buf), 
@@ -3608,7 +3608,7 @@ public struct FfiConverterTypeKeyStats: FfiConverterRustBuffer {
 
     public static func write(_ value: KeyStats, into buf: inout [UInt8]) {
         FfiConverterString.write(value.fingerprint, into: &buf)
-        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterString.write(value.origin, into: &buf)
         FfiConverterUInt64.write(value.requests, into: &buf)
         FfiConverterUInt64.write(value.successes, into: &buf)
         FfiConverterUInt64.write(value.unauthorized, into: &buf)

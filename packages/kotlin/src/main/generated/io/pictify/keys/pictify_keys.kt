@@ -5476,9 +5476,9 @@ data class KeyStats (
     val `fingerprint`: kotlin.String
     , 
     /**
-     * Where the key came from.
+     * Where the key came from (`env:PICTIFY_API_KEY`).
      */
-    val `source`: kotlin.String
+    val `origin`: kotlin.String
     , 
     /**
      * Attempts sent with this key.
@@ -5538,7 +5538,7 @@ public object FfiConverterTypeKeyStats: FfiConverterRustBuffer<KeyStats> {
 
     override fun allocationSize(value: KeyStats) = (
             FfiConverterString.allocationSize(value.`fingerprint`) +
-            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterString.allocationSize(value.`origin`) +
             FfiConverterULong.allocationSize(value.`requests`) +
             FfiConverterULong.allocationSize(value.`successes`) +
             FfiConverterULong.allocationSize(value.`unauthorized`) +
@@ -5549,7 +5549,7 @@ public object FfiConverterTypeKeyStats: FfiConverterRustBuffer<KeyStats> {
 
     override fun write(value: KeyStats, buf: ByteBuffer) {
             FfiConverterString.write(value.`fingerprint`, buf)
-            FfiConverterString.write(value.`source`, buf)
+            FfiConverterString.write(value.`origin`, buf)
             FfiConverterULong.write(value.`requests`, buf)
             FfiConverterULong.write(value.`successes`, buf)
             FfiConverterULong.write(value.`unauthorized`, buf)
