@@ -10,8 +10,8 @@ use zeroize::Zeroizing;
 
 use crate::error::PictifyError;
 
+// The core's own enum, declared to UniFFI with `#[uniffi::remote]`: no mirror, no conversion.
 /// Whether a key works against production data (`Live`) or is limited to development (`Test`).
-/// The core's own enum, declared to UniFFI with `#[uniffi::remote]`.
 #[uniffi::remote(Enum)]
 pub enum Mode {
     /// `pk_live_…`: production, full access.

@@ -4365,7 +4365,6 @@ public func FfiConverterTypeEnvironment_lower(_ value: Environment) -> RustBuffe
 
 /**
  * Whether a key works against production data (`Live`) or is limited to development (`Test`).
- * The core's own enum, declared to UniFFI with `#[uniffi::remote]`.
  */
 
 public enum Mode: Equatable, Hashable {

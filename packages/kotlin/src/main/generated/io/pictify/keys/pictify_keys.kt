@@ -6133,7 +6133,6 @@ public object FfiConverterTypeEnvironment: FfiConverterRustBuffer<Environment> {
 
 /**
  * Whether a key works against production data (`Live`) or is limited to development (`Test`).
- * The core's own enum, declared to UniFFI with `#[uniffi::remote]`.
  */
 
 enum class Mode {
