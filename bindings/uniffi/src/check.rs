@@ -25,8 +25,8 @@ pub enum Verdict {
 /// One key variable and its verdict.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct KeyCheck {
-    /// Where the key came from, e.g. `env:PICTIFY_API_KEY`.
-    pub source: String,
+    /// Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
+    pub origin: String,
     /// The variable name.
     pub variable: String,
     /// The fingerprint, when the key is well-formed.
@@ -53,13 +53,13 @@ pub struct CheckReport {
     pub error: Option<PictifyError>,
     /// Exit status for a command-line check: 0 all allowed, 1 a policy violation, 2 a
     /// malformed key or no key.
-    pub exit_status: i32,
+    pub exit_status: u8,
 }
 
 impl From<core::CheckReport> for CheckReport {
     fn from(r: core::CheckReport) -> Self {
         let error = r.error().map(PictifyError::from);
-        let exit_status = i32::from(r.exit_status());
+        let exit_status = r.exit_status();
         let keys = r
             .keys
             .into_iter()
@@ -73,13 +73,13 @@ impl From<core::CheckReport> for CheckReport {
                 code: k.verdict.code().map(str::to_owned),
                 message: k.verdict.message(),
                 fingerprint: k.fingerprint,
-                mode: k.mode.map(Into::into),
+                mode: k.mode,
                 variable: k.variable.to_owned(),
-                source: k.origin,
+                origin: k.origin,
             })
             .collect();
         Self {
-            detection: r.detection.into(),
+            detection: r.detection,
             keys,
             error,
             exit_status,
@@ -101,8 +101,8 @@ pub fn check_keys(
     let report = core::check_keys(
         &variables,
         &source_prefix,
-        environment.map(Into::into),
-        policy.unwrap_or_default().into(),
+        environment,
+        policy.unwrap_or_default(),
     );
     // The map holds key material: zero this copy once the core is done with it.
     variables.values_mut().for_each(Zeroize::zeroize);

@@ -5,35 +5,19 @@ use std::fmt;
 use std::sync::Arc;
 
 use pictify_keys as core;
+pub use pictify_keys::Mode;
 use zeroize::Zeroizing;
 
 use crate::error::PictifyError;
 
+// The core's own enum, declared to UniFFI with `#[uniffi::remote]`: no mirror, no conversion.
 /// Whether a key works against production data (`Live`) or is limited to development (`Test`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum Mode {
     /// `pk_live_…`: production, full access.
     Live,
     /// `pk_test_…`: development, limited.
     Test,
-}
-
-impl From<core::Mode> for Mode {
-    fn from(m: core::Mode) -> Self {
-        match m {
-            core::Mode::Live => Self::Live,
-            core::Mode::Test => Self::Test,
-        }
-    }
-}
-
-impl From<Mode> for core::Mode {
-    fn from(m: Mode) -> Self {
-        match m {
-            Mode::Live => Self::Live,
-            Mode::Test => Self::Test,
-        }
-    }
 }
 
 /// A well-formed Pictify API key. Its string form (`toString()` in Kotlin, `description` in
@@ -65,7 +49,7 @@ impl ApiKey {
 
     /// Live or test.
     pub fn mode(&self) -> Mode {
-        self.inner.mode().into()
+        self.inner.mode()
     }
 
     /// The fingerprint shown to people: `pk_live_****a1b2`.

@@ -4,13 +4,16 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pictify_keys as core;
+// The core's own records, declared to UniFFI below with `#[uniffi::remote]` (field for field;
+// the compiler checks the match): no mirror type and no conversion.
+pub use pictify_keys::{FallbackEvent, KeyStats, RingConfig};
 
 use crate::error::PictifyError;
 use crate::key::ApiKey;
 use crate::source::SourcedKey;
 
 /// Retry, backoff and cooldown settings (defaults as in the core).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct RingConfig {
     /// Retries of a transient failure on the same key.
     #[uniffi(default = 2)]
@@ -32,36 +35,10 @@ pub struct RingConfig {
     pub jitter: bool,
 }
 
-impl From<RingConfig> for core::RingConfig {
-    fn from(c: RingConfig) -> Self {
-        Self {
-            max_retries: c.max_retries,
-            cooldown_ms: c.cooldown_ms,
-            base_delay_ms: c.base_delay_ms,
-            max_delay_ms: c.max_delay_ms,
-            retry_after_cap_ms: c.retry_after_cap_ms,
-            jitter: c.jitter,
-        }
-    }
-}
-
-impl From<core::RingConfig> for RingConfig {
-    fn from(c: core::RingConfig) -> Self {
-        Self {
-            max_retries: c.max_retries,
-            cooldown_ms: c.cooldown_ms,
-            base_delay_ms: c.base_delay_ms,
-            max_delay_ms: c.max_delay_ms,
-            retry_after_cap_ms: c.retry_after_cap_ms,
-            jitter: c.jitter,
-        }
-    }
-}
-
 /// The ring's default settings.
 #[uniffi::export]
 pub fn default_ring_config() -> RingConfig {
-    core::RingConfig::default().into()
+    core::RingConfig::default()
 }
 
 /// A clock the caller moves by hand (tests, simulations).
@@ -129,7 +106,7 @@ pub enum Decision {
 }
 
 /// A fallback from one key to the next, for the audit log: fingerprints only.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct FallbackEvent {
     /// The key that answered 401.
     pub from_fingerprint: String,
@@ -143,25 +120,13 @@ pub struct FallbackEvent {
     pub at_ms: u64,
 }
 
-impl From<core::FallbackEvent> for FallbackEvent {
-    fn from(e: core::FallbackEvent) -> Self {
-        Self {
-            from_fingerprint: e.from_fingerprint,
-            from_source: e.from_source,
-            to_fingerprint: e.to_fingerprint,
-            to_source: e.to_source,
-            at_ms: e.at_ms,
-        }
-    }
-}
-
 /// Usage of one key: revoke an old key once it gets no more requests.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct KeyStats {
     /// The key's fingerprint.
     pub fingerprint: String,
-    /// Where the key came from.
-    pub source: String,
+    /// Where the key came from (`env:PICTIFY_API_KEY`).
+    pub origin: String,
     /// Attempts sent with this key.
     pub requests: u64,
     /// Attempts answered with a 2xx.
@@ -174,21 +139,6 @@ pub struct KeyStats {
     pub last_used_ms: Option<u64>,
     /// Until when the key is demoted after a 401, if it is.
     pub demoted_until_ms: Option<u64>,
-}
-
-impl From<core::KeyStats> for KeyStats {
-    fn from(s: core::KeyStats) -> Self {
-        Self {
-            fingerprint: s.fingerprint,
-            source: s.origin,
-            requests: s.requests,
-            successes: s.successes,
-            unauthorized: s.unauthorized,
-            errors: s.errors,
-            last_used_ms: s.last_used_ms,
-            demoted_until_ms: s.demoted_until_ms,
-        }
-    }
 }
 
 /// One logical request in progress.
@@ -209,7 +159,7 @@ impl RequestState {
     /// Fallbacks so far.
     pub fn fallbacks(&self) -> Vec<FallbackEvent> {
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        inner.fallbacks().iter().cloned().map(Into::into).collect()
+        inner.fallbacks().to_vec()
     }
 }
 
@@ -252,7 +202,7 @@ impl KeyRing {
         clock: Option<Arc<ManualClock>>,
     ) -> Result<Self, PictifyError> {
         let keys = keys.into_iter().map(Into::into).collect();
-        let config = config.map_or_else(core::RingConfig::default, Into::into);
+        let config = config.unwrap_or_default();
         let inner = match clock {
             Some(c) => core::KeyRing::with_clock(keys, config, c.inner.clone())?,
             None => core::KeyRing::new(keys, config)?,
@@ -262,7 +212,7 @@ impl KeyRing {
 
     /// The ring's settings.
     pub fn config(&self) -> RingConfig {
-        self.inner.config().into()
+        self.inner.config()
     }
 
     /// Replaces the keys (after a source re-read), keeping the usage of keys that stay.
@@ -323,7 +273,7 @@ impl KeyRing {
 
     /// Usage of every key, in priority order.
     pub fn stats(&self) -> Vec<KeyStats> {
-        self.inner.stats().into_iter().map(Into::into).collect()
+        self.inner.stats()
     }
 
     /// Fingerprints of the keys in priority order.

@@ -3,6 +3,14 @@
 
 import Foundation
 
+extension Warning {
+    /// The stable code: `unknown_environment` or `relaxed_policy`.
+    public func code() -> String { warningCode(warning: self) }
+
+    /// A one-line explanation.
+    public func message() -> String { warningMessage(warning: self) }
+}
+
 extension PictifyError {
     /// The stable error code (`whitespace`, `live_key_in_development`, `no_key`, …), whatever
     /// the family.
@@ -56,7 +64,7 @@ public func detectProcessEnvironment() -> Detection {
     detectEnvironment(variables: ProcessInfo.processInfo.environment)
 }
 
-/// Checks the key variables of a `.env` file's text; `label` names the file in each `source`.
+/// Checks the key variables of a `.env` file's text; `label` names the file in each `origin`.
 public func checkEnvFile(text: String, label: String, policy: Policy? = nil) throws -> CheckReport {
     checkKeys(variables: try parseDotenv(text: text), sourcePrefix: "env-file:\(label)", environment: nil, policy: policy)
 }

@@ -19,7 +19,7 @@ final class CheckTests: XCTestCase {
         for (file, (exit, codes)) in expected {
             let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
             let report = try checkEnvFile(text: text, label: file)
-            XCTAssertEqual(report.exitStatus, exit, file)
+            XCTAssertEqual(report.exitStatus, UInt8(exit), file)
             XCTAssertEqual(report.keys.map { $0.code }, codes, file)
             XCTAssertEqual(report.error?.code, codes.compactMap { $0 }.first, file)
         }

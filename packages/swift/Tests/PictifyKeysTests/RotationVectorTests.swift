@@ -136,7 +136,7 @@ final class RotationVectorTests: XCTestCase {
 
         let stats = ring.stats()
         XCTAssertEqual(stats.map { $0.fingerprint }, keys.map { $0.fingerprint() }, name)
-        XCTAssertEqual(stats.map { $0.source }, origins, name)
+        XCTAssertEqual(stats.map { $0.origin }, origins, name)
         for s in stats {
             XCTAssertEqual(s.requests, s.successes + s.unauthorized + s.errors, "\(name): requests = sum")
         }

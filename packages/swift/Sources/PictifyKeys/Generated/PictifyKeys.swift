@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
     typealias FfiType = UInt16
     typealias SwiftType = UInt16
@@ -490,22 +506,6 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
-    typealias FfiType = Int32
-    typealias SwiftType = Int32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -2616,7 +2616,7 @@ public struct CheckReport: Equatable, Hashable {
      * Exit status for a command-line check: 0 all allowed, 1 a policy violation, 2 a
      * malformed key or no key.
      */
-    public let exitStatus: Int32
+    public let exitStatus: UInt8
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2634,7 +2634,7 @@ public struct CheckReport: Equatable, Hashable {
         /**
          * Exit status for a command-line check: 0 all allowed, 1 a policy violation, 2 a
          * malformed key or no key.
-         */exitStatus: Int32) {
+         */exitStatus: UInt8) {
         self.detection = detection
         self.keys = keys
         self.error = error
@@ -2660,7 +2660,7 @@ public struct FfiConverterTypeCheckReport: FfiConverterRustBuffer {
                 detection: FfiConverterTypeDetection.read(from: &buf), 
                 keys: FfiConverterSequenceTypeKeyCheck.read(from: &buf), 
                 error: FfiConverterOptionTypePictifyError.read(from: &buf), 
-                exitStatus: FfiConverterInt32.read(from: &buf)
+                exitStatus: FfiConverterUInt8.read(from: &buf)
         )
     }
 
@@ -2668,7 +2668,7 @@ public struct FfiConverterTypeCheckReport: FfiConverterRustBuffer {
         FfiConverterTypeDetection.write(value.detection, into: &buf)
         FfiConverterSequenceTypeKeyCheck.write(value.keys, into: &buf)
         FfiConverterOptionTypePictifyError.write(value.error, into: &buf)
-        FfiConverterInt32.write(value.exitStatus, into: &buf)
+        FfiConverterUInt8.write(value.exitStatus, into: &buf)
     }
 }
 
@@ -3391,9 +3391,9 @@ public func FfiConverterTypeImageOptions_lower(_ value: ImageOptions) -> RustBuf
  */
 public struct KeyCheck: Equatable, Hashable {
     /**
-     * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+     * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
      */
-    public let source: String
+    public let origin: String
     /**
      * The variable name.
      */
@@ -3423,8 +3423,8 @@ public struct KeyCheck: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
-         */source: String, 
+         * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
+         */origin: String, 
         /**
          * The variable name.
          */variable: String, 
@@ -3443,7 +3443,7 @@ public struct KeyCheck: Equatable, Hashable {
         /**
          * The message of the error or warning, if any.
          */message: String?) {
-        self.source = source
+        self.origin = origin
         self.variable = variable
         self.fingerprint = fingerprint
         self.mode = mode
@@ -3468,7 +3468,7 @@ public struct FfiConverterTypeKeyCheck: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyCheck {
         return
             try KeyCheck(
-                source: FfiConverterString.read(from: &buf), 
+                origin: FfiConverterString.read(from: &buf), 
                 variable: FfiConverterString.read(from: &buf), 
                 fingerprint: FfiConverterOptionString.read(from: &buf), 
                 mode: FfiConverterOptionTypeMode.read(from: &buf), 
@@ -3479,7 +3479,7 @@ public struct FfiConverterTypeKeyCheck: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: KeyCheck, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterString.write(value.origin, into: &buf)
         FfiConverterString.write(value.variable, into: &buf)
         FfiConverterOptionString.write(value.fingerprint, into: &buf)
         FfiConverterOptionTypeMode.write(value.mode, into: &buf)
@@ -3514,9 +3514,9 @@ public struct KeyStats: Equatable, Hashable {
      */
     public let fingerprint: String
     /**
-     * Where the key came from.
+     * Where the key came from (`env:PICTIFY_API_KEY`).
      */
-    public let source: String
+    public let origin: String
     /**
      * Attempts sent with this key.
      */
@@ -3549,8 +3549,8 @@ public struct KeyStats: Equatable, Hashable {
          * The key's fingerprint.
          */fingerprint: String, 
         /**
-         * Where the key came from.
-         */source: String, 
+         * Where the key came from (`env:PICTIFY_API_KEY`).
+         */origin: String, 
         /**
          * Attempts sent with this key.
          */requests: UInt64, 
@@ -3570,7 +3570,7 @@ public struct KeyStats: Equatable, Hashable {
          * Until when the key is demoted after a 401, if it is.
          */demotedUntilMs: UInt64?) {
         self.fingerprint = fingerprint
-        self.source = source
+        self.origin = origin
         self.requests = requests
         self.successes = successes
         self.unauthorized = unauthorized
@@ -3596,7 +3596,7 @@ public struct FfiConverterTypeKeyStats: FfiConverterRustBuffer {
         return
             try KeyStats(
                 fingerprint: FfiConverterString.read(from: &buf), 
-                source: FfiConverterString.read(from: &buf), 
+                origin: FfiConverterString.read(from: &buf), 
                 requests: FfiConverterUInt64.read(from: &buf), 
                 successes: FfiConverterUInt64.read(from: &buf), 
                 unauthorized: FfiConverterUInt64.read(from: &buf), 
@@ -3608,7 +3608,7 @@ public struct FfiConverterTypeKeyStats: FfiConverterRustBuffer {
 
     public static func write(_ value: KeyStats, into buf: inout [UInt8]) {
         FfiConverterString.write(value.fingerprint, into: &buf)
-        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterString.write(value.origin, into: &buf)
         FfiConverterUInt64.write(value.requests, into: &buf)
         FfiConverterUInt64.write(value.successes, into: &buf)
         FfiConverterUInt64.write(value.unauthorized, into: &buf)
@@ -4946,30 +4946,6 @@ public enum Warning: Equatable, Hashable {
 
 
 
-    /**
-     * The stable code: `unknown_environment` or `relaxed_policy`.
-     */
-public func code() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_warning_code(
-            FfiConverterTypeWarning_lower(self),uniffiCallStatus
-    )
-})
-}
-
-    /**
-     * A one-line explanation.
-     */
-public func message() -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_warning_message(
-            FfiConverterTypeWarning_lower(self),uniffiCallStatus
-    )
-})
-}
-
 
 
 }
@@ -5716,6 +5692,29 @@ public func environmentFromName(name: String) -> Environment?  {
 })
 }
 /**
+ * The warning's stable code: `unknown_environment` or `relaxed_policy` (Kotlin and Swift
+ * call it as `warning.code()`, an extension in the package).
+ */
+public func warningCode(warning: Warning) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_func_warning_code(
+        FfiConverterTypeWarning_lower(warning),uniffiCallStatus
+    )
+})
+}
+/**
+ * The warning's one-line explanation (`warning.message()` in Kotlin and Swift).
+ */
+public func warningMessage(warning: Warning) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_func_warning_message(
+        FfiConverterTypeWarning_lower(warning),uniffiCallStatus
+    )
+})
+}
+/**
  * Whether `text` holds anything redaction would change.
  */
 public func containsSecret(text: String) -> Bool  {
@@ -5807,6 +5806,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() != 54567) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_func_warning_code() != 58067) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_func_warning_message() != 28749) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_contains_secret() != 54802) {

@@ -694,6 +694,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_environment_from_name(
     ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_func_warning_code(
+    ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_func_warning_message(
+    ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_contains_secret(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_redact(
@@ -940,10 +944,6 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_pictify_keys_uniffi_fn_method_requeststate_fallbacks(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_method_warning_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_method_warning_message(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_pictifyerror_uniffi_trait_display(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_check_keys(`variables`: RustBuffer.ByValue,`sourcePrefix`: RustBuffer.ByValue,`environment`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -957,6 +957,10 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_func_detect_environment(`variables`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_environment_from_name(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_warning_code(`warning`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_warning_message(`warning`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_contains_secret(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
@@ -1103,6 +1107,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() and 0xFFFF) != 54567) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_code() and 0xFFFF) != 58067) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_message() and 0xFFFF) != 28749) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_contains_secret() and 0xFFFF) != 54802) {
@@ -1452,6 +1462,33 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
+public object FfiConverterUByte: FfiConverter<UByte, Byte> {
+    override fun lift(value: Byte): UByte {
+        return value.toUByte()
+    }
+
+    fun lift(value: Int): UByte {
+        return value.toUByte()
+    }
+
+    override fun read(buf: ByteBuffer): UByte {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: UByte): Byte {
+        return value.toByte()
+    }
+
+    override fun allocationSize(value: UByte) = 1UL
+
+    override fun write(value: UByte, buf: ByteBuffer) {
+        buf.put(value.toByte())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterUShort: FfiConverter<UShort, Short> {
     override fun lift(value: Short): UShort {
         return value.toUShort()
@@ -1496,29 +1533,6 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 
     override fun write(value: UInt, buf: ByteBuffer) {
         buf.putInt(value.toInt())
-    }
-}
-
-/**
- * @suppress
- */
-public object FfiConverterInt: FfiConverter<Int, Int> {
-    override fun lift(value: Int): Int {
-        return value
-    }
-
-    override fun read(buf: ByteBuffer): Int {
-        return buf.getInt()
-    }
-
-    override fun lower(value: Int): Int {
-        return value
-    }
-
-    override fun allocationSize(value: Int) = 4UL
-
-    override fun write(value: Int, buf: ByteBuffer) {
-        buf.putInt(value)
     }
 }
 
@@ -4816,7 +4830,7 @@ data class CheckReport (
      * Exit status for a command-line check: 0 all allowed, 1 a policy violation, 2 a
      * malformed key or no key.
      */
-    val `exitStatus`: kotlin.Int
+    val `exitStatus`: kotlin.UByte
     
 ){
     
@@ -4836,7 +4850,7 @@ public object FfiConverterTypeCheckReport: FfiConverterRustBuffer<CheckReport> {
             FfiConverterTypeDetection.read(buf),
             FfiConverterSequenceTypeKeyCheck.read(buf),
             FfiConverterOptionalTypePictifyError.read(buf),
-            FfiConverterInt.read(buf),
+            FfiConverterUByte.read(buf),
         )
     }
 
@@ -4844,14 +4858,14 @@ public object FfiConverterTypeCheckReport: FfiConverterRustBuffer<CheckReport> {
             FfiConverterTypeDetection.allocationSize(value.`detection`) +
             FfiConverterSequenceTypeKeyCheck.allocationSize(value.`keys`) +
             FfiConverterOptionalTypePictifyError.allocationSize(value.`error`) +
-            FfiConverterInt.allocationSize(value.`exitStatus`)
+            FfiConverterUByte.allocationSize(value.`exitStatus`)
     )
 
     override fun write(value: CheckReport, buf: ByteBuffer) {
             FfiConverterTypeDetection.write(value.`detection`, buf)
             FfiConverterSequenceTypeKeyCheck.write(value.`keys`, buf)
             FfiConverterOptionalTypePictifyError.write(value.`error`, buf)
-            FfiConverterInt.write(value.`exitStatus`, buf)
+            FfiConverterUByte.write(value.`exitStatus`, buf)
     }
 }
 
@@ -5370,9 +5384,9 @@ public object FfiConverterTypeImageOptions: FfiConverterRustBuffer<ImageOptions>
  */
 data class KeyCheck (
     /**
-     * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+     * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
      */
-    val `source`: kotlin.String
+    val `origin`: kotlin.String
     , 
     /**
      * The variable name.
@@ -5430,7 +5444,7 @@ public object FfiConverterTypeKeyCheck: FfiConverterRustBuffer<KeyCheck> {
     }
 
     override fun allocationSize(value: KeyCheck) = (
-            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterString.allocationSize(value.`origin`) +
             FfiConverterString.allocationSize(value.`variable`) +
             FfiConverterOptionalString.allocationSize(value.`fingerprint`) +
             FfiConverterOptionalTypeMode.allocationSize(value.`mode`) +
@@ -5440,7 +5454,7 @@ public object FfiConverterTypeKeyCheck: FfiConverterRustBuffer<KeyCheck> {
     )
 
     override fun write(value: KeyCheck, buf: ByteBuffer) {
-            FfiConverterString.write(value.`source`, buf)
+            FfiConverterString.write(value.`origin`, buf)
             FfiConverterString.write(value.`variable`, buf)
             FfiConverterOptionalString.write(value.`fingerprint`, buf)
             FfiConverterOptionalTypeMode.write(value.`mode`, buf)
@@ -5462,9 +5476,9 @@ data class KeyStats (
     val `fingerprint`: kotlin.String
     , 
     /**
-     * Where the key came from.
+     * Where the key came from (`env:PICTIFY_API_KEY`).
      */
-    val `source`: kotlin.String
+    val `origin`: kotlin.String
     , 
     /**
      * Attempts sent with this key.
@@ -5524,7 +5538,7 @@ public object FfiConverterTypeKeyStats: FfiConverterRustBuffer<KeyStats> {
 
     override fun allocationSize(value: KeyStats) = (
             FfiConverterString.allocationSize(value.`fingerprint`) +
-            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterString.allocationSize(value.`origin`) +
             FfiConverterULong.allocationSize(value.`requests`) +
             FfiConverterULong.allocationSize(value.`successes`) +
             FfiConverterULong.allocationSize(value.`unauthorized`) +
@@ -5535,7 +5549,7 @@ public object FfiConverterTypeKeyStats: FfiConverterRustBuffer<KeyStats> {
 
     override fun write(value: KeyStats, buf: ByteBuffer) {
             FfiConverterString.write(value.`fingerprint`, buf)
-            FfiConverterString.write(value.`source`, buf)
+            FfiConverterString.write(value.`origin`, buf)
             FfiConverterULong.write(value.`requests`, buf)
             FfiConverterULong.write(value.`successes`, buf)
             FfiConverterULong.write(value.`unauthorized`, buf)
@@ -6658,32 +6672,6 @@ enum class Warning {
     RELAXED_POLICY;
 
     
-    /**
-     * The stable code: `unknown_environment` or `relaxed_policy`.
-     */ fun `code`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_warning_code(FfiConverterTypeWarning.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
-    /**
-     * A one-line explanation.
-     */ fun `message`(): kotlin.String {
-            return FfiConverterString.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_warning_message(FfiConverterTypeWarning.lower(this),
-        _status)
-}
-    )
-    }
-    
-
-    
 
 
     companion object
@@ -7532,6 +7520,35 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
         
         FfiConverterString.lower(`name`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The warning's stable code: `unknown_environment` or `relaxed_policy` (Kotlin and Swift
+         * call it as `warning.code()`, an extension in the package).
+         */ fun `warningCode`(`warning`: Warning): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_func_warning_code(
+    
+        
+        FfiConverterTypeWarning.lower(`warning`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The warning's one-line explanation (`warning.message()` in Kotlin and Swift).
+         */ fun `warningMessage`(`warning`: Warning): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_func_warning_message(
+    
+        
+        FfiConverterTypeWarning.lower(`warning`),_status)
 }
     )
     }

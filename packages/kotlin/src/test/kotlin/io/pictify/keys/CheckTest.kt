@@ -34,9 +34,9 @@ class CheckTest {
             dynamicTest(file.name) {
                 val (exit, codes) = expected.getValue(file.name)
                 val report = checkEnvFile(file.readText(), file.path)
-                assertEquals(exit, report.exitStatus)
+                assertEquals(exit, report.exitStatus.toInt())
                 assertEquals(codes, report.keys.map { it.code })
-                report.keys.forEach { assertTrue(it.source.startsWith("env-file:${file.path}:PICTIFY_API_KEY")) }
+                report.keys.forEach { assertTrue(it.origin.startsWith("env-file:${file.path}:PICTIFY_API_KEY")) }
                 when (exit) {
                     0 -> assertNull(report.error)
                     1 -> assertInstanceOf(PictifyException.Environment::class.java, report.error)
@@ -59,7 +59,7 @@ class CheckTest {
     @Test
     fun `no key anywhere is a Source error with code no_key`() {
         val report = checkKeys(mapOf("NODE_ENV" to "production"))
-        assertEquals(2, report.exitStatus)
+        assertEquals(2, report.exitStatus.toInt())
         assertEquals(emptyList<KeyCheck>(), report.keys)
         val error = assertInstanceOf(PictifyException.Source::class.java, report.error)
         assertEquals("no_key", error.code)
@@ -68,9 +68,9 @@ class CheckTest {
     @Test
     fun `an explicit environment overrides detection`() {
         val vars = mapOf("NODE_ENV" to "production", "PICTIFY_API_KEY" to "pk_test_FAKEyrNktBXtnjfObINf5AjxvUlKsiC4")
-        assertEquals(1, checkKeys(vars).exitStatus)
+        assertEquals(1, checkKeys(vars).exitStatus.toInt())
         val report = checkKeys(vars, "env", Detection(Environment.DEVELOPMENT), null)
-        assertEquals(0, report.exitStatus)
+        assertEquals(0, report.exitStatus.toInt())
         assertEquals(Environment.DEVELOPMENT, report.detection.environment)
         assertNull(report.detection.variable)
     }
@@ -79,7 +79,7 @@ class CheckTest {
     fun `a relaxed policy turns a refusal into a warning`() {
         val vars = mapOf("NODE_ENV" to "development", "PICTIFY_API_KEY" to "pk_live_FAKE7YeEEBY3ABp3e2zS8iq9")
         val report = checkKeys(vars, policy = Policy(allowLiveOutsideProduction = true))
-        assertEquals(0, report.exitStatus)
+        assertEquals(0, report.exitStatus.toInt())
         assertEquals(Verdict.WARNING, report.keys.single().verdict)
         assertEquals("relaxed_policy", report.keys.single().code)
     }

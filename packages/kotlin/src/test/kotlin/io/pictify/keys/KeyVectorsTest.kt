@@ -62,7 +62,7 @@ class KeyVectorsTest {
         val report = checkKeys(mapOf("PICTIFY_API_KEY" to input, "NODE_ENV" to "production"))
         assertEquals(Verdict.MALFORMED, report.keys.single().verdict)
         assertEquals(case.str("code"), report.keys.single().code)
-        assertEquals(2, report.exitStatus)
+        assertEquals(2, report.exitStatus.toInt())
         assertFalse(report.keys.single().message.orEmpty().isEmpty())
     }
 }

@@ -124,7 +124,7 @@ class RotationVectorsTest {
 
         val stats = ring.stats()
         assertEquals(keys.map { it.fingerprint() }, stats.map { it.fingerprint })
-        assertEquals(origins, stats.map { it.source })
+        assertEquals(origins, stats.map { it.origin })
         for (s in stats) assertEquals(s.requests, s.successes + s.unauthorized + s.errors, "requests = sum")
         val want = case.getAsJsonArray("stats")?.map { it.asJsonObject } ?: return
         assertEquals(want.size, stats.size, "stats per key")

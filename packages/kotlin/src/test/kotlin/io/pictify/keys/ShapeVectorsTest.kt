@@ -12,8 +12,7 @@ import org.junit.jupiter.api.TestFactory
 /**
  * tests/vectors/shapes.json against the native library: every result record, rebuilt field by
  * field as the vector's JSON (camelCase names, null for an absent value), must equal the exact
- * shape every language shows. The UniFFI records still call provenance `source` (KeyCheck,
- * KeyStats); it is compared with the vector's `origin`.
+ * shape every language shows.
  */
 class ShapeVectorsTest {
     private val doc = Vectors.load("shapes.json")
@@ -56,12 +55,12 @@ class ShapeVectorsTest {
         "detection" to detection(r.detection),
         "keys" to r.keys.map {
             obj(
-                "origin" to it.source, "variable" to it.variable, "fingerprint" to it.fingerprint,
+                "origin" to it.origin, "variable" to it.variable, "fingerprint" to it.fingerprint,
                 "mode" to it.mode?.name?.lowercase(), "verdict" to it.verdict.name.lowercase(), "code" to it.code, "message" to it.message,
             )
         },
         "error" to report(r.error),
-        "exitStatus" to r.exitStatus,
+        "exitStatus" to r.exitStatus.toInt(),
     )
 
     private fun decision(d: Decision) = when (d) {
@@ -72,7 +71,7 @@ class ShapeVectorsTest {
     }
 
     private fun stats(s: KeyStats) = obj(
-        "fingerprint" to s.fingerprint, "origin" to s.source, "requests" to s.requests, "successes" to s.successes,
+        "fingerprint" to s.fingerprint, "origin" to s.origin, "requests" to s.requests, "successes" to s.successes,
         "unauthorized" to s.unauthorized, "errors" to s.errors, "lastUsedMs" to s.lastUsedMs, "demotedUntilMs" to s.demotedUntilMs,
     )
 

@@ -26,7 +26,7 @@ fun main(args: Array<String>) {
         val status = try {
             val report = checkEnvFile(file.readText(), path)
             printReport(report)
-            report.exitStatus
+            report.exitStatus.toInt()
         } catch (e: PictifyException) {
             println("error[${e.code}]: ${e.detail}")
             2
@@ -51,15 +51,15 @@ private fun environmentLabel(report: CheckReport): String {
 
 private fun printReport(report: CheckReport) {
     val env = environmentLabel(report)
-    val width = report.keys.maxOfOrNull { it.source.length } ?: 0
+    val width = report.keys.maxOfOrNull { it.origin.length } ?: 0
     for (k in report.keys) {
         val key = if (k.fingerprint != null) "${k.fingerprint}  ${k.mode!!.name.lowercase()}" else "(malformed)"
         val verdict = k.verdict.name.lowercase() + (k.code?.let { " [$it]" } ?: "")
-        println("${k.source.padEnd(width)}  $key  $env  $verdict")
+        println("${k.origin.padEnd(width)}  $key  $env  $verdict")
     }
     for (k in report.keys) {
         val level = if (k.verdict == Verdict.WARNING) "warning" else "error"
-        if (k.code != null) println("$level[${k.code}]: ${k.source}: ${k.message}")
+        if (k.code != null) println("$level[${k.code}]: ${k.origin}: ${k.message}")
     }
     if (report.keys.isEmpty()) report.error?.let { println("error[${it.code}]: ${it.detail}") }
 }
