@@ -103,7 +103,7 @@ fn shape_vectors() {
             if step.get("request").is_some() {
                 req = ring.begin_request();
             }
-            let attempt = ring.attempt(&mut req).unwrap();
+            let attempt = ring.next_attempt(&mut req).unwrap();
             compare(
                 &mut failures,
                 &format!("{name}, step {} key", i + 1),

@@ -121,7 +121,7 @@ impl Client {
     #[uniffi::constructor]
     pub fn new(options: ClientOptions) -> Result<Self, PictifyError> {
         let detection = match options.environment {
-            Some(d) => d.into(),
+            Some(d) => d,
             None => options
                 .keys
                 .env
@@ -132,7 +132,7 @@ impl Client {
         };
         let mut builder = core_http::Client::builder()
             .environment(detection)
-            .policy(options.policy.unwrap_or_default().into())
+            .policy(options.policy.unwrap_or_default())
             .source(chain(options.keys)?)
             .user_agent(options.language, env!("CARGO_PKG_VERSION"));
         if let Some(url) = options.base_url {
@@ -145,7 +145,7 @@ impl Client {
             builder = builder.connect_timeout(Duration::from_millis(ms));
         }
         if let Some(ring) = options.ring {
-            builder = builder.ring_config(ring.into());
+            builder = builder.ring_config(ring);
         }
         Ok(Self {
             inner: builder.build()?,
@@ -172,7 +172,7 @@ impl Client {
             body_json: resp.body.to_string(),
             key_fingerprint: resp.key_fingerprint,
             attempts: resp.attempts,
-            fallbacks: resp.fallbacks.into_iter().map(Into::into).collect(),
+            fallbacks: resp.fallbacks,
         })
     }
 
@@ -208,7 +208,7 @@ impl Client {
 
     /// Usage of every key (requests, successes, 401s), to see when an old key can be revoked.
     pub fn stats(&self) -> Vec<KeyStats> {
-        self.inner.stats().into_iter().map(Into::into).collect()
+        self.inner.stats()
     }
 
     /// Fingerprints of the keys in priority order.

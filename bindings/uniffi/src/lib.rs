@@ -32,9 +32,6 @@ pub mod check;
 pub mod dotenv;
 pub mod env;
 pub mod error;
-// http.rs (helper i13drv) still calls `.into()` on Detection/Policy, which are now the
-// core's own types: an identity conversion until that file drops it.
-#[allow(clippy::useless_conversion)]
 pub mod http;
 pub mod key;
 pub mod redact;

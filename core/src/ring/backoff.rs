@@ -29,4 +29,3 @@ pub(crate) fn delay_ms(config: &RingConfig, retry: u32, random: u64) -> u64 {
     let half = d / 2;
     half + random % (d - half + 1)
 }
-
