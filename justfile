@@ -139,3 +139,12 @@ package: build
     just kotlin package
     just swift package
     @echo "dist/: $(ls dist | tr '\n' ' ')"
+
+# Every manifest carries the workspace version (Cargo, pyproject, package.json files, pom, kotlin.just, Package.swift).
+version-check:
+    python3 scripts/version.py check
+
+# Set VERSION in every manifest and check them (`just release 0.2.0`); then commit, tag vVERSION and push the tag (release workflow).
+release VERSION:
+    python3 scripts/version.py set {{VERSION}}
+
