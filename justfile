@@ -4,6 +4,9 @@
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
 export CARGO_TERM_COLOR := "never"
+# Every recipe's bash sources this file: with PICTIFY_VENDOR_DIR set (a directory written by
+# scripts/vendor.sh), cargo builds from the vendored crates only, offline (docs/release.md).
+export BASH_ENV := justfile_directory() / "scripts/vendor-env.sh"
 
 # Python package (PyO3 + maturin): `just py test`, `just py demo`, `just py bench`, ...
 mod py 'packages/python/py.just'
@@ -148,3 +151,15 @@ version-check:
 release VERSION:
     python3 scripts/version.py set {{VERSION}}
 
+# (Steps: tools wheels sdist node cli kotlin aarch64; default all. macOS/Windows/Android/iOS: .github/workflows/release.yml.)
+# The release matrix this machine can build, into dist/release/ (docs/release.md).
+release-build *STEPS:
+    bash scripts/release-build.sh {{STEPS}}
+
+# Versions agree, actionlint on .github/workflows, publint and attw on @pictify/keys and @pictify/keys-wasm.
+release-lint:
+    bash scripts/release-lint.sh
+
+# The one cross-architecture test of `just test`: the aarch64 CLI (glibc 2.17, zig) runs the key vectors under qemu-aarch64.
+cross-smoke:
+    bash scripts/cross-smoke.sh

@@ -18,11 +18,13 @@ Standard library only (runs on the Swift build machine too).
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# PICTIFY_VERSION_ROOT: another tree (scripts/release-lint.sh checks the checker on a copy).
+ROOT = Path(os.environ.get("PICTIFY_VERSION_ROOT") or Path(__file__).resolve().parent.parent)
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
 WORKSPACE_CRATES = (
     "pictify-keys", "pictify-keys-cli", "pictify-keys-node", "pictify-keys-python",
