@@ -67,6 +67,14 @@ zigbuild() { # triple glibc-suffix package...
   (cd "$root" && nice_ cargo zigbuild --release --locked --quiet --target "$triple$suffix" "${args[@]}")
 }
 
+# A glibc build must need nothing newer than glibc 2.17 (manylinux2014's baseline).
+glibc_floor() { # file
+  local max
+  max="$(objdump -T "$1" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)"
+  [ "$(printf '%s\n2.17\n' "$max" | sort -V | tail -1)" = 2.17 ] || fail "$1 needs glibc $max (> 2.17)"
+  echo "glibc >= $max"
+}
+
 step_wheels() {
   rm -rf "$out/python" && mkdir -p "$out/python"
   local line triple suffix napi policy start
@@ -117,7 +125,9 @@ step_node() {
     cp -r "$root/packages/node/npm/$napi" "$stage/$napi"
     cp "$so" "$stage/$napi/pictify-keys.$napi.node"
     (cd "$stage/$napi" && npm pack --silent --pack-destination "$out/node" >/dev/null)
-    say "@pictify/keys-$napi: $((SECONDS - start)) s, $(file -b "$so" | cut -d, -f1-2)"
+    local libc=musl
+    [[ "$triple" == *gnu ]] && libc="$(glibc_floor "$so")"
+    say "@pictify/keys-$napi: $((SECONDS - start)) s, $(file -b "$so" | cut -d, -f1-2), $libc"
   done
   # The main package: no addon inside, the platform packages as optionalDependencies
   # (napi-rs's layout; `napi prepublish` does the same).
@@ -155,13 +165,13 @@ node_install_test() {
   printf '{"name":"pictify-keys-node-tests","private":true}\n' > package.json
   dev() { node -p "const d=require('$root/packages/node/package.json').devDependencies; '$1@' + d['$1']"; }
   npm install --no-audit --no-fund --loglevel=error "$tgz" "$out/node/pictify-keys-linux-x64-gnu-$version.tgz" \
-    "$(dev pino)" "$(dev winston)" >/dev/null
+    "$(dev pino)" "$(dev winston)" "$(dev typescript)" "$(dev @types/node)" >/dev/null
   [ -e node_modules/@pictify/keys-linux-x64-gnu/pictify-keys.linux-x64-gnu.node ] || fail "the platform package is not installed"
   ! ls node_modules/@pictify/keys/*.node >/dev/null 2>&1 || fail "the main package carries an addon"
   cp -r "$root/packages/node/test" .
   (cd "$root" && cargo build --quiet --locked -p pictify-mock-api)
   PICTIFY_VECTORS_DIR="$root/tests/vectors" PICTIFY_MOCK_API="$target/debug/pictify-mock-api" \
-    node --test --test-reporter=dot test/ >"$work/node-test.log" 2>&1 || { tail -40 "$work/node-test.log"; fail "node suites against the platform package"; }
+    node --test --test-reporter=spec test/ >"$work/node-test.log" 2>&1 || { tail -40 "$work/node-test.log"; fail "node suites against the platform package"; }
   say "node suites against @pictify/keys + @pictify/keys-linux-x64-gnu: $(grep -E '^ℹ (pass|fail) ' "$work/node-test.log" | tr '\n' ' ')"
   # Without the platform package: the loader's error, naming the platform.
   mkdir -p "$work/bare" && cd "$work/bare" && echo '{"name":"bare","private":true}' > package.json
@@ -182,7 +192,7 @@ step_cli() {
     zigbuild "$triple" "$suffix" pictify-keys-cli
     mkdir -p "$out/cli/$triple"
     cp "$target/$triple/release/pictify-keys" "$out/cli/$triple/"
-    say "pictify-keys $triple: $((SECONDS - start)) s, $(file -b "$out/cli/$triple/pictify-keys" | cut -d, -f1-2)"
+    say "pictify-keys $triple: $((SECONDS - start)) s, $(file -b "$out/cli/$triple/pictify-keys" | cut -d, -f1-2), $(glibc_floor "$out/cli/$triple/pictify-keys")"
   done
   python3 "$root/scripts/cli-vectors.py" "$out/cli/x86_64-unknown-linux-gnu/pictify-keys"
 }
@@ -196,7 +206,7 @@ step_kotlin() {
     zigbuild "$triple" .2.17 pictify-keys-uniffi
     mkdir -p "$natives/$jna"
     cp "$target/$triple/release/libpictify_keys_uniffi.so" "$natives/$jna/"
-    say "libpictify_keys_uniffi.so $triple: $((SECONDS - start)) s"
+    say "libpictify_keys_uniffi.so $triple: $((SECONDS - start)) s, $(glibc_floor "$natives/$jna/libpictify_keys_uniffi.so")"
   done
   local pkg="$root/packages/kotlin" jar="$root/packages/kotlin/target/pictify-keys-$version.jar"
   (cd "$pkg" && mvn -B -q -ntp package -Pnatives -DskipTests -Dnatives.dir="$natives")
@@ -230,19 +240,22 @@ step_aarch64() {
   cp "$whl" "$arm64_root/work/"
   cp -r "$root/tests/vectors" "$arm64_root/work/root/tests/"
   cp -r "$root/examples/check" "$arm64_root/work/root/examples/"
-  cp -r "$root/packages/python/tests" "$arm64_root/work/pytests"
+  mkdir -p "$arm64_root/work/root/packages/python"
+  cp -r "$root/packages/python/tests" "$arm64_root/work/root/packages/python/tests"
   chroot "$arm64_root" /bin/sh -ec "
     cd /work && python3 -m venv --system-site-packages venv
     venv/bin/python -m pip install --quiet --no-index --disable-pip-version-check /work/$(basename "$whl")
     venv/bin/python -c 'import platform, pictify_keys; print(\"python\", platform.python_version(), platform.machine())'
+    t=/work/root/packages/python/tests
     cd /tmp && PICTIFY_ROOT=/work/root /work/venv/bin/python -m pytest -q -p no:cacheprovider --import-mode=importlib \
-      --rootdir /work/pytests /work/pytests/test_vectors.py /work/pytests/test_error_vectors.py /work/pytests/test_key.py" \
+      --rootdir \$t \$t/test_vectors.py \$t/test_error_vectors.py \$t/test_key.py" \
     | tail -3
   say "aarch64 wheel: pytest (vectors, error vectors, keys) passed under qemu"
-  # Node: npm (on this machine) installs for linux/arm64/glibc into the root; node runs there.
-  mkdir -p "$arm64_root/work/app" && cd "$arm64_root/work/app"
+  # Node: npm (on this machine) installs for linux/arm64/glibc into the root (--force: npm
+  # checks an explicitly named tarball against this machine's CPU); node runs there.
+  rm -rf "$arm64_root/work/app" && mkdir -p "$arm64_root/work/app" && cd "$arm64_root/work/app"
   echo '{"name":"arm64-app","private":true}' > package.json
-  npm install --offline --no-audit --no-fund --loglevel=error --os=linux --cpu=arm64 --libc=glibc \
+  npm install --offline --force --no-audit --no-fund --loglevel=error --os=linux --cpu=arm64 --libc=glibc \
     "$out/node/pictify-keys-$version.tgz" "$out/node/pictify-keys-linux-arm64-gnu-$version.tgz" >/dev/null
   [ -e node_modules/@pictify/keys-linux-arm64-gnu/pictify-keys.linux-arm64-gnu.node ] || fail "npm did not install the arm64 package"
   cp -r "$root/packages/node/test" .
@@ -260,6 +273,7 @@ mkdir -p "$out"
 for s in "${steps[@]}"; do
   case "$s" in
     tools|wheels|sdist|node|cli|kotlin|aarch64) start_step=$SECONDS; "step_$s"; say "step $s done in $((SECONDS - start_step)) s" ;;
-    *) fail "unknown step $s (tools wheels sdist node cli kotlin aarch64)" ;;
+    node-test) node_install_test ;;  # the install tests of `node` again, on its tarballs
+    *) fail "unknown step $s (tools wheels sdist node node-test cli kotlin aarch64)" ;;
   esac
 done
