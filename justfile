@@ -163,3 +163,7 @@ release-lint:
 # The one cross-architecture test of `just test`: the aarch64 CLI (glibc 2.17, zig) runs the key vectors under qemu-aarch64.
 cross-smoke:
     bash scripts/cross-smoke.sh
+
+# Offline build proof: vendor every crate into a temp dir, then build and test the core and the UniFFI crate from it with no network (several minutes; not in `just test`).
+vendor-test:
+    bash scripts/vendor-test.sh
