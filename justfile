@@ -44,6 +44,8 @@ test: setup
     just wasm test
     just kotlin test
     just swift test
+    just release-lint
+    just cross-smoke
 
 # The Rust suites: core, vectors, property tests, CLI integration tests, and the
 # secrets-manager tests against real OpenBao and moto servers (installed by tests/secrets/setup.sh).
@@ -156,9 +158,13 @@ release VERSION:
 release-build *STEPS:
     bash scripts/release-build.sh {{STEPS}}
 
-# Versions agree, actionlint on .github/workflows, publint and attw on @pictify/keys and @pictify/keys-wasm.
+# Versions agree (and the check catches a difference), actionlint on .github/workflows, publint and attw on @pictify/keys.
 release-lint:
-    bash scripts/release-lint.sh
+    bash scripts/release-lint.sh node
+
+# The same lints, then publint and attw on @pictify/keys-wasm (needs `just wasm build`).
+release-lint-wasm:
+    bash scripts/release-lint.sh wasm
 
 # The one cross-architecture test of `just test`: the aarch64 CLI (glibc 2.17, zig) runs the key vectors under qemu-aarch64.
 cross-smoke:

@@ -2,9 +2,9 @@
 # Release lints (`just release-lint`, part of `just test`):
 #   - every manifest carries the workspace version (scripts/version.py check);
 #   - the GitHub workflows pass actionlint (from the Go module proxy);
-#   - publint and @arethetypeswrong/cli (from npm) pass on @pictify/keys and @pictify/keys-wasm,
-#     packed as npm would publish them (run after `just node build` and `just wasm build`: the
-#     tarballs need the built addon and wasm modules).
+#   - publint and @arethetypeswrong/cli (from npm) pass on @pictify/keys (default) and, with
+#     the argument `wasm` (`just release-lint-wasm`, after `just wasm build`: its tarball needs
+#     the built wasm modules), on @pictify/keys-wasm, packed as npm would publish them.
 # Tools live under target/release-lint (installed once, pinned).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -46,7 +46,9 @@ if [ ! -x "$tools/npm/node_modules/.bin/attw" ] || [ "$(node -p "require('$tools
   npm install --no-audit --no-fund --loglevel=error "publint@$PUBLINT" "@arethetypeswrong/cli@$ATTW" >/dev/null
 fi
 bin="$tools/npm/node_modules/.bin"
-for pkg in node wasm; do
+# Which npm packages: `node` (in `just test`), `wasm` (`just release-lint-wasm`, after `just wasm build`).
+pkgs=("${@:-node}")
+for pkg in "${pkgs[@]}"; do
   dir="$root/packages/$pkg"
   name="$(node -p "require('$dir/package.json').name")"
   [ "$pkg" = wasm ] && { [ -f "$dir/pkg/full/pictify_keys_wasm_bg.wasm" ] || fail "$name is not built (just wasm build)"; }
@@ -54,7 +56,12 @@ for pkg in node wasm; do
   (cd "$dir" && npm pack --silent --pack-destination "$work" >/dev/null)
   tgz="$(ls "$work"/*.tgz)"
   "$bin/publint" run "$tgz" --strict --level suggestion || { rm -rf "$work"; fail "publint on $name"; }
-  "$bin/attw" "$tgz" --format table-flipped --no-color || { rm -rf "$work"; fail "@arethetypeswrong/cli on $name"; }
+  # @pictify/keys is CommonJS: every resolution mode. @pictify/keys-wasm is ESM-only (Node 18+,
+  # workers, bundlers): attw's esm-only profile (no node10, no require from CJS), and its two
+  # .wasm exports are binary assets for bundlers, not modules with types.
+  attw_args=()
+  [ "$pkg" = wasm ] && attw_args=(--profile esm-only --exclude-entrypoints ./pictify_keys_wasm_bg.wasm ./lite/pictify_keys_wasm_bg.wasm)
+  "$bin/attw" "$tgz" --format table-flipped --no-color "${attw_args[@]}" || { rm -rf "$work"; fail "@arethetypeswrong/cli on $name"; }
   rm -rf "$work"
   say "publint $PUBLINT and attw $ATTW: $name ok"
 done
