@@ -19,7 +19,10 @@
 #   aarch64   under qemu-aarch64 in a Debian arm64 root (debootstrap): the aarch64 CLI runs the
 #             key vectors, the aarch64 wheel and the linux-arm64-gnu addon run their suites'
 #             vector tests (needs root for debootstrap/chroot and binfmt_misc)
-# One cargo target dir (target/<triple>/release), one target at a time.
+#   node-test, wheel-checks   the checks of `node` / `wheels` again, on the built artefacts
+# One cargo target dir (target/<triple>/release), one target at a time. The sdist's pip
+# build and suite (`sdist`) and the Kotlin step need the host toolchains of `just py` and
+# `just kotlin` (maturin from PyPI, Maven).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${PICTIFY_RELEASE_DIR:-$root/dist/release}"
