@@ -4,6 +4,9 @@
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
 export CARGO_TERM_COLOR := "never"
+# Every recipe's bash sources this file: with PICTIFY_VENDOR_DIR set (a directory written by
+# scripts/vendor.sh), cargo builds from the vendored crates only, offline (docs/release.md).
+export BASH_ENV := justfile_directory() / "scripts/vendor-env.sh"
 
 # Python package (PyO3 + maturin): `just py test`, `just py demo`, `just py bench`, ...
 mod py 'packages/python/py.just'
@@ -41,6 +44,8 @@ test: setup
     just wasm test
     just kotlin test
     just swift test
+    just release-lint
+    just cross-smoke
 
 # The Rust suites: core, vectors, property tests, CLI integration tests, and the
 # secrets-manager tests against real OpenBao and moto servers (installed by tests/secrets/setup.sh).
@@ -139,3 +144,32 @@ package: build
     just kotlin package
     just swift package
     @echo "dist/: $(ls dist | tr '\n' ' ')"
+
+# Every manifest carries the workspace version (Cargo, pyproject, package.json files, pom, kotlin.just, Package.swift).
+version-check:
+    python3 scripts/version.py check
+
+# Set VERSION in every manifest and check them (`just release 0.2.0`); then commit, tag vVERSION and push the tag (release workflow).
+release VERSION:
+    python3 scripts/version.py set {{VERSION}}
+
+# (Steps: tools wheels sdist node cli kotlin aarch64; default all. macOS/Windows/Android/iOS: .github/workflows/release.yml.)
+# The release matrix this machine can build, into dist/release/ (docs/release.md).
+release-build *STEPS:
+    bash scripts/release-build.sh {{STEPS}}
+
+# Versions agree (and the check catches a difference), actionlint on .github/workflows, publint and attw on @pictify/keys.
+release-lint:
+    bash scripts/release-lint.sh node
+
+# The same lints, then publint and attw on @pictify/keys-wasm (needs `just wasm build`).
+release-lint-wasm:
+    bash scripts/release-lint.sh wasm
+
+# The one cross-architecture test of `just test`: the aarch64 CLI (glibc 2.17, zig) runs the key vectors under qemu-aarch64.
+cross-smoke:
+    bash scripts/cross-smoke.sh
+
+# Offline build proof: vendor every crate into a temp dir, then build and test the core and the UniFFI crate from it with no network (several minutes; not in `just test`).
+vendor-test:
+    bash scripts/vendor-test.sh

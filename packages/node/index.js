@@ -15,7 +15,7 @@ const {
   PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, InputError, AuditError, InvalidArgumentError,
 } = errors.classes;
 
-const { AuditEvent, Attempt, Client, KeyRing, StreamRedactor } = native;
+const { AuditEvent, Attempt, Client, KeyRing, RequestState, StreamRedactor } = native;
 
 // Guards the ApiKey constructor: keys come from ApiKey.parse, loadKeys and the key ring only.
 const FROM_CORE = Symbol('pictify-keys: from the core');
@@ -322,6 +322,10 @@ function wrapMethod(cls, name) {
 module.exports = {
   ApiKey,
   AuditEvent,
+  // Declared in index.d.ts (KeyRing's beginRequest/attempt return them), so exported too:
+  // a declared export that is undefined at runtime breaks `import { Attempt }` and instanceof.
+  Attempt,
+  RequestState,
   Client: PictifyClient,
   KeyRing: PictifyKeyRing,
   StreamRedactor: PictifyStreamRedactor,

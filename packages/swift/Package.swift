@@ -16,6 +16,10 @@
 import Foundation
 import PackageDescription
 
+// The release this package belongs to (`just release VERSION` sets it; the release workflow
+// names its XCFramework zip after it). SwiftPM itself takes the version from the git tag.
+let pictifyKeysVersion = "0.1.0"
+
 let packageDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let hasXCFramework = FileManager.default.fileExists(
     atPath: packageDir.appendingPathComponent("PictifyKeysFFI.xcframework").path)
