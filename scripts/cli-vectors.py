@@ -6,7 +6,8 @@
 Every case of tests/vectors/keys.json goes in as PICTIFY_API_KEY to `pictify-keys check --json
 --environment production --allow-test-in-production`: a valid key must come back allowed (a test key: with a warning) with
 the vector's mode and fingerprint (exit 0), a malformed one with the vector's code and position
-(exit 2), and no output may contain the secret part of the input. Cases an environment
+(exit 2), except the empty value, which the command reads as an unset variable (`no_key`,
+exit 2), and no output may contain the secret part of the input. Cases an environment
 variable cannot carry (a NUL byte) are counted and skipped. Prints one summary line; exit 1
 on the first difference.
 """
@@ -58,7 +59,8 @@ def main() -> int:
         else:
             error = report.get("error") or {}
             got = (proc.returncode, error.get("code"), (error.get("details") or {}).get("position"))
-            want = (2, case["code"], case["position"])
+            # An empty variable is unset for `check` (as for every key source): no_key.
+            want = (2, "no_key", None) if value == "" else (2, case["code"], case["position"])
         if got != want:
             return fail(name, f"got {got}, want {want}")
         ran += 1
