@@ -12,16 +12,17 @@ function environmentLabel(d) {
 
 function show(report) {
   const env = environmentLabel(report.detection);
-  const width = Math.max(0, ...report.keys.map((k) => k.source.length));
+  const width = Math.max(0, ...report.keys.map((k) => k.origin.length));
   for (const k of report.keys) {
     const key = k.fingerprint ? `${k.fingerprint}  ${k.mode}` : '(malformed)';
     const verdict = k.code ? `${k.verdict} [${k.code}]` : k.verdict;
-    console.log(`${k.source.padEnd(width)}  ${key}  ${env}  ${verdict}`);
+    console.log(`${k.origin.padEnd(width)}  ${key}  ${env}  ${verdict}`);
   }
   for (const k of report.keys) {
     if (k.code && k.message) console.log(`  ${k.verdict === 'warning' ? 'warning' : 'error'}[${k.code}]: ${k.message}`);
   }
-  if (report.error && report.keys.length === 0) console.log(`  error[${report.error.code}]: ${report.error.message}`);
+  // The report's message is `[code] message`, as every error's.
+  if (report.error && report.keys.length === 0) console.log(`  error${report.error.message.replace(/^\[([a-z_]+)\] /, '[$1]: ')}`);
 }
 
 console.log('== checkKeys (Node, @pictify/keys) ==');
