@@ -43,6 +43,7 @@ pub mod env;
 pub mod error;
 #[cfg(feature = "http-driver")]
 pub mod http;
+pub mod inventory;
 pub mod key;
 #[cfg(feature = "monitor")]
 pub mod monitor;
