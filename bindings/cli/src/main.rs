@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod audit;
 mod check;
 mod doctor;
+mod keys;
 mod redact;
 mod report;
 mod rules;
@@ -62,6 +63,14 @@ enum Command {
     /// Exit status: 0 no alert, 1 alerts, 2 an input error (unreadable file or config,
     /// a malformed line with --strict).
     Audit(audit::AuditArgs),
+    /// List the key inventory (the configuration's keys by ID: name, mode, purpose, access,
+    /// environments, owner, created, age, last use from audit logs) and flag what needs
+    /// doing: unused for 90 days, older than 365 days, no owner, a live key assigned to a
+    /// non-production environment, one key under two IDs.
+    ///
+    /// Exit status: 0 nothing flagged, 1 flags (or keys used but not listed), 2 an input
+    /// error (no or unreadable configuration, a configuration holding a key, an unreadable log).
+    Keys(keys::KeysArgs),
 }
 
 fn main() -> ExitCode {
@@ -73,6 +82,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules::run(&args),
         Command::Doctor(args) => doctor::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Keys(args) => keys::run(&args),
     };
     ExitCode::from(status)
 }
