@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use clap::Args;
 use pictify_keys::doctor::{
-    diagnose_project, is_env_file, DoctorReport, EnvFileFacts, HardcodedKey, KeyFact, ProjectFacts,
-    SourcesFact, Status,
+    diagnose_project, is_env_file, DoctorReport, EnvFileFacts, HardcodedKey, IncidentPlanFact,
+    KeyFact, MonitoringFacts, ProjectFacts, SourcesFact, Status, FILL_IN,
 };
+use pictify_keys::inventory::{Inventory, LastUse};
 use pictify_keys::scan::{key_hash, FileOutcome, Scanner};
 use pictify_keys::secrets::CachingResolver;
 use pictify_keys::source::{DotEnvFile, KeySource};
@@ -39,6 +40,20 @@ pub struct DoctorArgs {
     /// Print one JSON document instead of text.
     #[arg(long)]
     json: bool,
+
+    /// The project's configuration (key inventory and monitor rules); default:
+    /// pictify-keys.toml or monitor.toml in DIR.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Audit logs (JSON lines, plain or gzip) for last use and monitoring; default: the
+    /// configuration's `audit_logs`.
+    #[arg(long, value_name = "LOG", num_args = 1..)]
+    audit: Vec<PathBuf>,
+
+    /// Judge key ages at this time instead of now (RFC 3339 UTC).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
 }
 
 /// The process environment first, then the project's `.env`.
@@ -79,12 +94,18 @@ pub fn run(args: &DoctorArgs) -> u8 {
         report::eprint(&error);
         return 2;
     }
+    let now = match crate::keys::now(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(f) => return f.report(args.json),
+    };
     // Odd lines of the .env files (bare names, colon form): reported, never fatal.
     let mut warnings = Vec::new();
-    let facts = gather(&args.dir, args.fixtures_as_real, &mut warnings);
+    let mut facts = gather(&args.dir, args.fixtures_as_real, &mut warnings);
+    facts.monitoring = monitoring(args, now);
+    facts.incident_plan = incident_plan(&args.dir);
     let report = diagnose_project(&facts);
     if args.json {
-        let doc = json!({ "directory": args.dir.display().to_string(), "checks": report.checks, "env_file_warnings": warnings, "status": report.worst(), "exit": report.exit_status() });
+        let doc = json!({ "directory": args.dir.display().to_string(), "guidance": report.guidance(), "checks": report.checks, "env_file_warnings": warnings, "status": report.worst(), "exit": report.exit_status() });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         print_text(&args.dir, &report);
@@ -95,29 +116,139 @@ pub fn run(args: &DoctorArgs) -> u8 {
     report.exit_status()
 }
 
+fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "PASS",
+        Status::Manual => "MANUAL",
+        Status::Warn => "WARN",
+        Status::Fail => "FAIL",
+    }
+}
+
+/// The eight checklist items, each with its checks.
 fn print_text(dir: &Path, report: &DoctorReport) {
     println!("pictify-keys doctor: {}", dir.display());
-    for c in &report.checks {
-        let mark = match c.status {
-            Status::Pass => "PASS",
-            Status::Warn => "WARN",
-            Status::Fail => "FAIL",
-        };
-        println!("{mark}  {}", c.title);
-        for d in &c.details {
-            println!("      {d}");
-        }
-        if let Some(fix) = &c.fix {
-            println!("      fix: {fix}");
+    for g in report.guidance() {
+        println!("\n{}. {} [{}]", g.number, g.title, mark(g.status));
+        for c in report.checks.iter().filter(|c| c.guidance == g.number) {
+            println!("  {:<6} {}", mark(c.status), c.title);
+            for d in &c.details {
+                println!("         {d}");
+            }
+            if let Some(fix) = &c.fix {
+                println!("         fix: {fix}");
+            }
         }
     }
     let count = |s: Status| report.checks.iter().filter(|c| c.status == s).count();
     println!(
-        "{} passed, {} warned, {} failed",
+        "\n{} passed, {} warned, {} failed, {} to check by hand",
         count(Status::Pass),
         count(Status::Warn),
-        count(Status::Fail)
+        count(Status::Fail),
+        count(Status::Manual)
     );
+}
+
+/// The configuration and the audit logs that feed it; `None` when there is no configuration.
+fn monitoring(args: &DoctorArgs, now: i64) -> Option<MonitoringFacts> {
+    let shown = |p: &Path| p.strip_prefix(&args.dir).unwrap_or(p).display().to_string();
+    let (config, path) = match crate::keys::load_config(args.config.as_deref(), &args.dir) {
+        Ok(None) => return None,
+        Ok(Some(found)) => found,
+        Err(f) => {
+            let config = args
+                .config
+                .as_deref()
+                .map_or_else(|| "configuration".to_owned(), shown);
+            return Some(MonitoringFacts {
+                config,
+                error: Some(format!("[{}] {}", f.code, f.message)),
+                ..MonitoringFacts::default()
+            });
+        }
+    };
+    let rules = config
+        .keys
+        .values()
+        .map(|k| {
+            usize::from(!k.allowed_networks.is_empty())
+                + usize::from(k.business_hours.is_some())
+                + usize::from(k.revoked_at.is_some())
+        })
+        .sum::<usize>()
+        + usize::from(!config.production_networks.is_empty());
+    let mut facts = MonitoringFacts {
+        config: shown(&path),
+        keys: config.keys.len(),
+        rules,
+        ..MonitoringFacts::default()
+    };
+    let mut readable = Vec::new();
+    for log in crate::keys::audit_paths(&args.audit, &config, &path) {
+        if log.is_file() {
+            readable.push(log);
+        } else {
+            facts
+                .audit_errors
+                .push(format!("{}: not a readable file", shown(&log)));
+        }
+    }
+    facts.audit_logs = readable.iter().map(|p| shown(p)).collect();
+    let usage = match crate::keys::last_use(&config, &readable) {
+        Ok(u) => u,
+        Err(f) => {
+            facts.audit_errors.push(f.message);
+            LastUse::default()
+        }
+    };
+    facts.events = usage.keys.values().map(|(_, n)| n).sum();
+    facts.inventory = Some(Inventory::build(&config, &usage, now));
+    Some(facts)
+}
+
+/// Where an incident-response plan is usually kept, first match wins; then any Markdown file
+/// in the root or docs/ whose name mentions an incident.
+const PLAN_PATHS: [&str; 6] = [
+    "docs/incident-response.md",
+    "docs/incident_response.md",
+    "docs/INCIDENT_RESPONSE.md",
+    "INCIDENT_RESPONSE.md",
+    "incident-response.md",
+    "docs/runbooks/incident-response.md",
+];
+
+fn incident_plan(dir: &Path) -> Option<IncidentPlanFact> {
+    let found = PLAN_PATHS
+        .iter()
+        .map(|p| (*p).to_owned())
+        .find(|p| dir.join(p).is_file())
+        .or_else(|| {
+            ["", "docs"].iter().find_map(|sub| {
+                let mut names: Vec<String> = std::fs::read_dir(dir.join(sub))
+                    .ok()?
+                    .filter_map(Result::ok)
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .filter(|n| {
+                        let l = n.to_ascii_lowercase();
+                        l.contains("incident") && l.ends_with(".md")
+                    })
+                    .collect();
+                names.sort();
+                names.into_iter().next().map(|n| {
+                    if sub.is_empty() {
+                        n
+                    } else {
+                        format!("{sub}/{n}")
+                    }
+                })
+            })
+        })?;
+    let text = std::fs::read_to_string(dir.join(&found)).unwrap_or_default();
+    Some(IncidentPlanFact {
+        unfilled: text.matches(FILL_IN).count(),
+        path: found,
+    })
 }
 
 fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
@@ -219,6 +350,8 @@ fn gather(dir: &Path, fixtures_as_real: bool, warnings: &mut Vec<EnvFileWarning>
         scan_errors,
         current,
         sources,
+        monitoring: None,
+        incident_plan: None,
     }
 }
 

@@ -48,12 +48,14 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Print a rule that makes gitleaks or detect-secrets catch Pictify API keys.
     Rules(rules::RulesArgs),
-    /// Walk the security checklist for a project directory: .env files ignored and not
-    /// tracked, no hard-coded keys, live and test keys kept apart across env files, the
-    /// current key allowed in the current environment, key sources without shadowing.
+    /// Walk the eight items of Pictify's security checklist for a project directory: keys
+    /// from the environment or a secrets manager (no hard-coded keys, sources without
+    /// shadowing), .env files ignored and not tracked, separate production and development
+    /// keys, rotation within 365 days and unused keys revoked (the key inventory and audit
+    /// logs), usage monitored, access to key creation (a manual check), an incident plan.
     ///
-    /// Each item is pass, warn or fail with a one-line fix. Exit status: 0 no item fails,
-    /// 1 an item fails, 2 the directory cannot be read.
+    /// Each check is pass, warn, fail or manual with a one-line fix. Exit status: 0 no
+    /// check fails, 1 a check fails, 2 the directory cannot be read.
     Doctor(doctor::DoctorArgs),
     /// Analyse audit logs (JSON lines, plain or gzip, files or stdin): per-key usage, then
     /// alerts for request spikes, error and 401/403 bursts, 429s, unexpected networks,

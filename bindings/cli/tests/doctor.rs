@@ -155,11 +155,30 @@ fn a_tidy_project_passes() {
         "import os\nKEY = os.environ['PICTIFY_API_KEY']\n",
     )
     .unwrap();
+    // The inventory, an audit log that feeds it, a filled-in incident plan.
+    fs::write(
+        root.join("pictify-keys.toml"),
+        "audit_logs = [\"logs/audit.jsonl\"]\n[keys.key_prod]\nowner = \"ops\"\nmode = \"live\"\n\
+         environments = [\"production\"]\ncreated = 2026-06-01\nallowed_networks = [\"203.0.113.0/24\"]\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("logs")).unwrap();
+    fs::write(
+        root.join("logs/audit.jsonl"),
+        "{\"timestamp\":\"2026-11-30T10:00:00Z\",\"keyId\":\"key_prod\",\"status\":200,\"ip\":\"203.0.113.9\"}\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("docs")).unwrap();
+    fs::write(
+        root.join("docs/incident-response.md"),
+        "# Incident response\nOn call: ops@example.com\n",
+    )
+    .unwrap();
     git(&root, &["add", ".gitignore", ".env.example", "src/app.py"]);
     let (code, statuses, doc) = doctor(
         &root,
         &[("PICTIFY_ENV", "development"), ("PICTIFY_API_KEY", &test)],
-        &["--fixtures-as-real"],
+        &["--fixtures-as-real", "--now", "2026-12-02T00:00:00Z"],
     );
     expect(
         &statuses,
@@ -169,9 +188,27 @@ fn a_tidy_project_passes() {
             ("live_test_separation", "pass"),
             ("environment_policy", "pass"),
             ("key_sources", "pass"),
+            ("key_rotation", "pass"),
+            ("unused_keys", "pass"),
+            ("usage_monitored", "pass"),
+            ("key_creation_access", "manual"),
+            ("incident_plan", "pass"),
         ],
     );
     assert_eq!((code, doc["status"].as_str()), (0, Some("pass")));
+    assert_eq!(
+        details(&doc, "usage_monitored"),
+        [
+            "pictify-keys.toml: 1 key(s), 1 alert rule(s) (allowed networks, business hours, revocations, production networks) besides the default detectors",
+            "1 event(s) in logs/audit.jsonl"
+        ]
+    );
+    assert_eq!(doc["guidance"].as_array().unwrap().len(), 8);
+    assert_eq!(doc["guidance"][6]["status"], "manual");
+    assert_eq!(
+        doc["guidance"][3]["checks"],
+        serde_json::json!(["key_rotation"])
+    );
     assert!(!doc.to_string().contains(&test[12..]));
 }
 
@@ -202,10 +239,33 @@ fn a_project_with_every_mistake_fails() {
     )
     .unwrap();
     git(&root, &["add", ".env", "src/config.js"]);
+    // An old key, an unused key, a log given on the command line, the template unfilled.
+    fs::write(
+        root.join("monitor.toml"),
+        "[keys.key_old]\nowner = \"a\"\ncreated = 2025-01-10\n[keys.key_idle]\nowner = \"b\"\ncreated = 2026-01-10\n",
+    )
+    .unwrap();
+    let log = tmp.path().join("audit.jsonl");
+    fs::write(
+        &log,
+        "{\"timestamp\":\"2026-08-01T00:00:00Z\",\"keyId\":\"key_idle\",\"status\":200}\n{\"timestamp\":\"2026-12-01T00:00:00Z\",\"keyId\":\"key_old\",\"status\":200}\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("INCIDENT_RESPONSE.md"),
+        "On call: [fill in: who] and [fill in: backup]\n",
+    )
+    .unwrap();
     let (code, statuses, doc) = doctor(
         &root,
         &[("NODE_ENV", "production"), ("PICTIFY_API_KEY", &test)],
-        &["--fixtures-as-real"],
+        &[
+            "--fixtures-as-real",
+            "--now",
+            "2026-12-02T00:00:00Z",
+            "--audit",
+            log.to_str().unwrap(),
+        ],
     );
     expect(
         &statuses,
@@ -215,9 +275,27 @@ fn a_project_with_every_mistake_fails() {
             ("live_test_separation", "fail"),
             ("environment_policy", "fail"),
             ("key_sources", "warn"),
+            ("key_rotation", "fail"),
+            ("unused_keys", "fail"),
+            ("usage_monitored", "pass"),
+            ("key_creation_access", "manual"),
+            ("incident_plan", "warn"),
         ],
     );
     assert_eq!(code, 1);
+    // 2025-01-10 → 2026-12-02: 365 + 326 = 691 days; 2026-08-01 → 2026-12-02: 123 days.
+    assert_eq!(
+        details(&doc, "key_rotation"),
+        ["key_old: created 691 days ago (2025-01-10T00:00:00Z), more than 365"]
+    );
+    assert_eq!(
+        details(&doc, "unused_keys"),
+        ["key_idle: last used 123 days ago (2026-08-01T00:00:00Z), 90 or more"]
+    );
+    assert_eq!(
+        details(&doc, "incident_plan"),
+        ["INCIDENT_RESPONSE.md: 2 place(s) still to fill in (`[fill in: …]`)"]
+    );
     let text = doc.to_string();
     assert!(text.contains("src/config.js:1"), "{text}");
     assert!(text.contains("test_key_in_production"), "{text}");
@@ -257,6 +335,11 @@ fn outside_git_with_no_key_warns_and_passes() {
             ("live_test_separation", "warn"),
             ("environment_policy", "warn"),
             ("key_sources", "pass"),
+            ("key_rotation", "warn"),
+            ("unused_keys", "warn"),
+            ("usage_monitored", "warn"),
+            ("key_creation_access", "manual"),
+            ("incident_plan", "warn"),
         ],
     );
     assert_eq!(code, 0);
@@ -284,12 +367,13 @@ fn outside_git_with_no_key_warns_and_passes() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("WARN  .env files are ignored by git and not tracked"),
+        text.contains("2. .env files are excluded from git [WARN]\n  WARN   .env files are ignored by git and not tracked"),
         "{text}"
     );
     assert!(text.contains("fix: "), "{text}");
     assert!(
-        text.trim_end().ends_with("2 passed, 3 warned, 0 failed"),
+        text.trim_end()
+            .ends_with("2 passed, 7 warned, 0 failed, 1 to check by hand"),
         "{text}"
     );
     // A missing directory is an error.

@@ -89,9 +89,21 @@ fn items_are_listed_once_in_checklist_order() {
             "no_hardcoded_keys",
             "live_test_separation",
             "environment_policy",
-            "key_sources"
+            "key_sources",
+            "key_rotation",
+            "unused_keys",
+            "usage_monitored",
+            "key_creation_access",
+            "incident_plan"
         ]
     );
+    // Every one of the eight checklist items has a check.
+    let report = diagnose_project(&ProjectFacts::default());
+    let guidance = report.guidance();
+    assert_eq!(guidance.len(), 8);
+    assert!(guidance.iter().all(|g| !g.checks.is_empty()));
+    assert_eq!(guidance[0].checks, ["no_hardcoded_keys", "key_sources"]);
+    assert_eq!(guidance[6].status, Status::Manual);
 }
 
 #[test]
@@ -183,4 +195,164 @@ fn hardcoded_and_exit() {
     assert_eq!(report.checks[1].status, Status::Fail);
     assert_eq!(report.exit_status(), 1);
     assert_eq!(report.checks[1].details, ["src/a.py:3: pk_live_****a1b2"]);
+}
+
+#[test]
+fn key_creation_is_a_manual_check_that_does_not_fail() {
+    let report = diagnose_project(&ProjectFacts::default());
+    let c = report
+        .checks
+        .iter()
+        .find(|c| c.id == "key_creation_access")
+        .unwrap();
+    assert_eq!(c.status, Status::Manual);
+    assert!(c.fix.as_deref().unwrap().contains("dashboard"));
+    assert_eq!(report.exit_status(), 0);
+    assert_ne!(report.worst(), Status::Manual);
+}
+
+#[test]
+fn incident_plan_states() {
+    let mut facts = ProjectFacts::default();
+    assert_eq!(status(&facts, "incident_plan"), Status::Warn);
+    facts.incident_plan = Some(IncidentPlanFact {
+        path: "docs/incident-response.md".into(),
+        unfilled: 3,
+    });
+    assert_eq!(status(&facts, "incident_plan"), Status::Warn);
+    facts.incident_plan = Some(IncidentPlanFact {
+        path: "docs/incident-response.md".into(),
+        unfilled: 0,
+    });
+    assert_eq!(status(&facts, "incident_plan"), Status::Pass);
+}
+
+#[cfg(feature = "monitor")]
+mod with_inventory {
+    use super::*;
+    use crate::inventory::{Inventory, LastUse};
+    use crate::monitor::{parse_timestamp, Config};
+
+    const NOW: &str = "2026-12-02T00:00:00Z";
+
+    fn facts(config: &str, usage: Option<LastUse>) -> ProjectFacts {
+        let c = Config::parse(config).unwrap();
+        let now = parse_timestamp(NOW).unwrap();
+        let events = usage
+            .as_ref()
+            .map_or(0, |u| u.keys.values().map(|v| v.1).sum());
+        let logs = if usage.is_some() {
+            vec!["audit.jsonl".to_owned()]
+        } else {
+            vec![]
+        };
+        ProjectFacts {
+            monitoring: Some(MonitoringFacts {
+                config: "pictify-keys.toml".into(),
+                error: None,
+                keys: c.keys.len(),
+                rules: 1,
+                audit_logs: logs,
+                audit_errors: vec![],
+                events,
+                inventory: Some(Inventory::build(&c, &usage.unwrap_or_default(), now)),
+            }),
+            ..ProjectFacts::default()
+        }
+    }
+
+    fn used(id: &str, when: &str) -> LastUse {
+        let t = parse_timestamp(when).unwrap();
+        let mut u = LastUse::default();
+        u.record(id, t, t, 4);
+        u
+    }
+
+    #[test]
+    fn no_configuration_warns_and_a_refused_one_fails() {
+        let none = ProjectFacts::default();
+        for id in ["key_rotation", "unused_keys", "usage_monitored"] {
+            assert_eq!(status(&none, id), Status::Warn, "{id}");
+        }
+        let refused = ProjectFacts {
+            monitoring: Some(MonitoringFacts {
+                config: "pictify-keys.toml".into(),
+                error: Some("[config_invalid] line 2, column 3: unknown field".into()),
+                ..MonitoringFacts::default()
+            }),
+            ..ProjectFacts::default()
+        };
+        for id in ["key_rotation", "unused_keys", "usage_monitored"] {
+            assert_eq!(status(&refused, id), Status::Fail, "{id}");
+        }
+    }
+
+    #[test]
+    fn rotation_states() {
+        let fresh = "[keys.k]\nowner = \"o\"\ncreated = 2026-06-01\n";
+        assert_eq!(status(&facts(fresh, None), "key_rotation"), Status::Pass);
+        let undated = "[keys.k]\nowner = \"o\"\n";
+        assert_eq!(status(&facts(undated, None), "key_rotation"), Status::Warn);
+        let old = "[keys.k]\nowner = \"o\"\ncreated = 2025-06-01\n";
+        let f = facts(old, None);
+        assert_eq!(status(&f, "key_rotation"), Status::Fail);
+        assert_eq!(diagnose_project(&f).exit_status(), 1);
+        // Revoked keys need no rotation.
+        let revoked = "[keys.k]\ncreated = 2020-06-01\nrevoked_at = \"2026-01-01T00:00:00Z\"\n[keys.n]\nowner = \"o\"\ncreated = 2026-06-01\n";
+        assert_eq!(status(&facts(revoked, None), "key_rotation"), Status::Pass);
+    }
+
+    #[test]
+    fn unused_states() {
+        let c = "[keys.k]\nowner = \"o\"\ncreated = 2026-01-01\n";
+        // No log: last use unknown.
+        assert_eq!(status(&facts(c, None), "unused_keys"), Status::Warn);
+        assert_eq!(
+            status(
+                &facts(c, Some(used("k", "2026-11-30T00:00:00Z"))),
+                "unused_keys"
+            ),
+            Status::Pass
+        );
+        let f = facts(c, Some(used("k", "2026-08-01T00:00:00Z")));
+        assert_eq!(status(&f, "unused_keys"), Status::Fail);
+        let check = diagnose_project(&f)
+            .checks
+            .into_iter()
+            .find(|c| c.id == "unused_keys")
+            .unwrap();
+        // 2026-08-01 → 2026-12-02: 31+30+31+30+1 = 123 days.
+        assert_eq!(
+            check.details,
+            ["k: last used 123 days ago (2026-08-01T00:00:00Z), 90 or more"]
+        );
+        // A key used but not listed.
+        let mut u = used("k", "2026-11-30T00:00:00Z");
+        u.record("stranger", 1_764_460_800, 1_764_460_800, 1);
+        assert_eq!(status(&facts(c, Some(u)), "unused_keys"), Status::Warn);
+    }
+
+    #[test]
+    fn monitoring_states() {
+        let c = "[keys.k]\nowner = \"o\"\n";
+        assert_eq!(status(&facts(c, None), "usage_monitored"), Status::Warn);
+        assert_eq!(
+            status(
+                &facts(c, Some(used("k", "2026-11-30T00:00:00Z"))),
+                "usage_monitored"
+            ),
+            Status::Pass
+        );
+        assert_eq!(status(&facts("", None), "usage_monitored"), Status::Warn);
+        let mut f = facts(c, Some(used("k", "2026-11-30T00:00:00Z")));
+        if let Some(m) = &mut f.monitoring {
+            m.audit_errors.push("logs/a.jsonl: not found".into());
+        }
+        assert_eq!(status(&f, "usage_monitored"), Status::Warn);
+        if let Some(m) = &mut f.monitoring {
+            m.audit_errors.clear();
+            m.events = 0;
+        }
+        assert_eq!(status(&f, "usage_monitored"), Status::Warn);
+    }
 }
