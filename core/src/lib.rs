@@ -43,6 +43,8 @@ pub mod env;
 pub mod error;
 #[cfg(feature = "http-driver")]
 pub mod http;
+#[cfg(feature = "monitor")]
+pub mod incident;
 pub mod inventory;
 pub mod key;
 #[cfg(feature = "monitor")]

@@ -39,6 +39,8 @@ use crate::key::Mode;
 
 #[cfg(feature = "monitor")]
 mod build;
+#[cfg(feature = "monitor")]
+pub(crate) use build::mode_of;
 #[cfg(all(test, feature = "monitor"))]
 mod tests;
 
