@@ -97,7 +97,12 @@ pub fn audit_paths(given: &[PathBuf], config: &Config, config_path: &Path) -> Ve
     if !given.is_empty() {
         return given.to_vec();
     }
-    let base = config_path.parent().unwrap_or(Path::new("."));
+    let base = config_path.parent().unwrap_or(Path::new(""));
+    let base = if base == Path::new(".") {
+        Path::new("")
+    } else {
+        base
+    };
     config.audit_logs.iter().map(|p| base.join(p)).collect()
 }
 

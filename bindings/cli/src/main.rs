@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod audit;
 mod check;
 mod doctor;
+mod incident;
 mod keys;
 mod redact;
 mod report;
@@ -73,6 +74,15 @@ enum Command {
     /// Exit status: 0 nothing flagged, 1 flags (or keys used but not listed), 2 an input
     /// error (no or unreadable configuration, a configuration holding a key, an unreadable log).
     Keys(keys::KeysArgs),
+    /// Investigate a compromised key: immediate actions with their state (any 2xx after the
+    /// revocation is critical; the key still held in the project), a usage timeline, a
+    /// per-IP table (first, last, count, allowed?), what was accessed (endpoints x methods x
+    /// status, writes first), requests outside the allowed networks or after the exposure,
+    /// and where the key appears (working tree, env files, the logs given).
+    ///
+    /// `--template` writes the incident-response runbook (docs/incident-response.md).
+    /// Exit status: 0 nothing to act on, 1 something to act on, 2 an input error.
+    Incident(incident::IncidentArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +95,7 @@ fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Keys(args) => keys::run(&args),
+        Command::Incident(args) => incident::run(&args),
     };
     ExitCode::from(status)
 }

@@ -76,6 +76,14 @@ pub struct Target {
 }
 
 impl Target {
+    /// Whether `query` can name a key: a key ID, a fingerprint `pk_live_****a1b2` or a scan
+    /// hash. A key itself (or any text holding one) is refused, so it is never echoed.
+    pub fn is_valid_query(query: &str) -> bool {
+        is_fingerprint(query)
+            || hash_of(query).is_some()
+            || crate::audit::KeyRef::from_id(query).is_ok()
+    }
+
     /// `query` (a key ID, or a fingerprint `pk_live_****a1b2` / hash that the
     /// configuration's `fingerprint` fields link to an ID) against `config`.
     pub fn resolve(config: &Config, query: &str) -> Self {
@@ -88,7 +96,11 @@ impl Target {
         let mut t = Self {
             query: query.to_owned(),
             id: None,
-            fingerprint: is_fingerprint(query).then(|| query.to_owned()),
+            fingerprint: if is_fingerprint(query) {
+                Some(query.to_owned())
+            } else {
+                hash_of(query)
+            },
             name: None,
             mode: None,
             access: None,
@@ -120,6 +132,20 @@ impl Target {
         key_id == self.query
             || self.id.as_deref() == Some(key_id)
             || self.fingerprint.as_deref() == Some(key_id)
+    }
+
+    /// Whether a scan finding is this key: its fingerprint (`pk_live_****a1b2`, four
+    /// characters: two keys may share it) or its hash (exact) equals the target's.
+    /// Placeholders (and fingerprints already redacted, `pk_live_****a1b2`) are not the key.
+    pub fn matches_finding(&self, finding: &crate::scan::Finding) -> bool {
+        if finding.class == crate::scan::Class::Placeholder {
+            return false;
+        }
+        match self.fingerprint.as_deref() {
+            Some(fp) if is_fingerprint(fp) => finding.fingerprint == fp,
+            Some(hash) => hash.starts_with(&finding.hash) && !finding.hash.is_empty(),
+            None => false,
+        }
     }
 
     /// Whether `ip` is in the allowed networks; `None` when none are configured.
@@ -363,6 +389,13 @@ fn is_fingerprint(id: &str) -> bool {
     id.len() == 16
         && (id.starts_with("pk_live_****") || id.starts_with("pk_test_****"))
         && id.bytes().skip(12).all(|b| b.is_ascii_alphanumeric())
+}
+
+/// A scan hash (16 or 64 hex digits, optionally after `sha256:`), lowercased.
+fn hash_of(text: &str) -> Option<String> {
+    let hex = text.strip_prefix("sha256:").unwrap_or(text);
+    ((hex.len() == 16 || hex.len() == 64) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| hex.to_ascii_lowercase())
 }
 
 fn is_write(method: &str) -> bool {
