@@ -172,14 +172,18 @@ fn investigate(args: &IncidentArgs) -> Result<IncidentReport, Failure> {
         let source = log.display().to_string();
         inv.begin_source(&source);
         read_lines(log, |n, line| {
-            if let Ok(event) = parse_line(line) {
-                inv.feed(
+            if line.iter().all(u8::is_ascii_whitespace) {
+                return;
+            }
+            match parse_line(line) {
+                Ok(event) => inv.feed(
                     &event,
                     Evidence {
                         source: source.clone(),
                         line: n,
                     },
-                );
+                ),
+                Err(issue) => inv.left_out(issue),
             }
         })?;
     }
@@ -429,6 +433,18 @@ fn text(r: &IncidentReport) -> String {
     }
     if !r.history_searched {
         s.push_str("  git history: not searched (run `pictify-keys scan --history`)\n");
+    }
+    if !r.lines_left_out.is_empty() {
+        let parts: Vec<String> = r
+            .lines_left_out
+            .iter()
+            .map(|(code, n)| format!("{code} x{n}"))
+            .collect();
+        let _ = writeln!(
+            s,
+            "\nLog lines left out (not audit events): {}",
+            parts.join(", ")
+        );
     }
     s
 }

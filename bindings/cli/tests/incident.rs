@@ -149,7 +149,12 @@ fn project() -> (tempfile::TempDir, Plan) {
     fs::create_dir_all(root.join("logs")).unwrap();
     fs::create_dir_all(root.join("src")).unwrap();
     let plan = generate();
-    fs::write(root.join("logs/audit.jsonl"), &plan.log).unwrap();
+    // A line that is not an audit event, at the end: counted, left out.
+    fs::write(
+        root.join("logs/audit.jsonl"),
+        format!("{}not json\n", plan.log),
+    )
+    .unwrap();
     // Still held by the project: an env file and a hard-coded copy; another key elsewhere.
     fs::write(root.join(".env"), format!("PICTIFY_API_KEY={KEY}\n")).unwrap();
     fs::write(
@@ -311,6 +316,7 @@ fn the_report_holds_what_was_planted() {
         ]
     );
     assert_eq!(doc["history_searched"], false);
+    assert_eq!(doc["lines_left_out"], json!({"invalid_json": 1}));
     // Days: requests per day from the plan.
     let day = doc["days"]
         .as_array()

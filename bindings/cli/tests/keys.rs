@@ -158,6 +158,34 @@ fn text_inventory_names_each_flag_with_its_fix() {
 }
 
 #[test]
+fn gzip_logs_are_read_like_plain_ones() {
+    use std::io::Write;
+    let tmp = project();
+    let plain = fs::read(tmp.path().join("logs/audit.jsonl")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    fs::write(tmp.path().join("audit.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    let a = run(tmp.path(), &["--format", "json", "--now", NOW]);
+    let b = run(
+        tmp.path(),
+        &[
+            "--format",
+            "json",
+            "--now",
+            NOW,
+            "--audit",
+            "audit.jsonl.gz",
+        ],
+    );
+    let (a, b): (Value, Value) = (
+        serde_json::from_slice(&a.stdout).unwrap(),
+        serde_json::from_slice(&b.stdout).unwrap(),
+    );
+    assert_eq!(a["keys"], b["keys"]);
+    assert_eq!(b["logs"]["to"], "2026-12-01T10:00:00Z");
+}
+
+#[test]
 fn a_clean_inventory_exits_zero() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(

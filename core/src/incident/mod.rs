@@ -329,6 +329,9 @@ pub struct IncidentReport {
     pub history_searched: bool,
     /// Audit logs read.
     pub logs: Vec<String>,
+    /// Lines of those logs that are not audit events (by the monitor's issue code), left
+    /// out of every figure.
+    pub lines_left_out: BTreeMap<&'static str, u64>,
 }
 
 impl IncidentReport {
@@ -382,6 +385,7 @@ pub struct Investigation {
     logs: BTreeMap<String, (u64, u64)>,
     appearances: Vec<Appearance>,
     history_searched: bool,
+    left_out: BTreeMap<&'static str, u64>,
 }
 
 /// `pk_live_****a1b2` / `pk_test_****a1b2`.
@@ -430,7 +434,13 @@ impl Investigation {
             logs: BTreeMap::new(),
             appearances: Vec::new(),
             history_searched: false,
+            left_out: BTreeMap::new(),
         }
+    }
+
+    /// Counts a line that is not an audit event (blank lines are not counted).
+    pub fn left_out(&mut self, issue: crate::monitor::LineIssue) {
+        *self.left_out.entry(issue.code()).or_default() += 1;
     }
 
     /// The key under investigation.
@@ -813,6 +823,7 @@ impl Investigation {
             appearances: self.appearances,
             history_searched: self.history_searched,
             logs: self.logs.into_keys().collect(),
+            lines_left_out: self.left_out,
         }
     }
 }
