@@ -373,6 +373,7 @@ pub struct Investigation {
     last: Option<i64>,
     first_after_exposure: Option<(i64, Option<IpAddr>)>,
     first_after_revocation: Option<(i64, Option<IpAddr>, u16)>,
+    first_success_after_revocation: Option<(i64, Option<IpAddr>)>,
     first_outside: Option<(i64, IpAddr)>,
     days: BTreeMap<i64, Day>,
     ips: HashMap<IpAddr, IpStats>,
@@ -422,6 +423,7 @@ impl Investigation {
             last: None,
             first_after_exposure: None,
             first_after_revocation: None,
+            first_success_after_revocation: None,
             first_outside: None,
             days: BTreeMap::new(),
             ips: HashMap::new(),
@@ -465,7 +467,14 @@ impl Investigation {
             log.1 = at.line;
         }
         log.0 += 1;
-        if self.first.as_ref().map_or(true, |(f, _)| t < *f) {
+        // Every "first" breaks ties by what follows the time, so the order of the events
+        // does not change the report.
+        let here = (t, at.source.as_str(), at.line);
+        if self
+            .first
+            .as_ref()
+            .map_or(true, |(f, ev)| here < (*f, ev.source.as_str(), ev.line))
+        {
             self.first = Some((t, at.clone()));
         }
         self.last = Some(self.last.map_or(t, |l| l.max(t)));
@@ -474,19 +483,29 @@ impl Investigation {
         let outside = allowed == Some(false);
         let after_exposure = self.exposed_at.is_some_and(|x| t >= x);
         let after_revocation = self.revoked_at.is_some_and(|r| t >= r);
-        if after_exposure && self.first_after_exposure.map_or(true, |(f, _)| t < f) {
+        if after_exposure && self.first_after_exposure.map_or(true, |f| (t, e.ip) < f) {
             self.first_after_exposure = Some((t, e.ip));
         }
-        if after_revocation && self.first_after_revocation.map_or(true, |(f, ..)| t < f) {
+        if after_revocation
+            && self
+                .first_after_revocation
+                .map_or(true, |f| (t, e.ip, e.status) < f)
+        {
             self.first_after_revocation = Some((t, e.ip, e.status));
         }
         if let (true, Some(ip)) = (outside, e.ip) {
-            if self.first_outside.map_or(true, |(f, _)| t < f) {
+            if self.first_outside.map_or(true, |f| (t, ip) < f) {
                 self.first_outside = Some((t, ip));
             }
         }
         if after_revocation && success {
             self.success_after_revocation += 1;
+            if self
+                .first_success_after_revocation
+                .map_or(true, |f| (t, e.ip) < f)
+            {
+                self.first_success_after_revocation = Some((t, e.ip));
+            }
         }
         let day = self.days.entry(t.div_euclid(86_400)).or_default();
         day.requests += 1;
@@ -603,7 +622,7 @@ impl Investigation {
         let mut actions = Vec::new();
         let ts = format_timestamp;
         actions.push(match (revoked, self.first_after_revocation) {
-            (true, Some((t, ip, _))) if self.success_after_revocation > 0 => Action {
+            (true, _) if self.success_after_revocation > 0 => Action {
                 id: "revoke",
                 title: "revoke the key in the Pictify dashboard",
                 state: ActionState::Critical,
@@ -611,8 +630,13 @@ impl Investigation {
                     "revoked at {}, but {} request(s) succeeded (2xx) after it, the first at {}{}: check the revocation in the dashboard and who still holds the key",
                     self.revoked_at.map(ts).unwrap_or_default(),
                     self.success_after_revocation,
-                    ts(t),
-                    ip.map(|i| format!(" from {i}")).unwrap_or_default()
+                    self.first_success_after_revocation
+                        .map(|(t, _)| ts(t))
+                        .unwrap_or_default(),
+                    self.first_success_after_revocation
+                        .and_then(|(_, ip)| ip)
+                        .map(|i| format!(" from {i}"))
+                        .unwrap_or_default()
                 ),
             },
             (true, after) => Action {
@@ -795,7 +819,13 @@ impl Investigation {
             "low"
         };
         let mut suspicious = self.suspicious;
-        suspicious.sort_by(|a, b| a.time.cmp(&b.time));
+        suspicious.sort_by(|a, b| {
+            (&a.time, &a.evidence.source, a.evidence.line).cmp(&(
+                &b.time,
+                &b.evidence.source,
+                b.evidence.line,
+            ))
+        });
         IncidentReport {
             key: self.target,
             now: ts(now),
