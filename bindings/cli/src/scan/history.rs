@@ -344,6 +344,21 @@ fn read_blobs(
     }
 }
 
+/// A path for one line of text: control characters (a newline or a tab in a file name)
+/// escaped as `\n`, `\t`, `\u{1b}`, so each finding stays on its line.
+fn one_line(path: &str) -> std::borrow::Cow<'_, str> {
+    if !path.chars().any(char::is_control) {
+        return path.into();
+    }
+    path.chars()
+        .map(|c| match c {
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn short(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
 }
@@ -373,7 +388,7 @@ fn write_text(out: &mut impl Write, scanned: &HistoryScan, listed: Listed) -> io
             c.date,
             c.author,
             c.email,
-            hf.path,
+            one_line(&hf.path),
             hf.finding.line,
             hf.finding.column,
             describe(&hf.finding),
