@@ -4,7 +4,8 @@ exactly what a history scanner must find.
 
 Usage: scripts/bench-history-gen.py OUT_DIR [--commits N] [--seed S] [--manifest FILE]
 
-The history (written with `git fast-import`, so 10,000+ commits take seconds): a `main`
+The history (written with `git fast-import`, so 10,000+ commits take seconds, then repacked
+as a clone would receive it; files of 30 to 300 source-like lines): a `main`
 branch whose commits edit a pool of files (some with odd names: spaces, a tab, a newline, a
 quote, a leading dash, non-ASCII), topic branches forked from main that work in their own
 directory and are merged back (most) or left unmerged (a ref keeps them reachable), merges
@@ -47,15 +48,26 @@ ODD_PATHS = [
     "-dash.yml",
     "ünïcode/ключ.toml",
 ]
+# Source-like lines: one in sixteen mentions the pk_ prefix without being a key (a decoy that
+# sends a scanner's prefilter to its slow path) and one in sixteen is a documentation
+# placeholder (never a finding, counted as a placeholder).
 FILLER = [
     "def render(template_id, width=1200):",
     "    return client.post('/v1/render', json=payload, timeout=30)",
     "// check_pk_live_mode before sending; the pk_ prefix is validated elsewhere",
-    "const retries = 3; // pk_test_ mode uses the sandbox",
+    "const retries = 3;",
     "logger.info('rendered %s', template_id)",
     "PLACEHOLDER = 'pk_live_your_api_key'",
-    "# set PICTIFY_API_KEY in the environment, e.g. pk_test_xxxxxxxxxxxxxxxx",
     "    if err != nil { return err }",
+    "    for (const item of items) { total += item.price * item.quantity; }",
+    "class RenderOptions(BaseModel):",
+    "    width: int = 1200",
+    "    height: int = 630",
+    "export async function render(options: RenderOptions): Promise<Buffer> {",
+    "  const response = await fetch(`${baseUrl}/v1/render`, { method: 'POST', body });",
+    "import { Pictify } from '@pictify/sdk';",
+    "    raise ValueError(f'unknown template: {template_id}')",
+    "}",
 ]
 TEMPLATES = [
     'PICTIFY_API_KEY = "{}"',
@@ -142,7 +154,7 @@ class Gen:
         """A new version of `path` (None: deleted)."""
         old = files.get(path)
         if old is None:
-            lines = self.filler(self.rnd.randint(5, 60))
+            lines = self.filler(self.rnd.randint(30, 300))
             if self.rnd.random() < 0.3:
                 lines.insert(self.rnd.randrange(len(lines) + 1), self.key_line())
             return lines
@@ -285,6 +297,9 @@ def main():
     subprocess.run(["git", "-C", a.out, "fast-import", "--quiet", "--export-marks=" + marks],
                    input=stream.encode("utf-8", "surrogateescape"), check=True, env=env)
     subprocess.run(["git", "-C", a.out, "reset", "-q", "--hard", "main"], check=True, env=env)
+    # One pack with git's usual delta choices, as a clone receives it (fast-import's own pack
+    # deltifies in creation order).
+    subprocess.run(["git", "-C", a.out, "repack", "-adfq"], check=True, env=env)
     sha = {}
     with open(marks) as f:
         for line in f:
