@@ -368,6 +368,38 @@ fn a_range_scans_only_its_commits() {
         doc["history"]["commits"].as_u64().unwrap() as usize,
         in_range.len()
     );
+    // PATHs after the range are pathspecs; without a range they follow `--`.
+    let in_config = |f: &Value| f["path"].as_str().unwrap().starts_with("config/");
+    let out = run(
+        &g.repo,
+        &[
+            "--history",
+            range,
+            "config",
+            "--include-fixtures",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        found(&json_of(&out)),
+        planted(m, |f| order.contains_key(f["commit"].as_str().unwrap())
+            && in_config(f))
+    );
+    let out = run(
+        &g.repo,
+        &[
+            "--history",
+            "--include-fixtures",
+            "--format",
+            "json",
+            "--",
+            "config",
+        ],
+    );
+    let want = planted(m, in_config);
+    assert!(!want.is_empty());
+    assert_eq!(found(&json_of(&out)), want);
     // Within a range, a key is introduced by the oldest commit of the range that added it.
     let planted_in_range: Vec<&Value> = m["findings"]
         .as_array()

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::report;
 
-mod history;
+pub(crate) mod history;
 mod output;
 mod sarif;
 mod staged;
@@ -89,7 +89,8 @@ pub struct ScanArgs {
     /// Scan git history instead of the working tree: every commit reachable from the refs,
     /// or RANGE (git range syntax: main~50..main, v1.0..HEAD, a branch). Each finding names
     /// the commit that added the key, its author and date, the path and line, the commit that
-    /// first introduced the key and whether HEAD still holds it. PATHs are git pathspecs.
+    /// first introduced the key and whether HEAD still holds it. PATHs are git pathspecs
+    /// (after RANGE, or after `--` without one: `scan --history -- src`).
     #[arg(long, value_name = "RANGE", num_args = 0..=1, conflicts_with = "staged")]
     history: Option<Option<String>>,
 
