@@ -53,7 +53,7 @@ fn generate(dir: &Path, commits: u32, seed: u32) -> Value {
         .arg("--manifest")
         .arg(&manifest)
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("python3 runs the repository generator: {e}"));
     assert!(
         out.status.success(),
         "generator: {}",
