@@ -62,8 +62,8 @@ pub(super) fn run(args: &ScanArgs, range: Option<&str>, scanner: &Scanner) -> u8
         placeholders: args.include_placeholders,
         fixtures: args.include_fixtures,
     };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Stdout is line-buffered: a report of thousands of findings would be one write per line.
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let written = match args.format {
         Format::Text => write_text(&mut out, &scanned, listed),
         Format::Json => write_json(&mut out, &scanned, range, listed, status),
