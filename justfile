@@ -173,3 +173,7 @@ cross-smoke:
 # Offline build proof: vendor every crate into a temp dir, then build and test the core and the UniFFI crate from it with no network (several minutes; not in `just test`).
 vendor-test:
     bash scripts/vendor-test.sh
+
+# `scan --history` beside gitleaks on a generated repository of COMMITS commits, RUNS timed runs each (docs/benchmarks.md); not part of `just test`.
+history-bench COMMITS="10000" RUNS="5":
+    bash scripts/bench-history.sh {{COMMITS}} {{RUNS}}

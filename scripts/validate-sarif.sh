@@ -39,6 +39,12 @@ status=0
 [ "$status" -eq 1 ] || { echo "expected exit 1 from scan, got $status" >&2; exit 1; }
 (cd "$WORK/tree" && "$BIN" scan --format sarif --include-fixtures > "$WORK/fixtures.sarif") || true
 (cd "$ROOT" && "$BIN" scan --format sarif --include-placeholders --include-fixtures > "$WORK/repo.sarif") || true
+# scan --history: a generated history (commit, author, date in each result's properties) and a
+# shallow clone of it (a warning notification).
+python3 "$ROOT/scripts/bench-history-gen.py" "$WORK/hist" --commits 120 --manifest "$WORK/hist.json" 2>/dev/null
+(cd "$WORK/hist" && "$BIN" scan --history --format sarif --include-fixtures --include-placeholders > "$WORK/history.sarif") || true
+git clone -q --depth 20 "file://$WORK/hist" "$WORK/hist-shallow"
+(cd "$WORK/hist-shallow" && "$BIN" scan --history --format sarif --include-fixtures > "$WORK/history-shallow.sarif" 2>/dev/null) || true
 
 "$CACHE/venv/bin/python" - "$SCHEMA" "$WORK"/*.sarif <<'PY'
 import copy, json, sys

@@ -422,6 +422,7 @@ fn glossary() -> String {
     }
     out.push_str("\n## Not errors\n\n");
     out.push_str("Warnings carry a code too, but nothing is raised: `unknown_environment` and\n`relaxed_policy` (the environment check allowed a key with a warning), `shadowed_key` (a\nlower key source holds a key that is not used). The `pictify-keys` command adds codes of\nits own for its `--json` errors: `env_file_unreadable`, `git_failed`, `not_a_directory`,\n`ignore_file_unreadable`.\n");
+    out.push_str("\n`pictify-keys scan --history` adds: `not_a_git_repository` (run it inside a clone or its\nwork tree), `bad_revision` (git does not know the RANGE), `invalid_key_selector` (`--key` is\nnot a hash, fingerprint or key; the value is never repeated), `git_output_malformed` (git\nprinted something the parser cannot read; check that git is 2.20 or newer), and the warning\n`shallow_history` (a shallow clone: the history is partial).\n");
     out
 }
 

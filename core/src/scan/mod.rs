@@ -420,6 +420,7 @@ fn locate(buf: &[u8], found: &mut [Finding]) {
 }
 
 mod allowlist;
+pub mod history;
 mod pipeline;
 mod summary;
 #[cfg(test)]

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::report;
 
+pub(crate) mod history;
 mod output;
 mod sarif;
 mod staged;
@@ -84,6 +85,19 @@ pub struct ScanArgs {
     /// Worker threads for walking trees (default: one per CPU).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+
+    /// Scan git history instead of the working tree: every commit reachable from the refs,
+    /// or RANGE (git range syntax: main~50..main, v1.0..HEAD, a branch). Each finding names
+    /// the commit that added the key, its author and date, the path and line, the commit that
+    /// first introduced the key and whether HEAD still holds it. PATHs are git pathspecs
+    /// (after RANGE, or after `--` without one: `scan --history -- src`).
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, conflicts_with = "staged")]
+    history: Option<Option<String>>,
+
+    /// With --history: only the findings of one key, given by its hash (sha256:…, as scan
+    /// prints it), its fingerprint (pk_live_****a1b2) or the key itself.
+    #[arg(long, value_name = "KEY", requires = "history")]
+    key: Option<String>,
 }
 
 /// The findings of one file.
@@ -135,6 +149,9 @@ pub fn run(args: &ScanArgs) -> u8 {
         fixtures_as_real: args.fixtures_as_real,
         max_file_size: args.max_file_size,
     };
+    if let Some(range) = &args.history {
+        return history::run(args, range.as_deref(), &scanner);
+    }
     let gathered = if args.staged {
         match staged::scan_staged(args, &scanner) {
             Ok(g) => g,

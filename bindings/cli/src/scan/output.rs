@@ -75,7 +75,7 @@ pub(super) fn write_text(out: &mut impl Write, g: &Gathered, listed: Listed) -> 
     )
 }
 
-fn finding_json(path: &str, f: &Finding) -> Value {
+pub(super) fn finding_json(path: &str, f: &Finding) -> Value {
     json!({
         "path": path,
         "line": f.line,

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use pictify_keys::scan::{AllowedBy, Class};
+use pictify_keys::scan::{AllowedBy, Class, Finding};
 use serde_json::{json, Value};
 
 use super::output::{describe, shown, Listed};
@@ -30,6 +30,60 @@ const RULES: [(&str, &str, &str, &str); 3] = [
 ];
 
 pub(super) fn write_sarif(out: &mut impl Write, g: &Gathered, listed: Listed) -> io::Result<()> {
+    let mut results = Vec::new();
+    for file in &g.files {
+        for f in file.findings.iter().filter(|f| shown(f, listed)) {
+            results.push(result(&file.path, f));
+        }
+    }
+    let notifications: Vec<Value> = g
+        .errors
+        .iter()
+        .map(|(p, m)| json!({ "level": "error", "message": { "text": format!("{p}: {m}") } }))
+        .collect();
+    let doc = document(results, notifications, g.summary.errors == 0);
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// The SARIF result of one finding in `path`.
+pub(super) fn result(path: &str, f: &Finding) -> Value {
+    let index = match f.class {
+        Class::Real => 0,
+        Class::Placeholder => 1,
+        Class::Fixture => 2,
+    };
+    let mut result = json!({
+        "ruleId": RULES[index].0,
+        "ruleIndex": index,
+        "level": RULES[index].3,
+        "message": { "text": describe(f) },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": path.replace('\\', "/"), "uriBaseId": "%SRCROOT%" },
+                "region": {
+                    "startLine": f.line,
+                    "startColumn": f.column,
+                    "endColumn": f.column + f.len,
+                    "byteOffset": f.offset,
+                    "byteLength": f.len,
+                },
+            },
+        }],
+        "partialFingerprints": { "pictifyKeyHash/v1": f.hash },
+    });
+    if let Some(a) = f.allowed {
+        let kind = match a {
+            AllowedBy::Inline => "inSource",
+            AllowedBy::Allowlist => "external",
+        };
+        result["suppressions"] = json!([{ "kind": kind }]);
+    }
+    result
+}
+
+/// The SARIF document with the rules, the results and the notifications.
+pub(super) fn document(results: Vec<Value>, notifications: Vec<Value>, success: bool) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|(id, name, text, level)| {
@@ -43,49 +97,7 @@ pub(super) fn write_sarif(out: &mut impl Write, g: &Gathered, listed: Listed) ->
             })
         })
         .collect();
-    let mut results = Vec::new();
-    for file in &g.files {
-        for f in file.findings.iter().filter(|f| shown(f, listed)) {
-            let index = match f.class {
-                Class::Real => 0,
-                Class::Placeholder => 1,
-                Class::Fixture => 2,
-            };
-            let mut result = json!({
-                "ruleId": RULES[index].0,
-                "ruleIndex": index,
-                "level": RULES[index].3,
-                "message": { "text": describe(f) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": file.path.replace('\\', "/"), "uriBaseId": "%SRCROOT%" },
-                        "region": {
-                            "startLine": f.line,
-                            "startColumn": f.column,
-                            "endColumn": f.column + f.len,
-                            "byteOffset": f.offset,
-                            "byteLength": f.len,
-                        },
-                    },
-                }],
-                "partialFingerprints": { "pictifyKeyHash/v1": f.hash },
-            });
-            if let Some(a) = f.allowed {
-                let kind = match a {
-                    AllowedBy::Inline => "inSource",
-                    AllowedBy::Allowlist => "external",
-                };
-                result["suppressions"] = json!([{ "kind": kind }]);
-            }
-            results.push(result);
-        }
-    }
-    let notifications: Vec<Value> = g
-        .errors
-        .iter()
-        .map(|(p, m)| json!({ "level": "error", "message": { "text": format!("{p}: {m}") } }))
-        .collect();
-    let doc = json!({
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -96,13 +108,11 @@ pub(super) fn write_sarif(out: &mut impl Write, g: &Gathered, listed: Listed) ->
                 "rules": rules,
             }},
             "invocations": [{
-                "executionSuccessful": g.summary.errors == 0,
+                "executionSuccessful": success,
                 "toolExecutionNotifications": notifications,
             }],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    })
 }
