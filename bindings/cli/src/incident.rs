@@ -190,19 +190,47 @@ fn investigate(args: &IncidentArgs) -> Result<IncidentReport, Failure> {
     for a in working_tree(&args.repo, inv.target()) {
         inv.add_appearance(a);
     }
-    for a in history(&args.repo, inv.target()) {
-        inv.add_appearance(a);
+    if let Some(found) = history(&args.repo, inv.target()) {
+        inv.history_searched();
+        for a in found {
+            inv.add_appearance(a);
+        }
     }
     Ok(inv.finish(now))
 }
 
-/// SEAM(i16h, scan --history): where the key appears in git history, with commit, author
-/// and date (`kind: "git_history"`). Helper "hist" builds the history scan on branch i16h;
-/// at merge this calls its "where does fingerprint F appear in history" function and maps
-/// each hit to an [`Appearance`]. Until then history is not searched, and the report says
-/// so (`history_searched: false`).
-fn history(_repo: &Path, _target: &Target) -> Vec<Appearance> {
-    Vec::new()
+/// Where the key appears in git history: every commit that added it to a file, with author
+/// and date (`kind: "git_history"`), from the same history scan as `scan --history` (every
+/// commit reachable from the refs). `None` when `repo` is not a git repository or git failed:
+/// the report then says history was not searched. A shallow clone is searched as far as it
+/// goes.
+fn history(repo: &Path, target: &Target) -> Option<Vec<Appearance>> {
+    let scanner = Scanner {
+        fixtures_as_real: true,
+        ..Scanner::default()
+    };
+    let bar = indicatif::ProgressBar::hidden();
+    let scan = crate::scan::history::scan_history(repo, None, &[], &scanner, None, &bar).ok()?;
+    let report = &scan.report;
+    let found = report
+        .findings
+        .iter()
+        .filter(|f| target.matches_finding(&f.finding))
+        .map(|f| {
+            let commit = &report.commits[f.commit];
+            let introduced = report.introduced_in(f).id == commit.id;
+            Appearance {
+                kind: "git_history",
+                path: f.path.clone(),
+                line: f.finding.line as u64,
+                commit: Some(commit.id.clone()),
+                author: Some(commit.author.clone()),
+                date: Some(commit.date.clone()),
+                detail: introduced.then(|| "the commit that introduced the key".to_owned()),
+            }
+        })
+        .collect();
+    Some(found)
 }
 
 /// Where the key appears in the working tree (respecting .gitignore) and in the env files of

@@ -426,3 +426,57 @@ fn template_writes_the_runbook_once() {
         .unwrap();
     assert_eq!(plan["status"], "pass");
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Dev One",
+            "-c",
+            "user.email=dev@example.invalid",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn git_history_names_the_commit_that_added_a_removed_key() {
+    let (tmp, _) = project();
+    let root = tmp.path();
+    git(root, &["init", "-q"]);
+    fs::write(root.join(".gitignore"), ".env\nlogs/\n").unwrap();
+    fs::write(root.join("old.py"), format!("# render\nKEY = '{KEY}'\n")).unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "add the render worker"]);
+    let added = git(root, &["rev-parse", "HEAD"]);
+    fs::remove_file(root.join("old.py")).unwrap();
+    git(root, &["commit", "-q", "-am", "remove the hard-coded key"]);
+
+    let out = run(root, &["key_abc", "--format", "json", "--now", NOW]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["history_searched"], true);
+    let history: Vec<&Value> = doc["appearances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "git_history")
+        .collect();
+    // Both committed copies (old.py, src/config.js); .env is ignored, never committed.
+    let mut paths: Vec<&str> = history
+        .iter()
+        .map(|a| a["path"].as_str().unwrap())
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(paths, ["old.py", "src/config.js"]);
+    let old = history.iter().find(|a| a["path"] == "old.py").unwrap();
+    assert_eq!(old["commit"], json!(added));
+    assert_eq!(old["author"], "Dev One");
+    assert_eq!(old["line"], 2);
+    assert!(old["date"].as_str().unwrap().starts_with("20"));
+    assert_eq!(old["detail"], "the commit that introduced the key");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&KEY[12..]));
+}
