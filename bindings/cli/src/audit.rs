@@ -22,9 +22,15 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
-    /// Output format: a usage table then alerts (text), or the whole report as JSON.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    /// Output format: a usage table then alerts (text), the whole report as JSON, or the
+    /// self-contained HTML page (as --html writes it).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "html"])]
     format: String,
+
+    /// Also write the report as one self-contained HTML page (inline CSS and SVG charts,
+    /// no script, nothing loaded from the network) to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 
     /// Stop at the first malformed line (exit 2) instead of counting it and going on.
     #[arg(long)]
@@ -99,11 +105,22 @@ pub fn run(args: &AuditArgs) -> u8 {
         }
     }
     let report = monitor.finish();
+    if let Some(path) = &args.html {
+        if let Err(e) = std::fs::write(path, crate::html_audit::render(&report)) {
+            eprintln!(
+                "error[write_failed]: {}: cannot write the HTML report: {}",
+                path.display(),
+                e.kind()
+            );
+            return 2;
+        }
+    }
     let out = match args.format.as_str() {
         "json" => serde_json::to_string_pretty(&report).map(|mut s| {
             s.push('\n');
             s
         }),
+        "html" => Ok(crate::html_audit::render(&report)),
         _ => Ok(text(&report)),
     };
     let written = match out {

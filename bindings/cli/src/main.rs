@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 mod audit;
 mod check;
 mod doctor;
+mod html;
+mod html_audit;
 mod redact;
 mod report;
 mod rules;

@@ -47,7 +47,10 @@ pub use config::{BusinessHours, Config, ConfigError, KeyConfig, Thresholds};
 pub use detect::{median, poisson_tail, HISTORY_DAYS};
 pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
 pub use net::{Cidr, CidrError, Network};
-pub use stats::{is_error, KeyUsage, ENDPOINT_CAP, IP_CAP, NETWORK_CAP};
+pub use stats::{
+    is_error, KeyUsage, Timeline, ENDPOINT_CAP, IP_CAP, NETWORK_CAP, TIMELINE_CAP,
+    TIMELINE_FIRST_BUCKET_SECS,
+};
 
 use crate::audit::AuditEvent;
 use detect::KeyState;
