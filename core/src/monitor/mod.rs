@@ -43,7 +43,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use alert::{Alert, AlertKind, AlertUpdate, Evidence, Phase, Severity};
-pub use config::{BusinessHours, Config, ConfigError, KeyConfig, Thresholds};
+pub use config::{Access, BusinessHours, Config, ConfigError, KeyConfig, Thresholds};
 pub use detect::{median, poisson_tail, HISTORY_DAYS};
 pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
 pub use net::{Cidr, CidrError, Network};

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::net::Cidr;
+use crate::key::Mode;
 
 mod parse;
 
@@ -39,11 +40,14 @@ pub enum ConfigError {
         /// 1-based line.
         line: usize,
     },
-    /// The file is not valid TOML, or has a field the monitor does not know.
-    #[error("line {line}: {message}")]
+    /// The file is not valid TOML, or has a field the monitor does not know. Fix the file at
+    /// the line and column named.
+    #[error("line {line}, column {column}: {message}")]
     Invalid {
         /// 1-based line.
         line: usize,
+        /// 1-based column (characters).
+        column: usize,
         /// What the TOML reader said.
         message: String,
     },
@@ -175,6 +179,64 @@ pub struct KeyConfig {
     /// so a daylight-saving change does not shift it.
     pub zone_name: Option<String>,
     pub(crate) zone: Option<jiff::tz::TimeZone>,
+    // Inventory fields (issue 16): what the key is, who owns it, what it may do.
+    /// `live` or `test` (`mode = "live"`).
+    pub mode: Option<Mode>,
+    /// The access level the key was created with in the dashboard (`access = "read-only"`).
+    pub access: Option<Access>,
+    /// Every environment the key is assigned to: `environments = [...]` plus the single
+    /// `environment`, in the order written, without duplicates.
+    pub environments: Vec<String>,
+    /// The person or team answerable for the key (`owner = "ops@example.com"`).
+    pub owner: Option<String>,
+    /// When the key was created (Unix seconds): `created = 2026-01-05T00:00:00Z` (a TOML
+    /// date-time or date, or the same as a string).
+    pub created: Option<i64>,
+    /// The public fingerprint that links this ID to a key: `pk_live_****a1b2`, or the scan
+    /// hash (16 or 64 hex digits, optionally after `sha256:`, stored lowercase without it).
+    pub fingerprint: Option<String>,
+    /// Distinct services (user agents or networks) above which the key counts as shared.
+    pub services: Option<u32>,
+}
+
+/// The access level of a key, as chosen when it was created in the Pictify dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    /// Every endpoint, reads and writes.
+    Full,
+    /// Test-mode access only.
+    Test,
+    /// Reads only (GET, HEAD, OPTIONS).
+    ReadOnly,
+}
+
+impl Access {
+    /// `full`, `test` or `read-only`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Test => "test",
+            Self::ReadOnly => "read-only",
+        }
+    }
+
+    /// The level named `full`, `test` or `read-only` (exactly as [`Access::as_str`]
+    /// spells it); `None` for any other name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "full" => Some(Self::Full),
+            "test" => Some(Self::Test),
+            "read-only" => Some(Self::ReadOnly),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl KeyConfig {
@@ -201,6 +263,10 @@ pub struct Config {
     /// The team's IANA zone (`zone = "Europe/Paris"`), for keys without business hours.
     pub zone_name: Option<String>,
     zone: Option<jiff::tz::TimeZone>,
+    /// Audit logs the project writes (`audit_logs = ["logs/audit.jsonl"]`), as written:
+    /// relative paths are relative to the configuration file. `doctor` reads them to tell
+    /// whether usage is monitored; `keys` and `incident` read them when no log is given.
+    pub audit_logs: Vec<String>,
 }
 
 impl Default for Config {
@@ -213,6 +279,7 @@ impl Default for Config {
             window_minutes: 60,
             zone_name: None,
             zone: None,
+            audit_logs: Vec::new(),
         }
     }
 }
@@ -315,5 +382,94 @@ mod tests {
         assert_eq!(c.keys["k"].thresholds.spike_floor, 10);
         assert_eq!(c.keys["k"].thresholds.auth_burst, 3);
         assert_eq!(c.key("other").thresholds.auth_burst, 20);
+    }
+
+    #[test]
+    fn inventory_fields() {
+        let c = Config::parse(
+            "audit_logs = [\"logs/audit.jsonl\"]\n\
+             [keys.key_prod]\nmode = \"live\"\naccess = \"full\"\nenvironment = \"production\"\n\
+             environments = [\"production\", \"staging\"]\nowner = \"ops@example.com\"\n\
+             created = 2026-01-05T00:00:00Z\nfingerprint = \"pk_live_****a1b2\"\nservices = 3\n\
+             [keys.key_ro]\naccess = \"read-only\"\ncreated = 2025-11-30\nfingerprint = \"sha256:00112233AABBCCDD\"\n\
+             [keys.key_str]\ncreated = \"2026-02-01T12:00:00+02:00\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.audit_logs, ["logs/audit.jsonl"]);
+        let k = &c.keys["key_prod"];
+        assert_eq!(k.mode, Some(Mode::Live));
+        assert_eq!(k.access, Some(Access::Full));
+        assert_eq!(k.environments, ["production", "staging"]);
+        assert_eq!(k.environment.as_deref(), Some("production"));
+        assert_eq!(k.owner.as_deref(), Some("ops@example.com"));
+        assert_eq!(k.created, Some(at("2026-01-05T00:00:00Z")));
+        assert_eq!(k.fingerprint.as_deref(), Some("pk_live_****a1b2"));
+        assert_eq!(k.services, Some(3));
+        let k = &c.keys["key_ro"];
+        assert_eq!(k.access, Some(Access::ReadOnly));
+        assert_eq!(k.created, Some(at("2025-11-30T00:00:00Z")));
+        assert_eq!(k.fingerprint.as_deref(), Some("00112233aabbccdd"));
+        assert_eq!((k.mode, k.owner.as_deref(), k.services), (None, None, None));
+        assert_eq!(c.keys["key_str"].created, Some(at("2026-02-01T10:00:00Z")));
+        for a in [Access::Full, Access::Test, Access::ReadOnly] {
+            assert_eq!(Access::from_name(a.as_str()), Some(a));
+        }
+        assert_eq!(Access::from_name("readonly"), None);
+    }
+
+    #[test]
+    fn inventory_refusals() {
+        let err = |t: &str| Config::parse(t).unwrap_err();
+        let what = |t: &str| match err(t) {
+            ConfigError::BadValue { what, .. } => what,
+            e => panic!("{e:?}"),
+        };
+        assert_eq!(what("[keys.k]\nmode = \"prod\"\n"), "keys.k.mode");
+        assert_eq!(what("[keys.k]\naccess = \"admin\"\n"), "keys.k.access");
+        assert_eq!(
+            what("[keys.k]\ncreated = \"last year\"\n"),
+            "keys.k.created"
+        );
+        assert_eq!(
+            what("[keys.k]\ncreated = 2026-01-05T10:00:00\n"),
+            "keys.k.created"
+        );
+        assert_eq!(what("[keys.k]\ncreated = 5\n"), "keys.k.created");
+        assert_eq!(
+            what("[keys.k]\nfingerprint = \"a1b2\"\n"),
+            "keys.k.fingerprint"
+        );
+        assert_eq!(
+            what("[keys.k]\nmode = \"test\"\nfingerprint = \"pk_live_****a1b2\"\n"),
+            "keys.k.fingerprint"
+        );
+        assert_eq!(what("[keys.k]\nowner = \" \"\n"), "keys.k.owner");
+        assert_eq!(what("[keys.k]\nservices = 0\n"), "keys.k.services");
+        assert_eq!(
+            what("[keys.k]\nenvironments = [\"\"]\n"),
+            "keys.k.environments"
+        );
+        // A key where the fingerprint belongs is refused before parsing, without echo.
+        let e = err("[keys.k]\nowner = \"me\"\nfingerprint = \"pk_live_FAKE3Wwd25rq4f5zra1b2\"\n");
+        assert_eq!(e, ConfigError::ContainsSecret { line: 3 });
+        assert!(!e.to_string().contains("FAKE"));
+        // Malformed TOML names the line and the column.
+        let e = err("[keys.k]\nowner = \"me\"\nmode = live\n");
+        assert!(
+            matches!(
+                e,
+                ConfigError::Invalid {
+                    line: 3,
+                    column: 8,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().starts_with("line 3, column 8: "), "{e}");
+        match err("[keys.k]\n  ownr = \"me\"\n") {
+            ConfigError::Invalid { line, column, .. } => assert_eq!((line, column), (2, 3)),
+            e => panic!("{e:?}"),
+        }
     }
 }

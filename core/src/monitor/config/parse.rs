@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{BusinessHours, Config, ConfigError, KeyConfig, PartialThresholds, Thresholds};
+use super::{Access, BusinessHours, Config, ConfigError, KeyConfig, PartialThresholds, Thresholds};
+use crate::key::Mode;
 use crate::monitor::net::Cidr;
 
 #[derive(Deserialize, Default)]
@@ -19,6 +20,8 @@ struct RawConfig {
     reorder_grace_minutes: Option<u32>,
     window_minutes: Option<u32>,
     zone: Option<String>,
+    #[serde(default)]
+    audit_logs: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -40,6 +43,110 @@ struct RawKey {
     business_hours: Option<RawHours>,
     #[serde(default)]
     thresholds: PartialThresholds,
+    // Inventory fields (issue 16).
+    mode: Option<String>,
+    access: Option<String>,
+    #[serde(default)]
+    environments: Vec<String>,
+    owner: Option<String>,
+    created: Option<toml::Value>,
+    fingerprint: Option<String>,
+    services: Option<u32>,
+}
+
+/// The inventory fields of one key, checked into `key`.
+fn inventory_fields(k: &RawKey, what: &str, key: &mut KeyConfig) -> Result<(), ConfigError> {
+    key.mode = match &k.mode {
+        None => None,
+        Some(m) => Some(
+            Mode::from_name(m).ok_or_else(|| bad(format!("{what}.mode"), "write live or test"))?,
+        ),
+    };
+    key.access = match &k.access {
+        None => None,
+        Some(a) => Some(
+            Access::from_name(a)
+                .ok_or_else(|| bad(format!("{what}.access"), "write full, test or read-only"))?,
+        ),
+    };
+    for env in k.environment.iter().chain(&k.environments) {
+        if env.trim().is_empty() {
+            return Err(bad(
+                format!("{what}.environments"),
+                "an environment name is empty",
+            ));
+        }
+        if !key.environments.contains(env) {
+            key.environments.push(env.clone());
+        }
+    }
+    key.owner = match k.owner.as_deref().map(str::trim) {
+        Some("") => return Err(bad(format!("{what}.owner"), "empty; name a person or team")),
+        o => o.map(str::to_owned),
+    };
+    key.created = match &k.created {
+        None => None,
+        Some(v) => Some(created_at(v).ok_or_else(|| {
+            bad(
+                format!("{what}.created"),
+                "write a date such as 2026-01-05 or a UTC time such as 2026-01-05T00:00:00Z",
+            )
+        })?),
+    };
+    key.fingerprint = match &k.fingerprint {
+        None => None,
+        Some(f) => Some(fingerprint(f).ok_or_else(|| {
+            bad(
+                format!("{what}.fingerprint"),
+                "write a fingerprint such as pk_live_****a1b2 or the hash `pictify-keys scan` prints",
+            )
+        })?),
+    };
+    if let (Some(mode), Some(fp)) = (key.mode, &key.fingerprint) {
+        let other = match mode {
+            Mode::Live => Mode::Test,
+            Mode::Test => Mode::Live,
+        };
+        if fp.starts_with(other.prefix()) {
+            return Err(bad(
+                format!("{what}.fingerprint"),
+                format!("a {other} key's fingerprint, but mode is {mode}"),
+            ));
+        }
+    }
+    key.services = match k.services {
+        Some(0) => return Err(bad(format!("{what}.services"), "must be at least 1")),
+        s => s,
+    };
+    Ok(())
+}
+
+/// A creation time: a TOML date-time with an offset, a TOML date (midnight UTC), or the same
+/// written as a string.
+fn created_at(v: &toml::Value) -> Option<i64> {
+    let text = match v {
+        toml::Value::String(s) => s.trim().to_owned(),
+        toml::Value::Datetime(d) => d.to_string(),
+        _ => return None,
+    };
+    if text.len() == 10 {
+        return crate::monitor::line::parse_timestamp(&format!("{text}T00:00:00Z")).ok();
+    }
+    if let Ok(t) = crate::monitor::line::parse_timestamp(&text) {
+        return Some(t);
+    }
+    // A numeric offset (`+02:00`): RFC 3339 through jiff.
+    text.parse::<jiff::Timestamp>().ok().map(|t| t.as_second())
+}
+
+/// `pk_live_****a1b2` as written, or a 16/64-hex hash (optionally after `sha256:`) lowercased.
+fn fingerprint(text: &str) -> Option<String> {
+    if crate::monitor::line::is_fingerprint(text) {
+        return Some(text.to_owned());
+    }
+    let hex = text.strip_prefix("sha256:").unwrap_or(text);
+    ((hex.len() == 16 || hex.len() == 64) && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| hex.to_ascii_lowercase())
 }
 
 #[derive(Deserialize)]
@@ -106,11 +213,13 @@ impl Config {
         {
             return Err(ConfigError::ContainsSecret { line: f.line });
         }
-        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid {
-            line: e.span().map_or(1, |s| {
-                text[..s.start.min(text.len())].matches('\n').count() + 1
-            }),
-            message: e.message().trim().to_owned(),
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
+            ConfigError::Invalid {
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+            }
         })?;
         let window_minutes = raw.window_minutes.unwrap_or(60);
         if window_minutes == 0 || 1440 % window_minutes != 0 {
@@ -152,29 +261,26 @@ impl Config {
             };
             let key_thresholds = k.thresholds.apply(thresholds);
             check_thresholds(&key_thresholds, &format!("{what}.thresholds"))?;
-            keys.insert(
-                id.clone(),
-                KeyConfig {
-                    name: k.name.clone(),
-                    purpose: k.purpose.clone(),
-                    environment: k.environment.clone(),
-                    allowed_networks: cidrs(
-                        &k.allowed_networks,
-                        &format!("{what}.allowed_networks"),
-                    )?,
-                    revoked_at,
-                    zone_name: business_hours
-                        .as_ref()
-                        .map(|h| h.zone_name.clone())
-                        .or_else(|| raw.zone.clone()),
-                    zone: business_hours
-                        .as_ref()
-                        .map(|h| h.zone.clone())
-                        .or_else(|| team_zone.clone()),
-                    business_hours,
-                    thresholds: key_thresholds,
-                },
-            );
+            let mut key = KeyConfig {
+                name: k.name.clone(),
+                purpose: k.purpose.clone(),
+                environment: k.environment.clone(),
+                allowed_networks: cidrs(&k.allowed_networks, &format!("{what}.allowed_networks"))?,
+                revoked_at,
+                zone_name: business_hours
+                    .as_ref()
+                    .map(|h| h.zone_name.clone())
+                    .or_else(|| raw.zone.clone()),
+                zone: business_hours
+                    .as_ref()
+                    .map(|h| h.zone.clone())
+                    .or_else(|| team_zone.clone()),
+                business_hours,
+                thresholds: key_thresholds,
+                ..KeyConfig::default()
+            };
+            inventory_fields(k, &what, &mut key)?;
+            keys.insert(id.clone(), key);
         }
         Ok(Self {
             thresholds,
@@ -184,8 +290,23 @@ impl Config {
             window_minutes,
             zone_name: raw.zone.clone(),
             zone: team_zone,
+            audit_logs: raw.audit_logs,
         })
     }
+}
+
+/// 1-based line and column (in characters) of byte `offset` of `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }
 
 fn check_thresholds(t: &Thresholds, what: &str) -> Result<(), ConfigError> {
