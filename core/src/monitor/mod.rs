@@ -44,7 +44,7 @@ use serde::Serialize;
 
 pub use alert::{Alert, AlertKind, AlertUpdate, Evidence, Phase, Severity};
 pub use config::{Access, BusinessHours, Config, ConfigError, KeyConfig, Thresholds};
-pub use detect::{median, poisson_tail, HISTORY_DAYS};
+pub use detect::{client_product, is_write, median, poisson_tail, HISTORY_DAYS, PRODUCTS_KEPT};
 pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
 pub use net::{Cidr, CidrError, Network};
 pub use stats::{
@@ -277,12 +277,12 @@ impl Monitor {
         }
         self.events += 1;
         let at = self.here();
-        let production = &self.config.production_networks;
+        let config = &self.config;
         if let Some(state) = self.keys.get_mut(&e.key_id) {
-            state.add(e, w, &at, production);
+            state.add(e, w, &at, config);
         } else {
-            let mut state = KeyState::new(&self.config, &e.key_id, w);
-            state.add(e, w, &at, production);
+            let mut state = KeyState::new(config, &e.key_id, w);
+            state.add(e, w, &at, config);
             self.keys.insert(e.key_id.clone(), state);
         }
         self.watermark = self.watermark.max(e.unix_secs);
