@@ -3,7 +3,9 @@
 //! table, then per key requests and failures over time (alert windows highlighted), an
 //! hour-of-week heat map and top lists.
 
-use pictify_keys::monitor::{format_timestamp, Alert, KeyUsage, Report, Severity, Timeline};
+use pictify_keys::monitor::{
+    format_timestamp, Alert, IpClass, KeyUsage, Report, Severity, Timeline,
+};
 
 use crate::html::{self, Html, Page, Series, Span, Stat, Table};
 
@@ -208,6 +210,32 @@ fn alert_card(i: usize, a: &Alert) -> Html {
         if !list.is_empty() {
             tops.push(top_table(title, list, 5));
         }
+    }
+    let places: Vec<_> = a
+        .locations
+        .iter()
+        .filter(|l| l.class != IpClass::Public || l.country.is_some() || l.asn.is_some())
+        .collect();
+    if !places.is_empty() {
+        let mut t = Table::new(&["IP", "class", "country", "AS"]).compact();
+        for l in places {
+            let asn = match (l.asn, &l.as_org) {
+                (Some(n), Some(o)) => format!("AS{n} {o}"),
+                (Some(n), None) => format!("AS{n}"),
+                (None, Some(o)) => o.clone(),
+                (None, None) => String::new(),
+            };
+            t.row(
+                Some(("data-ip", &l.ip)),
+                vec![
+                    Html::code(&l.ip),
+                    Html::text(&l.class.as_str().replace('_', "-")),
+                    Html::text(l.country.as_deref().unwrap_or("")),
+                    Html::text(&asn),
+                ],
+            );
+        }
+        tops.push(t.into_html());
     }
     let content = Html::concat([
         Html::heading_html(head),

@@ -1,5 +1,5 @@
 //! `pictify-keys audit --html` in a real browser: headless Chromium (Debian's `chromium`,
-//! installed by tests/monitor/browser-setup.sh from `just rust-test`) loads the page with
+//! installed by tests/monitor/setup.sh from `just rust-test`) loads the page with
 //! every network route closed, and the test checks the DOM it built (a row and a section per
 //! key, a card per alert id, the left-out lines, the charts) and a screenshot (the charts
 //! drew pixels in their colours). Log fields are attacker-controlled, so the log carries
@@ -98,8 +98,7 @@ const XSS_ENDPOINT: &str = "/v1/render\"><img src=x onerror=\"document.title='pw
 #[test]
 fn report_page_renders_in_chromium_with_every_key_and_alert_and_runs_no_script() {
     let Some(browser) = browser() else {
-        let msg =
-            "no chromium on PATH (run tests/monitor/browser-setup.sh, or set PICTIFY_CHROMIUM)";
+        let msg = "no chromium on PATH (run tests/monitor/setup.sh, or set PICTIFY_CHROMIUM)";
         if required() {
             panic!("{msg}: the audit --html browser test is required under CI");
         }

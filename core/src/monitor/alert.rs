@@ -186,6 +186,9 @@ pub struct Alert {
     pub evidence: Vec<Evidence>,
     /// What to do.
     pub action: &'static str,
+    /// The top IPs' class and, with a geo database, country and AS; empty until
+    /// [`Report::locate`](super::Report::locate) fills it.
+    pub locations: Vec<super::geo::Location>,
 }
 
 fn ser_time<S: serde::Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
@@ -293,6 +296,7 @@ impl Tracker {
                         top_endpoints: Vec::new(),
                         evidence,
                         action: kind.action(),
+                        locations: Vec::new(),
                     },
                     top: f.top,
                     quiet_windows: 0,

@@ -34,6 +34,7 @@
 mod alert;
 mod config;
 mod detect;
+mod geo;
 mod line;
 mod net;
 mod stats;
@@ -45,6 +46,7 @@ use serde::Serialize;
 pub use alert::{Alert, AlertKind, AlertUpdate, Evidence, Phase, Severity};
 pub use config::{Access, BusinessHours, Config, ConfigError, KeyConfig, Thresholds};
 pub use detect::{client_product, is_write, median, poisson_tail, HISTORY_DAYS, PRODUCTS_KEPT};
+pub use geo::{classify, locate, GeoInfo, GeoLookup, IpClass, Location};
 pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
 pub use net::{Cidr, CidrError, Network};
 pub use stats::{
