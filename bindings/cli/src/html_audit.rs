@@ -200,9 +200,36 @@ fn alert_card(i: usize, a: &Alert) -> Html {
             ),
         ),
     ]);
+    // IPs with where they are (class; country and AS with --geoip).
+    let mut ips = Table::new(&["IP", "count", "where"])
+        .numeric(&[1])
+        .compact();
+    for (ip, n) in a.top_ips.iter().take(5) {
+        let place = a
+            .locations
+            .iter()
+            .find(|l| &l.ip == ip)
+            .map(|l| {
+                let mut parts: Vec<String> = Vec::new();
+                if l.class != IpClass::Public {
+                    parts.push(l.class.as_str().replace('_', "-"));
+                }
+                parts.extend(l.country.clone());
+                parts.extend(l.asn.map(|n| format!("AS{n}")));
+                parts.extend(l.as_org.clone());
+                parts.join(" ")
+            })
+            .unwrap_or_default();
+        ips.row(
+            Some(("data-ip", ip)),
+            vec![Html::code(ip), Html::num(*n), Html::text(&place)],
+        );
+    }
     let mut tops = Vec::new();
+    if ips.len() > 0 {
+        tops.push(ips.into_html());
+    }
     for (title, list) in [
-        ("IP", &a.top_ips),
         ("network", &a.top_networks),
         ("user agent", &a.top_user_agents),
         ("endpoint", &a.top_endpoints),
@@ -210,32 +237,6 @@ fn alert_card(i: usize, a: &Alert) -> Html {
         if !list.is_empty() {
             tops.push(top_table(title, list, 5));
         }
-    }
-    let places: Vec<_> = a
-        .locations
-        .iter()
-        .filter(|l| l.class != IpClass::Public || l.country.is_some() || l.asn.is_some())
-        .collect();
-    if !places.is_empty() {
-        let mut t = Table::new(&["IP", "class", "country", "AS"]).compact();
-        for l in places {
-            let asn = match (l.asn, &l.as_org) {
-                (Some(n), Some(o)) => format!("AS{n} {o}"),
-                (Some(n), None) => format!("AS{n}"),
-                (None, Some(o)) => o.clone(),
-                (None, None) => String::new(),
-            };
-            t.row(
-                Some(("data-ip", &l.ip)),
-                vec![
-                    Html::code(&l.ip),
-                    Html::text(&l.class.as_str().replace('_', "-")),
-                    Html::text(l.country.as_deref().unwrap_or("")),
-                    Html::text(&asn),
-                ],
-            );
-        }
-        tops.push(t.into_html());
     }
     let content = Html::concat([
         Html::heading_html(head),
@@ -318,12 +319,33 @@ pub fn render(report: &Report) -> String {
     let alerts = if report.alerts.is_empty() {
         Html::paragraph("No alerts.", Some("muted"))
     } else {
+        // A summary, most severe first, each linking to its card below.
+        let mut order: Vec<(usize, &Alert)> = report.alerts.iter().enumerate().collect();
+        order.sort_by(|x, y| y.1.severity.cmp(&x.1.severity).then(x.0.cmp(&y.0)));
+        let mut t = Table::new(&["severity", "kind", "key", "start", "windows", "state"])
+            .numeric(&[4])
+            .compact();
+        for (i, a) in order {
+            t.row(
+                None,
+                vec![
+                    Html::badge(a.severity.as_str(), tone(a.severity)),
+                    Html::anchor_link(&format!("#alert-{}", i + 1), Html::code(a.kind.code())),
+                    Html::code(&a.key_id),
+                    Html::text(&format_timestamp(a.start)),
+                    Html::num(u64::from(a.windows)),
+                    Html::text(if a.open { "open" } else { "ended" }),
+                ],
+            );
+        }
         Html::concat(
-            report
-                .alerts
-                .iter()
-                .enumerate()
-                .map(|(i, a)| alert_card(i, a)),
+            std::iter::once(t.into_html()).chain(
+                report
+                    .alerts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| alert_card(i, a)),
+            ),
         )
     };
     page.section(
