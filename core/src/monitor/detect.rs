@@ -1,9 +1,11 @@
 //! The detectors: what each window of each key is judged on, and the statistics behind it.
 //!
 //! Per event, as it arrives: outside the allowed networks, a new network after learning,
-//! outside business hours, after revocation, a test key from a production network (each
-//! fires when at least one request in the window matches). Per closed window: request
-//! spike, error-rate spike, 401/403 burst, 429 burst.
+//! outside business hours, after revocation, a test key from a production network, and
+//! least privilege: a write with a read-only key, another environment's network, one
+//! client product or network more than a shared-key threshold allows (each fires when at
+//! least one request in the window matches). Per closed window: request spike, error-rate
+//! spike, 401/403 burst, 429 burst.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
