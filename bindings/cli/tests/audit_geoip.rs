@@ -122,6 +122,10 @@ fn geoip_adds_country_and_as_to_public_addresses_only() {
     assert!(!html.contains("<b>bold"));
     assert!(!html.contains("ZZ") && !html.contains("64511"));
 
+    // `--format html` prints the very page `--html` writes (it holds no generation time).
+    let stdout = audit(dir.path(), &["--format", "html", "--geoip", "test.mmdb"]);
+    assert_eq!(String::from_utf8(stdout.stdout).unwrap(), html);
+
     let text = audit(dir.path(), &["--geoip", "test.mmdb"]);
     let text = String::from_utf8(text.stdout).unwrap();
     let line = text.lines().find(|l| l.starts_with("  where: ")).unwrap();
