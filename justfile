@@ -51,6 +51,7 @@ test: setup
 # secrets-manager tests against real OpenBao and moto servers (installed by tests/secrets/setup.sh).
 rust-test:
     bash tests/secrets/setup.sh
+    bash tests/monitor/setup.sh
     PICTIFY_SECRETS_REQUIRED=1 cargo test --workspace --all-features --locked
 
 # Formatting check, clippy and the core's rustdoc (broken or private links), with warnings as errors.

@@ -30,6 +30,7 @@ CONFIG = """\
 # Monitor configuration for the generated month (tests/monitor/generate.py).
 [networks]
 production = ["10.0.0.0/8"]
+staging = ["172.16.0.0/12"]
 
 [keys.key_render]
 name = "render worker"
@@ -44,6 +45,7 @@ environment = "production"
 [keys.key_dash]
 name = "staff dashboard"
 environment = "production"
+access = "read-only"
 business_hours = { zone = "Europe/Paris", days = ["mon", "tue", "wed", "thu", "fri"], start = "08:00", end = "19:00" }
 
 [keys.key_old]
@@ -54,6 +56,7 @@ revoked_at = "2026-03-10T00:00:00Z"
 [keys.key_ci]
 name = "CI tests"
 environment = "test"
+services = 1
 """
 
 
@@ -196,6 +199,22 @@ def plant(log, rng):
     for i in range(4):
         log.add(t + timedelta(seconds=i), "key_ci", 200, "10.1.2.3", "pictify-node/1.0.0", "/v1/render", "POST")
     note(["test_key_from_production", "new_network"], "key_ci", t, "4 requests from 10.1.2.3")
+    # Least privilege (issue 16), at fixed times so the random traffic above is unchanged.
+    # 10. the read-only dashboard key sends writes: Tuesday 24 March 10:00 UTC (11:00 in
+    # Paris, inside business hours)
+    t = at(24, 10)
+    for i in range(2):
+        log.add(t + timedelta(minutes=i), "key_dash", 200, "192.0.2.12", "Mozilla/5.0 dashboard",
+                "/v1/templates", "POST")
+    note(["read_only_write"], "key_dash", t, "2 POSTs answered 200 with the read-only key")
+    # 11. the production batch key used from the staging network (new for the key too)
+    t = at(26, 12)
+    log.add(t, "key_batch", 200, "172.16.4.4", "pictify-python/1.2.0", "/v1/batch", "POST")
+    note(["foreign_environment", "new_network"], "key_batch", t, "a request from staging's 172.16.4.4")
+    # 12. the CI key (services = 1) also used by another client product
+    t = at(28, 9)
+    log.add(t, "key_ci", 200, "198.51.100.20", "pictify-python/1.2.0", "/v1/render", "POST")
+    note(["shared_key"], "key_ci", t, "a second client product, pictify-python")
 
     # Malformed lines, each counted with its line number and never echoed.
     bad = [

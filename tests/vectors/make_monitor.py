@@ -185,6 +185,49 @@ case("in UTC (no zone) every summer-time morning is a spike while winter days ar
      alerts=[alert("request_spike", "key_a", "2026-03-%02dT06:00:00Z" % d if d <= 31 else "2026-04-%02dT06:00:00Z" % (d - 31),
                    "high", open_=(d == 35)) for d in range(29, 36)])
 
+# Least privilege from real traffic (issue 16 item 2).
+case("read-only key used for writes: medium while refused, high once a write succeeds",
+     [line("2026-03-02T10:00:00Z", key="key_ro", method="GET"),
+      line("2026-03-02T10:05:00Z", key="key_ro", method="POST", status=403),
+      line("2026-03-02T10:06:00Z", key="key_full", method="POST"),
+      line("2026-03-02T11:00:00Z", key="key_ro", method="HEAD"),
+      line("2026-03-02T12:00:00Z", key="key_ro", method="delete"),
+      line("2026-03-02T12:10:00Z", key="key_ro", method="GET")],
+     alerts=[alert("read_only_write", "key_ro", "2026-03-02T10:00:00Z", "high", open_=True, windows=2)],
+     config='[keys.key_ro]\naccess = "read-only"\n[keys.key_full]\naccess = "full"\n')
+
+case("a key used from another environment's network; no environment or an unknown network is no alert; a test key in production has its own alert",
+     [line("2026-03-02T10:00:00Z", key="key_stg", ip="172.16.1.1"),
+      line("2026-03-02T10:10:00Z", key="key_stg", ip="10.1.1.1"),
+      line("2026-03-02T10:20:00Z", key="key_prod", ip="10.2.2.2"),
+      line("2026-03-02T10:30:00Z", key="key_prod", ip="172.16.5.5"),
+      line("2026-03-02T10:40:00Z", key="key_prod", ip="198.51.100.1"),
+      line("2026-03-02T10:41:00Z", key="key_any", ip="172.16.1.1"),
+      line("2026-03-02T10:42:00Z", key="key_t", ip="10.3.3.3")],
+     alerts=[alert("foreign_environment", "key_prod", "2026-03-02T10:00:00Z", "high", open_=True),
+             alert("foreign_environment", "key_stg", "2026-03-02T10:00:00Z", "high", open_=True),
+             alert("test_key_from_production", "key_t", "2026-03-02T10:00:00Z", "high", open_=True)],
+     config='[networks]\nproduction = ["10.0.0.0/8"]\nstaging = ["172.16.0.0/12"]\n'
+            '[keys.key_stg]\nenvironments = ["staging"]\n[keys.key_prod]\nenvironment = "production"\n'
+            '[keys.key_any]\nname = "no environment"\n[keys.key_t]\nenvironments = ["test"]\n')
+
+case("one key shared by several services: a 4th client product (versions are one product), a 9th network, or more than `services`",
+     [line("2026-03-02T10:00:00Z", key="key_sh", ua="pictify-node/1.0.0"),
+      line("2026-03-02T10:10:00Z", key="key_sh", ua="pictify-node/1.1.0"),
+      line("2026-03-02T10:20:00Z", key="key_sh", ua="pictify-python/2.0"),
+      line("2026-03-02T10:30:00Z", key="key_sh", ua="curl/8.0"),
+      line("2026-03-02T10:40:00Z", key="key_sh", ua="Go-http-client/1.1"),
+      line("2026-03-02T10:41:00Z", key="key_svc", ua="pictify-node/1.0.0"),
+      line("2026-03-02T10:42:00Z", key="key_svc", ua="pictify-python/2.0")]
+     + [line("2026-03-02T10:5%d:00Z" % i, key="key_net", ip="192.0.%d.1" % (10 + i)) for i in range(9)]
+     + [line("2026-03-02T13:00:00Z", key="key_sh", ua="python-requests/2.31")],
+     # key_net and key_svc end after the quiet windows 11:00, 12:00, 13:00 (the last one
+     # closed at the end of the input); key_sh fires again at 13:00, before its cool-down.
+     alerts=[alert("shared_key", "key_net", "2026-03-02T10:00:00Z", "medium"),
+             alert("shared_key", "key_sh", "2026-03-02T10:00:00Z", "medium", open_=True, windows=2),
+             alert("shared_key", "key_svc", "2026-03-02T10:00:00Z", "medium")],
+     config='[keys.key_svc]\nservices = 1\n')
+
 print(json.dumps({
     "description": "Usage monitor: audit-event streams and the alerts they raise; see README.md in this folder.",
     "version": 1,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pictify_keys::monitor::{Config, Monitor, Report};
+use pictify_keys::monitor::{Config, GeoInfo, GeoLookup, IpClass, Location, Monitor, Report};
 
 /// Arguments of `pictify-keys audit`.
 #[derive(Args)]
@@ -22,13 +22,26 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
-    /// Output format: a usage table then alerts (text), or the whole report as JSON.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    /// Output format: a usage table then alerts (text), the whole report as JSON, or the
+    /// self-contained HTML page (as --html writes it).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "html"])]
     format: String,
+
+    /// Also write the report as one self-contained HTML page (inline CSS and SVG charts,
+    /// no script, nothing loaded from the network) to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 
     /// Stop at the first malformed line (exit 2) instead of counting it and going on.
     #[arg(long)]
     strict: bool,
+
+    /// A MaxMind-format database (`.mmdb`: GeoLite2/GeoIP2 Country, City or ASN, or any
+    /// file with the same fields) that adds country and autonomous system to the public
+    /// addresses of each alert; repeat for a country and an ASN file. Reserved and
+    /// documentation ranges are classified without it and never looked up.
+    #[arg(long, value_name = "FILE")]
+    geoip: Vec<PathBuf>,
 
     /// Never draw the progress bar (it is drawn only when stderr is a terminal).
     #[arg(long)]
@@ -60,6 +73,22 @@ pub fn run(args: &AuditArgs) -> u8 {
             },
         },
     };
+    let mut geo = Mmdb(Vec::new());
+    for path in &args.geoip {
+        match maxminddb::Reader::open_readfile(path) {
+            Ok(r) => geo.0.push(r),
+            Err(e) => {
+                let what = match e {
+                    maxminddb::MaxMindDbError::Io(e) => {
+                        format!("cannot read the file: {}", e.kind())
+                    }
+                    _ => "not a MaxMind DB (.mmdb) file".to_owned(),
+                };
+                eprintln!("error[geoip_unreadable]: {}: {what}", path.display());
+                return 2;
+            }
+        }
+    }
     let mut monitor = Monitor::new(config);
     let inputs = crate::inputs(&args.files);
     let mut status = 0;
@@ -98,12 +127,24 @@ pub fn run(args: &AuditArgs) -> u8 {
             }
         }
     }
-    let report = monitor.finish();
+    let mut report = monitor.finish();
+    report.locate(if geo.0.is_empty() { None } else { Some(&geo) });
+    if let Some(path) = &args.html {
+        if let Err(e) = std::fs::write(path, crate::html_audit::render(&report)) {
+            eprintln!(
+                "error[write_failed]: {}: cannot write the HTML report: {}",
+                path.display(),
+                e.kind()
+            );
+            return 2;
+        }
+    }
     let out = match args.format.as_str() {
         "json" => serde_json::to_string_pretty(&report).map(|mut s| {
             s.push('\n');
             s
         }),
+        "html" => Ok(crate::html_audit::render(&report)),
         _ => Ok(text(&report)),
     };
     let written = match out {
@@ -246,6 +287,15 @@ fn text(report: &Report) -> String {
                 let _ = writeln!(s, "  {name}: {}", items.join(", "));
             }
         }
+        let places: Vec<String> = a
+            .locations
+            .iter()
+            .filter(|l| l.class != IpClass::Public || l.country.is_some() || l.asn.is_some())
+            .map(place)
+            .collect();
+        if !places.is_empty() {
+            let _ = writeln!(s, "  where: {}", places.join("; "));
+        }
         let lines: Vec<String> = a
             .evidence
             .iter()
@@ -287,5 +337,66 @@ fn clip(s: &str, width: usize) -> String {
         let mut c: String = s.chars().take(width - 1).collect();
         c.push('…');
         c
+    }
+}
+
+/// `203.0.113.9 documentation`, `81.2.69.160 GB AS20712 Andrews & Arnold`.
+pub fn place(l: &Location) -> String {
+    let mut parts = vec![l.ip.clone()];
+    if l.class != IpClass::Public {
+        parts.push(l.class.as_str().replace('_', "-"));
+    }
+    if let Some(c) = &l.country {
+        parts.push(c.clone());
+    }
+    if let Some(n) = l.asn {
+        parts.push(format!("AS{n}"));
+    }
+    if let Some(o) = &l.as_org {
+        parts.push(o.clone());
+    }
+    parts.join(" ")
+}
+
+/// The user's `.mmdb` files, asked in order; the first answer for each field wins.
+struct Mmdb(Vec<maxminddb::Reader<Vec<u8>>>);
+
+/// The fields read from a record: GeoIP2 Country/City (`country`, else
+/// `registered_country`) and GeoLite2 ASN.
+#[derive(serde::Deserialize)]
+struct MmdbRecord {
+    country: Option<MmdbCountry>,
+    registered_country: Option<MmdbCountry>,
+    autonomous_system_number: Option<u32>,
+    autonomous_system_organization: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct MmdbCountry {
+    iso_code: Option<String>,
+}
+
+impl GeoLookup for Mmdb {
+    fn lookup(&self, ip: std::net::IpAddr) -> GeoInfo {
+        let mut info = GeoInfo::default();
+        for reader in &self.0 {
+            let Ok(Some(r)) = reader.lookup(ip).and_then(|res| res.decode::<MmdbRecord>()) else {
+                continue;
+            };
+            if info.country.is_none() {
+                info.country = r
+                    .country
+                    .and_then(|c| c.iso_code)
+                    .or_else(|| r.registered_country.and_then(|c| c.iso_code))
+                    .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()));
+            }
+            if info.asn.is_none() {
+                info.asn = r.autonomous_system_number;
+            }
+            if info.as_org.is_none() {
+                info.as_org = r.autonomous_system_organization;
+            }
+        }
+        info
     }
 }

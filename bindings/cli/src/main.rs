@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 mod audit;
 mod check;
 mod doctor;
+mod html;
+mod html_audit;
 mod incident;
 mod keys;
 mod redact;
@@ -60,7 +62,9 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Analyse audit logs (JSON lines, plain or gzip, files or stdin): per-key usage, then
     /// alerts for request spikes, error and 401/403 bursts, 429s, unexpected networks,
-    /// off-hours use, use after revocation and test keys in production.
+    /// off-hours use, use after revocation, test keys in production, and least-privilege
+    /// violations (writes with a read-only key, another environment's network, a key
+    /// shared by several services). --html FILE also writes a self-contained HTML report.
     ///
     /// Malformed lines are counted and listed by line number, never fatal unless --strict.
     /// Exit status: 0 no alert, 1 alerts, 2 an input error (unreadable file or config,

@@ -31,11 +31,17 @@ pub enum AlertKind {
     UseAfterRevocation,
     /// A test key used from a production network.
     TestKeyFromProduction,
+    /// A read-only key (`access = "read-only"`) sent a write (POST, PUT, PATCH, DELETE).
+    ReadOnlyWrite,
+    /// A request from the network of an environment the key is not assigned to.
+    ForeignEnvironment,
+    /// The key is used by more services (client products, networks) than it should be.
+    SharedKey,
 }
 
 impl AlertKind {
     /// Every kind.
-    pub const ALL: [AlertKind; 9] = [
+    pub const ALL: [AlertKind; 12] = [
         Self::RequestSpike,
         Self::ErrorRateSpike,
         Self::AuthFailureBurst,
@@ -45,6 +51,9 @@ impl AlertKind {
         Self::OffHours,
         Self::UseAfterRevocation,
         Self::TestKeyFromProduction,
+        Self::ReadOnlyWrite,
+        Self::ForeignEnvironment,
+        Self::SharedKey,
     ];
 
     /// The stable code (`request_spike`, …).
@@ -59,6 +68,9 @@ impl AlertKind {
             Self::OffHours => "off_hours",
             Self::UseAfterRevocation => "use_after_revocation",
             Self::TestKeyFromProduction => "test_key_from_production",
+            Self::ReadOnlyWrite => "read_only_write",
+            Self::ForeignEnvironment => "foreign_environment",
+            Self::SharedKey => "shared_key",
         }
     }
 
@@ -66,10 +78,14 @@ impl AlertKind {
     pub fn severity(self) -> Severity {
         match self {
             Self::UseAfterRevocation => Severity::Critical,
-            Self::RequestSpike | Self::DisallowedNetwork | Self::TestKeyFromProduction => {
-                Severity::High
+            Self::RequestSpike
+            | Self::DisallowedNetwork
+            | Self::TestKeyFromProduction
+            | Self::ReadOnlyWrite
+            | Self::ForeignEnvironment => Severity::High,
+            Self::ErrorRateSpike | Self::AuthFailureBurst | Self::NewNetwork | Self::SharedKey => {
+                Severity::Medium
             }
-            Self::ErrorRateSpike | Self::AuthFailureBurst | Self::NewNetwork => Severity::Medium,
             Self::RateLimitBurst | Self::OffHours => Severity::Low,
         }
     }
@@ -86,6 +102,9 @@ impl AlertKind {
             Self::OffHours => "Confirm the job running outside business hours is expected; if not, rotate the key.",
             Self::UseAfterRevocation => "Someone still holds the revoked key: find and update the client; if requests succeeded, revoke it again and contact Pictify support.",
             Self::TestKeyFromProduction => "Production must use a live key: move the test key out of the production configuration.",
+            Self::ReadOnlyWrite => "Find the client sending writes with the read-only key (top IPs, user agents): give it a key of its own with the access it needs, or stop it; a write that succeeded means the key can write, so check its access level in the dashboard.",
+            Self::ForeignEnvironment => "Give each environment its own key: create one for the environment the requests came from, and remove this key from that environment's configuration.",
+            Self::SharedKey => "Give each service its own key (least privilege): a shared key cannot be rotated or revoked without breaking every service that holds it.",
         }
     }
 }
@@ -167,6 +186,9 @@ pub struct Alert {
     pub evidence: Vec<Evidence>,
     /// What to do.
     pub action: &'static str,
+    /// The top IPs' class and, with a geo database, country and AS; empty until
+    /// [`Report::locate`](super::Report::locate) fills it.
+    pub locations: Vec<super::geo::Location>,
 }
 
 fn ser_time<S: serde::Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
@@ -274,6 +296,7 @@ impl Tracker {
                         top_endpoints: Vec::new(),
                         evidence,
                         action: kind.action(),
+                        locations: Vec::new(),
                     },
                     top: f.top,
                     quiet_windows: 0,

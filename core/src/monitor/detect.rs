@@ -1,14 +1,16 @@
 //! The detectors: what each window of each key is judged on, and the statistics behind it.
 //!
 //! Per event, as it arrives: outside the allowed networks, a new network after learning,
-//! outside business hours, after revocation, a test key from a production network (each
-//! fires when at least one request in the window matches). Per closed window: request
-//! spike, error-rate spike, 401/403 burst, 429 burst.
+//! outside business hours, after revocation, a test key from a production network, and
+//! least privilege: a write with a read-only key, another environment's network, one
+//! client product or network more than a shared-key threshold allows (each fires when at
+//! least one request in the window matches). Per closed window: request spike, error-rate
+//! spike, 401/403 burst, 429 burst.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::alert::{AlertKind, Evidence, Firing, Severity, Tracker, EVIDENCE_KEPT};
-use super::config::{Config, KeyConfig};
+use super::config::{Access, Config, KeyConfig};
 use super::line::Event;
 use super::net::Network;
 use super::stats::{is_error, Top, Usage};
@@ -23,6 +25,30 @@ pub(crate) struct Match {
     pub succeeded: u64,
     pub top: Top,
     pub evidence: Vec<Evidence>,
+    /// Names behind the match (an environment, a new service), at most [`LABELS_KEPT`].
+    pub labels: BTreeSet<String>,
+}
+
+/// Labels kept per match.
+const LABELS_KEPT: usize = 8;
+/// Distinct client products remembered per key for the shared-key detector.
+pub const PRODUCTS_KEPT: usize = 64;
+
+/// Whether `method` writes (POST, PUT, PATCH, DELETE).
+pub fn is_write(method: &str) -> bool {
+    ["POST", "PUT", "PATCH", "DELETE"]
+        .iter()
+        .any(|m| method.eq_ignore_ascii_case(m))
+}
+
+/// The client product of a user agent: the text before its first `/` or space
+/// (`pictify-node/1.0.0` → `pictify-node`), so version upgrades are one service.
+pub fn client_product(user_agent: &str) -> &str {
+    user_agent
+        .trim()
+        .split(|c: char| c == '/' || c.is_whitespace())
+        .next()
+        .unwrap_or("")
 }
 
 impl Match {
@@ -56,6 +82,8 @@ pub(crate) struct KeyState {
     closed_requests: u64,
     closed_errors: u64,
     pub first_window: i64,
+    /// Distinct client products seen (shared-key detector), at most [`PRODUCTS_KEPT`].
+    products: BTreeSet<String>,
 }
 
 impl KeyState {
@@ -70,6 +98,7 @@ impl KeyState {
             closed_requests: 0,
             closed_errors: 0,
             first_window,
+            products: BTreeSet::new(),
         }
     }
 
@@ -80,12 +109,14 @@ impl KeyState {
     }
 
     /// Records an event in window `w`, matching the per-event detectors.
-    pub fn add(&mut self, e: &Event, w: i64, at: &Evidence, production: &[super::net::Cidr]) {
+    pub fn add(&mut self, e: &Event, w: i64, at: &Evidence, networks: &Config) {
+        let production = &networks.production_networks;
         let learned_at = self
             .usage
             .first_seen
             .saturating_add(i64::from(self.config.thresholds.learning_days) * 86_400);
         let mut kinds: Vec<AlertKind> = Vec::with_capacity(4);
+        let mut labels: Vec<(AlertKind, String)> = Vec::new();
         kinds.push(AlertKind::RequestSpike);
         if is_error(e.status) {
             kinds.push(AlertKind::ErrorRateSpike);
@@ -110,8 +141,52 @@ impl KeyState {
             {
                 kinds.push(AlertKind::NewNetwork);
             }
-            if c.is_test_key_for(e) && production.iter().any(|n| n.contains(ip)) {
+            let test_in_production =
+                c.is_test_key_for(e) && production.iter().any(|n| n.contains(ip));
+            if test_in_production {
                 kinds.push(AlertKind::TestKeyFromProduction);
+            }
+            // Least privilege: the network of an environment the key is not assigned to
+            // (a test key in production has its own alert).
+            if !c.environments.is_empty() && !test_in_production {
+                let envs: Vec<&String> = networks
+                    .environment_networks
+                    .iter()
+                    .filter(|(_, nets)| nets.iter().any(|n| n.contains(ip)))
+                    .map(|(env, _)| env)
+                    .collect();
+                if !envs.is_empty() && !envs.iter().any(|env| c.environments.contains(env)) {
+                    kinds.push(AlertKind::ForeignEnvironment);
+                    labels.push((AlertKind::ForeignEnvironment, envs[0].clone()));
+                }
+            }
+            // Shared key: one network more than the threshold allows.
+            let net_count = self.usage.networks.len();
+            if !self.usage.knows_network(&net)
+                && net_count < super::stats::NETWORK_CAP
+                && net_count + 1 > self.config.thresholds.shared_networks as usize
+            {
+                kinds.push(AlertKind::SharedKey);
+                labels.push((AlertKind::SharedKey, format!("network {net}")));
+            }
+        }
+        if self.config.access == Some(Access::ReadOnly) && is_write(&e.method) {
+            kinds.push(AlertKind::ReadOnlyWrite);
+        }
+        // Shared key: one client product more than the threshold allows.
+        if let Some(ua) = &e.user_agent {
+            let product = client_product(ua);
+            if !product.is_empty()
+                && !self.products.contains(product)
+                && self.products.len() < PRODUCTS_KEPT
+            {
+                self.products.insert(product.to_owned());
+                if self.products.len() > self.config.thresholds.shared_user_agents as usize {
+                    if !kinds.contains(&AlertKind::SharedKey) {
+                        kinds.push(AlertKind::SharedKey);
+                    }
+                    labels.push((AlertKind::SharedKey, format!("client {product}")));
+                }
             }
         }
         if let Some(h) = &self.config.business_hours {
@@ -128,6 +203,13 @@ impl KeyState {
         let label = super::stats::endpoint_label(e);
         for kind in kinds {
             acc.matches.entry(kind).or_default().add(e, &label, at);
+        }
+        for (kind, name) in labels {
+            if let Some(m) = acc.matches.get_mut(&kind) {
+                if m.labels.len() < LABELS_KEPT {
+                    m.labels.insert(name);
+                }
+            }
         }
         self.usage.add(e, &label);
     }
@@ -236,11 +318,15 @@ impl KeyState {
             AlertKind::OffHours,
             AlertKind::UseAfterRevocation,
             AlertKind::TestKeyFromProduction,
+            AlertKind::ReadOnlyWrite,
+            AlertKind::ForeignEnvironment,
+            AlertKind::SharedKey,
         ] {
             let Some(m) = matches.get(&kind) else {
                 continue;
             };
             let (n, ok) = (m.count, m.succeeded);
+            let names = m.labels.iter().cloned().collect::<Vec<_>>().join(", ");
             let detail = match kind {
                 AlertKind::DisallowedNetwork => {
                     format!("{n} request(s) from outside the allowed networks")
@@ -258,12 +344,28 @@ impl KeyState {
                 AlertKind::UseAfterRevocation => {
                     format!("{n} request(s) after revocation, {ok} of them answered 2xx")
                 }
+                AlertKind::ReadOnlyWrite => {
+                    format!("{n} write request(s) (POST, PUT, PATCH, DELETE) with a read-only key, {ok} of them answered 2xx")
+                }
+                AlertKind::ForeignEnvironment => format!(
+                    "{n} request(s) from the network of {names}; the key is assigned to {}",
+                    self.config.environments.join(", ")
+                ),
+                AlertKind::SharedKey => format!(
+                    "new beyond the thresholds: {names}; {} client products ({}) and {} networks seen so far; thresholds {} client products, {} networks",
+                    self.products.len(),
+                    self.products.iter().cloned().collect::<Vec<_>>().join(", "),
+                    self.usage.networks.len(),
+                    t.shared_user_agents,
+                    t.shared_networks
+                ),
                 _ => format!("{n} request(s) from a production network"),
             };
-            let severity = if kind == AlertKind::UseAfterRevocation && ok == 0 {
-                Severity::High
-            } else {
-                kind.severity()
+            // Refused attempts are less urgent than ones that went through.
+            let severity = match kind {
+                AlertKind::UseAfterRevocation if ok == 0 => Severity::High,
+                AlertKind::ReadOnlyWrite if ok == 0 => Severity::Medium,
+                _ => kind.severity(),
             };
             #[allow(clippy::cast_precision_loss)]
             take(

@@ -34,6 +34,7 @@
 mod alert;
 mod config;
 mod detect;
+mod geo;
 mod line;
 mod net;
 mod stats;
@@ -44,10 +45,14 @@ use serde::Serialize;
 
 pub use alert::{Alert, AlertKind, AlertUpdate, Evidence, Phase, Severity};
 pub use config::{Access, BusinessHours, Config, ConfigError, KeyConfig, Thresholds};
-pub use detect::{median, poisson_tail, HISTORY_DAYS};
+pub use detect::{client_product, is_write, median, poisson_tail, HISTORY_DAYS, PRODUCTS_KEPT};
+pub use geo::{classify, locate, GeoInfo, GeoLookup, IpClass, Location};
 pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
 pub use net::{Cidr, CidrError, Network};
-pub use stats::{is_error, KeyUsage, ENDPOINT_CAP, IP_CAP, NETWORK_CAP};
+pub use stats::{
+    is_error, KeyUsage, Timeline, ENDPOINT_CAP, IP_CAP, NETWORK_CAP, TIMELINE_CAP,
+    TIMELINE_FIRST_BUCKET_SECS,
+};
 
 use crate::audit::AuditEvent;
 use detect::KeyState;
@@ -274,12 +279,12 @@ impl Monitor {
         }
         self.events += 1;
         let at = self.here();
-        let production = &self.config.production_networks;
+        let config = &self.config;
         if let Some(state) = self.keys.get_mut(&e.key_id) {
-            state.add(e, w, &at, production);
+            state.add(e, w, &at, config);
         } else {
-            let mut state = KeyState::new(&self.config, &e.key_id, w);
-            state.add(e, w, &at, production);
+            let mut state = KeyState::new(config, &e.key_id, w);
+            state.add(e, w, &at, config);
             self.keys.insert(e.key_id.clone(), state);
         }
         self.watermark = self.watermark.max(e.unix_secs);

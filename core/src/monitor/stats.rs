@@ -24,6 +24,11 @@ pub const NETWORK_CAP: usize = 4_096;
 pub const ENDPOINT_CAP: usize = 256;
 /// Entries shown in a top list.
 pub const TOP_SHOWN: usize = 5;
+/// Buckets a key's timeline keeps at most: past this the bucket width doubles (one hour
+/// at first, so up to 42 days are kept hour by hour).
+pub const TIMELINE_CAP: usize = 1024;
+/// The first width of a timeline bucket, in seconds.
+pub const TIMELINE_FIRST_BUCKET_SECS: i64 = 3600;
 
 const OTHER: &str = "(other)";
 
@@ -176,10 +181,103 @@ pub struct KeyUsage {
     pub endpoints: Vec<(String, u64)>,
     /// Requests per hour of the week in UTC, Monday 00:00 first (168 entries).
     pub hour_of_week: Vec<u64>,
+    /// Requests and failures over time, for charts.
+    pub timeline: Timeline,
     /// Whether the statistical detectors are still learning this key's normal traffic.
     pub learning: bool,
     /// Whether the configuration lists this key.
     pub configured: bool,
+}
+
+/// Requests and failures of one key over time, in equal buckets aligned on the Unix epoch:
+/// one hour wide, doubled whenever the key's span would need more than [`TIMELINE_CAP`]
+/// buckets. Because buckets are aligned, the result depends only on the events, not on
+/// their order or chunking.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Timeline {
+    /// Start of the first bucket (UTC).
+    #[serde(serialize_with = "ser_time")]
+    pub start: i64,
+    /// Width of a bucket in seconds (3600 × a power of two).
+    pub bucket_secs: i64,
+    /// Requests per bucket.
+    pub requests: Vec<u64>,
+    /// Errors per bucket, as [`is_error`] counts them (5xx and 4xx but 401, 403, 429).
+    pub errors: Vec<u64>,
+    /// 401, 403 and 429 answers per bucket.
+    pub denied: Vec<u64>,
+}
+
+fn ser_time<S: serde::Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_timestamp(*t))
+}
+
+/// The running timeline: `[requests, errors, denied]` per bucket from bucket `first`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TimelineAcc {
+    width: i64,
+    first: i64,
+    buckets: Vec<[u64; 3]>,
+}
+
+impl TimelineAcc {
+    fn add(&mut self, unix_secs: i64, status: u16) {
+        if self.buckets.is_empty() {
+            self.width = TIMELINE_FIRST_BUCKET_SECS;
+            self.first = unix_secs.div_euclid(self.width);
+            self.buckets.push([0; 3]);
+        }
+        // Widen until the whole span, this event included, fits.
+        let idx = loop {
+            let idx = unix_secs.div_euclid(self.width);
+            let last = self.first + self.buckets.len() as i64 - 1;
+            if idx.max(last) - idx.min(self.first) < TIMELINE_CAP as i64 {
+                break idx;
+            }
+            self.double();
+        };
+        if idx < self.first {
+            let n = usize::try_from(self.first - idx).unwrap_or(0);
+            self.buckets.splice(0..0, std::iter::repeat([0; 3]).take(n));
+            self.first = idx;
+        }
+        let i = usize::try_from(idx - self.first).unwrap_or(0);
+        if i >= self.buckets.len() {
+            self.buckets.resize(i + 1, [0; 3]);
+        }
+        let b = &mut self.buckets[i];
+        b[0] += 1;
+        b[1] += u64::from(is_error(status));
+        b[2] += u64::from(matches!(status, 401 | 403 | 429));
+    }
+
+    /// Merges bucket pairs: twice the width, half the buckets (aligned on the epoch).
+    fn double(&mut self) {
+        let first = self.first.div_euclid(2);
+        let last = (self.first + self.buckets.len() as i64 - 1).div_euclid(2);
+        let mut merged = vec![[0u64; 3]; usize::try_from(last - first + 1).unwrap_or(1)];
+        for (i, b) in self.buckets.iter().enumerate() {
+            let j = usize::try_from((self.first + i as i64).div_euclid(2) - first).unwrap_or(0);
+            if let Some(m) = merged.get_mut(j) {
+                for (m, b) in m.iter_mut().zip(b) {
+                    *m += b;
+                }
+            }
+        }
+        self.width = self.width.saturating_mul(2);
+        self.first = first;
+        self.buckets = merged;
+    }
+
+    fn summary(&self) -> Timeline {
+        Timeline {
+            start: self.first.saturating_mul(self.width),
+            bucket_secs: self.width,
+            requests: self.buckets.iter().map(|b| b[0]).collect(),
+            errors: self.buckets.iter().map(|b| b[1]).collect(),
+            denied: self.buckets.iter().map(|b| b[2]).collect(),
+        }
+    }
 }
 
 /// Running usage of one key.
@@ -198,6 +296,7 @@ pub(crate) struct Usage {
     user_agents: Counts<String>,
     endpoints: Counts<String>,
     hour_of_week: Vec<u64>,
+    timeline: TimelineAcc,
 }
 
 impl Usage {
@@ -240,6 +339,7 @@ impl Usage {
         {
             *slot += 1;
         }
+        self.timeline.add(e.unix_secs, e.status);
     }
 
     pub fn knows_network(&self, net: &Network) -> bool {
@@ -283,8 +383,65 @@ impl Usage {
             top_user_agents: self.user_agents.top(TOP_SHOWN),
             endpoints: self.endpoints.top(ENDPOINT_CAP + 1),
             hour_of_week: self.hour_of_week.clone(),
+            timeline: self.timeline.summary(),
             learning,
             configured,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const H: i64 = 3600;
+
+    #[test]
+    fn timeline_buckets_by_hour_then_doubles_on_epoch_boundaries() {
+        // 2026-03-02T00:00:00Z is hour 492,336 since the epoch, an even hour.
+        let t0 = 1_772_409_600;
+        let mut a = TimelineAcc::default();
+        a.add(t0 + 10, 200);
+        a.add(t0 + H + 5, 500);
+        a.add(t0 + H + 6, 401);
+        a.add(t0 + 3 * H, 429);
+        let s = a.summary();
+        assert_eq!((s.start, s.bucket_secs), (t0, H));
+        assert_eq!(s.requests, vec![1, 2, 0, 1]);
+        assert_eq!(s.errors, vec![0, 1, 0, 0]);
+        assert_eq!(s.denied, vec![0, 1, 0, 1]);
+        // An event 1,100 hours later no longer fits 1,024 hourly buckets: two-hour buckets.
+        a.add(t0 + 1100 * H, 200);
+        let s = a.summary();
+        assert_eq!((s.start, s.bucket_secs), (t0, 2 * H));
+        assert_eq!(s.requests.len(), 551);
+        assert_eq!(&s.requests[..2], &[3, 1]);
+        assert_eq!(s.requests[550], 1);
+        assert_eq!(s.requests.iter().sum::<u64>(), 5);
+        // An event before the first bucket (re-ordered within the grace) is prepended.
+        a.add(t0 - 60, 200);
+        let s = a.summary();
+        assert_eq!((s.start, s.requests[0], s.requests[1]), (t0 - 2 * H, 1, 3));
+    }
+
+    #[test]
+    fn timeline_depends_on_the_events_not_their_order() {
+        let times: Vec<i64> = (0..3000)
+            .map(|i| 1_772_409_600 + i * 7919 % 5_000_000)
+            .collect();
+        let mut fwd = TimelineAcc::default();
+        let mut rev = TimelineAcc::default();
+        for t in &times {
+            fwd.add(*t, 200);
+        }
+        for t in times.iter().rev() {
+            rev.add(*t, 200);
+        }
+        let (f, r) = (fwd.summary(), rev.summary());
+        assert_eq!(f, r);
+        assert!(f.requests.len() <= TIMELINE_CAP);
+        assert_eq!(f.requests.iter().sum::<u64>(), 3000);
+        assert_eq!(f.start % f.bucket_secs, 0);
     }
 }

@@ -124,6 +124,13 @@ thresholds! {
     /// Quiet windows after which an alert ends (default 3); firing again before that
     /// updates the same alert.
     cooldown_windows: u32 = 3,
+    /// Shared key: more distinct client products (the user agent up to its first `/` or
+    /// space: `pictify-node`, `curl`) than this over the whole input (default 3; a key's
+    /// `services = N` sets it for that key).
+    shared_user_agents: u32 = 3,
+    /// Shared key: more distinct networks (/24, /48) than this over the whole input
+    /// (default 8).
+    shared_networks: u32 = 8,
 }
 
 /// Business hours in an IANA time zone.
@@ -240,9 +247,14 @@ impl std::fmt::Display for Access {
 }
 
 impl KeyConfig {
-    /// Whether this is a test key: `environment = "test"`, or a `pk_test_` fingerprint.
+    /// Whether this is a test key: `environment = "test"` (or `"test"` among
+    /// `environments`), `mode = "test"`, `access = "test"`, or a `pk_test_` fingerprint.
     pub fn is_test_key(&self, key_id: &str) -> bool {
-        self.environment.as_deref() == Some("test") || key_id.starts_with("pk_test_")
+        self.environment.as_deref() == Some("test")
+            || self.environments.iter().any(|e| e == "test")
+            || self.mode == Some(Mode::Test)
+            || self.access == Some(Access::Test)
+            || key_id.starts_with("pk_test_")
     }
 }
 
@@ -251,8 +263,11 @@ impl KeyConfig {
 pub struct Config {
     /// Default thresholds (for keys the file does not list too).
     pub thresholds: Thresholds,
-    /// Networks production runs in.
+    /// Networks production runs in (`[networks] production`).
     pub production_networks: Vec<Cidr>,
+    /// Networks of every environment named under `[networks]` (production too): a key
+    /// with `environments` used from another environment's network alerts.
+    pub environment_networks: BTreeMap<String, Vec<Cidr>>,
     /// Keys by ID.
     pub keys: BTreeMap<String, KeyConfig>,
     /// Minutes an event may arrive late (older than the newest one seen) and still count
@@ -274,6 +289,7 @@ impl Default for Config {
         Self {
             thresholds: Thresholds::default(),
             production_networks: Vec::new(),
+            environment_networks: BTreeMap::new(),
             keys: BTreeMap::new(),
             reorder_grace_minutes: 5,
             window_minutes: 60,
@@ -367,6 +383,26 @@ mod tests {
             code("[thresholds]\nspike_p_value = 2.0\n"),
             "config_bad_value"
         );
+        assert_eq!(
+            code("[thresholds]\nshared_networks = 0\n"),
+            "config_bad_value"
+        );
+        let err = Config::parse("[networks]\nstaging = [\"172.16.0.0/33\"]\n").unwrap_err();
+        assert!(
+            err.to_string().starts_with("networks.staging[0]: "),
+            "{err}"
+        );
+        let c = Config::parse(
+            "[networks]\nproduction = [\"10.0.0.0/8\"]\nci = [\"192.0.2.0/24\"]\n[keys.k]\nservices = 2\n",
+        )
+        .unwrap();
+        assert_eq!(c.production_networks.len(), 1);
+        assert_eq!(
+            c.environment_networks.keys().collect::<Vec<_>>(),
+            ["ci", "production"]
+        );
+        assert_eq!(c.keys["k"].thresholds.shared_user_agents, 2);
+        assert_eq!(c.key("other").thresholds.shared_user_agents, 3);
         // A placeholder is no secret.
         assert!(Config::parse("# e.g. pk_live_your_api_key\n").is_ok());
         let err = Config::parse("[keys.k]\nallowed_networks = [\"nope\"]\n").unwrap_err();

@@ -24,12 +24,8 @@ struct RawConfig {
     audit_logs: Vec<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawNetworks {
-    #[serde(default)]
-    production: Vec<String>,
-}
+/// `[networks]`: blocks per environment name (`production = [...]`, `staging = [...]`).
+type RawNetworks = BTreeMap<String, Vec<String>>;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -280,11 +276,23 @@ impl Config {
                 ..KeyConfig::default()
             };
             inventory_fields(k, &what, &mut key)?;
+            // `services = N`: the key serves N client products; more is a shared key.
+            if let Some(n) = key.services {
+                key.thresholds.shared_user_agents = n;
+            }
             keys.insert(id.clone(), key);
+        }
+        let mut environment_networks = BTreeMap::new();
+        for (env, list) in &raw.networks {
+            environment_networks.insert(env.clone(), cidrs(list, &format!("networks.{env}"))?);
         }
         Ok(Self {
             thresholds,
-            production_networks: cidrs(&raw.networks.production, "networks.production")?,
+            production_networks: environment_networks
+                .get("production")
+                .cloned()
+                .unwrap_or_default(),
+            environment_networks,
             keys,
             reorder_grace_minutes: raw.reorder_grace_minutes.unwrap_or(5),
             window_minutes,
@@ -310,6 +318,12 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 fn check_thresholds(t: &Thresholds, what: &str) -> Result<(), ConfigError> {
+    if t.shared_user_agents == 0 || t.shared_networks == 0 {
+        return Err(bad(
+            what,
+            "shared_user_agents and shared_networks must be at least 1",
+        ));
+    }
     if !(t.spike_p_value > 0.0 && t.spike_p_value < 1.0) {
         return Err(bad(
             format!("{what}.spike_p_value"),
