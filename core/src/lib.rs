@@ -43,6 +43,8 @@ pub mod env;
 pub mod error;
 #[cfg(feature = "http-driver")]
 pub mod http;
+#[cfg(all(feature = "serde", feature = "json"))]
+pub mod input;
 pub mod key;
 #[cfg(feature = "monitor")]
 pub mod monitor;
