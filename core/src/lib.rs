@@ -28,7 +28,8 @@
 //!   `scan` (feature `scan`): keys committed in files; `monitor` (feature `monitor`): usage
 //!   anomalies in audit logs;
 //! - [`error`] and [`report`]: the error types, their stable codes and the one report every
-//!   front end shows;
+//!   front end shows; `input` (feature `json`): the JSON forms of what JavaScript callers
+//!   hand in (a detection, a policy, a ring config, an outcome, audit fields);
 //! - [`world`]: what the core reads from outside (environment, files, clock, randomness),
 //!   injectable so tests and wasm hand in their own.
 //!
@@ -43,7 +44,7 @@ pub mod env;
 pub mod error;
 #[cfg(feature = "http-driver")]
 pub mod http;
-#[cfg(all(feature = "serde", feature = "json"))]
+#[cfg(feature = "json")]
 pub mod input;
 pub mod key;
 #[cfg(feature = "monitor")]
