@@ -86,7 +86,7 @@ export declare class StreamRedactor {
  * under `policy` (default strict); throws an `EnvironmentError`
  * (`live_key_in_development`, `test_key_in_production`) when it does not.
  */
-export declare function checkEnvironment(key: ApiKey, detection?: Detection | EnvironmentName, policy?: Policy): Allowed
+export declare function checkEnvironment(key: ApiKey, detection?: Detection | EnvironmentName, policy?: Policy | null): Allowed
 
 /**
  * Checks `PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY` and `PICTIFY_API_KEY_OLD` in `env`
@@ -94,10 +94,10 @@ export declare function checkEnvironment(key: ApiKey, detection?: Detection | En
  * from (`env-file:.env` for a parsed file);
  * `detection` overrides environment detection when given.
  */
-export declare function checkKeys(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy): CheckReport
+export declare function checkKeys(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy | null): CheckReport
 
 /** [`check_environment`] for a mode alone (`"live"` or `"test"`). */
-export declare function checkMode(mode: 'live' | 'test', detection?: Detection | EnvironmentName, policy?: Policy): Allowed
+export declare function checkMode(mode: 'live' | 'test', detection?: Detection | EnvironmentName, policy?: Policy | null): Allowed
 
 /** How to build a client: where the keys come from (as for `loadKeys`), the API and timeouts. */
 export interface ClientOptions {
