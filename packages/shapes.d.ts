@@ -1,6 +1,7 @@
-// The shapes of the plain objects @pictify/keys (Node) and @pictify/keys-wasm return, declared
-// once for both packages: each object is the core's serde output (camelCase, `null` for an
-// absent value) and tests/vectors/shapes.json pins it in every language. The Node package
+// The shapes of the plain objects @pictify/keys (Node) and @pictify/keys-wasm return and take,
+// declared once for both packages. Each result is the core's serde output (camelCase, `null`
+// for an absent value) and tests/vectors/shapes.json pins it in every language; each input is
+// read by the core's `input` module, the same in both packages. The Node package
 // appends this file to its index.d.ts (packages/node/build.sh); the WASM crate includes it in
 // its generated declarations (bindings/wasm/src/lib.rs).
 
@@ -107,3 +108,90 @@ export interface AuditEventJson {
   ip: string | null;
   userAgent: string | null;
 }
+/** A fallback as each `ApiResponse` lists it (the same shape as `Fallback`). */
+export type FallbackEvent = Fallback;
+/** A successful (2xx) answer of `client.request`. */
+export interface ApiResponse<T = any> {
+  status: number;
+  /** The JSON body (`null` when empty). */
+  body: T;
+  /** The fingerprint of the key that succeeded. */
+  keyFingerprint: string;
+  /** Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …). */
+  keyOrigin: string;
+  /** Attempts made for this logical request. */
+  attempts: number;
+  /** Fallbacks from a refused key to the next. */
+  fallbacks: Fallback[];
+}
+/** An image created by the Node client's `images.create`. */
+export interface Image { id: string | null; url: string | null; raw: any; }
+/** A key and where it came from (`env:PICTIFY_API_KEY_NEW`, `file:…`, `explicit:0`). */
+export interface SourcedKey { key: ApiKey; origin: string; }
+/** A key in a lower-priority source that differs from the keys in use (probably stale). */
+export interface ShadowedKey {
+  code: "shadowed_key";
+  /** Where the shadowed key is. */
+  origin: string;
+  fingerprint: string;
+  /** The source whose keys are used instead. */
+  usedSource: string;
+  /** A one-line explanation. */
+  message: string;
+}
+/** The result of `loadKeys`: the keys of the first configured source. */
+export interface LoadedKeys {
+  /** The keys, in priority order (NEW first). */
+  keys: SourcedKey[];
+  /** The source they came from (`env`, `file:…`, `env-file:…`, `explicit`). */
+  source: string;
+  /** Keys in lower sources that differ from the ones used. */
+  shadowed: ShadowedKey[];
+}
+
+// ---- Inputs: plain objects both packages take ----
+
+/** The fields of an audit event other than the key. */
+export interface AuditFields {
+  /** What was done, e.g. `image.render`. */
+  action: string;
+  /** The request path (redacted on the way in). */
+  endpoint: string;
+  method: string;
+  /** The HTTP status of the response. */
+  status: number;
+  /** When, in ms since the epoch (default: now). */
+  timestamp?: number;
+  /** The same as `timestamp` (the Node package's first name for it). */
+  timestampMs?: number;
+  ip?: string;
+  /** The client's user agent (redacted on the way in). */
+  userAgent?: string;
+}
+/** Relaxations of the strict default policy; both off unless `true`. */
+export interface Policy {
+  /** Allow a live key in development, test and staging. */
+  allowLiveOutsideProduction?: boolean;
+  /** Allow a test key in production. */
+  allowTestInProduction?: boolean;
+}
+/** Tuning of the key ring; every field absent (or `null`) keeps the core's default. */
+export interface RingConfig {
+  /** Retries of a transient failure on the same key (default 2). */
+  maxRetries?: number;
+  /** How long a key that answered 401 stays demoted, in ms (default 300000). */
+  cooldownMs?: number;
+  /** First backoff delay in ms (default 250); doubles per retry. */
+  baseDelayMs?: number;
+  /** Longest backoff delay in ms (default 8000). */
+  maxDelayMs?: number;
+  /** Longest wait a `Retry-After` header can impose, in ms (default 30000). */
+  retryAfterCapMs?: number;
+  /** Randomise backoff delays (default true). */
+  jitter?: boolean;
+}
+/** What happened to one attempt: the answer's status (and `Retry-After` header), or no answer. */
+export type Outcome =
+  | { status: number; retryAfter?: string | null }
+  | "timeout" | "connection"
+  | { error: "timeout" | "connection" };

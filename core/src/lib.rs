@@ -28,7 +28,8 @@
 //!   `scan` (feature `scan`): keys committed in files; `monitor` (feature `monitor`): usage
 //!   anomalies in audit logs;
 //! - [`error`] and [`report`]: the error types, their stable codes and the one report every
-//!   front end shows;
+//!   front end shows; `input` (feature `json`): the JSON forms of what JavaScript callers
+//!   hand in (a detection, a policy, a ring config, an outcome, audit fields);
 //! - [`world`]: what the core reads from outside (environment, files, clock, randomness),
 //!   injectable so tests and wasm hand in their own.
 //!
@@ -46,6 +47,8 @@ pub mod http;
 #[cfg(feature = "monitor")]
 pub mod incident;
 pub mod inventory;
+#[cfg(feature = "json")]
+pub mod input;
 pub mod key;
 #[cfg(feature = "monitor")]
 pub mod monitor;

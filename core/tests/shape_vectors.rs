@@ -9,8 +9,8 @@ use std::sync::Arc;
 use pictify_keys::audit::{AuditEvent, KeyRef, Timestamp};
 use pictify_keys::ring::{KeyRing, ManualClock, Outcome, RingConfig};
 use pictify_keys::{
-    check_keys, check_mode, detect_environment, ApiKey, Detection, Environment, Mode, Policy,
-    SourcedKey,
+    check_keys, check_mode, detect_environment, ApiKey, Detection, EnvSource, Environment, Mode,
+    Policy, SourceChain, SourcedKey,
 };
 use serde_json::{json, Value};
 
@@ -161,6 +161,19 @@ fn shape_vectors() {
             got,
             &case["expected"],
         );
+    }
+    // loadKeys: the serialized load result, each key entry with its fingerprint added (the
+    // packages set a key handle there; the vectors compare it by fingerprint).
+    for case in doc["loadKeys"].as_array().unwrap() {
+        let chain = SourceChain::new().with(EnvSource::new(env(case)));
+        let loaded = chain.load_all().unwrap();
+        let mut got = json!(loaded);
+        let entries = got["keys"].as_array_mut().unwrap().iter_mut();
+        for (entry, key) in entries.zip(&loaded.keys) {
+            entry["fingerprint"] = json!(key.key().fingerprint());
+        }
+        let name = case["name"].as_str().unwrap();
+        compare(&mut failures, name, got, &case["expected"]);
     }
     assert!(
         failures.is_empty(),

@@ -13,28 +13,6 @@ export declare class Attempt {
   get number(): number
 }
 
-/** One audited request in the documented JSON shape. */
-export declare class AuditEvent {
-  /** RFC 3339 UTC timestamp with milliseconds. */
-  get timestamp(): string
-  /** What was done. */
-  get action(): string
-  /** The key's ID or fingerprint. */
-  get keyId(): string
-  /** The request path (redacted). */
-  get endpoint(): string
-  /** The HTTP method. */
-  get method(): string
-  /** The HTTP status. */
-  get status(): number
-  /** The client IP, when known. */
-  get ip(): string | null
-  /** The client's user agent (redacted), when known. */
-  get userAgent(): string | null
-  /** The event as one line of JSON in the documented shape. */
-  toJsonLine(): string
-}
-
 /** A Pictify API client with key rotation, retries and idempotent POSTs. */
 export declare class Client {
   /**
@@ -54,15 +32,19 @@ export declare class Client {
    */
   createImage(options: Record<string, any>): Promise<Image>
   /** Usage of every key, in priority order. */
-  stats(): Array<KeyStats>
+  stats(): KeyStats[]
   /** Re-reads the key source now; a broken source keeps the current keys and throws. */
   reloadKeys(): void
 }
 
 /** The ordered keys (NEW first), their demotions and usage counts. */
 export declare class KeyRing {
-  /** A ring over `keys` (strings, in priority order; provenance `explicit:<index>`). */
-  constructor(keys: Array<string>, config?: RingConfig | undefined | null)
+  /**
+   * A ring over `keys` (strings, in priority order; provenance `explicit:<index>`).
+   * `config` may also hold `manualClockMs` (tests): start a manual clock at this time (ms
+   * since the epoch) instead of the system clock, and move it with `advanceClock`.
+   */
+  constructor(keys: Array<string>, config?: RingConfig & { manualClockMs?: number })
   /** Starts a logical request. */
   beginRequest(): RequestState
   /**
@@ -71,12 +53,12 @@ export declare class KeyRing {
    */
   attempt(request: RequestState): Attempt
   /**
-   * Records the outcome of `attempt` and decides what comes next: `{ action, delayMs,
-   * error }` (`Decision` in packages/shapes.d.ts).
+   * Records the outcome of `attempt` (`Outcome` in packages/shapes.d.ts) and decides what
+   * comes next: `{ action, delayMs, error }` (`Decision`).
    */
   onOutcome(request: RequestState, attempt: Attempt, outcome: Outcome): Decision
   /** Usage of every key, in priority order. */
-  stats(): Array<KeyStats>
+  stats(): KeyStats[]
   /** Fingerprints of the keys in priority order. */
   fingerprints(): Array<string>
   /** For tests: moves the manual clock forward (only with `manualClockMs` in the config). */
@@ -99,46 +81,12 @@ export declare class StreamRedactor {
   finish(): Buffer
 }
 
-/** A successful answer. */
-export interface ApiResponse {
-  /** The HTTP status (2xx). */
-  status: number
-  /** The JSON body (`null` when empty). */
-  body: any
-  /** The fingerprint of the key that succeeded. */
-  keyFingerprint: string
-  /** Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …). */
-  keyOrigin: string
-  /** Attempts made for this logical request. */
-  attempts: number
-  /** Fallbacks from a refused key to the next. */
-  fallbacks: Array<FallbackEvent>
-}
-
-/** The fields of an audit event other than the key. */
-export interface AuditFields {
-  /** What was done, e.g. `image.render`. */
-  action: string
-  /** The request path (redacted on the way in). */
-  endpoint: string
-  /** The HTTP method. */
-  method: string
-  /** The HTTP status of the response. */
-  status: number
-  /** When, in milliseconds since the Unix epoch (default: now). */
-  timestampMs?: number
-  /** The client IP, when known. */
-  ip?: string
-  /** The client's user agent, when known. */
-  userAgent?: string
-}
-
 /**
  * Checks that `key`'s mode fits `detection` (default: `detectEnvironment(process.env)`)
  * under `policy` (default strict); throws an `EnvironmentError`
  * (`live_key_in_development`, `test_key_in_production`) when it does not.
  */
-export declare function checkEnvironment(key: ApiKey, detection?: Detection | EnvironmentName, policy?: Policy | undefined | null): Allowed
+export declare function checkEnvironment(key: ApiKey, detection?: Detection | EnvironmentName, policy?: Policy | null): Allowed
 
 /**
  * Checks `PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY` and `PICTIFY_API_KEY_OLD` in `env`
@@ -146,10 +94,10 @@ export declare function checkEnvironment(key: ApiKey, detection?: Detection | En
  * from (`env-file:.env` for a parsed file);
  * `detection` overrides environment detection when given.
  */
-export declare function checkKeys(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy | undefined | null): CheckReport
+export declare function checkKeys(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy | null): CheckReport
 
 /** [`check_environment`] for a mode alone (`"live"` or `"test"`). */
-export declare function checkMode(mode: 'live' | 'test', detection?: Detection | EnvironmentName, policy?: Policy | undefined | null): Allowed
+export declare function checkMode(mode: 'live' | 'test', detection?: Detection | EnvironmentName, policy?: Policy | null): Allowed
 
 /** How to build a client: where the keys come from (as for `loadKeys`), the API and timeouts. */
 export interface ClientOptions {
@@ -195,43 +143,6 @@ export declare function containsSecret(text: string): boolean
 export declare function detectEnvironment(env?: Record<string, string | undefined>): Detection
 
 /**
- * A detection passed in (`Detection` in packages/shapes.d.ts, as `detectEnvironment`
- * returns it); `null` and absent fields are accepted.
- */
-export interface DetectionInput {
-  /** `production`, `staging`, `development`, `test` or `unknown`. */
-  environment: EnvironmentName
-  /** The variable that decided (`null` when unknown). */
-  variable?: string
-  /** That variable's (trimmed) value. */
-  value?: string
-}
-
-/** A fallback from a refused key to the next, for the audit log: fingerprints only. */
-export interface FallbackEvent {
-  /** The key that answered 401. */
-  fromFingerprint: string
-  /** Where it came from. */
-  fromSource: string
-  /** The key tried next. */
-  toFingerprint: string
-  /** Where it came from. */
-  toSource: string
-  /** When, in ms since the epoch. */
-  atMs: number
-}
-
-/** A created image. */
-export interface Image {
-  /** Its ID, when the API sent one. */
-  id?: string
-  /** Its URL, when the API sent one. */
-  url?: string
-  /** The whole answer. */
-  raw: any
-}
-
-/**
  * Why a value is not a key, as plain data: the core's stable code and its error report as
  * JSON (`{code, family, message, details}`; never the secret).
  */
@@ -241,22 +152,6 @@ export interface KeyProblem {
   /** The core's error report as JSON. */
   report: string
 }
-
-/** The keys of the first configured source. */
-export interface LoadedKeys {
-  /** The keys, in priority order (NEW first). */
-  keys: Array<SourcedKey>
-  /** The source they came from (`env`, `file:…`, `env-file:…`, `explicit`). */
-  source: string
-  /** Keys in lower sources that differ from the ones used (probably stale). */
-  shadowed: Array<ShadowedKey>
-}
-
-/**
- * Loads the keys with their provenance. Throws `no_key` when no source has a key, and a
- * source or format error naming the source when a configured source is broken.
- */
-export declare function loadKeys(options?: LoadOptions | undefined | null): LoadedKeys
 
 /**
  * Where `loadKeys` looks, in priority order: `keys` (when given, nothing else is read),
@@ -277,31 +172,10 @@ export interface LoadOptions {
 }
 
 /**
- * What happened to one attempt: a `status` (with an optional `retryAfter` header), or an
- * `error` of `timeout` / `connection`.
- */
-export interface Outcome {
-  /** The HTTP status, when the server answered. */
-  status?: number
-  /** The `Retry-After` header, if any. */
-  retryAfter?: string
-  /** `timeout` or `connection` when there was no answer. */
-  error?: 'timeout' | 'connection'
-}
-
-/**
  * Parses `.env` text into a plain object of variables. Throws a `SourceError` with code
  * `env_file_syntax` naming the line and column of a syntax error.
  */
 export declare function parseDotEnv(text: string): Record<string, string>
-
-/** Relaxations of the strict default policy; both off unless set. */
-export interface Policy {
-  /** Allow a live key in development, test and staging. */
-  allowLiveOutsideProduction?: boolean
-  /** Allow a test key in production. */
-  allowTestInProduction?: boolean
-}
 
 /**
  * Redacts keys and credential tokens in `text`: a key becomes its fingerprint
@@ -315,49 +189,6 @@ export declare function redact(text: string, style?: 'fingerprint' | 'redacted' 
 
 /** Redacts a JSON-compatible value: sensitive fields whole, every other string scanned. */
 export declare function redactJson(value: any, style?: 'fingerprint' | 'redacted' | 'mask'): any
-
-/** Tuning of the ring; every field defaults to the core's default. */
-export interface RingConfig {
-  /** Retries of a transient failure on the same key (default 2). */
-  maxRetries?: number
-  /** How long a key that answered 401 stays demoted, in ms (default 300000). */
-  cooldownMs?: number
-  /** First backoff delay in ms (default 250); doubles per retry. */
-  baseDelayMs?: number
-  /** Longest backoff delay in ms (default 8000). */
-  maxDelayMs?: number
-  /** Longest wait a `Retry-After` header can impose, in ms (default 30000). */
-  retryAfterCapMs?: number
-  /** Randomise backoff delays (default true). */
-  jitter?: boolean
-  /**
-   * For tests: start a manual clock at this time (ms since the epoch) instead of the
-   * system clock; move it with `advanceClock`.
-   */
-  manualClockMs?: number
-}
-
-/** A key in a lower-priority source that differs from the keys in use. */
-export interface ShadowedKey {
-  /** `shadowed_key`. */
-  code: string
-  /** Where the shadowed key is. */
-  origin: string
-  /** Its fingerprint. */
-  fingerprint: string
-  /** The source whose keys are used instead. */
-  usedSource: string
-  /** A one-line explanation. */
-  message: string
-}
-
-/** A key and where it came from. */
-export interface SourcedKey {
-  /** The key. */
-  key: ApiKey
-  /** Its provenance, e.g. `env:PICTIFY_API_KEY_NEW` or `file:/var/run/secrets/pictify/api-key`. */
-  origin: string
-}
 
 // ---- The JavaScript layer (lib/index-extra.d.ts, appended to the generated declarations) ----
 
@@ -392,21 +223,32 @@ export declare class ApiKey {
   [inspect.custom](): string
 }
 
-export declare namespace AuditEvent {
+/** One audited request: the fields of the documented JSON shape (`AuditEventJson`), read-only. */
+export declare class AuditEvent {
+  private constructor()
   /** An event for a request made with `key` (recorded by fingerprint). */
-  function forKey(key: ApiKey, fields: AuditFields): AuditEvent
+  static forKey(key: ApiKey, fields: AuditFields): AuditEvent
   /**
    * An event for the key with dashboard ID `keyId`; throws an `AuditError` with code
    * `secret_in_key_id` when the ID holds a key, `invalid_key_id` when it is not an ID.
    */
-  function forKeyId(keyId: string, fields: AuditFields): AuditEvent
-}
-export interface AuditEvent {
+  static forKeyId(keyId: string, fields: AuditFields): AuditEvent
+  /** The event as one line of JSON in the documented shape. */
+  toJsonLine(): string
   /** The documented JSON shape, so `JSON.stringify(event)` writes it. */
   toJSON(): AuditEventJson
   /** One line of JSON. */
   toString(): string
 }
+export interface AuditEvent extends Readonly<AuditEventJson> {}
+
+/**
+ * Loads the keys with their provenance (`keys` given: nothing else is read; else `env`, default
+ * `process.env`, then `secretFile`, then `dotenvFile`). Throws a `SourceError` with code
+ * `no_key` when no source has a key, and a source or format error naming the source when a
+ * configured source is broken.
+ */
+export declare function loadKeys(options?: LoadOptions): LoadedKeys
 
 export declare namespace KeyRing {
   /** A ring over the keys `loadKeys(options)` finds (default: `process.env`). */
@@ -478,9 +320,10 @@ export interface Client {
   readonly images: { create(options: Record<string, unknown>): Promise<Image> }
 }
 
-// The shapes of the plain objects @pictify/keys (Node) and @pictify/keys-wasm return, declared
-// once for both packages: each object is the core's serde output (camelCase, `null` for an
-// absent value) and tests/vectors/shapes.json pins it in every language. The Node package
+// The shapes of the plain objects @pictify/keys (Node) and @pictify/keys-wasm return and take,
+// declared once for both packages. Each result is the core's serde output (camelCase, `null`
+// for an absent value) and tests/vectors/shapes.json pins it in every language; each input is
+// read by the core's `input` module, the same in both packages. The Node package
 // appends this file to its index.d.ts (packages/node/build.sh); the WASM crate includes it in
 // its generated declarations (bindings/wasm/src/lib.rs).
 
@@ -587,3 +430,90 @@ export interface AuditEventJson {
   ip: string | null;
   userAgent: string | null;
 }
+/** A fallback as each `ApiResponse` lists it (the same shape as `Fallback`). */
+export type FallbackEvent = Fallback;
+/** A successful (2xx) answer of `client.request`. */
+export interface ApiResponse<T = any> {
+  status: number;
+  /** The JSON body (`null` when empty). */
+  body: T;
+  /** The fingerprint of the key that succeeded. */
+  keyFingerprint: string;
+  /** Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …). */
+  keyOrigin: string;
+  /** Attempts made for this logical request. */
+  attempts: number;
+  /** Fallbacks from a refused key to the next. */
+  fallbacks: Fallback[];
+}
+/** An image created by the Node client's `images.create`. */
+export interface Image { id: string | null; url: string | null; raw: any; }
+/** A key and where it came from (`env:PICTIFY_API_KEY_NEW`, `file:…`, `explicit:0`). */
+export interface SourcedKey { key: ApiKey; origin: string; }
+/** A key in a lower-priority source that differs from the keys in use (probably stale). */
+export interface ShadowedKey {
+  code: "shadowed_key";
+  /** Where the shadowed key is. */
+  origin: string;
+  fingerprint: string;
+  /** The source whose keys are used instead. */
+  usedSource: string;
+  /** A one-line explanation. */
+  message: string;
+}
+/** The result of `loadKeys`: the keys of the first configured source. */
+export interface LoadedKeys {
+  /** The keys, in priority order (NEW first). */
+  keys: SourcedKey[];
+  /** The source they came from (`env`, `file:…`, `env-file:…`, `explicit`). */
+  source: string;
+  /** Keys in lower sources that differ from the ones used. */
+  shadowed: ShadowedKey[];
+}
+
+// ---- Inputs: plain objects both packages take ----
+
+/** The fields of an audit event other than the key. */
+export interface AuditFields {
+  /** What was done, e.g. `image.render`. */
+  action: string;
+  /** The request path (redacted on the way in). */
+  endpoint: string;
+  method: string;
+  /** The HTTP status of the response. */
+  status: number;
+  /** When, in ms since the epoch (default: now). */
+  timestamp?: number;
+  /** The same as `timestamp` (the Node package's first name for it). */
+  timestampMs?: number;
+  ip?: string;
+  /** The client's user agent (redacted on the way in). */
+  userAgent?: string;
+}
+/** Relaxations of the strict default policy; both off unless `true`. */
+export interface Policy {
+  /** Allow a live key in development, test and staging. */
+  allowLiveOutsideProduction?: boolean;
+  /** Allow a test key in production. */
+  allowTestInProduction?: boolean;
+}
+/** Tuning of the key ring; every field absent (or `null`) keeps the core's default. */
+export interface RingConfig {
+  /** Retries of a transient failure on the same key (default 2). */
+  maxRetries?: number;
+  /** How long a key that answered 401 stays demoted, in ms (default 300000). */
+  cooldownMs?: number;
+  /** First backoff delay in ms (default 250); doubles per retry. */
+  baseDelayMs?: number;
+  /** Longest backoff delay in ms (default 8000). */
+  maxDelayMs?: number;
+  /** Longest wait a `Retry-After` header can impose, in ms (default 30000). */
+  retryAfterCapMs?: number;
+  /** Randomise backoff delays (default true). */
+  jitter?: boolean;
+}
+/** What happened to one attempt: the answer's status (and `Retry-After` header), or no answer. */
+export type Outcome =
+  | { status: number; retryAfter?: string | null }
+  | "timeout" | "connection"
+  | { error: "timeout" | "connection" };

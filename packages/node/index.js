@@ -15,7 +15,7 @@ const {
   PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, InputError, AuditError, InvalidArgumentError,
 } = errors.classes;
 
-const { AuditEvent, Attempt, Client, KeyRing, RequestState, StreamRedactor } = native;
+const { Attempt, Client, KeyRing, RequestState, StreamRedactor } = native;
 
 // Guards the ApiKey constructor: keys come from ApiKey.parse, loadKeys and the key ring only.
 const FROM_CORE = Symbol('pictify-keys: from the core');
@@ -103,19 +103,46 @@ Object.defineProperty(Attempt.prototype, 'key', {
   configurable: true,
 });
 
-AuditEvent.forKey = function forKey(key, fields) {
-  return wrap(native.auditEventForKey)(handleOf(key), fields);
-};
-AuditEvent.forKeyId = wrap(native.auditEventForKeyId);
-AuditEvent.prototype.toJSON = function auditToJSON() {
-  return JSON.parse(this.toJsonLine());
-};
-AuditEvent.prototype.toString = function auditToString() {
-  return this.toJsonLine();
-};
-AuditEvent.prototype[inspect.custom] = function inspectAudit() {
-  return `AuditEvent ${this.toJsonLine()}`;
-};
+/**
+ * One audited request: the line of JSON the core writes, and its fields (`timestamp`,
+ * `action`, `keyId`, …; the documented shape, `AuditEventJson`) as read-only properties.
+ */
+class AuditEvent {
+  #line;
+
+  constructor(token, line) {
+    if (token !== FROM_CORE) throw new TypeError('AuditEvent cannot be constructed directly: use AuditEvent.forKey or AuditEvent.forKeyId');
+    this.#line = line;
+    Object.freeze(Object.assign(this, JSON.parse(line)));
+  }
+
+  /** An event for a request made with `key` (recorded by fingerprint). */
+  static forKey(key, fields) {
+    return new AuditEvent(FROM_CORE, wrap(native.auditEventForKey)(handleOf(key), fields));
+  }
+
+  /** An event for the key with dashboard ID `keyId`; never a key. */
+  static forKeyId(keyId, fields) {
+    return new AuditEvent(FROM_CORE, wrap(native.auditEventForKeyId)(keyId, fields));
+  }
+
+  /** The event as one line of JSON in the documented shape. */
+  toJsonLine() {
+    return this.#line;
+  }
+
+  toJSON() {
+    return JSON.parse(this.#line);
+  }
+
+  toString() {
+    return this.#line;
+  }
+
+  [inspect.custom]() {
+    return `AuditEvent ${this.#line}`;
+  }
+}
 
 for (const name of ['attempt', 'onOutcome', 'advanceClock']) wrapMethod(KeyRing, name);
 // `new KeyRing(keys)` must throw our errors too: a subclass keeps `instanceof` working.
@@ -147,9 +174,7 @@ class PictifyClient extends Client {
     if (o.keys === undefined) o.env = env;
     // The environment policy runs in the core when the client is built; the environment is
     // detected from the same variables as the keys unless given.
-    o.environment = detectionArg(o.environment === undefined || o.environment === null
-      ? native.detectEnvironment(env)
-      : o.environment);
+    o.environment ??= native.detectEnvironment(env);
     try {
       super(o);
     } catch (e) {
@@ -231,12 +256,10 @@ function loadOptions(options) {
   return o;
 }
 
+// A detection or an environment name (the core reads either); detected from process.env
+// when absent.
 function detectionArg(detection) {
-  if (detection === undefined || detection === null) detection = native.detectEnvironment(stringMap(process.env));
-  if (typeof detection === 'string') return { environment: detection };
-  // A Detection (packages/shapes.d.ts) says "none" with null; the native argument omits it.
-  const { environment, variable, value } = detection;
-  return { environment, variable: variable ?? undefined, value: value ?? undefined };
+  return detection ?? native.detectEnvironment(stringMap(process.env));
 }
 
 function detectEnvironment(env = process.env) {
@@ -252,8 +275,7 @@ function checkMode(mode, environment, policy) {
 }
 
 function checkKeys(env = process.env, sourcePrefix = 'env', environment, policy) {
-  const detection = environment === undefined || environment === null ? undefined : detectionArg(environment);
-  return wrap(native.checkKeys)(stringMap(env), sourcePrefix, detection, policy);
+  return wrap(native.checkKeys)(stringMap(env), sourcePrefix, environment, policy);
 }
 
 function parseDotEnv(text) {
@@ -261,8 +283,9 @@ function parseDotEnv(text) {
 }
 
 function loadKeys(options) {
-  const loaded = wrap(native.loadKeys)(loadOptions(options));
-  for (const k of loaded.keys) k.key = keyFromCore(k.key);
+  // The core's LoadedKeys shape, and the key handles to set as each entry's `key`.
+  const [handles, loaded] = wrap(native.loadKeys)(loadOptions(options));
+  loaded.keys.forEach((k, i) => { k.key = keyFromCore(handles[i]); });
   return loaded;
 }
 

@@ -4,8 +4,7 @@
 use std::collections::HashMap;
 
 use napi_derive::napi;
-
-use crate::env::{Detection, Policy};
+use serde_json::Value;
 
 /// Checks `PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY` and `PICTIFY_API_KEY_OLD` in `env`
 /// (default `process.env`). `sourcePrefix` (default `env`) names where the variables come
@@ -17,15 +16,14 @@ pub fn check_keys(
         HashMap<String, String>,
     >,
     source_prefix: Option<String>,
-    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
-    policy: Option<Policy>,
+    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Value>,
+    #[napi(ts_arg_type = "Policy | null")] policy: Option<Value>,
 ) -> napi::Result<serde_json::Value> {
-    let detection = detection.map(|d| d.to_core()).transpose()?;
     let report = pictify_keys::check_keys(
         &env.unwrap_or_default(),
         source_prefix.as_deref().unwrap_or("env"),
-        detection,
-        crate::env::core_policy(policy),
+        crate::env::detection(detection)?,
+        crate::env::policy(policy),
     );
     Ok(crate::to_js(&report))
 }

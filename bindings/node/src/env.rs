@@ -3,64 +3,25 @@
 use std::collections::HashMap;
 
 use napi_derive::napi;
-use pictify_keys::{Environment, Mode};
+use pictify_keys::{input, Mode};
+use serde_json::Value;
 
 use crate::error;
 use crate::key::KeyArg;
 
-/// A detection passed in (`Detection` in packages/shapes.d.ts, as `detectEnvironment`
-/// returns it); `null` and absent fields are accepted.
-#[napi(object, js_name = "DetectionInput")]
-#[derive(Clone)]
-pub struct Detection {
-    /// `production`, `staging`, `development`, `test` or `unknown`.
-    #[napi(ts_type = "EnvironmentName")]
-    pub environment: String,
-    /// The variable that decided (`null` when unknown).
-    pub variable: Option<String>,
-    /// That variable's (trimmed) value.
-    pub value: Option<String>,
-}
-
-impl Detection {
-    /// Back to the core type; an unknown environment name is an `invalid_argument` error.
-    pub(crate) fn to_core(&self) -> napi::Result<pictify_keys::Detection> {
-        let environment = Environment::from_name(&self.environment).ok_or_else(|| {
-            error::invalid_argument(format!(
-                "unknown environment '{}': use production, staging, development, test or unknown",
-                self.environment
-            ))
-        })?;
-        Ok(pictify_keys::Detection {
-            environment,
-            variable: self.variable.clone(),
-            value: self.value.clone(),
-        })
-    }
+/// A detection argument (`Detection | EnvironmentName`; `null` or absent: none given).
+pub(crate) fn detection(d: Option<Value>) -> napi::Result<Option<pictify_keys::Detection>> {
+    input::detection(&d.unwrap_or_default()).map_err(|e| error::from_core(&e))
 }
 
 /// The JavaScript layer always passes a detection; `unknown` when absent.
-fn core_detection(d: Option<Detection>) -> napi::Result<pictify_keys::Detection> {
-    d.map_or_else(|| Ok(pictify_keys::Detection::unknown()), |d| d.to_core())
+fn core_detection(d: Option<Value>) -> napi::Result<pictify_keys::Detection> {
+    Ok(detection(d)?.unwrap_or_else(pictify_keys::Detection::unknown))
 }
 
-/// Relaxations of the strict default policy; both off unless set.
-#[napi(object)]
-#[derive(Clone, Default)]
-pub struct Policy {
-    /// Allow a live key in development, test and staging.
-    pub allow_live_outside_production: Option<bool>,
-    /// Allow a test key in production.
-    pub allow_test_in_production: Option<bool>,
-}
-
-/// The core policy for an optional JavaScript policy object (strict when absent).
-pub(crate) fn core_policy(p: Option<Policy>) -> pictify_keys::Policy {
-    let p = p.unwrap_or_default();
-    pictify_keys::Policy {
-        allow_live_outside_production: p.allow_live_outside_production.unwrap_or(false),
-        allow_test_in_production: p.allow_test_in_production.unwrap_or(false),
-    }
+/// A policy argument (`Policy`; strict when absent).
+pub(crate) fn policy(p: Option<Value>) -> pictify_keys::Policy {
+    input::policy(&p.unwrap_or_default())
 }
 
 /// Detects the deployment environment from a map of variables (default `process.env`;
@@ -80,10 +41,10 @@ pub fn detect_environment(
 #[napi(js_name = "checkEnvironment", ts_return_type = "Allowed")]
 pub fn check_environment(
     #[napi(ts_arg_type = "ApiKey")] key: KeyArg,
-    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
-    policy: Option<Policy>,
+    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Value>,
+    #[napi(ts_arg_type = "Policy | null")] policy: Option<Value>,
 ) -> napi::Result<serde_json::Value> {
-    pictify_keys::check_environment(key.key(), &core_detection(detection)?, core_policy(policy))
+    pictify_keys::check_environment(key.key(), &core_detection(detection)?, self::policy(policy))
         .map(|a| crate::to_js(&a))
         .map_err(|e| error::from_core(&e.into()))
 }
@@ -92,13 +53,13 @@ pub fn check_environment(
 #[napi(js_name = "checkMode", ts_return_type = "Allowed")]
 pub fn check_mode(
     #[napi(ts_arg_type = "'live' | 'test'")] mode: String,
-    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Detection>,
-    policy: Option<Policy>,
+    #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Value>,
+    #[napi(ts_arg_type = "Policy | null")] policy: Option<Value>,
 ) -> napi::Result<serde_json::Value> {
     let mode = Mode::from_name(&mode).ok_or_else(|| {
         error::invalid_argument(format!("unknown mode '{mode}': use 'live' or 'test'"))
     })?;
-    pictify_keys::check_mode(mode, &core_detection(detection)?, core_policy(policy))
+    pictify_keys::check_mode(mode, &core_detection(detection)?, self::policy(policy))
         .map(|a| crate::to_js(&a))
         .map_err(|e| error::from_core(&e.into()))
 }

@@ -9,9 +9,7 @@ use napi_derive::napi;
 use pictify_keys::http::ImageOptions;
 use serde_json::Value;
 
-use crate::env::{core_policy, Detection, Policy};
 use crate::error;
-use crate::ring::{core_config, KeyStats, RingConfig};
 use crate::source::{chain, LoadOptions};
 
 /// How to build a client: where the keys come from (as for `loadKeys`), the API and timeouts.
@@ -34,58 +32,17 @@ pub struct ClientOptions {
     /// Time allowed to connect, in ms (default 10000).
     pub connect_timeout_ms: Option<u32>,
     /// Retries, backoff and cooldown.
-    pub ring: Option<RingConfig>,
+    #[napi(ts_type = "RingConfig")]
+    pub ring: Option<Value>,
     /// The environment the client runs in, for the environment policy applied to every key
     /// when the client is built: a detection as `detectEnvironment` returns it, or a name.
     /// Detected from `env` (else `process.env`) when absent.
     #[napi(ts_type = "Detection | EnvironmentName")]
-    pub environment: Option<Detection>,
+    pub environment: Option<Value>,
     /// Relaxations of the strict environment policy (a live key only in production, a test
     /// key never in production), as for `checkEnvironment`.
-    pub policy: Option<Policy>,
-}
-
-/// A fallback from a refused key to the next, for the audit log: fingerprints only.
-#[napi(object)]
-pub struct FallbackEvent {
-    /// The key that answered 401.
-    pub from_fingerprint: String,
-    /// Where it came from.
-    pub from_source: String,
-    /// The key tried next.
-    pub to_fingerprint: String,
-    /// Where it came from.
-    pub to_source: String,
-    /// When, in ms since the epoch.
-    pub at_ms: i64,
-}
-
-/// A successful answer.
-#[napi(object)]
-pub struct ApiResponse {
-    /// The HTTP status (2xx).
-    pub status: u16,
-    /// The JSON body (`null` when empty).
-    pub body: Value,
-    /// The fingerprint of the key that succeeded.
-    pub key_fingerprint: String,
-    /// Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …).
-    pub key_origin: String,
-    /// Attempts made for this logical request.
-    pub attempts: u32,
-    /// Fallbacks from a refused key to the next.
-    pub fallbacks: Vec<FallbackEvent>,
-}
-
-/// A created image.
-#[napi(object)]
-pub struct Image {
-    /// Its ID, when the API sent one.
-    pub id: Option<String>,
-    /// Its URL, when the API sent one.
-    pub url: Option<String>,
-    /// The whole answer.
-    pub raw: Value,
+    #[napi(ts_type = "Policy")]
+    pub policy: Option<Value>,
 }
 
 /// A Pictify API client with key rotation, retries and idempotent POSTs.
@@ -102,10 +59,7 @@ impl Client {
     #[napi(constructor)]
     pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
         let o = options.unwrap_or_default();
-        let detection = match &o.environment {
-            Some(d) => d.to_core()?,
-            None => pictify_keys::Detection::unknown(),
-        };
+        let detection = crate::env::detection(o.environment)?;
         let source = chain(LoadOptions {
             env: o.env,
             secret_file: o.secret_file,
@@ -114,8 +68,8 @@ impl Client {
         })?;
         let mut builder = pictify_keys::http::Client::builder()
             .source(source)
-            .environment(detection)
-            .policy(core_policy(o.policy))
+            .environment(detection.unwrap_or_else(pictify_keys::Detection::unknown))
+            .policy(crate::env::policy(o.policy))
             .user_agent("node", env!("CARGO_PKG_VERSION"));
         if let Some(url) = o.base_url {
             builder = builder.base_url(url);
@@ -126,9 +80,7 @@ impl Client {
         if let Some(ms) = o.connect_timeout_ms {
             builder = builder.connect_timeout(Duration::from_millis(u64::from(ms)));
         }
-        if let Some(ring) = o.ring {
-            builder = builder.ring_config(core_config(&ring));
-        }
+        builder = builder.ring_config(crate::ring::config(o.ring.as_ref())?);
         builder
             .build()
             .map(|inner| Self { inner })
@@ -137,66 +89,38 @@ impl Client {
 
     /// Sends one logical request (`method`, `path` starting with `/`, optional JSON body).
     /// Resolves with a 2xx answer; rejects with an `HttpError` carrying a stable code.
-    #[napi]
+    #[napi(ts_return_type = "Promise<ApiResponse>")]
     pub async fn request(
         &self,
         method: String,
         path: String,
         body: Option<Value>,
-    ) -> napi::Result<ApiResponse> {
+    ) -> napi::Result<Value> {
         let client = self.inner.clone();
-        let resp = client
-            .request(&method, &path, body.as_ref())
-            .await
-            .map_err(|e| error::from_core(&e))?;
-        Ok(ApiResponse {
-            status: resp.status,
-            body: resp.body,
-            key_fingerprint: resp.key_fingerprint,
-            key_origin: resp.key_origin,
-            attempts: resp.attempts,
-            fallbacks: resp
-                .fallbacks
-                .into_iter()
-                .map(|f| FallbackEvent {
-                    from_fingerprint: f.from_fingerprint,
-                    from_source: f.from_source,
-                    to_fingerprint: f.to_fingerprint,
-                    to_source: f.to_source,
-                    at_ms: i64::try_from(f.at_ms).unwrap_or(i64::MAX),
-                })
-                .collect(),
-        })
+        let response = client.request(&method, &path, body.as_ref()).await;
+        Ok(crate::to_js(&response.map_err(|e| error::from_core(&e))?))
     }
 
     /// `POST /image` with `options` sent as given (`html`, `url`, `template`, `variables`,
     /// `width`, …); `client.images.create(options)` in JavaScript.
-    #[napi]
+    #[napi(ts_return_type = "Promise<Image>")]
     pub async fn create_image(
         &self,
         options: serde_json::Map<String, Value>,
-    ) -> napi::Result<Image> {
+    ) -> napi::Result<Value> {
         let client = self.inner.clone();
         let options = ImageOptions {
             extra: options,
             ..ImageOptions::default()
         };
-        let image = client
-            .images()
-            .create(&options)
-            .await
-            .map_err(|e| error::from_core(&e))?;
-        Ok(Image {
-            id: image.id,
-            url: image.url,
-            raw: image.raw,
-        })
+        let image = client.images().create(&options).await;
+        Ok(crate::to_js(&image.map_err(|e| error::from_core(&e))?))
     }
 
     /// Usage of every key, in priority order.
-    #[napi]
-    pub fn stats(&self) -> Vec<KeyStats> {
-        self.inner.stats().into_iter().map(KeyStats::from).collect()
+    #[napi(ts_return_type = "KeyStats[]")]
+    pub fn stats(&self) -> Value {
+        crate::to_js(&self.inner.stats())
     }
 
     /// Re-reads the key source now; a broken source keeps the current keys and throws.

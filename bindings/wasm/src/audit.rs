@@ -1,12 +1,13 @@
 //! `AuditEvent`: an audit record that carries a key ID or fingerprint, never the secret
 //! (mirrors `core/src/audit.rs`).
 
-use js_sys::Reflect;
-use pictify_keys::audit::{KeyRef, Timestamp};
+use pictify_keys::audit::KeyRef;
+use pictify_keys::{input, Clock};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{core_error, invalid_argument};
 use crate::key::ApiKey;
+use crate::{get, HostClock};
 
 /// One audited request, in the documented JSON shape. Every text field is redacted on the
 /// way in.
@@ -15,12 +16,8 @@ pub struct AuditEvent {
     inner: pictify_keys::AuditEvent,
 }
 
-fn field(options: &JsValue, name: &str) -> JsValue {
-    Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn text(options: &JsValue, name: &str) -> Result<String, JsValue> {
-    field(options, name)
+    get(options, name)
         .as_string()
         .ok_or_else(|| invalid_argument(&format!("AuditEvent needs a string `{name}`")))
 }
@@ -55,36 +52,18 @@ impl AuditEvent {
         if !options.is_object() {
             return Err(invalid_argument("AuditEvent needs an options object"));
         }
-        let options = options.clone();
-        let ts = field(&options, "timestamp");
-        let millis = if let Some(date) = ts.dyn_ref::<js_sys::Date>() {
-            date.get_time()
-        } else {
-            ts.as_f64().unwrap_or_else(js_sys::Date::now)
-        };
-        if !millis.is_finite() {
-            return Err(invalid_argument("AuditEvent timestamp is not a valid time"));
+        let mut fields = crate::json(options)?;
+        // A `Date` as its milliseconds (JSON would write it as text).
+        if let Some(date) = get(options, "timestamp").dyn_ref::<js_sys::Date>() {
+            let t = date.get_time();
+            fields["timestamp"] = if t.is_finite() {
+                t.into()
+            } else {
+                "invalid".into()
+            };
         }
-        let status = field(&options, "status").as_f64().unwrap_or(0.0);
-        if !(0.0..=999.0).contains(&status) || status.fract() != 0.0 {
-            return Err(invalid_argument(
-                "AuditEvent status must be an HTTP status code",
-            ));
-        }
-        let mut inner = pictify_keys::AuditEvent::new(
-            Timestamp::from_unix_millis(millis as i64),
-            &text(&options, "action")?,
-            key_ref,
-            &text(&options, "endpoint")?,
-            &text(&options, "method")?,
-            status as u16,
-        );
-        if let Some(ip) = field(&options, "ip").as_string() {
-            inner = inner.with_ip(&ip);
-        }
-        if let Some(ua) = field(&options, "userAgent").as_string() {
-            inner = inner.with_user_agent(&ua);
-        }
+        let now = HostClock.now_ms() as i64;
+        let inner = input::audit_event(key_ref, &fields, now).map_err(|e| core_error(&e))?;
         Ok(Self { inner })
     }
 }

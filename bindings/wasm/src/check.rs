@@ -1,10 +1,11 @@
 //! `checkKeys`: the whole "is my key OK here?" check over an env object (mirrors
 //! `core/src/check.rs`, the same answer `pictify-keys check` prints).
 
-use js_sys::Reflect;
+use pictify_keys::input;
 use wasm_bindgen::prelude::*;
 
-use crate::env::{detection_from_js, env_or_host, policy_from_js};
+use crate::env::env_or_host;
+use crate::error::core_error;
 
 /// Checks every key variable (`PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY`,
 /// `PICTIFY_API_KEY_OLD`) in `env` against the detected environment. Without `env`:
@@ -20,22 +21,9 @@ pub fn check_keys(
     #[wasm_bindgen(unchecked_param_type = "CheckOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let map = env_or_host(&env)?;
-    let get = |name: &str| {
-        if options.is_object() {
-            Reflect::get(&options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-        } else {
-            JsValue::UNDEFINED
-        }
-    };
-    let environment = get("environment");
-    let detection = if environment.is_undefined() || environment.is_null() {
-        None
-    } else {
-        Some(detection_from_js(&environment)?)
-    };
-    let source = get("source")
-        .as_string()
-        .unwrap_or_else(|| "env".to_owned());
-    let report = pictify_keys::check_keys(&map, &source, detection, policy_from_js(&get("policy")));
+    let o = crate::json(&options)?;
+    let detection = input::detection(&o["environment"]).map_err(|e| core_error(&e))?;
+    let source = o["source"].as_str().unwrap_or("env");
+    let report = pictify_keys::check_keys(&map, source, detection, input::policy(&o["policy"]));
     Ok(crate::to_js(&report))
 }

@@ -10,11 +10,11 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use js_sys::{Function, Object, Reflect};
-use pictify_keys::{Detection, Environment, Mode, Policy};
+use js_sys::{Function, Object};
+use pictify_keys::{input, Detection, Mode, Policy};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{invalid_argument, policy_error};
+use crate::error::{core_error, invalid_argument};
 use crate::key::ApiKey;
 
 /// The string-valued properties of `env` (a Worker `env`, `process.env`,
@@ -81,8 +81,8 @@ pub fn env_or_host(env: &JsValue) -> Result<BTreeMap<String, String>, JsValue> {
 /// The detection for an `environment` argument: as given, else detected from the host
 /// environment (Node, Deno), else an `invalid_argument` error asking for it.
 pub fn detection_or_host(environment: &JsValue) -> Result<Detection, JsValue> {
-    if !(environment.is_undefined() || environment.is_null()) {
-        return detection_from_js(environment);
+    if let Some(detection) = detection_from_js(environment)? {
+        return Ok(detection);
     }
     if HOST_ENV.with(|h| h.borrow().is_none()) {
         return Err(invalid_argument("environment is required in this runtime: it has no process environment (Cloudflare Workers, browsers), so pass detectEnvironment(env) with the env object your fetch handler receives"));
@@ -92,52 +92,15 @@ pub fn detection_or_host(environment: &JsValue) -> Result<Detection, JsValue> {
     )?))
 }
 
-fn get(obj: &JsValue, name: &str) -> JsValue {
-    if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
+/// A `Detection | EnvironmentName` argument (`Detection` as `detectEnvironment` returns
+/// it); `None` when absent.
+pub fn detection_from_js(value: &JsValue) -> Result<Option<Detection>, JsValue> {
+    input::detection(&crate::json(value)?).map_err(|e| core_error(&e))
 }
 
-/// A detection from JS: `undefined` (unknown), an environment name, or an object as
-/// [`detect_environment`] returns it.
-pub fn detection_from_js(value: &JsValue) -> Result<Detection, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Detection::unknown());
-    }
-    let (name, variable, value) = match value.as_string() {
-        Some(name) => (name, None, None),
-        None => {
-            let name = get(value, "environment").as_string().ok_or_else(|| {
-                invalid_argument("environment must be a name (production, staging, development, test, unknown) or the object detectEnvironment returns")
-            })?;
-            (
-                name,
-                get(value, "variable").as_string(),
-                get(value, "value").as_string(),
-            )
-        }
-    };
-    let environment = Environment::from_name(&name).ok_or_else(|| {
-        invalid_argument(
-            "unknown environment name: use production, staging, development, test or unknown",
-        )
-    })?;
-    Ok(Detection {
-        environment,
-        variable,
-        value,
-    })
-}
-
-/// `{ allowLiveOutsideProduction?, allowTestInProduction? }`; absent means strict.
+/// A `Policy` argument; absent (or unreadable) means strict.
 pub fn policy_from_js(value: &JsValue) -> Policy {
-    let flag = |name: &str| get(value, name).as_bool().unwrap_or(false);
-    Policy {
-        allow_live_outside_production: flag("allowLiveOutsideProduction"),
-        allow_test_in_production: flag("allowTestInProduction"),
-    }
+    crate::json(value).map_or_else(|_| Policy::strict(), |p| input::policy(&p))
 }
 
 /// Detects the deployment environment from `env` (platform variables first: `VERCEL_ENV`,
@@ -167,7 +130,7 @@ pub fn check_environment(
     let detection = detection_or_host(&environment)?;
     pictify_keys::check_environment(key.core(), &detection, policy_from_js(&policy))
         .map(|a| crate::to_js(&a))
-        .map_err(|e| policy_error(&e))
+        .map_err(|e| core_error(&e.into()))
 }
 
 /// [`check_environment`] for a mode alone (`"live"` or `"test"`).
@@ -183,5 +146,5 @@ pub fn check_mode(
     let detection = detection_or_host(&environment)?;
     pictify_keys::check_mode(mode, &detection, policy_from_js(&policy))
         .map(|a| crate::to_js(&a))
-        .map_err(|e| policy_error(&e))
+        .map_err(|e| core_error(&e.into()))
 }

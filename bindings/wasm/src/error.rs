@@ -7,7 +7,7 @@
 //! `.origin`). No variant is matched here.
 
 use js_sys::{Object, Reflect};
-use pictify_keys::{DetailValue, Error, ErrorReport, HttpError, KeyError, PolicyError};
+use pictify_keys::{DetailValue, Error, ErrorReport};
 use wasm_bindgen::JsValue;
 
 /// The `name` of every error thrown by this package.
@@ -41,21 +41,6 @@ fn from_report(report: &ErrorReport) -> JsValue {
 /// Any core error.
 pub fn core_error(e: &Error) -> JsValue {
     from_report(&e.report())
-}
-
-/// A malformed key.
-pub fn key_error(e: &KeyError) -> JsValue {
-    core_error(&Error::Key(e.clone()))
-}
-
-/// A key refused by the environment policy.
-pub fn policy_error(e: &PolicyError) -> JsValue {
-    core_error(&Error::Policy(e.clone()))
-}
-
-/// A failed API call.
-pub fn http_error(e: &HttpError) -> JsValue {
-    core_error(&Error::Http(e.clone()))
 }
 
 /// A wrong argument from JavaScript: code `invalid_argument`, family `input`.

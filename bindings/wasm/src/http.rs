@@ -13,25 +13,17 @@ use pictify_keys::http::{
     uuid_v4, Answer, ClientBuilder, Driver, Request, Transport, TransportError,
 };
 use pictify_keys::source::{EnvSource, KeyList, KeySource, SourcedKey};
-use pictify_keys::SourceError;
+use pictify_keys::{input, SourceError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::env::{detection_from_js, env_or_host, policy_from_js};
+use crate::env::env_or_host;
 use crate::error::{core_error, invalid_argument};
-use crate::ring::{config_from_js, keys_from_js, DateClock, KeyRing};
-use crate::source::load_sourced;
+use crate::ring::keys_from_js;
+use crate::{get, HostClock};
 
 /// Per-attempt timeout unless `timeoutMs` says otherwise.
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
-
-fn get(obj: &JsValue, name: &str) -> JsValue {
-    if obj.is_object() || obj.is_function() {
-        Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
-}
 
 fn set(obj: &Object, name: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(name), value);
@@ -206,26 +198,16 @@ struct Inner {
 
 impl Inner {
     async fn send(&self, method: &str, path: &str, body: JsValue) -> Result<JsValue, JsValue> {
-        let json = if body.is_undefined() || body.is_null() {
-            None
-        } else {
-            let text = js_sys::JSON::stringify(&body)
-                .ok()
-                .and_then(|t| t.as_string())
-                .ok_or_else(|| invalid_argument("the body is not JSON-serialisable"))?;
-            Some(
-                serde_json::from_str(&text)
-                    .map_err(|_| invalid_argument("the body is not JSON-serialisable"))?,
-            )
+        let json = match crate::json(&body)? {
+            serde_json::Value::Null => None,
+            json => Some(json),
         };
         let response = self
             .driver
             .request(&self.transport, method, path, json.as_ref())
             .await
             .map_err(|e| core_error(&e))?;
-        let text = serde_json::to_string(&response)
-            .map_err(|_| invalid_argument("the answer cannot be converted"))?;
-        js_sys::JSON::parse(&text)
+        Ok(crate::to_js(&response))
     }
 }
 
@@ -265,29 +247,34 @@ impl Client {
         let builder = if keys.is_undefined() || keys.is_null() {
             // Read once here for the JavaScript error (`invalid_argument`, `no_key`, a
             // malformed key with its origin); the driver then reads through the source.
-            load_sourced(&env)?;
+            crate::source::load(&env)?;
             ClientBuilder::default().source(JsEnvSource::new(env.clone()))
         } else {
             ClientBuilder::default().source(KeyList::from(keys_from_js(&keys)?))
         };
-        let environment = get(&options, "environment");
-        let detection = if environment.is_undefined() || environment.is_null() {
-            pictify_keys::detect_environment(&env_or_host(&env)?)
-        } else {
-            detection_from_js(&environment)?
+        // The plain options, without the env object, the keys and fetch (not JSON).
+        let rest = Object::assign(&Object::new(), options.unchecked_ref());
+        for name in ["env", "keys", "fetch"] {
+            Reflect::delete_property(&rest, &name.into())?;
+        }
+        let o = crate::json(&rest)?;
+        let detection = match input::detection(&o["environment"]).map_err(|e| core_error(&e))? {
+            Some(detection) => detection,
+            None => pictify_keys::detect_environment(&env_or_host(&env)?),
         };
-        let timeout_ms = get(&options, "timeoutMs")
+        let timeout_ms = o["timeoutMs"]
             .as_f64()
             .filter(|t| *t > 0.0)
             .unwrap_or(DEFAULT_TIMEOUT_MS);
+        let ring_config = input::ring_config(&o).map_err(|e| core_error(&e))?;
         let mut builder = builder
             .environment(detection)
-            .policy(policy_from_js(&get(&options, "policy")))
-            .ring_config(config_from_js(&options))
-            .clock(Arc::new(DateClock))
+            .policy(input::policy(&o["policy"]))
+            .ring_config(ring_config)
+            .clock(Arc::new(HostClock))
             .timeout(Duration::from_millis(timeout_ms as u64))
             .user_agent("wasm", env!("CARGO_PKG_VERSION"));
-        if let Some(url) = get(&options, "baseUrl").as_string() {
+        if let Some(url) = o["baseUrl"].as_str() {
             builder = builder.base_url(url);
         }
         let driver = builder.build_driver().map_err(|e| core_error(&e))?;
@@ -335,8 +322,8 @@ impl Client {
 
     /// Usage of every key, in priority order (see `KeyRing.stats`).
     #[wasm_bindgen(unchecked_return_type = "KeyStats[]")]
-    pub fn stats(&self) -> js_sys::Array {
-        KeyRing::wrap(self.inner.driver.ring().clone()).stats()
+    pub fn stats(&self) -> JsValue {
+        crate::to_js(&self.inner.driver.stats())
     }
 
     /// Re-reads the keys from `env` now; a key the environment policy refuses keeps the

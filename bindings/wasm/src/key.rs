@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::error::{core_error, invalid_argument, key_error};
+use crate::error::{core_error, invalid_argument};
 
 /// A well-formed Pictify API key. The secret stays in WebAssembly memory (zeroed on drop);
 /// only `reveal()` copies it out.
@@ -40,7 +40,7 @@ impl ApiKey {
         };
         pictify_keys::ApiKey::parse(&text)
             .map(Self::from_core)
-            .map_err(|e| key_error(&e))
+            .map_err(|e| core_error(&e.into()))
     }
 
     /// `"live"` or `"test"`.

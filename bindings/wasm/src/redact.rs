@@ -6,14 +6,14 @@ use std::cell::RefCell;
 use pictify_keys::redact::{Redactor, StreamRedactor as CoreStream, Style};
 use wasm_bindgen::prelude::*;
 
-use crate::error::invalid_argument;
+use crate::error::{core_error, invalid_argument};
 
 fn redactor(style: Option<String>) -> Result<Redactor, JsValue> {
     match style {
         None => Ok(Redactor::default()),
-        Some(name) => Style::from_name(&name).map(Redactor::new).ok_or_else(|| {
-            invalid_argument("style must be \"fingerprint\", \"redacted\" or \"mask\"")
-        }),
+        Some(name) => Style::parse(&name)
+            .map(Redactor::new)
+            .map_err(|e| core_error(&e)),
     }
 }
 

@@ -4,28 +4,14 @@
 
 use std::sync::Arc;
 
-use js_sys::{Array, Reflect};
-use pictify_keys::ring::{Clock, Outcome, RingConfig};
+use js_sys::Array;
 use pictify_keys::source::SourcedKey;
+use pictify_keys::{input, Clock};
 use wasm_bindgen::prelude::*;
 
-use crate::error::{core_error, invalid_argument, key_error};
+use crate::error::{core_error, invalid_argument};
 use crate::key::ApiKey;
-
-/// The host clock: `Date.now()`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DateClock;
-
-impl Clock for DateClock {
-    fn now_ms(&self) -> u64 {
-        let now = js_sys::Date::now();
-        if now.is_finite() && now > 0.0 {
-            now as u64
-        } else {
-            0
-        }
-    }
-}
+use crate::{get, HostClock};
 
 /// A clock that moves only when told to (tests, replaying tests/vectors/rotation.json).
 #[wasm_bindgen]
@@ -55,36 +41,13 @@ impl ManualClock {
     }
 }
 
-fn get(obj: &JsValue, name: &str) -> JsValue {
-    if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
+/// A `RingConfig` object (or an options object holding its fields) over the core's defaults.
+pub fn config_from_js(options: &JsValue) -> Result<pictify_keys::RingConfig, JsValue> {
+    input::ring_config(&crate::json(options)?).map_err(|e| core_error(&e))
 }
 
-/// `{ maxRetries?, cooldownMs?, baseDelayMs?, maxDelayMs?, retryAfterCapMs?, jitter? }` over
-/// the core's defaults.
-pub fn config_from_js(options: &JsValue) -> RingConfig {
-    let d = RingConfig::default();
-    let num = |name: &str, default: u64| {
-        get(options, name)
-            .as_f64()
-            .filter(|v| *v >= 0.0)
-            .map_or(default, |v| v as u64)
-    };
-    RingConfig {
-        max_retries: num("maxRetries", u64::from(d.max_retries)).min(u64::from(u32::MAX)) as u32,
-        cooldown_ms: num("cooldownMs", d.cooldown_ms),
-        base_delay_ms: num("baseDelayMs", d.base_delay_ms),
-        max_delay_ms: num("maxDelayMs", d.max_delay_ms),
-        retry_after_cap_ms: num("retryAfterCapMs", d.retry_after_cap_ms),
-        jitter: get(options, "jitter").as_bool().unwrap_or(d.jitter),
-    }
-}
-
-/// Keys for a ring from JS: an array of key strings, `ApiKey`s, or `{ key, source }` entries
-/// as `loadKeys` returns them. Provenance defaults to `explicit:<index>`.
+/// Keys for a ring from JS: an array of key strings, `ApiKey`s, or `{ key, origin }` entries
+/// as `loadKeys(env).keys` holds them. Provenance defaults to `explicit:<index>`.
 pub fn keys_from_js(keys: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
     let array = keys.dyn_ref::<Array>().ok_or_else(|| {
         invalid_argument("keys must be an array of key strings or loadKeys() entries")
@@ -94,7 +57,7 @@ pub fn keys_from_js(keys: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
         let (value, origin) = match item.as_string() {
             Some(s) => (zeroize::Zeroizing::new(s), format!("explicit:{i}")),
             None => {
-                // An entry `{ key, source }`, or an `ApiKey` itself.
+                // An entry `{ key, origin }`, or an `ApiKey` itself.
                 let key = get(&item, "key");
                 let key = if key.is_undefined() {
                     item.clone()
@@ -105,13 +68,13 @@ pub fn keys_from_js(keys: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
                     Some(s) => s,
                     None => reveal(&key)?,
                 };
-                let origin = get(&item, "source")
+                let origin = get(&item, "origin")
                     .as_string()
                     .unwrap_or_else(|| format!("explicit:{i}"));
                 (zeroize::Zeroizing::new(secret), origin)
             }
         };
-        let key = pictify_keys::ApiKey::parse(&value).map_err(|e| key_error(&e))?;
+        let key = pictify_keys::ApiKey::parse(&value).map_err(|e| core_error(&e.into()))?;
         out.push(SourcedKey::new(key, origin));
     }
     Ok(out)
@@ -122,7 +85,7 @@ fn reveal(key: &JsValue) -> Result<String, JsValue> {
     let f = get(key, "reveal")
         .dyn_into::<js_sys::Function>()
         .map_err(|_| {
-            invalid_argument("each key must be a string, an ApiKey, or { key, source }")
+            invalid_argument("each key must be a string, an ApiKey, or { key, origin }")
         })?;
     // EXPOSE: the key moves into the ring, which needs the secret to hand it to the sender.
     f.call0(key)?
@@ -179,38 +142,6 @@ impl Attempt {
     }
 }
 
-impl Attempt {
-    /// The core attempt.
-    pub fn core(&self) -> &pictify_keys::ring::Attempt {
-        &self.inner
-    }
-}
-
-/// The outcome of an attempt from JS: `{ status, retryAfter? }`, `"timeout"` or
-/// `"connection"` (the wire names of tests/vectors/rotation.json).
-fn with_outcome<R>(outcome: &JsValue, f: impl FnOnce(Outcome<'_>) -> R) -> Result<R, JsValue> {
-    if let Some(name) = outcome.as_string() {
-        return Outcome::from_name(&name).map(f).ok_or_else(|| {
-            invalid_argument(
-                "outcome must be { status, retryAfter? }, \"timeout\" or \"connection\"",
-            )
-        });
-    }
-    let status = get(outcome, "status")
-        .as_f64()
-        .filter(|s| (100.0..=999.0).contains(s) && s.fract() == 0.0);
-    let Some(status) = status else {
-        return Err(invalid_argument(
-            "outcome.status must be an HTTP status code",
-        ));
-    };
-    let retry_after = get(outcome, "retryAfter").as_string();
-    Ok(f(Outcome::Response {
-        status: status as u16,
-        retry_after: retry_after.as_deref(),
-    }))
-}
-
 /// The ordered keys (NEW first), their demotions after a 401 and their usage counts.
 #[wasm_bindgen]
 pub struct KeyRing {
@@ -218,19 +149,12 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    /// The core ring, shared with a `Client`.
-    pub fn core(&self) -> Arc<pictify_keys::KeyRing> {
-        self.inner.clone()
-    }
-
-    /// Wraps a shared core ring.
-    pub fn wrap(inner: Arc<pictify_keys::KeyRing>) -> KeyRing {
-        Self { inner }
-    }
-
     /// A ring over core keys with the host clock.
-    pub fn from_keys(keys: Vec<SourcedKey>, config: RingConfig) -> Result<KeyRing, JsValue> {
-        let ring = pictify_keys::KeyRing::with_clock(keys, config, Arc::new(DateClock))
+    pub fn from_keys(
+        keys: Vec<SourcedKey>,
+        config: pictify_keys::RingConfig,
+    ) -> Result<KeyRing, JsValue> {
+        let ring = pictify_keys::KeyRing::with_clock(keys, config, Arc::new(HostClock))
             .map_err(|e| core_error(&e))?;
         Ok(Self {
             inner: Arc::new(ring),
@@ -248,7 +172,7 @@ impl KeyRing {
         #[wasm_bindgen(unchecked_param_type = "KeyInput[]")] keys: JsValue,
         #[wasm_bindgen(unchecked_param_type = "RingConfig | undefined")] config: JsValue,
     ) -> Result<KeyRing, JsValue> {
-        Self::from_keys(keys_from_js(&keys)?, config_from_js(&config))
+        Self::from_keys(keys_from_js(&keys)?, config_from_js(&config)?)
     }
 
     /// A ring on a `ManualClock` (tests, replaying rotation scripts).
@@ -260,7 +184,7 @@ impl KeyRing {
     ) -> Result<KeyRing, JsValue> {
         let ring = pictify_keys::KeyRing::with_clock(
             keys_from_js(&keys)?,
-            config_from_js(&config),
+            config_from_js(&config)?,
             clock.inner.clone(),
         )
         .map_err(|e| core_error(&e))?;
@@ -286,7 +210,7 @@ impl KeyRing {
             .map_err(|e| core_error(&e))
     }
 
-    /// Records the outcome of `attempt` (`{ status, retryAfter? }`, `"timeout"` or
+    /// Records the outcome of `attempt` (`Outcome`: `{ status, retryAfter? }`, `"timeout"` or
     /// `"connection"`) and returns the decision: `{ action, delayMs, error }`.
     #[wasm_bindgen(js_name = onOutcome, unchecked_return_type = "Decision")]
     pub fn on_outcome(
@@ -295,9 +219,12 @@ impl KeyRing {
         attempt: &Attempt,
         #[wasm_bindgen(unchecked_param_type = "Outcome")] outcome: JsValue,
     ) -> Result<JsValue, JsValue> {
-        with_outcome(&outcome, |o| {
-            crate::to_js(&self.inner.on_outcome(&mut request.inner, &attempt.inner, o))
-        })
+        let outcome = crate::json(&outcome)?;
+        let outcome = input::outcome(&outcome).map_err(|e| core_error(&e))?;
+        let decision = self
+            .inner
+            .on_outcome(&mut request.inner, &attempt.inner, outcome);
+        Ok(crate::to_js(&decision))
     }
 
     /// Usage of every key, in priority order.

@@ -3,39 +3,41 @@
 //! There are no files on an edge worker, so the only source here is the variables object
 //! (`PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY`, `PICTIFY_API_KEY_OLD`, in that order).
 
-use js_sys::{Array, Object, Reflect};
-use pictify_keys::source::{EnvSource, SourceChain, SourcedKey};
+use js_sys::{Array, Reflect};
+use pictify_keys::source::{EnvSource, Loaded, SourceChain};
 use wasm_bindgen::prelude::*;
 
 use crate::env::env_or_host;
 use crate::error::core_error;
 use crate::key::ApiKey;
 
-/// The keys of `env` in priority order, as core values (used by the ring and the client).
-pub fn load_sourced(env: &JsValue) -> Result<Vec<SourcedKey>, JsValue> {
+/// The keys of `env` in priority order (used by `loadKeys` and the client).
+pub fn load(env: &JsValue) -> Result<Loaded, JsValue> {
     let map = env_or_host(env)?;
-    let loaded = SourceChain::new()
+    SourceChain::new()
         .with(EnvSource::new(map))
         .load_all()
-        .map_err(|e| core_error(&e))?;
-    Ok(loaded.keys)
+        .map_err(|e| core_error(&e))
 }
 
 /// Loads the keys from `env` (a Worker's `env`, `process.env`, `Deno.env.toObject()`):
-/// `[{ key: ApiKey, source: "env:PICTIFY_API_KEY_NEW" }, …]`, NEW first. Throws `no_key`
-/// when none is set, or the key's own code (with `.origin`) when one is malformed. Without
-/// `env`: `process.env` on Node and Deno; on Workers and in browsers `env` is required.
-#[wasm_bindgen(js_name = loadKeys, unchecked_return_type = "LoadedKey[]")]
+/// `{ keys: [{ key: ApiKey, origin: "env:PICTIFY_API_KEY_NEW" }, …], source: "env",
+/// shadowed: [] }`, NEW first (the shape of the Node package). Throws `no_key` when none is
+/// set, or the key's own code (with `.origin`) when one is malformed. Without `env`:
+/// `process.env` on Node and Deno; on Workers and in browsers `env` is required.
+#[wasm_bindgen(js_name = loadKeys, unchecked_return_type = "LoadedKeys")]
 pub fn load_keys(
     #[wasm_bindgen(unchecked_param_type = "EnvObject | undefined")] env: JsValue,
-) -> Result<Array, JsValue> {
-    let out = Array::new();
-    for k in load_sourced(&env)? {
-        let (key, origin) = k.into_parts();
-        let o = Object::new();
-        let _ = Reflect::set(&o, &"key".into(), &ApiKey::from_core(key).into());
-        let _ = Reflect::set(&o, &"source".into(), &origin.into());
-        out.push(&o);
+) -> Result<JsValue, JsValue> {
+    let loaded = load(&env)?;
+    let out = crate::to_js(&loaded);
+    let entries: Array = Reflect::get(&out, &"keys".into())?.unchecked_into();
+    for (entry, k) in entries.iter().zip(loaded.keys) {
+        Reflect::set(
+            &entry,
+            &"key".into(),
+            &ApiKey::from_core(k.into_parts().0).into(),
+        )?;
     }
     Ok(out)
 }

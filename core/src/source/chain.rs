@@ -51,6 +51,46 @@ pub struct Loaded {
     pub shadowed: Vec<ShadowedKey>,
 }
 
+/// `{code, origin, fingerprint, usedSource, message}`: a shadowed key as the JavaScript
+/// packages show it (fingerprint only).
+#[cfg(feature = "serde")]
+impl serde::Serialize for ShadowedKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ShadowedKey", 5)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("origin", &self.origin)?;
+        st.serialize_field("fingerprint", &self.fingerprint)?;
+        st.serialize_field("usedSource", &self.used_source)?;
+        st.serialize_field("message", &self.to_string())?;
+        st.end()
+    }
+}
+
+/// `{keys: [{origin}], source, shadowed}`: a load result as the JavaScript packages show it
+/// (`LoadedKeys` in packages/shapes.d.ts), each key by its origin alone; the packages set
+/// each entry's `key` to a handle of the key, so no secret is ever serialized.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Loaded {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[derive(serde::Serialize)]
+        struct Entry<'a> {
+            origin: &'a str,
+        }
+        let keys: Vec<Entry<'_>> = self
+            .keys
+            .iter()
+            .map(|k| Entry { origin: k.origin() })
+            .collect();
+        let mut st = s.serialize_struct("Loaded", 3)?;
+        st.serialize_field("keys", &keys)?;
+        st.serialize_field("source", &self.source_name)?;
+        st.serialize_field("shadowed", &self.shadowed)?;
+        st.end()
+    }
+}
+
 /// What a `loadKeys` call asks for, in every front end: keys handed in, else the standard
 /// chain over the variables, a mounted secret file and a `.env` file
 /// ([`SourceChain::from_options`]).
@@ -224,5 +264,40 @@ impl KeySource for SourceChain {
             }
         }
         Ok(None)
+    }
+}
+
+#[cfg(all(test, feature = "serde", feature = "json"))]
+mod serde_tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn a_load_result_serializes_origins_and_shadowed_keys_never_a_secret() {
+        let vars = |name: &str, key: &str| BTreeMap::from([(name.to_owned(), key.to_owned())]);
+        let chain = SourceChain::new()
+            .with(EnvSource::new(vars(
+                "PICTIFY_API_KEY",
+                "pk_live_FAKE3Wwd25rq4f5zr3a1b2",
+            )))
+            .with(EnvSource::new(vars(
+                "PICTIFY_API_KEY_OLD",
+                "pk_live_FAKE9Qx7Lm2Np4Rs6c3d4",
+            )));
+        let loaded = chain.load_all().unwrap();
+        let json = serde_json::to_value(&loaded).unwrap();
+        assert_eq!(
+            json["keys"],
+            serde_json::json!([{"origin": "env:PICTIFY_API_KEY"}])
+        );
+        assert_eq!(json["source"], "env");
+        let shadowed = &json["shadowed"][0];
+        assert_eq!(shadowed["code"], "shadowed_key");
+        assert_eq!(shadowed["origin"], "env:PICTIFY_API_KEY_OLD");
+        assert_eq!(shadowed["fingerprint"], "pk_live_****c3d4");
+        assert_eq!(shadowed["usedSource"], "env");
+        assert_eq!(shadowed["message"], loaded.shadowed[0].to_string());
+        assert!(!json.to_string().contains("FAKE"));
     }
 }

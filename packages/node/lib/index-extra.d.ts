@@ -32,21 +32,32 @@ export declare class ApiKey {
   [inspect.custom](): string
 }
 
-export declare namespace AuditEvent {
+/** One audited request: the fields of the documented JSON shape (`AuditEventJson`), read-only. */
+export declare class AuditEvent {
+  private constructor()
   /** An event for a request made with `key` (recorded by fingerprint). */
-  function forKey(key: ApiKey, fields: AuditFields): AuditEvent
+  static forKey(key: ApiKey, fields: AuditFields): AuditEvent
   /**
    * An event for the key with dashboard ID `keyId`; throws an `AuditError` with code
    * `secret_in_key_id` when the ID holds a key, `invalid_key_id` when it is not an ID.
    */
-  function forKeyId(keyId: string, fields: AuditFields): AuditEvent
-}
-export interface AuditEvent {
+  static forKeyId(keyId: string, fields: AuditFields): AuditEvent
+  /** The event as one line of JSON in the documented shape. */
+  toJsonLine(): string
   /** The documented JSON shape, so `JSON.stringify(event)` writes it. */
   toJSON(): AuditEventJson
   /** One line of JSON. */
   toString(): string
 }
+export interface AuditEvent extends Readonly<AuditEventJson> {}
+
+/**
+ * Loads the keys with their provenance (`keys` given: nothing else is read; else `env`, default
+ * `process.env`, then `secretFile`, then `dotenvFile`). Throws a `SourceError` with code
+ * `no_key` when no source has a key, and a source or format error naming the source when a
+ * configured source is broken.
+ */
+export declare function loadKeys(options?: LoadOptions): LoadedKeys
 
 export declare namespace KeyRing {
   /** A ring over the keys `loadKeys(options)` finds (default: `process.env`). */

@@ -47,6 +47,16 @@ for (const c of doc.auditEvents) {
   });
 }
 
+for (const c of doc.loadKeys) {
+  test(`shapes.json loadKeys: ${c.name}`, () => {
+    const loaded = keys.loadKeys({ env: c.env });
+    assert.ok(loaded.keys.every((k) => k.key instanceof keys.ApiKey));
+    // Each key is a handle, compared by fingerprint.
+    const got = { ...loaded, keys: loaded.keys.map((k) => ({ origin: k.origin, fingerprint: k.key.fingerprint })) };
+    assert.deepStrictEqual(got, c.expected);
+  });
+}
+
 test('a key listed twice is tried once: one attempt per distinct key, then unauthorized', () => {
   const [a, b] = [doc.keys.live, doc.keys.live2];
   const ring = new keys.KeyRing([a, b, a], { manualClockMs: 0 });

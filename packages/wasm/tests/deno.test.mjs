@@ -30,7 +30,7 @@ test("Deno: calls without env read the process environment (--allow-env), as und
   const script = join(project, "deno-hostenv.mjs");
   writeFileSync(script, `
     import { ApiKey, checkEnvironment, detectEnvironment, loadKeys, Client } from "@pictify/keys-wasm";
-    const out = { detected: detectEnvironment().environment, sources: loadKeys().map((k) => k.source) };
+    const out = { detected: detectEnvironment().environment, sources: loadKeys().keys.map((k) => k.origin) };
     const key = ApiKey.parse(Deno.env.get("PICTIFY_API_KEY"));
     try { checkEnvironment(key); out.check = "allowed"; } catch (e) { out.check = e.code; }
     try { new Client({ baseUrl: "http://127.0.0.1:9" }); out.client = "built"; } catch (e) { out.client = e.code; }

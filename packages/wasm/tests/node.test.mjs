@@ -157,9 +157,13 @@ test("the redact wrapper (trigger shortcut, encodeInto, decode only when changed
 
 test("loadKeys reads the env object in priority order with provenance", () => {
   const env = { PICTIFY_API_KEY_OLD: "pk_live_FAKEUoVgjESeIezwhSZXuOnYPNd3Rce5", PICTIFY_API_KEY_NEW: "pk_live_FAKEt7KUN60EponXzTI3eLm6FUvcuhnJ", KV: {} };
-  const keys = pk.loadKeys(env);
-  assert.deepEqual(keys.map((k) => k.source), ["env:PICTIFY_API_KEY_NEW", "env:PICTIFY_API_KEY_OLD"]);
-  assert.equal(keys[0].key.fingerprint, "pk_live_****uhnJ");
+  const loaded = pk.loadKeys(env);
+  // The Node package's shape: { keys: [{ key, origin }], source, shadowed }.
+  assert.deepEqual(loaded.keys.map((k) => k.origin), ["env:PICTIFY_API_KEY_NEW", "env:PICTIFY_API_KEY_OLD"]);
+  assert.equal(loaded.keys[0].key.fingerprint, "pk_live_****uhnJ");
+  assert.equal(loaded.source, "env");
+  assert.deepEqual(loaded.shadowed, []);
+  assert.equal(new pk.KeyRing(loaded.keys).stats()[1].origin, "env:PICTIFY_API_KEY_OLD");
   assert.throws(() => pk.loadKeys({}), { code: "no_key" });
   assert.throws(() => pk.loadKeys({ PICTIFY_API_KEY: "pk_live_your_api_key" }), (e) => e.code === "placeholder" && e.origin === "env:PICTIFY_API_KEY" && e.details.origin === e.origin);
 });
@@ -238,7 +242,7 @@ test("under Node, calls without env read process.env, as the Node package does",
       run(entry + " detect", () => pk.detectEnvironment().environment);
       run(entry + " checkEnvironment", () => pk.checkEnvironment(key));
       run(entry + " checkMode", () => pk.checkMode("live"));
-      run(entry + " loadKeys", () => pk.loadKeys().map((k) => k.source));
+      run(entry + " loadKeys", () => pk.loadKeys().keys.map((k) => k.origin));
       run(entry + " checkKeys", () => pk.checkKeys().error.code);
       if (pk.Client) {
         run(entry + " Client", () => new pk.Client({ baseUrl: "http://127.0.0.1:9" }));

@@ -25,7 +25,7 @@ export async function worker(env: Record<string, string | undefined>, line: stri
   const client = new Client({ env, baseUrl: "http://127.0.0.1:9", policy: { allowLiveOutsideProduction: true } });
   const me = await client.request("GET", "/me");
   const image = await client.images.create({ html: "<p>hi</p>" });
-  redactJson({ key: keys[0]?.key });
+  redactJson({ key: keys.keys[0]?.key, origin: keys.keys[0]?.origin, shadowed: keys.shadowed.length });
   return redact(line) + report.exitStatus + me.status + image.status;
 }
 `);

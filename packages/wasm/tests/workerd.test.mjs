@@ -49,7 +49,7 @@ test("workerd: the key from the env binding is validated in production", async (
   const r = await get("prod", "/validate");
   assert.equal(r.ok, true, JSON.stringify(r));
   assert.equal(r.fingerprint, "pk_live_****uhnJ");
-  assert.equal(r.source, "env:PICTIFY_API_KEY_NEW");
+  assert.equal(r.origin, "env:PICTIFY_API_KEY_NEW");
   assert.deepEqual(r.environment, { environment: "production", variable: "NODE_ENV", value: "production" });
 });
 

@@ -98,5 +98,10 @@ export function runShapeCases(pk, doc) {
     const event = c.key ? pk.AuditEvent.forKey(pk.ApiKey.parse(c.key), c.fields) : new pk.AuditEvent({ keyId: c.keyId, ...c.fields });
     same(event.toJSON(), c.expected, c.name);
   }
+  for (const c of doc.loadKeys) {
+    // Each key is a handle, compared by fingerprint.
+    const loaded = pk.loadKeys(c.env);
+    same({ ...loaded, keys: loaded.keys.map((k) => ({ origin: k.origin, fingerprint: k.key.fingerprint })) }, c.expected, c.name);
+  }
   return { checked, problems, skipped };
 }

@@ -23,10 +23,10 @@ export default {
           return json(checkKeys(env));
         // Validate the key from the binding and apply the environment policy.
         case "/validate": {
-          const [{ key, source }] = loadKeys(env);
+          const { keys: [{ key, origin }] } = loadKeys(env);
           const environment = detectEnvironment(env);
           const allowed = checkEnvironment(key, environment);
-          return json({ ok: true, fingerprint: key.fingerprint, mode: key.mode, source, environment, warning: allowed.warning });
+          return json({ ok: true, fingerprint: key.fingerprint, mode: key.mode, origin, environment, warning: allowed.warning });
         }
         // The Node-package habit of omitting `env`: Workers have no process environment, so
         // each call says env is required instead of acting on an empty environment.
