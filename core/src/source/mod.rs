@@ -366,6 +366,17 @@ mod tests {
         assert_eq!(loaded.shadowed[0].origin, "env-file:.env:PICTIFY_API_KEY");
         assert_eq!(loaded.shadowed[0].fingerprint, "pk_live_****c3d4");
         assert_eq!(loaded.shadowed[0].code(), "shadowed_key");
+        #[cfg(feature = "serde")]
+        {
+            let shape = serde_json::to_value(&loaded.shadowed[0]).unwrap();
+            let want = serde_json::json!({
+                "code": "shadowed_key",
+                "origin": "env-file:.env:PICTIFY_API_KEY",
+                "fingerprint": "pk_live_****c3d4",
+                "usedSource": "file:/run/secrets/pictify",
+            });
+            assert_eq!(shape, want);
+        }
     }
 
     /// New-user trial: `load_keys(dotenv="typo.env")` with no other key said `no_key` ("set
