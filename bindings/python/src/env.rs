@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use crate::dotenv::PyDotEnv;
 use crate::error::to_pyerr;
 use crate::key::{mode_from_name, PyApiKey};
+use crate::shape::PyRecord;
 
 /// Where variables come from: a parsed `.env` file, or any Python mapping (`os.environ`, a
 /// `dict`) asked for one name at a time through `.get(name)`.
@@ -84,17 +85,18 @@ impl EnvLookup for Lookup<'_> {
     }
 }
 
-/// The detected deployment environment and the variable that decided it.
-#[pyclass(
-    name = "Detection",
-    module = "pictify_keys",
-    frozen,
-    eq,
-    skip_from_py_object
-)]
-#[derive(Clone, PartialEq)]
+/// The detected deployment environment and the variable that decided it: `environment`
+/// (`production`, `staging`, `development`, `test` or `unknown`), `variable` (the variable
+/// that decided, or `None`) and `value` (its recognised, trimmed value, or `None`).
+#[pyclass(name = "Detection", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyDetection {
     pub(crate) inner: Detection,
+}
+
+impl PyDetection {
+    pub(crate) fn py(py: Python<'_>, inner: Detection) -> PyResult<Py<Self>> {
+        PyRecord::of(py, &inner)?.into_py(py, Self { inner })
+    }
 }
 
 /// The environment named `name`.
@@ -110,158 +112,74 @@ fn environment_from_name(name: &str) -> PyResult<Environment> {
 impl PyDetection {
     /// An environment stated by the caller rather than detected.
     #[staticmethod]
-    fn explicit(environment: &str) -> PyResult<Self> {
-        Ok(Self {
-            inner: Detection::explicit(environment_from_name(environment)?),
-        })
-    }
-
-    /// `production`, `staging`, `development`, `test` or `unknown`.
-    #[getter]
-    fn environment(&self) -> &'static str {
-        self.inner.environment.as_str()
-    }
-
-    /// The variable that decided, or `None`.
-    #[getter]
-    fn variable(&self) -> Option<&str> {
-        self.inner.variable.as_deref()
-    }
-
-    /// That variable's (recognised, trimmed) value, or `None`.
-    #[getter]
-    fn value(&self) -> Option<&str> {
-        self.inner.value.as_deref()
-    }
-
-    fn __repr__(&self) -> String {
-        let opt = |v: &Option<String>| {
-            v.as_ref()
-                .map_or_else(|| "None".to_owned(), |s| format!("{s:?}"))
-        };
-        format!(
-            "Detection(environment={:?}, variable={}, value={})",
-            self.inner.environment.as_str(),
-            opt(&self.inner.variable),
-            opt(&self.inner.value)
-        )
+    fn explicit(py: Python<'_>, environment: &str) -> PyResult<Py<Self>> {
+        Self::py(py, Detection::explicit(environment_from_name(environment)?))
     }
 }
 
-/// What the environment check allows; strict unless relaxed explicitly.
-#[pyclass(
-    name = "Policy",
-    module = "pictify_keys",
-    frozen,
-    eq,
-    skip_from_py_object
-)]
-#[derive(Clone, Copy, PartialEq)]
+/// What the environment check allows (`allow_live_outside_production`,
+/// `allow_test_in_production`); strict unless relaxed explicitly.
+#[pyclass(name = "Policy", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyPolicy {
     pub(crate) inner: Policy,
+}
+
+impl PyPolicy {
+    fn init(py: Python<'_>, inner: Policy) -> PyResult<PyClassInitializer<Self>> {
+        Ok(PyClassInitializer::from(PyRecord::of(py, &inner)?).add_subclass(Self { inner }))
+    }
 }
 
 #[pymethods]
 impl PyPolicy {
     #[new]
     #[pyo3(signature = (*, allow_live_outside_production = false, allow_test_in_production = false))]
-    fn new(allow_live_outside_production: bool, allow_test_in_production: bool) -> Self {
-        Self {
-            inner: Policy {
-                allow_live_outside_production,
-                allow_test_in_production,
-            },
-        }
+    fn new(
+        py: Python<'_>,
+        allow_live_outside_production: bool,
+        allow_test_in_production: bool,
+    ) -> PyResult<PyClassInitializer<Self>> {
+        let inner = Policy {
+            allow_live_outside_production,
+            allow_test_in_production,
+        };
+        Self::init(py, inner)
     }
 
     /// The default policy: live keys only in production, test keys never in production.
     #[staticmethod]
-    fn strict() -> Self {
-        Self {
-            inner: Policy::strict(),
-        }
-    }
-
-    #[getter]
-    fn allow_live_outside_production(&self) -> bool {
-        self.inner.allow_live_outside_production
-    }
-
-    #[getter]
-    fn allow_test_in_production(&self) -> bool {
-        self.inner.allow_test_in_production
-    }
-
-    fn __repr__(&self) -> String {
-        let b = |v: bool| if v { "True" } else { "False" };
-        format!(
-            "Policy(allow_live_outside_production={}, allow_test_in_production={})",
-            b(self.inner.allow_live_outside_production),
-            b(self.inner.allow_test_in_production)
-        )
+    fn strict(py: Python<'_>) -> PyResult<Py<Self>> {
+        Py::new(py, Self::init(py, Policy::strict())?)
     }
 }
 
-/// A reason to warn although the key is allowed.
-#[pyclass(
-    name = "Warning",
-    module = "pictify_keys",
-    frozen,
-    eq,
-    skip_from_py_object
-)]
-#[derive(Clone, Copy, PartialEq)]
+/// A reason to warn although the key is allowed: `code` (`unknown_environment` or
+/// `relaxed_policy`) and `message`, a one-line explanation.
+#[pyclass(name = "Warning", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyWarning {
-    pub(crate) inner: Warning,
+    inner: Warning,
 }
 
 #[pymethods]
 impl PyWarning {
-    /// `unknown_environment` or `relaxed_policy`.
-    #[getter]
-    fn code(&self) -> &'static str {
-        self.inner.code()
-    }
-
-    /// A one-line explanation.
-    #[getter]
-    fn message(&self) -> &'static str {
-        self.inner.message()
-    }
-
     fn __str__(&self) -> String {
         format!("[{}] {}", self.inner.code(), self.inner.message())
     }
-
-    fn __repr__(&self) -> String {
-        format!("Warning(code={:?})", self.inner.code())
-    }
 }
 
-/// A key allowed where it runs, possibly with a warning.
-#[pyclass(name = "Allowed", module = "pictify_keys", frozen)]
-pub(crate) struct PyAllowed {
-    #[pyo3(get)]
-    warning: Option<Py<PyWarning>>,
-}
-
-#[pymethods]
-impl PyAllowed {
-    fn __repr__(&self) -> String {
-        match &self.warning {
-            None => "Allowed(warning=None)".to_owned(),
-            Some(w) => format!("Allowed(warning={})", w.get().__repr__()),
-        }
-    }
-}
+/// A key allowed where it runs, possibly with a `warning`.
+#[pyclass(name = "Allowed", module = "pictify_keys", extends = PyRecord, frozen)]
+pub(crate) struct PyAllowed;
 
 /// The core's `Allowed` as a Python object.
-pub(crate) fn allowed_to_py(py: Python<'_>, allowed: Allowed) -> PyResult<PyAllowed> {
+pub(crate) fn allowed_to_py(py: Python<'_>, allowed: Allowed) -> PyResult<Py<PyAllowed>> {
     let warning = allowed
         .warning
-        .map(|inner| Py::new(py, PyWarning { inner }))
+        .map(|inner| PyRecord::of(py, &inner)?.into_py(py, PyWarning { inner }))
         .transpose()?;
-    Ok(PyAllowed { warning })
+    PyRecord::of(py, &allowed)?
+        .with(py, "warning", warning)?
+        .into_py(py, PyAllowed)
 }
 
 /// An `environment` argument: a `Detection`, an environment name, or `None`.
@@ -291,11 +209,16 @@ pub(crate) fn policy_arg(policy: Option<&Bound<'_, PyPolicy>>) -> Policy {
 pub(crate) fn detect_environment(
     py: Python<'_>,
     environ: Option<Bound<'_, PyAny>>,
-) -> PyResult<PyDetection> {
+) -> PyResult<Py<PyDetection>> {
+    PyDetection::py(py, detect(py, environ)?)
+}
+
+/// The core's detection from `environ` (a mapping or `DotEnv`; `os.environ` when `None`).
+pub(crate) fn detect(py: Python<'_>, environ: Option<Bound<'_, PyAny>>) -> PyResult<Detection> {
     let lookup = Lookup::new(py, environ)?;
-    let inner = pictify_keys::detect_environment(&lookup);
+    let detection = pictify_keys::detect_environment(&lookup);
     lookup.finish()?;
-    Ok(PyDetection { inner })
+    Ok(detection)
 }
 
 /// The detection for an `environment` argument, detecting from `os.environ` when it is `None`.
@@ -305,7 +228,7 @@ fn detection_or_detect(
 ) -> PyResult<Detection> {
     match detection_arg(environment)? {
         Some(d) => Ok(d),
-        None => detect_environment(py, None).map(|d| d.inner),
+        None => detect(py, None),
     }
 }
 
@@ -317,7 +240,7 @@ pub(crate) fn check_environment(
     key: &Bound<'_, PyApiKey>,
     environment: Option<&Bound<'_, PyAny>>,
     policy: Option<&Bound<'_, PyPolicy>>,
-) -> PyResult<PyAllowed> {
+) -> PyResult<Py<PyAllowed>> {
     let detection = detection_or_detect(py, environment)?;
     let allowed = pictify_keys::check_environment(&key.get().inner, &detection, policy_arg(policy))
         .map_err(|e| to_pyerr(py, e))?;
@@ -332,7 +255,7 @@ pub(crate) fn check_mode(
     mode: &str,
     environment: Option<&Bound<'_, PyAny>>,
     policy: Option<&Bound<'_, PyPolicy>>,
-) -> PyResult<PyAllowed> {
+) -> PyResult<Py<PyAllowed>> {
     let mode = mode_from_name(mode)?;
     let detection = detection_or_detect(py, environment)?;
     let allowed = pictify_keys::check_mode(mode, &detection, policy_arg(policy))

@@ -12,6 +12,8 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 
+use crate::shape::snake_case;
+
 /// `pictify_keys._errors._BY_FAMILY` as (family, class) pairs, looked up once.
 static CLASSES: PyOnceLock<Vec<(String, Py<PyType>)>> = PyOnceLock::new();
 
@@ -76,20 +78,6 @@ pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py
     attributes.set_item(intern!(py, "message"), report.text())?;
     attributes.set_item(intern!(py, "details"), details)?;
     Ok(instance)
-}
-
-/// `apiCode` → `api_code`.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 2);
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A core error as a `PyErr` to raise.

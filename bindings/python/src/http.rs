@@ -6,19 +6,21 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use pictify_keys::http::{ApiResponse, Client, Image, ImageOptions};
+use pictify_keys::http::{ApiResponse, Client, ImageOptions};
 use pictify_keys::ring::RingConfig;
 use pictify_keys::source::KeyList;
 use pictify_keys::Error;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
+use pythonize::pythonize;
 use serde_json::Value;
 
-use crate::env::{detect_environment, detection_arg, policy_arg, PyPolicy};
+use crate::env::{detect, detection_arg, policy_arg, PyPolicy};
 use crate::error::to_pyerr;
-use crate::json::{from_json, to_json};
+use crate::json::to_json;
 use crate::ring::{sourced_keys, stats_to_py, PyKeyStats, PyRingConfig};
+use crate::shape::{fields, PyRecord};
 use crate::source::{standard_chain, PyLoadedKeys};
 
 /// The runtime all clients share, started on first use (never on import).
@@ -46,85 +48,48 @@ fn block_on<T: Send>(
     py.detach(|| rt.block_on(fut)).map_err(|e| to_pyerr(py, e))
 }
 
-/// A successful answer.
-#[pyclass(name = "ApiResponse", module = "pictify_keys", frozen)]
-pub(crate) struct PyApiResponse {
-    #[pyo3(get)]
-    status: u16,
-    #[pyo3(get)]
-    body: Py<PyAny>,
-    #[pyo3(get)]
-    key_fingerprint: String,
-    /// Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …).
-    #[pyo3(get)]
-    key_origin: String,
-    #[pyo3(get)]
-    attempts: u32,
-    #[pyo3(get)]
-    fallbacks: Vec<Py<PyDict>>,
-}
+/// A successful answer: `status`, `body` (the JSON), `key_fingerprint` and `key_origin` (the
+/// key that succeeded and where it came from: `env:PICTIFY_API_KEY_OLD`, `explicit:0`, …),
+/// `attempts`, and `fallbacks` (dicts: `from_fingerprint`, `from_source`, `to_fingerprint`,
+/// `to_source`, `at_ms`).
+#[pyclass(name = "ApiResponse", module = "pictify_keys", extends = PyRecord, frozen)]
+pub(crate) struct PyApiResponse;
 
 #[pymethods]
 impl PyApiResponse {
-    fn __repr__(&self) -> String {
-        format!(
-            "ApiResponse(status={}, key_fingerprint={:?}, attempts={}, fallbacks={})",
-            self.status,
-            self.key_fingerprint,
-            self.attempts,
-            self.fallbacks.len()
-        )
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let attr = |name| slf.getattr(name)?.repr().map(|r| r.to_string());
+        Ok(format!(
+            "ApiResponse(status={}, key_fingerprint={}, attempts={}, fallbacks={})",
+            attr("status")?,
+            attr("key_fingerprint")?,
+            attr("attempts")?,
+            slf.getattr("fallbacks")?.len()?
+        ))
     }
 }
 
-fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<PyApiResponse> {
+fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<Py<PyApiResponse>> {
     let fallbacks = r
         .fallbacks
-        .into_iter()
-        .map(|e| {
-            let d = PyDict::new(py);
-            d.set_item("from_fingerprint", e.from_fingerprint)?;
-            d.set_item("from_source", e.from_source)?;
-            d.set_item("to_fingerprint", e.to_fingerprint)?;
-            d.set_item("to_source", e.to_source)?;
-            d.set_item("at_ms", e.at_ms)?;
-            Ok(d.unbind())
-        })
-        .collect::<PyResult<_>>()?;
-    Ok(PyApiResponse {
-        status: r.status,
-        body: from_json(py, r.body)?.unbind(),
-        key_fingerprint: r.key_fingerprint,
-        key_origin: r.key_origin,
-        attempts: r.attempts,
-        fallbacks,
-    })
+        .iter()
+        .map(|e| fields(py, e))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyRecord::of(py, &r)?
+        .with(py, "fallbacks", fallbacks)?
+        .into_py(py, PyApiResponse)
 }
 
-/// A created image.
-#[pyclass(name = "Image", module = "pictify_keys", frozen)]
-pub(crate) struct PyImage {
-    #[pyo3(get)]
-    id: Option<String>,
-    #[pyo3(get)]
-    url: Option<String>,
-    #[pyo3(get)]
-    raw: Py<PyAny>,
-}
+/// A created image: `id` and `url` (when the API sent them) and `raw`, the whole answer.
+#[pyclass(name = "Image", module = "pictify_keys", extends = PyRecord, frozen)]
+pub(crate) struct PyImage;
 
 #[pymethods]
 impl PyImage {
-    fn __repr__(&self) -> String {
-        format!("Image(id={:?}, url={:?})", self.id, self.url)
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let attr = |name| slf.getattr(name)?.repr().map(|r| r.to_string());
+        Ok(format!("Image(id={}, url={})", attr("id")?, attr("url")?))
     }
-}
-
-fn image_to_py(py: Python<'_>, image: Image) -> PyResult<PyImage> {
-    Ok(PyImage {
-        id: image.id,
-        url: image.url,
-        raw: from_json(py, image.raw)?.unbind(),
-    })
 }
 
 /// `client.images`: the image endpoints.
@@ -150,7 +115,7 @@ impl PyImages {
         selector: Option<String>,
         file_extension: Option<String>,
         extra: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyImage> {
+    ) -> PyResult<Py<PyImage>> {
         let mut extra_map = serde_json::Map::new();
         if let Some(extra) = extra {
             for (k, v) in extra.iter() {
@@ -173,7 +138,11 @@ impl PyImages {
         };
         let client = self.client.clone();
         let image = block_on(py, async move { client.images().create(&options).await })?;
-        image_to_py(py, image)
+        let fields = PyDict::new(py);
+        fields.set_item("id", image.id)?;
+        fields.set_item("url", image.url)?;
+        fields.set_item("raw", pythonize(py, &image.raw)?)?;
+        PyRecord::from_dict(fields).into_py(py, PyImage)
     }
 }
 
@@ -212,7 +181,7 @@ impl PyClient {
     ) -> PyResult<Self> {
         let detection = match detection_arg(environment)? {
             Some(d) => d,
-            None => detect_environment(py, environ.clone())?.inner,
+            None => detect(py, environ.clone())?,
         };
         let seconds = |s: f64| {
             Duration::try_from_secs_f64(s)
@@ -254,7 +223,7 @@ impl PyClient {
         method: String,
         path: String,
         json: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyApiResponse> {
+    ) -> PyResult<Py<PyApiResponse>> {
         let body: Option<Value> = json.map(|v| to_json(v, 0)).transpose()?;
         let client = self.inner.clone();
         let resp = block_on(py, async move {
@@ -272,8 +241,8 @@ impl PyClient {
     }
 
     /// Usage of every key (to see when an old key is no longer used).
-    fn stats(&self) -> Vec<PyKeyStats> {
-        stats_to_py(self.inner.stats())
+    fn stats(&self, py: Python<'_>) -> PyResult<Vec<Py<PyKeyStats>>> {
+        stats_to_py(py, self.inner.stats())
     }
 
     /// Re-reads the key source now (e.g. after rotating a secret file).

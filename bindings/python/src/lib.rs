@@ -17,6 +17,7 @@ mod json;
 mod key;
 mod redact;
 mod ring;
+mod shape;
 mod source;
 mod text;
 
