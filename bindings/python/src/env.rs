@@ -1,30 +1,25 @@
 //! Environment detection and policy: `Detection`, `Policy`, `Warning`, `Allowed`,
 //! `detect_environment`, `check_environment`, `check_mode`.
 //!
-//! Variables reach the core through [`Lookup`], an `EnvLookup` over a Python mapping (read
-//! lazily, one name at a time, never written) or over a parsed `DotEnv`.
+//! Variables reach the core through [`Lookup`], an `EnvLookup` over a Python mapping or a
+//! parsed `DotEnv` (read lazily, one name at a time, never written).
 
 use std::cell::RefCell;
 
-use pictify_keys::{Allowed, Detection, EnvLookup, Environment, Policy, Warning};
+use pictify_keys::{Allowed, Detection, EnvLookup, Environment, Mode, Policy, Warning};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::dotenv::PyDotEnv;
 use crate::error::to_pyerr;
 use crate::key::{mode_from_name, PyApiKey};
 use crate::shape::PyRecord;
 
-/// Where variables come from: a parsed `.env` file, or any Python mapping (`os.environ`, a
-/// `dict`) asked for one name at a time through `.get(name)`.
-pub(crate) enum Lookup<'py> {
-    /// A `DotEnv` handed in directly.
-    DotEnv(Bound<'py, PyDotEnv>),
-    /// A mapping; the first Python error met while reading it is kept and raised afterwards.
-    Mapping {
-        mapping: Bound<'py, PyAny>,
-        error: RefCell<Option<PyErr>>,
-    },
+/// Where variables come from: any Python mapping (`os.environ`, a `dict`, a `DotEnv`) asked
+/// for one name at a time through `.get(name)`.
+pub(crate) struct Lookup<'py> {
+    mapping: Bound<'py, PyAny>,
+    /// The first Python error met while reading the mapping, raised by [`Lookup::finish`].
+    error: RefCell<Option<PyErr>>,
 }
 
 impl<'py> Lookup<'py> {
@@ -36,13 +31,10 @@ impl<'py> Lookup<'py> {
             Some(m) => m,
             None => py.import("pictify_keys._host")?.getattr("HOST_ENVIRON")?,
         };
-        if let Ok(dotenv) = mapping.cast::<PyDotEnv>() {
-            return Ok(Self::DotEnv(dotenv.clone()));
-        }
         if !mapping.hasattr("get")? {
             return Err(PyTypeError::new_err("environ must be a mapping of variable names to strings (such as os.environ or a dict), a DotEnv, or None"));
         }
-        Ok(Self::Mapping {
+        Ok(Self {
             mapping,
             error: RefCell::new(None),
         })
@@ -50,38 +42,28 @@ impl<'py> Lookup<'py> {
 
     /// Raises the first error met while reading the mapping, if any.
     pub(crate) fn finish(self) -> PyResult<()> {
-        match self {
-            Self::Mapping { error, .. } => error.into_inner().map_or(Ok(()), Err),
-            Self::DotEnv(_) => Ok(()),
-        }
+        self.error.into_inner().map_or(Ok(()), Err)
     }
 }
 
 impl EnvLookup for Lookup<'_> {
     fn get(&self, name: &str) -> Option<String> {
-        match self {
-            Self::DotEnv(d) => d.get().inner.get(name),
-            Self::Mapping { mapping, error } => {
-                if error.borrow().is_some() {
-                    return None;
-                }
-                let value = mapping.call_method1("get", (name,)).and_then(|v| {
-                    if v.is_none() {
-                        Ok(None)
-                    } else {
-                        v.extract::<String>().map(Some).map_err(|_| {
-                            PyTypeError::new_err(format!(
-                                "environment variable {name} must be a str"
-                            ))
-                        })
-                    }
-                });
-                value.unwrap_or_else(|e| {
-                    *error.borrow_mut() = Some(e);
-                    None
+        if self.error.borrow().is_some() {
+            return None;
+        }
+        let value = self.mapping.call_method1("get", (name,)).and_then(|v| {
+            if v.is_none() {
+                Ok(None)
+            } else {
+                v.extract::<String>().map(Some).map_err(|_| {
+                    PyTypeError::new_err(format!("environment variable {name} must be a str"))
                 })
             }
-        }
+        });
+        value.unwrap_or_else(|e| {
+            *self.error.borrow_mut() = Some(e);
+            None
+        })
     }
 }
 
@@ -221,15 +203,29 @@ pub(crate) fn detect(py: Python<'_>, environ: Option<Bound<'_, PyAny>>) -> PyRes
     Ok(detection)
 }
 
-/// The detection for an `environment` argument, detecting from `os.environ` when it is `None`.
-fn detection_or_detect(
+/// The detection for an `environment` argument, detecting from `environ` when it is `None`.
+pub(crate) fn detection_or_detect(
     py: Python<'_>,
     environment: Option<&Bound<'_, PyAny>>,
+    environ: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Detection> {
     match detection_arg(environment)? {
         Some(d) => Ok(d),
-        None => detect(py, None),
+        None => detect(py, environ),
     }
+}
+
+/// The core's `check_mode` with Python arguments (`check_environment` is it for the key's mode).
+fn allowed(
+    py: Python<'_>,
+    mode: Mode,
+    environment: Option<&Bound<'_, PyAny>>,
+    policy: Option<&Bound<'_, PyPolicy>>,
+) -> PyResult<Py<PyAllowed>> {
+    let detection = detection_or_detect(py, environment, None)?;
+    let allowed = pictify_keys::check_mode(mode, &detection, policy_arg(policy))
+        .map_err(|e| to_pyerr(py, e))?;
+    allowed_to_py(py, allowed)
 }
 
 /// Checks that the key's mode fits the environment; raises `KeyEnvironmentError` if not.
@@ -241,10 +237,7 @@ pub(crate) fn check_environment(
     environment: Option<&Bound<'_, PyAny>>,
     policy: Option<&Bound<'_, PyPolicy>>,
 ) -> PyResult<Py<PyAllowed>> {
-    let detection = detection_or_detect(py, environment)?;
-    let allowed = pictify_keys::check_environment(&key.get().inner, &detection, policy_arg(policy))
-        .map_err(|e| to_pyerr(py, e))?;
-    allowed_to_py(py, allowed)
+    allowed(py, key.get().inner.mode(), environment, policy)
 }
 
 /// `check_environment` for a mode alone (`"live"` or `"test"`).
@@ -256,9 +249,5 @@ pub(crate) fn check_mode(
     environment: Option<&Bound<'_, PyAny>>,
     policy: Option<&Bound<'_, PyPolicy>>,
 ) -> PyResult<Py<PyAllowed>> {
-    let mode = mode_from_name(mode)?;
-    let detection = detection_or_detect(py, environment)?;
-    let allowed = pictify_keys::check_mode(mode, &detection, policy_arg(policy))
-        .map_err(|e| to_pyerr(py, e))?;
-    allowed_to_py(py, allowed)
+    allowed(py, mode_from_name(mode)?, environment, policy)
 }

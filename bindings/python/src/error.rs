@@ -6,7 +6,7 @@
 //! core adds reaches Python without an edit. The module is imported on the first error only,
 //! so importing `pictify_keys` stays free of work.
 
-use pictify_keys::{DetailValue, Error, ErrorReport};
+use pictify_keys::{Error, ErrorReport};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -53,13 +53,7 @@ static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyAny>> {
     let report: ErrorReport = err.report();
     let class = class_for(py, report.family.as_str())?;
-    let details = PyDict::new(py);
-    for (name, value) in report.details.fields() {
-        match value {
-            DetailValue::Text(t) => details.set_item(name, t)?,
-            DetailValue::Number(n) => details.set_item(name, n)?,
-        }
-    }
+    let details = pythonize::pythonize(py, &report.details)?.cast_into::<PyDict>()?;
     let new = NEW.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
         Ok(py
             .get_type::<pyo3::exceptions::PyValueError>()

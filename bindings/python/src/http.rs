@@ -10,18 +10,18 @@ use pictify_keys::http::{ApiResponse, Client, ImageOptions};
 use pictify_keys::ring::RingConfig;
 use pictify_keys::source::KeyList;
 use pictify_keys::Error;
-use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 use pythonize::pythonize;
 use serde_json::Value;
 
-use crate::env::{detect, detection_arg, policy_arg, PyPolicy};
+use crate::env::{detection_or_detect, policy_arg, PyPolicy};
 use crate::error::to_pyerr;
 use crate::json::to_json;
 use crate::ring::{sourced_keys, stats_to_py, PyKeyStats, PyRingConfig};
 use crate::shape::{fields, PyRecord};
-use crate::source::{standard_chain, PyLoadedKeys};
+use crate::source::standard_chain;
 
 /// The runtime all clients share, started on first use (never on import).
 static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
@@ -116,15 +116,10 @@ impl PyImages {
         file_extension: Option<String>,
         extra: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyImage>> {
-        let mut extra_map = serde_json::Map::new();
-        if let Some(extra) = extra {
-            for (k, v) in extra.iter() {
-                let k = k
-                    .cast::<PyString>()
-                    .map_err(|_| PyTypeError::new_err("option names must be str"))?;
-                extra_map.insert(k.to_cow()?.into_owned(), to_json(&v, 0)?);
-            }
-        }
+        let extra = match extra.map(|e| to_json(e, 0)).transpose()? {
+            Some(Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
         let options = ImageOptions {
             html,
             url,
@@ -134,7 +129,7 @@ impl PyImages {
             height,
             selector,
             file_extension,
-            extra: extra_map,
+            extra,
         };
         let client = self.client.clone();
         let image = block_on(py, async move { client.images().create(&options).await })?;
@@ -179,10 +174,7 @@ impl PyClient {
         environment: Option<&Bound<'_, PyAny>>,
         policy: Option<&Bound<'_, PyPolicy>>,
     ) -> PyResult<Self> {
-        let detection = match detection_arg(environment)? {
-            Some(d) => d,
-            None => detect(py, environ.clone())?,
-        };
+        let detection = detection_or_detect(py, environment, environ.clone())?;
         let seconds = |s: f64| {
             Duration::try_from_secs_f64(s)
                 .map_err(|_| PyValueError::new_err("timeouts must be positive numbers of seconds"))
@@ -193,13 +185,7 @@ impl PyClient {
             .policy(policy_arg(policy))
             .ring_config(config.map_or_else(RingConfig::default, |c| c.get().inner));
         builder = match keys {
-            Some(keys) => {
-                let list = match keys.cast::<PyLoadedKeys>() {
-                    Ok(loaded) => sourced_keys(loaded.getattr("keys")?.as_any())?,
-                    Err(_) => sourced_keys(keys)?,
-                };
-                builder.source(KeyList::from(list))
-            }
+            Some(keys) => builder.source(KeyList::from(sourced_keys(keys)?)),
             None => builder.source(standard_chain(py, environ, secret_file, dotenv)?),
         };
         if let Some(url) = base_url {

@@ -22,6 +22,13 @@ pub(crate) fn mode_from_name(name: &str) -> PyResult<Mode> {
     Mode::from_name(name).ok_or_else(|| PyValueError::new_err("mode must be \"live\" or \"test\""))
 }
 
+impl PyApiKey {
+    /// A new Python handle to `inner`.
+    pub(crate) fn py(py: Python<'_>, inner: ApiKey) -> PyResult<Py<Self>> {
+        Py::new(py, Self { inner })
+    }
+}
+
 #[pymethods]
 impl PyApiKey {
     /// Parses and validates a key exactly as given (no trimming). Raises `KeyFormatError`

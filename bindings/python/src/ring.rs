@@ -9,11 +9,12 @@ use pictify_keys::source::{KeyList, SourcedKey};
 use pictify_keys::Error;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::error::{exception, to_pyerr};
 use crate::key::PyApiKey;
 use crate::shape::PyRecord;
-use crate::source::PySourcedKey;
+use crate::source::{PyLoadedKeys, PySourcedKey};
 
 /// Tuning of the ring (`max_retries`, `cooldown_ms`, `base_delay_ms`, `max_delay_ms`,
 /// `retry_after_cap_ms`, `jitter`); defaults are the core's.
@@ -96,6 +97,14 @@ pub(crate) struct PyRequestState {
     inner: Mutex<RequestState>,
 }
 
+impl PyRequestState {
+    fn lock(&self) -> PyResult<std::sync::MutexGuard<'_, RequestState>> {
+        self.inner
+            .lock()
+            .map_err(|_| PyValueError::new_err("request state poisoned"))
+    }
+}
+
 #[pymethods]
 impl PyRequestState {
     /// Attempts made so far.
@@ -105,42 +114,11 @@ impl PyRequestState {
     }
 }
 
-/// The key to use for one attempt.
-#[pyclass(name = "Attempt", module = "pictify_keys", frozen)]
+/// The key to use for one attempt: `key` (the `ApiKey` to send), `source` (where it came
+/// from) and `number` (1-based within the request).
+#[pyclass(name = "Attempt", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyAttempt {
     inner: Attempt,
-}
-
-#[pymethods]
-impl PyAttempt {
-    /// The key to send.
-    #[getter]
-    fn key(&self) -> PyApiKey {
-        PyApiKey {
-            inner: self.inner.key().clone(),
-        }
-    }
-
-    /// Where the key came from.
-    #[getter]
-    fn source(&self) -> &str {
-        self.inner.origin()
-    }
-
-    /// 1-based attempt number within the request.
-    #[getter]
-    fn number(&self) -> u32 {
-        self.inner.number()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Attempt({}, source={:?}, number={})",
-            self.inner.key().fingerprint(),
-            self.inner.origin(),
-            self.inner.number()
-        )
-    }
 }
 
 /// What to do after an attempt: `action` is `done`, `try_next_key`, `retry` or `fail`;
@@ -161,8 +139,12 @@ impl PyDecision {
     }
 }
 
-/// The keys for a ring: all `ApiKey` (provenance `explicit:<index>`) or all `SourcedKey`.
+/// The keys for a ring: all `ApiKey` (provenance `explicit:<index>`), all `SourcedKey`, or a
+/// `LoadedKeys`.
 pub(crate) fn sourced_keys(keys: &Bound<'_, PyAny>) -> PyResult<Vec<SourcedKey>> {
+    if let Ok(loaded) = keys.cast::<PyLoadedKeys>() {
+        return sourced_keys(&loaded.getattr("keys")?);
+    }
     let items: Vec<Bound<'_, PyAny>> = keys.try_iter()?.collect::<PyResult<_>>()?;
     if items.iter().all(|k| k.is_instance_of::<PyApiKey>()) {
         let parsed = items
@@ -220,16 +202,21 @@ impl PyKeyRing {
 
     /// The key for the next attempt; raises `PictifyHTTPError` (`unauthorized`) when every
     /// key was tried.
-    fn attempt(&self, py: Python<'_>, request: &Bound<'_, PyRequestState>) -> PyResult<PyAttempt> {
-        let mut state = request
-            .get()
+    fn attempt(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, PyRequestState>,
+    ) -> PyResult<Py<PyAttempt>> {
+        let mut state = request.get().lock()?;
+        let inner = self
             .inner
-            .lock()
-            .map_err(|_| PyValueError::new_err("request state poisoned"))?;
-        self.inner
             .next_attempt(&mut state)
-            .map(|inner| PyAttempt { inner })
-            .map_err(|e| to_pyerr(py, e))
+            .map_err(|e| to_pyerr(py, e))?;
+        let fields = PyDict::new(py);
+        fields.set_item("key", PyApiKey::py(py, inner.key().clone())?)?;
+        fields.set_item("source", inner.origin())?;
+        fields.set_item("number", inner.number())?;
+        PyRecord::from_dict(fields).into_py(py, PyAttempt { inner })
     }
 
     /// Records an outcome: an HTTP `status` (with its `Retry-After` header, if any) or an
@@ -256,11 +243,7 @@ impl PyKeyRing {
                 ))
             }
         };
-        let mut state = request
-            .get()
-            .inner
-            .lock()
-            .map_err(|_| PyValueError::new_err("request state poisoned"))?;
+        let mut state = request.get().lock()?;
         let decision = self
             .inner
             .on_outcome(&mut state, &attempt.get().inner, outcome);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use pictify_keys::source::{Loaded, ShadowedKey, SourceChain, SourcedKey};
 use pictify_keys::world::EnvSnapshot;
-use pictify_keys::{EnvLookup, KEY_VARIABLES};
+use pictify_keys::KEY_VARIABLES;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -14,63 +14,37 @@ use crate::error::to_pyerr;
 use crate::key::PyApiKey;
 use crate::shape::PyRecord;
 
-/// The owned environment lookup for `environ` (a mapping, a `DotEnv`, or `os.environ`): a
-/// mapping is read once, for the variables the core names in `KEY_VARIABLES`, so the core's
-/// sources (which outlive this call and may run on other threads) get a thread-safe copy.
+/// The owned environment lookup for `environ` (a mapping, a `DotEnv`, or `os.environ`): read
+/// once, for the variables the core names in `KEY_VARIABLES`, so the core's sources (which
+/// outlive this call and may run on other threads) get a thread-safe copy.
 pub(crate) fn owned_env(
     py: Python<'_>,
     environ: Option<Bound<'_, PyAny>>,
-) -> PyResult<Box<dyn EnvLookup + Send + Sync>> {
+) -> PyResult<EnvSnapshot> {
     let lookup = Lookup::new(py, environ)?;
-    let owned: Box<dyn EnvLookup + Send + Sync> = match &lookup {
-        Lookup::DotEnv(d) => Box::new(d.get().inner.clone()),
-        Lookup::Mapping { .. } => Box::new(EnvSnapshot::capture(&lookup, KEY_VARIABLES)),
-    };
+    let owned = EnvSnapshot::capture(&lookup, KEY_VARIABLES);
     lookup.finish()?;
     Ok(owned)
 }
 
-/// A key and where it came from.
-#[pyclass(name = "SourcedKey", module = "pictify_keys", frozen)]
+/// A key and where it came from: `key` (an `ApiKey`) and `origin`, e.g.
+/// `env:PICTIFY_API_KEY_NEW`.
+#[pyclass(name = "SourcedKey", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PySourcedKey {
     pub(crate) inner: SourcedKey,
-    key: Py<PyApiKey>,
 }
 
 impl PySourcedKey {
-    pub(crate) fn new(py: Python<'_>, inner: SourcedKey) -> PyResult<Self> {
-        let key = Py::new(
-            py,
-            PyApiKey {
-                inner: inner.key().clone(),
-            },
-        )?;
-        Ok(Self { inner, key })
+    pub(crate) fn py(py: Python<'_>, inner: SourcedKey) -> PyResult<Py<Self>> {
+        let fields = PyDict::new(py);
+        fields.set_item("key", PyApiKey::py(py, inner.key().clone())?)?;
+        fields.set_item("origin", inner.origin())?;
+        PyRecord::from_dict(fields).into_py(py, Self { inner })
     }
 }
 
 #[pymethods]
 impl PySourcedKey {
-    /// The key.
-    #[getter]
-    fn key(&self, py: Python<'_>) -> Py<PyApiKey> {
-        self.key.clone_ref(py)
-    }
-
-    /// Where it came from, e.g. `env:PICTIFY_API_KEY_NEW`.
-    #[getter]
-    fn origin(&self) -> &str {
-        self.inner.origin()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "SourcedKey({}, origin={:?})",
-            self.inner.key().fingerprint(),
-            self.inner.origin()
-        )
-    }
-
     fn __str__(&self) -> String {
         format!(
             "{} ({})",
@@ -119,7 +93,7 @@ fn loaded_to_py(py: Python<'_>, loaded: Loaded) -> PyResult<Py<PyLoadedKeys>> {
     let keys = loaded
         .keys
         .into_iter()
-        .map(|k| Py::new(py, PySourcedKey::new(py, k)?))
+        .map(|k| PySourcedKey::py(py, k))
         .collect::<PyResult<Vec<_>>>()?;
     let shadowed = loaded
         .shadowed

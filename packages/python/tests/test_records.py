@@ -58,3 +58,12 @@ def test_audit_event_attributes_follow_the_documented_shape() -> None:
     event = AuditEvent(action="a", key="key_1", endpoint="/", method="GET", status=200, timestamp_ms=1_000)
     assert event.timestamp == event.to_dict()["timestamp"] == "1970-01-01T00:00:01.000Z"
     assert (event.timestamp_ms, event.key_id, event.user_agent) == (1_000, "key_1", None)
+
+
+def test_key_ring_takes_loaded_keys_as_the_client_does() -> None:
+    loaded = load_keys({"PICTIFY_API_KEY_NEW": LIVE, "PICTIFY_API_KEY_OLD": "pk_live_FAKE9Qx7Lm2Np4Rs6c3d4"})
+    ring = KeyRing(loaded, clock=ManualClock(0))
+    assert ring.fingerprints() == ["pk_live_****a1b2", "pk_live_****c3d4"]
+    attempt = ring.attempt(ring.begin_request())
+    assert attempt.source == "env:PICTIFY_API_KEY_NEW" and attempt.key is attempt.key
+    assert repr(loaded.keys[0]) == "SourcedKey(key=ApiKey(pk_live_****a1b2), origin='env:PICTIFY_API_KEY_NEW')"

@@ -229,7 +229,7 @@ class Decision:
 class KeyRing:
     def __init__(
         self,
-        keys: Iterable[Union[ApiKey, SourcedKey]],
+        keys: Union[Iterable[Union[ApiKey, SourcedKey]], LoadedKeys],
         *,
         config: Optional[RingConfig] = None,
         clock: Optional[ManualClock] = None,
