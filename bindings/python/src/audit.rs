@@ -48,7 +48,7 @@ impl PyAuditEvent {
         if let Some(ua) = user_agent {
             event = event.with_user_agent(ua);
         }
-        Ok(PyClassInitializer::from(PyRecord::of(py, &event)?).add_subclass(Self { inner: event }))
+        Ok(PyRecord::of(py, &event)?.init(Self { inner: event }))
     }
 
     /// The event as one line of JSON in the documented shape.

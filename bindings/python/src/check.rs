@@ -1,6 +1,6 @@
 //! `check_keys`: the whole "is my key OK here?" check, as `pictify-keys check` runs it.
 
-use pictify_keys::{CheckReport, KeyCheck, Verdict};
+use pictify_keys::{CheckReport, KeyCheck};
 use pyo3::prelude::*;
 
 use crate::env::{detection_arg, policy_arg, Lookup, PyDetection, PyPolicy};
@@ -19,12 +19,11 @@ pub(crate) struct PyKeyCheck {
 impl PyKeyCheck {
     /// The exception for a refused or malformed key (not raised), else `None`.
     fn error<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let err: pictify_keys::Error = match &self.inner.verdict {
-            Verdict::Refused(e) => e.clone().into(),
-            Verdict::Malformed(e) => e.clone().into(),
-            _ => return Ok(None),
-        };
-        exception(py, &err).map(Some)
+        self.inner
+            .verdict
+            .error()
+            .map(|e| exception(py, &e))
+            .transpose()
     }
 }
 

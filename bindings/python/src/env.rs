@@ -108,7 +108,7 @@ pub(crate) struct PyPolicy {
 
 impl PyPolicy {
     fn init(py: Python<'_>, inner: Policy) -> PyResult<PyClassInitializer<Self>> {
-        Ok(PyClassInitializer::from(PyRecord::of(py, &inner)?).add_subclass(Self { inner }))
+        Ok(PyRecord::of(py, &inner)?.init(Self { inner }))
     }
 }
 

@@ -55,20 +55,6 @@ fn block_on<T: Send>(
 #[pyclass(name = "ApiResponse", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyApiResponse;
 
-#[pymethods]
-impl PyApiResponse {
-    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let attr = |name| slf.getattr(name)?.repr().map(|r| r.to_string());
-        Ok(format!(
-            "ApiResponse(status={}, key_fingerprint={}, attempts={}, fallbacks={})",
-            attr("status")?,
-            attr("key_fingerprint")?,
-            attr("attempts")?,
-            slf.getattr("fallbacks")?.len()?
-        ))
-    }
-}
-
 fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<Py<PyApiResponse>> {
     let fallbacks = r
         .fallbacks
@@ -77,20 +63,13 @@ fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<Py<PyApiResponse>>
         .collect::<PyResult<Vec<_>>>()?;
     PyRecord::of(py, &r)?
         .with(py, "fallbacks", fallbacks)?
+        .quiet(&["body"])
         .into_py(py, PyApiResponse)
 }
 
 /// A created image: `id` and `url` (when the API sent them) and `raw`, the whole answer.
 #[pyclass(name = "Image", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyImage;
-
-#[pymethods]
-impl PyImage {
-    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let attr = |name| slf.getattr(name)?.repr().map(|r| r.to_string());
-        Ok(format!("Image(id={}, url={})", attr("id")?, attr("url")?))
-    }
-}
 
 /// `client.images`: the image endpoints.
 #[pyclass(name = "Images", module = "pictify_keys", frozen)]
@@ -137,7 +116,9 @@ impl PyImages {
         fields.set_item("id", image.id)?;
         fields.set_item("url", image.url)?;
         fields.set_item("raw", pythonize(py, &image.raw)?)?;
-        PyRecord::from_dict(fields).into_py(py, PyImage)
+        PyRecord::from_dict(fields)
+            .quiet(&["raw"])
+            .into_py(py, PyImage)
     }
 }
 

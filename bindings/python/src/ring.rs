@@ -45,7 +45,7 @@ impl PyRingConfig {
             retry_after_cap_ms: retry_after_cap_ms.unwrap_or(d.retry_after_cap_ms),
             jitter: jitter.unwrap_or(d.jitter),
         };
-        Ok(PyClassInitializer::from(PyRecord::of(py, &inner)?).add_subclass(Self { inner }))
+        Ok(PyRecord::of(py, &inner)?.init(Self { inner }))
     }
 }
 
@@ -248,7 +248,7 @@ impl PyKeyRing {
             .inner
             .on_outcome(&mut state, &attempt.get().inner, outcome);
         let code = match &decision {
-            Decision::Fail(e) => Some(Error::Http(e.clone()).code()),
+            Decision::Fail(e) => Some(e.code()),
             _ => None,
         };
         PyRecord::of(py, &decision)?

@@ -17,6 +17,8 @@ use serde::Serialize;
 #[pyclass(name = "Record", module = "pictify_keys", subclass, frozen)]
 pub(crate) struct PyRecord {
     fields: Py<PyDict>,
+    /// Fields left out of `repr()`: payloads as large as the API made them (`body`).
+    quiet: &'static [&'static str],
 }
 
 /// `apiCode` → `api_code`.
@@ -46,15 +48,14 @@ pub(crate) fn fields<'py>(py: Python<'py>, shape: &impl Serialize) -> PyResult<B
 impl PyRecord {
     /// The record of `shape`.
     pub(crate) fn of(py: Python<'_>, shape: &impl Serialize) -> PyResult<Self> {
-        Ok(Self {
-            fields: fields(py, shape)?.unbind(),
-        })
+        Ok(Self::from_dict(fields(py, shape)?))
     }
 
     /// The record of fields built by the caller.
     pub(crate) fn from_dict(fields: Bound<'_, PyDict>) -> Self {
         Self {
             fields: fields.unbind(),
+            quiet: &[],
         }
     }
 
@@ -75,12 +76,25 @@ impl PyRecord {
         Ok(self)
     }
 
+    /// Leaves these fields out of `repr()`.
+    pub(crate) fn quiet(self, quiet: &'static [&'static str]) -> Self {
+        Self { quiet, ..self }
+    }
+
+    /// The initializer of class `T` (a subclass holding `sub`) over these fields, for `#[new]`.
+    pub(crate) fn init<T>(self, sub: T) -> PyClassInitializer<T>
+    where
+        T: PyClass<BaseType = PyRecord, Frozen = True>,
+    {
+        PyClassInitializer::from(self).add_subclass(sub)
+    }
+
     /// The record object of class `T` (a subclass holding `sub`) over these fields.
     pub(crate) fn into_py<T>(self, py: Python<'_>, sub: T) -> PyResult<Py<T>>
     where
         T: PyClass<BaseType = PyRecord, Frozen = True>,
     {
-        Py::new(py, PyClassInitializer::from(self).add_subclass(sub))
+        Py::new(py, self.init(sub))
     }
 }
 
@@ -110,9 +124,12 @@ impl PyRecord {
 
     /// `KeyStats(fingerprint='pk_live_****a1b2', origin='env:PICTIFY_API_KEY', …)`.
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let fields = slf.get().fields.bind(slf.py());
-        let parts = fields
+        let record = slf.get();
+        let parts = record
+            .fields
+            .bind(slf.py())
             .iter()
+            .filter(|(name, _)| !record.quiet.iter().any(|q| name.eq(q).unwrap_or(false)))
             .map(|(name, value)| Ok(format!("{name}={}", value.repr()?)))
             .collect::<PyResult<Vec<_>>>()?;
         Ok(format!("{}({})", slf.get_type().name()?, parts.join(", ")))
