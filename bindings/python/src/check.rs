@@ -4,7 +4,7 @@ use pictify_keys::{CheckReport, KeyCheck};
 use pyo3::prelude::*;
 
 use crate::env::{detection_arg, policy_arg, Lookup, PyDetection, PyPolicy};
-use crate::error::exception;
+use crate::error::exception_or_none;
 use crate::shape::PyRecord;
 
 /// One key variable and its verdict: `origin` (e.g. `env:PICTIFY_API_KEY`), `variable`,
@@ -19,11 +19,7 @@ pub(crate) struct PyKeyCheck {
 impl PyKeyCheck {
     /// The exception for a refused or malformed key (not raised), else `None`.
     fn error<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner
-            .verdict
-            .error()
-            .map(|e| exception(py, &e))
-            .transpose()
+        exception_or_none(py, self.inner.verdict.error())
     }
 }
 
@@ -40,7 +36,7 @@ impl PyCheckReport {
     /// The overall error (not raised): `no_key`, else the first malformed key, else the first
     /// policy violation; `None` when every key is allowed.
     fn error<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner.error().map(|e| exception(py, &e)).transpose()
+        exception_or_none(py, self.inner.error())
     }
 }
 

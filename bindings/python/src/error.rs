@@ -10,31 +10,24 @@ use pictify_keys::{Error, ErrorReport};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyType};
+use pyo3::types::PyDict;
 
 use crate::shape::snake_case;
 
-/// `pictify_keys._errors._BY_FAMILY` as (family, class) pairs, looked up once.
-static CLASSES: PyOnceLock<Vec<(String, Py<PyType>)>> = PyOnceLock::new();
+/// `pictify_keys._errors._BY_FAMILY` (family → class), looked up once.
+static CLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 
-fn class_for<'py>(py: Python<'py>, family: &'static str) -> PyResult<Bound<'py, PyType>> {
-    let classes = CLASSES.get_or_try_init(py, || -> PyResult<Vec<(String, Py<PyType>)>> {
+fn class_for<'py>(py: Python<'py>, family: &'static str) -> PyResult<Bound<'py, PyAny>> {
+    let classes = CLASSES.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
         let module = py.import("pictify_keys._errors")?;
-        let by_family = module.getattr("_BY_FAMILY")?.cast_into::<PyDict>()?;
-        by_family
-            .iter()
-            .map(|(name, class)| Ok((name.extract()?, class.cast_into::<PyType>()?.unbind())))
-            .collect()
+        Ok(module
+            .getattr("_BY_FAMILY")?
+            .cast_into::<PyDict>()?
+            .unbind())
     })?;
-    classes
-        .iter()
-        .find(|(name, _)| name == family)
-        .map(|(_, class)| class.bind(py).clone())
-        .ok_or_else(|| {
-            pyo3::exceptions::PyRuntimeError::new_err(format!(
-                "no exception class for family {family}"
-            ))
-        })
+    classes.bind(py).get_item(family)?.ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("no exception class for family {family}"))
+    })
 }
 
 /// `ValueError.__new__`, looked up once.
@@ -72,6 +65,14 @@ pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py
     attributes.set_item(intern!(py, "message"), report.text())?;
     attributes.set_item(intern!(py, "details"), details)?;
     Ok(instance)
+}
+
+/// The exception for an optional error (not raised): what `error()` methods return.
+pub(crate) fn exception_or_none(
+    py: Python<'_>,
+    err: Option<Error>,
+) -> PyResult<Option<Bound<'_, PyAny>>> {
+    err.map(|e| exception(py, &e)).transpose()
 }
 
 /// A core error as a `PyErr` to raise.

@@ -3,7 +3,6 @@
 //! so other Python threads keep running while one waits on the network.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use pictify_keys::http::{ApiResponse, Client, ImageOptions};
@@ -12,6 +11,7 @@ use pictify_keys::source::KeyList;
 use pictify_keys::Error;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 use pythonize::pythonize;
 use serde_json::Value;
@@ -24,19 +24,17 @@ use crate::shape::{fields, PyRecord};
 use crate::source::standard_chain;
 
 /// The runtime all clients share, started on first use (never on import).
-static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+static RUNTIME: PyOnceLock<tokio::runtime::Runtime> = PyOnceLock::new();
 
-fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
-    if let Some(rt) = RUNTIME.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("pictify-keys-http")
-        .enable_all()
-        .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the HTTP runtime: {e}")))?;
-    Ok(RUNTIME.get_or_init(|| rt))
+fn runtime(py: Python<'_>) -> PyResult<&tokio::runtime::Runtime> {
+    RUNTIME.get_or_try_init(py, || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("pictify-keys-http")
+            .enable_all()
+            .build()
+            .map_err(|e| PyRuntimeError::new_err(format!("cannot start the HTTP runtime: {e}")))
+    })
 }
 
 /// Runs `fut` to completion with the GIL released.
@@ -44,7 +42,7 @@ fn block_on<T: Send>(
     py: Python<'_>,
     fut: impl std::future::Future<Output = Result<T, Error>> + Send,
 ) -> PyResult<T> {
-    let rt = runtime()?;
+    let rt = runtime(py)?;
     py.detach(|| rt.block_on(fut)).map_err(|e| to_pyerr(py, e))
 }
 

@@ -11,7 +11,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::error::{exception, to_pyerr};
+use crate::error::{exception_or_none, to_pyerr};
 use crate::key::PyApiKey;
 use crate::shape::PyRecord;
 use crate::source::{PyLoadedKeys, PySourcedKey};
@@ -132,10 +132,11 @@ pub(crate) struct PyDecision {
 impl PyDecision {
     /// The error to raise for `fail` (not raised), else `None`.
     fn error<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        match &self.inner {
-            Decision::Fail(e) => exception(py, &Error::Http(e.clone())).map(Some),
-            _ => Ok(None),
-        }
+        let err = match &self.inner {
+            Decision::Fail(e) => Some(Error::Http(e.clone())),
+            _ => None,
+        };
+        exception_or_none(py, err)
     }
 }
 
