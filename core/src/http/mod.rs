@@ -181,8 +181,8 @@ pub struct ImageOptions {
     pub extra: serde_json::Map<String, Value>,
 }
 
-/// A created image.
-#[derive(Debug, Clone)]
+/// A created image. Serialized as `{id, url, raw}`.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Image {
     /// Its ID, when the API sent one.
     pub id: Option<String>,

@@ -99,6 +99,13 @@ impl fmt::Debug for SourcedKey {
     }
 }
 
+/// `pk_live_****a1b2 (env:PICTIFY_API_KEY)`: the fingerprint and the origin, never the secret.
+impl fmt::Display for SourcedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.key.fingerprint(), self.origin)
+    }
+}
+
 /// One source of keys.
 pub trait KeySource: Send + Sync {
     /// A short name of the source for messages, e.g. `env` or `file:/var/run/secrets/pictify/api-key`.
@@ -317,6 +324,18 @@ mod tests {
         assert_eq!(keys.len(), 2);
         assert_eq!(keys[0].origin(), "env:PICTIFY_API_KEY_NEW");
         assert_eq!(keys[1].origin(), "env:PICTIFY_API_KEY_OLD");
+    }
+
+    #[test]
+    fn a_sourced_key_shows_its_fingerprint_and_origin_only() {
+        let keys = EnvSource::new(vars(&[("PICTIFY_API_KEY", NEW)]))
+            .load()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            keys[0].to_string(),
+            "pk_live_****a1b2 (env:PICTIFY_API_KEY)"
+        );
     }
 
     #[test]
