@@ -52,13 +52,9 @@ impl EnvLookup for Lookup<'_> {
             return None;
         }
         let value = self.mapping.call_method1("get", (name,)).and_then(|v| {
-            if v.is_none() {
-                Ok(None)
-            } else {
-                v.extract::<String>().map(Some).map_err(|_| {
-                    PyTypeError::new_err(format!("environment variable {name} must be a str"))
-                })
-            }
+            v.extract::<Option<String>>().map_err(|_| {
+                PyTypeError::new_err(format!("environment variable {name} must be a str"))
+            })
         });
         value.unwrap_or_else(|e| {
             *self.error.borrow_mut() = Some(e);
@@ -106,12 +102,6 @@ pub(crate) struct PyPolicy {
     pub(crate) inner: Policy,
 }
 
-impl PyPolicy {
-    fn init(py: Python<'_>, inner: Policy) -> PyResult<PyClassInitializer<Self>> {
-        Ok(PyRecord::of(py, &inner)?.init(Self { inner }))
-    }
-}
-
 #[pymethods]
 impl PyPolicy {
     #[new]
@@ -125,13 +115,14 @@ impl PyPolicy {
             allow_live_outside_production,
             allow_test_in_production,
         };
-        Self::init(py, inner)
+        Ok(PyRecord::of(py, &inner)?.init(Self { inner }))
     }
 
     /// The default policy: live keys only in production, test keys never in production.
     #[staticmethod]
     fn strict(py: Python<'_>) -> PyResult<Py<Self>> {
-        Py::new(py, Self::init(py, Policy::strict())?)
+        let inner = Policy::strict();
+        Py::new(py, PyRecord::of(py, &inner)?.init(Self { inner }))
     }
 }
 

@@ -13,7 +13,6 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
-use pythonize::pythonize;
 use serde_json::Value;
 
 use crate::env::{detection_or_detect, policy_arg, PyPolicy};
@@ -110,11 +109,7 @@ impl PyImages {
         };
         let client = self.client.clone();
         let image = block_on(py, async move { client.images().create(&options).await })?;
-        let fields = PyDict::new(py);
-        fields.set_item("id", image.id)?;
-        fields.set_item("url", image.url)?;
-        fields.set_item("raw", pythonize(py, &image.raw)?)?;
-        PyRecord::from_dict(fields)
+        PyRecord::of(py, &image)?
             .quiet(&["raw"])
             .into_py(py, PyImage)
     }

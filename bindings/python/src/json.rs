@@ -23,13 +23,11 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value>
         return Ok(Value::String(s.to_cow()?.into_owned()));
     }
     if value.is_instance_of::<PyInt>() {
-        if let Ok(i) = value.extract::<i64>() {
-            return Ok(Value::Number(i.into()));
-        }
-        if let Ok(u) = value.extract::<u64>() {
-            return Ok(Value::Number(u.into()));
-        }
-        return Err(PyValueError::new_err("integer out of the JSON range"));
+        let n = value.extract::<i64>().map(Number::from);
+        let n = n.or_else(|_| value.extract::<u64>().map(Number::from));
+        return n
+            .map(Value::Number)
+            .map_err(|_| PyValueError::new_err("integer out of the JSON range"));
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         return Number::from_f64(f.value())

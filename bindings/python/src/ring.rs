@@ -3,10 +3,9 @@
 use std::sync::{Arc, Mutex};
 
 use pictify_keys::ring::{
-    Attempt, Decision, KeyRing, KeyStats, ManualClock, Outcome, RequestState, RingConfig,
+    Attempt, Clock, Decision, KeyRing, KeyStats, ManualClock, Outcome, RequestState, RingConfig,
 };
 use pictify_keys::source::{KeyList, SourcedKey};
-use pictify_keys::Error;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -74,7 +73,6 @@ impl PyManualClock {
 
     #[getter]
     fn now_ms(&self) -> u64 {
-        use pictify_keys::ring::Clock;
         self.inner.now_ms()
     }
 }
@@ -132,11 +130,7 @@ pub(crate) struct PyDecision {
 impl PyDecision {
     /// The error to raise for `fail` (not raised), else `None`.
     fn error<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let err = match &self.inner {
-            Decision::Fail(e) => Some(Error::Http(e.clone())),
-            _ => None,
-        };
-        exception_or_none(py, err)
+        exception_or_none(py, self.inner.error())
     }
 }
 
@@ -248,10 +242,7 @@ impl PyKeyRing {
         let decision = self
             .inner
             .on_outcome(&mut state, &attempt.get().inner, outcome);
-        let code = match &decision {
-            Decision::Fail(e) => Some(e.code()),
-            _ => None,
-        };
+        let code = decision.error().map(|e| e.code());
         PyRecord::of(py, &decision)?
             .without(py, "error")?
             .with(py, "code", code)?

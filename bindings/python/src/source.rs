@@ -14,19 +14,6 @@ use crate::error::to_pyerr;
 use crate::key::PyApiKey;
 use crate::shape::PyRecord;
 
-/// The owned environment lookup for `environ` (a mapping, a `DotEnv`, or `os.environ`): read
-/// once, for the variables the core names in `KEY_VARIABLES`, so the core's sources (which
-/// outlive this call and may run on other threads) get a thread-safe copy.
-pub(crate) fn owned_env(
-    py: Python<'_>,
-    environ: Option<Bound<'_, PyAny>>,
-) -> PyResult<EnvSnapshot> {
-    let lookup = Lookup::new(py, environ)?;
-    let owned = EnvSnapshot::capture(&lookup, KEY_VARIABLES);
-    lookup.finish()?;
-    Ok(owned)
-}
-
 /// A key and where it came from: `key` (an `ApiKey`) and `origin`, e.g.
 /// `env:PICTIFY_API_KEY_NEW`.
 #[pyclass(name = "SourcedKey", module = "pictify_keys", extends = PyRecord, frozen)]
@@ -46,11 +33,7 @@ impl PySourcedKey {
 #[pymethods]
 impl PySourcedKey {
     fn __str__(&self) -> String {
-        format!(
-            "{} ({})",
-            self.inner.key().fingerprint(),
-            self.inner.origin()
-        )
+        self.inner.to_string()
     }
 
     fn __reduce__(&self) -> PyResult<()> {
@@ -77,19 +60,16 @@ impl PyShadowedKey {
 /// The keys of the first configured source (`keys`, each a `SourcedKey`), its name
 /// (`source`), and the keys it `shadowed`.
 #[pyclass(name = "LoadedKeys", module = "pictify_keys", extends = PyRecord, frozen)]
-pub(crate) struct PyLoadedKeys {
-    len: usize,
-}
+pub(crate) struct PyLoadedKeys;
 
 #[pymethods]
 impl PyLoadedKeys {
-    fn __len__(&self) -> usize {
-        self.len
+    fn __len__(slf: &Bound<'_, Self>) -> PyResult<usize> {
+        slf.getattr("keys")?.len()
     }
 }
 
 fn loaded_to_py(py: Python<'_>, loaded: Loaded) -> PyResult<Py<PyLoadedKeys>> {
-    let len = loaded.keys.len();
     let keys = loaded
         .keys
         .into_iter()
@@ -104,22 +84,23 @@ fn loaded_to_py(py: Python<'_>, loaded: Loaded) -> PyResult<Py<PyLoadedKeys>> {
     fields.set_item("keys", keys)?;
     fields.set_item("source", loaded.source_name)?;
     fields.set_item("shadowed", shadowed)?;
-    PyRecord::from_dict(fields).into_py(py, PyLoadedKeys { len })
+    PyRecord::from_dict(fields).into_py(py, PyLoadedKeys)
 }
 
 /// The core's standard chain: environment variables (`environ`, `os.environ` when `None`),
-/// then an optional mounted secret file, then an optional `.env` file.
+/// then an optional mounted secret file, then an optional `.env` file. The variables the core
+/// names in `KEY_VARIABLES` are read once, so the sources (which outlive this call and may
+/// run on other threads) get a thread-safe copy.
 pub(crate) fn standard_chain(
     py: Python<'_>,
     environ: Option<Bound<'_, PyAny>>,
     secret_file: Option<PathBuf>,
     dotenv: Option<PathBuf>,
 ) -> PyResult<SourceChain> {
-    Ok(SourceChain::standard(
-        owned_env(py, environ)?,
-        secret_file,
-        dotenv,
-    ))
+    let lookup = Lookup::new(py, environ)?;
+    let env = EnvSnapshot::capture(&lookup, KEY_VARIABLES);
+    lookup.finish()?;
+    Ok(SourceChain::standard(env, secret_file, dotenv))
 }
 
 /// Loads the keys: the first configured source wins; a broken source raises.
