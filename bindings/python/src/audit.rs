@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 
 use crate::error::to_pyerr;
 use crate::key::PyApiKey;
-use crate::shape::PyRecord;
+use crate::shape::{Fields, PyRecord};
 
 /// One audited request, with the documented fields as attributes in snake_case (`timestamp`,
 /// `action`, `key_id`, `endpoint`, `method`, `status`, `ip`, `user_agent`): `key_id` is the
@@ -32,7 +32,7 @@ impl PyAuditEvent {
         timestamp_ms: Option<i64>,
         ip: Option<&str>,
         user_agent: Option<&str>,
-    ) -> PyResult<PyClassInitializer<Self>> {
+    ) -> PyResult<Py<Self>> {
         let key_ref = match key.cast::<PyApiKey>() {
             Ok(k) => KeyRef::from_key(&k.get().inner),
             Err(_) => {
@@ -48,7 +48,7 @@ impl PyAuditEvent {
         if let Some(ua) = user_agent {
             event = event.with_user_agent(ua);
         }
-        Ok(PyRecord::of(py, &event)?.init(Self { inner: event }))
+        Fields::of(py, &event)?.into_py(Self { inner: event })
     }
 
     /// The event as one line of JSON in the documented shape.

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 
 use crate::env::{detection_arg, policy_arg, Lookup, PyDetection, PyPolicy};
 use crate::error::exception_or_none;
-use crate::shape::PyRecord;
+use crate::shape::{Fields, PyRecord};
 
 /// One key variable and its verdict: `origin` (e.g. `env:PICTIFY_API_KEY`), `variable`,
 /// `fingerprint` and `mode` (when the key is well-formed), `verdict` (`allowed`, `warning`,
@@ -58,15 +58,11 @@ pub(crate) fn check_keys(
     let keys = report
         .keys
         .iter()
-        .map(|k| PyRecord::of(py, k)?.into_py(py, PyKeyCheck { inner: k.clone() }))
+        .map(|k| Fields::of(py, k)?.into_py(PyKeyCheck { inner: k.clone() }))
         .collect::<PyResult<Vec<_>>>()?;
-    PyRecord::of(py, &report)?
-        .without(py, "error")?
-        .with(
-            py,
-            "detection",
-            PyDetection::py(py, report.detection.clone())?,
-        )?
-        .with(py, "keys", keys)?
-        .into_py(py, PyCheckReport { inner: report })
+    Fields::of(py, &report)?
+        .without("error")?
+        .with("detection", PyDetection::py(py, report.detection.clone())?)?
+        .with("keys", keys)?
+        .into_py(PyCheckReport { inner: report })
 }

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 
 use crate::error::to_pyerr;
 use crate::key::{mode_from_name, PyApiKey};
-use crate::shape::PyRecord;
+use crate::shape::{Fields, PyRecord};
 
 /// Where variables come from: any Python mapping (`os.environ`, a `dict`, a `DotEnv`) asked
 /// for one name at a time through `.get(name)`.
@@ -73,7 +73,7 @@ pub(crate) struct PyDetection {
 
 impl PyDetection {
     pub(crate) fn py(py: Python<'_>, inner: Detection) -> PyResult<Py<Self>> {
-        PyRecord::of(py, &inner)?.into_py(py, Self { inner })
+        Fields::of(py, &inner)?.into_py(Self { inner })
     }
 }
 
@@ -110,19 +110,19 @@ impl PyPolicy {
         py: Python<'_>,
         allow_live_outside_production: bool,
         allow_test_in_production: bool,
-    ) -> PyResult<PyClassInitializer<Self>> {
+    ) -> PyResult<Py<Self>> {
         let inner = Policy {
             allow_live_outside_production,
             allow_test_in_production,
         };
-        Ok(PyRecord::of(py, &inner)?.init(Self { inner }))
+        Fields::of(py, &inner)?.into_py(Self { inner })
     }
 
     /// The default policy: live keys only in production, test keys never in production.
     #[staticmethod]
     fn strict(py: Python<'_>) -> PyResult<Py<Self>> {
         let inner = Policy::strict();
-        Py::new(py, PyRecord::of(py, &inner)?.init(Self { inner }))
+        Fields::of(py, &inner)?.into_py(Self { inner })
     }
 }
 
@@ -148,11 +148,11 @@ pub(crate) struct PyAllowed;
 pub(crate) fn allowed_to_py(py: Python<'_>, allowed: Allowed) -> PyResult<Py<PyAllowed>> {
     let warning = allowed
         .warning
-        .map(|inner| PyRecord::of(py, &inner)?.into_py(py, PyWarning { inner }))
+        .map(|inner| Fields::of(py, &inner)?.into_py(PyWarning { inner }))
         .transpose()?;
-    PyRecord::of(py, &allowed)?
-        .with(py, "warning", warning)?
-        .into_py(py, PyAllowed)
+    Fields::of(py, &allowed)?
+        .with("warning", warning)?
+        .into_py(PyAllowed)
 }
 
 /// An `environment` argument: a `Detection`, an environment name, or `None`.

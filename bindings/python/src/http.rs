@@ -19,7 +19,7 @@ use crate::env::{detection_or_detect, policy_arg, PyPolicy};
 use crate::error::to_pyerr;
 use crate::json::to_json;
 use crate::ring::{sourced_keys, stats_to_py, PyKeyStats, PyRingConfig};
-use crate::shape::{fields, PyRecord};
+use crate::shape::{fields, Fields, PyRecord};
 use crate::source::standard_chain;
 
 /// The runtime all clients share, started on first use (never on import).
@@ -58,10 +58,10 @@ fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<Py<PyApiResponse>>
         .iter()
         .map(|e| fields(py, e))
         .collect::<PyResult<Vec<_>>>()?;
-    PyRecord::of(py, &r)?
-        .with(py, "fallbacks", fallbacks)?
+    Fields::of(py, &r)?
+        .with("fallbacks", fallbacks)?
         .quiet(&["body"])
-        .into_py(py, PyApiResponse)
+        .into_py(PyApiResponse)
 }
 
 /// A created image: `id` and `url` (when the API sent them) and `raw`, the whole answer.
@@ -109,9 +109,7 @@ impl PyImages {
         };
         let client = self.client.clone();
         let image = block_on(py, async move { client.images().create(&options).await })?;
-        PyRecord::of(py, &image)?
-            .quiet(&["raw"])
-            .into_py(py, PyImage)
+        Fields::of(py, &image)?.quiet(&["raw"]).into_py(PyImage)
     }
 }
 

@@ -12,7 +12,7 @@ use pyo3::types::PyDict;
 
 use crate::error::{exception_or_none, to_pyerr};
 use crate::key::PyApiKey;
-use crate::shape::PyRecord;
+use crate::shape::{Fields, PyRecord};
 use crate::source::{PyLoadedKeys, PySourcedKey};
 
 /// Tuning of the ring (`max_retries`, `cooldown_ms`, `base_delay_ms`, `max_delay_ms`,
@@ -34,7 +34,7 @@ impl PyRingConfig {
         max_delay_ms: Option<u64>,
         retry_after_cap_ms: Option<u64>,
         jitter: Option<bool>,
-    ) -> PyResult<PyClassInitializer<Self>> {
+    ) -> PyResult<Py<Self>> {
         let d = RingConfig::default();
         let inner = RingConfig {
             max_retries: max_retries.unwrap_or(d.max_retries),
@@ -44,7 +44,7 @@ impl PyRingConfig {
             retry_after_cap_ms: retry_after_cap_ms.unwrap_or(d.retry_after_cap_ms),
             jitter: jitter.unwrap_or(d.jitter),
         };
-        Ok(PyRecord::of(py, &inner)?.init(Self { inner }))
+        Fields::of(py, &inner)?.into_py(Self { inner })
     }
 }
 
@@ -85,7 +85,7 @@ pub(crate) struct PyKeyStats;
 pub(crate) fn stats_to_py(py: Python<'_>, stats: Vec<KeyStats>) -> PyResult<Vec<Py<PyKeyStats>>> {
     stats
         .iter()
-        .map(|s| PyRecord::of(py, s)?.into_py(py, PyKeyStats))
+        .map(|s| Fields::of(py, s)?.into_py(PyKeyStats))
         .collect()
 }
 
@@ -211,7 +211,7 @@ impl PyKeyRing {
         fields.set_item("key", PyApiKey::py(py, inner.key().clone())?)?;
         fields.set_item("source", inner.origin())?;
         fields.set_item("number", inner.number())?;
-        PyRecord::from_dict(fields).into_py(py, PyAttempt { inner })
+        Fields::from_dict(fields).into_py(PyAttempt { inner })
     }
 
     /// Records an outcome: an HTTP `status` (with its `Retry-After` header, if any) or an
@@ -243,10 +243,10 @@ impl PyKeyRing {
             .inner
             .on_outcome(&mut state, &attempt.get().inner, outcome);
         let code = decision.error().map(|e| e.code());
-        PyRecord::of(py, &decision)?
-            .without(py, "error")?
-            .with(py, "code", code)?
-            .into_py(py, PyDecision { inner: decision })
+        Fields::of(py, &decision)?
+            .without("error")?
+            .with("code", code)?
+            .into_py(PyDecision { inner: decision })
     }
 
     /// Usage of every key, in priority order.

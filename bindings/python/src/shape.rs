@@ -1,23 +1,29 @@
 //! Result records: Python objects whose attributes are the core's serde shape.
 //!
 //! The core declares each result shape once, in camelCase, as every language shows it
-//! (tests/vectors/shapes.json). A record class extends [`PyRecord`], which holds that shape
-//! as a dict with snake_case names (`exitStatus` → `exit_status`) and serves it as read-only
-//! attributes, `repr()` and `==`. A field the core adds reaches Python without an edit here;
+//! (tests/vectors/shapes.json). A record class extends [`PyRecord`]: that shape with
+//! snake_case names (`exitStatus` → `exit_status`) as read-only attributes, `repr()` and `==`. A field the core adds reaches Python without an edit here;
 //! what a subclass defines itself (`error()`, an `ApiKey` handle) comes first.
 
 use pyo3::exceptions::PyAttributeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::pyclass::boolean_struct::True;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 use pyo3::PyClass;
 use serde::Serialize;
 
-/// The base of the result classes: their fields, read-only.
-#[pyclass(name = "Record", module = "pictify_keys", subclass, frozen)]
+/// The base of the result classes: their fields, read-only, in the instance `__dict__` (so an
+/// attribute read is a plain dict lookup).
+#[pyclass(name = "Record", module = "pictify_keys", subclass, frozen, dict)]
 pub(crate) struct PyRecord {
-    fields: Py<PyDict>,
     /// Fields left out of `repr()`: payloads as large as the API made them (`body`).
+    quiet: &'static [&'static str],
+}
+
+/// A record's fields while it is built; [`Fields::into_py`] makes the object.
+pub(crate) struct Fields<'py> {
+    dict: Bound<'py, PyDict>,
     quiet: &'static [&'static str],
 }
 
@@ -45,34 +51,26 @@ pub(crate) fn fields<'py>(py: Python<'py>, shape: &impl Serialize) -> PyResult<B
     Ok(out)
 }
 
-impl PyRecord {
-    /// The record of `shape`.
-    pub(crate) fn of(py: Python<'_>, shape: &impl Serialize) -> PyResult<Self> {
+impl<'py> Fields<'py> {
+    /// The fields of `shape`.
+    pub(crate) fn of(py: Python<'py>, shape: &impl Serialize) -> PyResult<Self> {
         Ok(Self::from_dict(fields(py, shape)?))
     }
 
-    /// The record of fields built by the caller.
-    pub(crate) fn from_dict(fields: Bound<'_, PyDict>) -> Self {
-        Self {
-            fields: fields.unbind(),
-            quiet: &[],
-        }
+    /// Fields built by the caller.
+    pub(crate) fn from_dict(dict: Bound<'py, PyDict>) -> Self {
+        Self { dict, quiet: &[] }
     }
 
     /// Sets (or replaces) one field, e.g. a nested shape as a record object.
-    pub(crate) fn with<'py>(
-        self,
-        py: Python<'py>,
-        name: &str,
-        value: impl IntoPyObject<'py>,
-    ) -> PyResult<Self> {
-        self.fields.bind(py).set_item(name, value)?;
+    pub(crate) fn with(self, name: &str, value: impl IntoPyObject<'py>) -> PyResult<Self> {
+        self.dict.set_item(name, value)?;
         Ok(self)
     }
 
     /// Removes a field a subclass serves as a method (`error`).
-    pub(crate) fn without(self, py: Python<'_>, name: &str) -> PyResult<Self> {
-        self.fields.bind(py).del_item(name)?;
+    pub(crate) fn without(self, name: &str) -> PyResult<Self> {
+        self.dict.del_item(name)?;
         Ok(self)
     }
 
@@ -81,55 +79,39 @@ impl PyRecord {
         Self { quiet, ..self }
     }
 
-    /// The initializer of class `T` (a subclass holding `sub`) over these fields, for `#[new]`.
-    pub(crate) fn init<T>(self, sub: T) -> PyClassInitializer<T>
+    /// The record object of class `T` (a subclass holding `sub`) with these fields.
+    pub(crate) fn into_py<T>(self, sub: T) -> PyResult<Py<T>>
     where
         T: PyClass<BaseType = PyRecord, Frozen = True>,
     {
-        PyClassInitializer::from(self).add_subclass(sub)
+        let py = self.dict.py();
+        let record = PyRecord { quiet: self.quiet };
+        let obj = Py::new(py, PyClassInitializer::from(record).add_subclass(sub))?;
+        dict_of(obj.bind(py))?.update(self.dict.as_mapping())?;
+        Ok(obj)
     }
+}
 
-    /// The record object of class `T` (a subclass holding `sub`) over these fields.
-    pub(crate) fn into_py<T>(self, py: Python<'_>, sub: T) -> PyResult<Py<T>>
-    where
-        T: PyClass<BaseType = PyRecord, Frozen = True>,
-    {
-        Py::new(py, self.init(sub))
-    }
+/// The instance `__dict__` of a record.
+fn dict_of<'py>(obj: &Bound<'py, impl PyClass>) -> PyResult<Bound<'py, PyDict>> {
+    let obj = obj.as_any();
+    Ok(obj
+        .getattr(intern!(obj.py(), "__dict__"))?
+        .cast_into::<PyDict>()?)
 }
 
 #[pymethods]
 impl PyRecord {
-    fn __getattr__(slf: &Bound<'_, Self>, name: &str) -> PyResult<Py<PyAny>> {
-        match slf.get().fields.bind(slf.py()).get_item(name)? {
-            Some(value) => Ok(value.unbind()),
-            None => Err(PyAttributeError::new_err(format!(
-                "'{}' object has no attribute '{name}'",
-                slf.get_type().name()?
-            ))),
-        }
-    }
-
     fn __setattr__(&self, name: &str, _value: &Bound<'_, PyAny>) -> PyResult<()> {
         Err(PyAttributeError::new_err(format!("{name} is read-only")))
     }
 
-    fn __dir__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyList>> {
-        let names = slf.get_type().dir()?;
-        for name in slf.get().fields.bind(slf.py()).keys() {
-            names.append(name)?;
-        }
-        Ok(names)
-    }
-
     /// `KeyStats(fingerprint='pk_live_****a1b2', origin='env:PICTIFY_API_KEY', …)`.
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let record = slf.get();
-        let parts = record
-            .fields
-            .bind(slf.py())
+        let quiet = slf.get().quiet;
+        let parts = dict_of(slf)?
             .iter()
-            .filter(|(name, _)| !record.quiet.iter().any(|q| name.eq(q).unwrap_or(false)))
+            .filter(|(name, _)| !quiet.iter().any(|q| name.eq(q).unwrap_or(false)))
             .map(|(name, value)| Ok(format!("{name}={}", value.repr()?)))
             .collect::<PyResult<Vec<_>>>()?;
         Ok(format!("{}({})", slf.get_type().name()?, parts.join(", ")))
@@ -140,8 +122,6 @@ impl PyRecord {
         let Ok(other) = other.cast::<PyRecord>() else {
             return Ok(false);
         };
-        let py = slf.py();
-        Ok(slf.get_type().is(other.get_type())
-            && slf.get().fields.bind(py).eq(other.get().fields.bind(py))?)
+        Ok(slf.get_type().is(other.get_type()) && dict_of(slf)?.eq(dict_of(other)?)?)
     }
 }

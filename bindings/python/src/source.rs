@@ -12,7 +12,7 @@ use pyo3::types::PyDict;
 use crate::env::Lookup;
 use crate::error::to_pyerr;
 use crate::key::PyApiKey;
-use crate::shape::PyRecord;
+use crate::shape::{Fields, PyRecord};
 
 /// A key and where it came from: `key` (an `ApiKey`) and `origin`, e.g.
 /// `env:PICTIFY_API_KEY_NEW`.
@@ -26,7 +26,7 @@ impl PySourcedKey {
         let fields = PyDict::new(py);
         fields.set_item("key", PyApiKey::py(py, inner.key().clone())?)?;
         fields.set_item("origin", inner.origin())?;
-        PyRecord::from_dict(fields).into_py(py, Self { inner })
+        Fields::from_dict(fields).into_py(Self { inner })
     }
 }
 
@@ -78,13 +78,13 @@ fn loaded_to_py(py: Python<'_>, loaded: Loaded) -> PyResult<Py<PyLoadedKeys>> {
     let shadowed = loaded
         .shadowed
         .into_iter()
-        .map(|inner| PyRecord::of(py, &inner)?.into_py(py, PyShadowedKey { inner }))
+        .map(|inner| Fields::of(py, &inner)?.into_py(PyShadowedKey { inner }))
         .collect::<PyResult<Vec<_>>>()?;
     let fields = PyDict::new(py);
     fields.set_item("keys", keys)?;
     fields.set_item("source", loaded.source_name)?;
     fields.set_item("shadowed", shadowed)?;
-    PyRecord::from_dict(fields).into_py(py, PyLoadedKeys)
+    Fields::from_dict(fields).into_py(PyLoadedKeys)
 }
 
 /// The core's standard chain: environment variables (`environ`, `os.environ` when `None`),
