@@ -9,7 +9,8 @@ use pyo3::exceptions::PyAttributeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::pyclass::boolean_struct::True;
-use pyo3::types::PyDict;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString};
 use pyo3::PyClass;
 use serde::Serialize;
 
@@ -41,12 +42,24 @@ pub(crate) fn snake_case(name: &str) -> String {
     out
 }
 
+/// snake_case names by camelCase name, made once per name (`exitStatus` → `exit_status`).
+static SNAKE: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+
 /// `shape` serialized as a dict with snake_case names (one level: nested values keep theirs).
 pub(crate) fn fields<'py>(py: Python<'py>, shape: &impl Serialize) -> PyResult<Bound<'py, PyDict>> {
     let camel = pythonize::pythonize(py, shape)?.cast_into::<PyDict>()?;
+    let snake = SNAKE.get_or_init(py, || PyDict::new(py).unbind()).bind(py);
     let out = PyDict::new(py);
     for (name, value) in camel.iter() {
-        out.set_item(snake_case(&name.extract::<String>()?), value)?;
+        let renamed = match snake.get_item(&name)? {
+            Some(renamed) => renamed,
+            None => {
+                let renamed = PyString::new(py, &snake_case(&name.extract::<String>()?));
+                snake.set_item(&name, &renamed)?;
+                renamed.into_any()
+            }
+        };
+        out.set_item(renamed, value)?;
     }
     Ok(out)
 }
