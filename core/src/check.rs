@@ -46,6 +46,25 @@ impl Verdict {
         }
     }
 
+    /// The error of a refused or malformed key, if any (a warning is not an error).
+    ///
+    /// ```
+    /// use pictify_keys::{check_keys, Policy};
+    ///
+    /// let env = [("PICTIFY_API_KEY", "pk_live_FAKE3Wwd25rq4f5zr3a1b2"), ("NODE_ENV", "development")];
+    /// let report = check_keys(&env[..], "env", None, Policy::strict());
+    /// let err = report.keys[0].verdict.error().unwrap();
+    /// assert_eq!(err.code(), "live_key_in_development");
+    /// assert_eq!(report.error().map(|e| e.code()), Some(err.code()));
+    /// ```
+    pub fn error(&self) -> Option<Error> {
+        match self {
+            Self::Refused(e) => Some(Error::Policy(e.clone())),
+            Self::Malformed(e) => Some(Error::Key(e.clone())),
+            _ => None,
+        }
+    }
+
     /// The message of the error or warning, if any.
     pub fn message(&self) -> Option<String> {
         match self {

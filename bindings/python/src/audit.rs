@@ -2,13 +2,15 @@
 
 use pictify_keys::audit::{AuditEvent, KeyRef, Timestamp};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use crate::error::to_pyerr;
 use crate::key::PyApiKey;
+use crate::shape::{Fields, PyRecord};
 
-/// One audited request: `keyId` is the key's ID or fingerprint; text fields are redacted.
-#[pyclass(name = "AuditEvent", module = "pictify_keys", frozen)]
+/// One audited request, with the documented fields as attributes in snake_case (`timestamp`,
+/// `action`, `key_id`, `endpoint`, `method`, `status`, `ip`, `user_agent`): `key_id` is the
+/// key's ID or fingerprint; text fields are redacted.
+#[pyclass(name = "AuditEvent", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyAuditEvent {
     inner: AuditEvent,
 }
@@ -30,7 +32,7 @@ impl PyAuditEvent {
         timestamp_ms: Option<i64>,
         ip: Option<&str>,
         user_agent: Option<&str>,
-    ) -> PyResult<Self> {
+    ) -> PyResult<Py<Self>> {
         let key_ref = match key.cast::<PyApiKey>() {
             Ok(k) => KeyRef::from_key(&k.get().inner),
             Err(_) => {
@@ -46,7 +48,7 @@ impl PyAuditEvent {
         if let Some(ua) = user_agent {
             event = event.with_user_agent(ua);
         }
-        Ok(Self { inner: event })
+        Fields::of(py, &event)?.into_py(Self { inner: event })
     }
 
     /// The event as one line of JSON in the documented shape.
@@ -55,54 +57,13 @@ impl PyAuditEvent {
     }
 
     /// The event as a dict in the documented shape (camelCase keys, in order).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let e = &self.inner;
-        let d = PyDict::new(py);
-        d.set_item("timestamp", e.timestamp().to_string())?;
-        d.set_item("action", e.action())?;
-        d.set_item("keyId", e.key_id().as_str())?;
-        d.set_item("endpoint", e.endpoint())?;
-        d.set_item("method", e.method())?;
-        d.set_item("status", e.status())?;
-        d.set_item("ip", e.ip())?;
-        d.set_item("userAgent", e.user_agent())?;
-        Ok(d)
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pythonize::pythonize(py, &self.inner)?)
     }
 
+    /// Milliseconds since the Unix epoch.
     #[getter]
     fn timestamp_ms(&self) -> i64 {
         self.inner.timestamp().unix_millis()
-    }
-    #[getter]
-    fn action(&self) -> &str {
-        self.inner.action()
-    }
-    #[getter]
-    fn key_id(&self) -> &str {
-        self.inner.key_id().as_str()
-    }
-    #[getter]
-    fn endpoint(&self) -> &str {
-        self.inner.endpoint()
-    }
-    #[getter]
-    fn method(&self) -> &str {
-        self.inner.method()
-    }
-    #[getter]
-    fn status(&self) -> u16 {
-        self.inner.status()
-    }
-    #[getter]
-    fn ip(&self) -> Option<&str> {
-        self.inner.ip()
-    }
-    #[getter]
-    fn user_agent(&self) -> Option<&str> {
-        self.inner.user_agent()
-    }
-
-    fn __repr__(&self) -> String {
-        format!("AuditEvent({})", self.inner.to_json())
     }
 }

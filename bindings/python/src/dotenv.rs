@@ -3,6 +3,7 @@
 use pictify_keys::{DotEnv, EnvLookup};
 use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use crate::error::to_pyerr;
 
@@ -36,9 +37,7 @@ impl PyDotEnv {
     #[pyo3(signature = (name, default = None))]
     fn get(&self, py: Python<'_>, name: &str, default: Option<Py<PyAny>>) -> Py<PyAny> {
         match self.inner.get(name) {
-            Some(v) => v
-                .into_pyobject(py)
-                .map_or_else(|_| py.None(), |s| s.into_any().unbind()),
+            Some(v) => PyString::new(py, &v).into_any().unbind(),
             None => default.unwrap_or_else(|| py.None()),
         }
     }

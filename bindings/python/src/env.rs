@@ -1,29 +1,25 @@
 //! Environment detection and policy: `Detection`, `Policy`, `Warning`, `Allowed`,
 //! `detect_environment`, `check_environment`, `check_mode`.
 //!
-//! Variables reach the core through [`Lookup`], an `EnvLookup` over a Python mapping (read
-//! lazily, one name at a time, never written) or over a parsed `DotEnv`.
+//! Variables reach the core through [`Lookup`], an `EnvLookup` over a Python mapping or a
+//! parsed `DotEnv` (read lazily, one name at a time, never written).
 
 use std::cell::RefCell;
 
-use pictify_keys::{Allowed, Detection, EnvLookup, Environment, Policy, Warning};
+use pictify_keys::{Allowed, Detection, EnvLookup, Environment, Mode, Policy, Warning};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::dotenv::PyDotEnv;
 use crate::error::to_pyerr;
 use crate::key::{mode_from_name, PyApiKey};
+use crate::shape::{Fields, PyRecord};
 
-/// Where variables come from: a parsed `.env` file, or any Python mapping (`os.environ`, a
-/// `dict`) asked for one name at a time through `.get(name)`.
-pub(crate) enum Lookup<'py> {
-    /// A `DotEnv` handed in directly.
-    DotEnv(Bound<'py, PyDotEnv>),
-    /// A mapping; the first Python error met while reading it is kept and raised afterwards.
-    Mapping {
-        mapping: Bound<'py, PyAny>,
-        error: RefCell<Option<PyErr>>,
-    },
+/// Where variables come from: any Python mapping (`os.environ`, a `dict`, a `DotEnv`) asked
+/// for one name at a time through `.get(name)`.
+pub(crate) struct Lookup<'py> {
+    mapping: Bound<'py, PyAny>,
+    /// The first Python error met while reading the mapping, raised by [`Lookup::finish`].
+    error: RefCell<Option<PyErr>>,
 }
 
 impl<'py> Lookup<'py> {
@@ -35,13 +31,10 @@ impl<'py> Lookup<'py> {
             Some(m) => m,
             None => py.import("pictify_keys._host")?.getattr("HOST_ENVIRON")?,
         };
-        if let Ok(dotenv) = mapping.cast::<PyDotEnv>() {
-            return Ok(Self::DotEnv(dotenv.clone()));
-        }
         if !mapping.hasattr("get")? {
             return Err(PyTypeError::new_err("environ must be a mapping of variable names to strings (such as os.environ or a dict), a DotEnv, or None"));
         }
-        Ok(Self::Mapping {
+        Ok(Self {
             mapping,
             error: RefCell::new(None),
         })
@@ -49,52 +42,39 @@ impl<'py> Lookup<'py> {
 
     /// Raises the first error met while reading the mapping, if any.
     pub(crate) fn finish(self) -> PyResult<()> {
-        match self {
-            Self::Mapping { error, .. } => error.into_inner().map_or(Ok(()), Err),
-            Self::DotEnv(_) => Ok(()),
-        }
+        self.error.into_inner().map_or(Ok(()), Err)
     }
 }
 
 impl EnvLookup for Lookup<'_> {
     fn get(&self, name: &str) -> Option<String> {
-        match self {
-            Self::DotEnv(d) => d.get().inner.get(name),
-            Self::Mapping { mapping, error } => {
-                if error.borrow().is_some() {
-                    return None;
-                }
-                let value = mapping.call_method1("get", (name,)).and_then(|v| {
-                    if v.is_none() {
-                        Ok(None)
-                    } else {
-                        v.extract::<String>().map(Some).map_err(|_| {
-                            PyTypeError::new_err(format!(
-                                "environment variable {name} must be a str"
-                            ))
-                        })
-                    }
-                });
-                value.unwrap_or_else(|e| {
-                    *error.borrow_mut() = Some(e);
-                    None
-                })
-            }
+        if self.error.borrow().is_some() {
+            return None;
         }
+        let value = self.mapping.call_method1("get", (name,)).and_then(|v| {
+            v.extract::<Option<String>>().map_err(|_| {
+                PyTypeError::new_err(format!("environment variable {name} must be a str"))
+            })
+        });
+        value.unwrap_or_else(|e| {
+            *self.error.borrow_mut() = Some(e);
+            None
+        })
     }
 }
 
-/// The detected deployment environment and the variable that decided it.
-#[pyclass(
-    name = "Detection",
-    module = "pictify_keys",
-    frozen,
-    eq,
-    skip_from_py_object
-)]
-#[derive(Clone, PartialEq)]
+/// The detected deployment environment and the variable that decided it: `environment`
+/// (`production`, `staging`, `development`, `test` or `unknown`), `variable` (the variable
+/// that decided, or `None`) and `value` (its recognised, trimmed value, or `None`).
+#[pyclass(name = "Detection", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyDetection {
     pub(crate) inner: Detection,
+}
+
+impl PyDetection {
+    pub(crate) fn py(py: Python<'_>, inner: Detection) -> PyResult<Py<Self>> {
+        Fields::of(py, &inner)?.into_py(Self { inner })
+    }
 }
 
 /// The environment named `name`.
@@ -110,53 +90,14 @@ fn environment_from_name(name: &str) -> PyResult<Environment> {
 impl PyDetection {
     /// An environment stated by the caller rather than detected.
     #[staticmethod]
-    fn explicit(environment: &str) -> PyResult<Self> {
-        Ok(Self {
-            inner: Detection::explicit(environment_from_name(environment)?),
-        })
-    }
-
-    /// `production`, `staging`, `development`, `test` or `unknown`.
-    #[getter]
-    fn environment(&self) -> &'static str {
-        self.inner.environment.as_str()
-    }
-
-    /// The variable that decided, or `None`.
-    #[getter]
-    fn variable(&self) -> Option<&str> {
-        self.inner.variable.as_deref()
-    }
-
-    /// That variable's (recognised, trimmed) value, or `None`.
-    #[getter]
-    fn value(&self) -> Option<&str> {
-        self.inner.value.as_deref()
-    }
-
-    fn __repr__(&self) -> String {
-        let opt = |v: &Option<String>| {
-            v.as_ref()
-                .map_or_else(|| "None".to_owned(), |s| format!("{s:?}"))
-        };
-        format!(
-            "Detection(environment={:?}, variable={}, value={})",
-            self.inner.environment.as_str(),
-            opt(&self.inner.variable),
-            opt(&self.inner.value)
-        )
+    fn explicit(py: Python<'_>, environment: &str) -> PyResult<Py<Self>> {
+        Self::py(py, Detection::explicit(environment_from_name(environment)?))
     }
 }
 
-/// What the environment check allows; strict unless relaxed explicitly.
-#[pyclass(
-    name = "Policy",
-    module = "pictify_keys",
-    frozen,
-    eq,
-    skip_from_py_object
-)]
-#[derive(Clone, Copy, PartialEq)]
+/// What the environment check allows (`allow_live_outside_production`,
+/// `allow_test_in_production`); strict unless relaxed explicitly.
+#[pyclass(name = "Policy", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyPolicy {
     pub(crate) inner: Policy,
 }
@@ -165,103 +106,53 @@ pub(crate) struct PyPolicy {
 impl PyPolicy {
     #[new]
     #[pyo3(signature = (*, allow_live_outside_production = false, allow_test_in_production = false))]
-    fn new(allow_live_outside_production: bool, allow_test_in_production: bool) -> Self {
-        Self {
-            inner: Policy {
-                allow_live_outside_production,
-                allow_test_in_production,
-            },
-        }
+    fn new(
+        py: Python<'_>,
+        allow_live_outside_production: bool,
+        allow_test_in_production: bool,
+    ) -> PyResult<Py<Self>> {
+        let inner = Policy {
+            allow_live_outside_production,
+            allow_test_in_production,
+        };
+        Fields::of(py, &inner)?.into_py(Self { inner })
     }
 
     /// The default policy: live keys only in production, test keys never in production.
     #[staticmethod]
-    fn strict() -> Self {
-        Self {
-            inner: Policy::strict(),
-        }
-    }
-
-    #[getter]
-    fn allow_live_outside_production(&self) -> bool {
-        self.inner.allow_live_outside_production
-    }
-
-    #[getter]
-    fn allow_test_in_production(&self) -> bool {
-        self.inner.allow_test_in_production
-    }
-
-    fn __repr__(&self) -> String {
-        let b = |v: bool| if v { "True" } else { "False" };
-        format!(
-            "Policy(allow_live_outside_production={}, allow_test_in_production={})",
-            b(self.inner.allow_live_outside_production),
-            b(self.inner.allow_test_in_production)
-        )
+    fn strict(py: Python<'_>) -> PyResult<Py<Self>> {
+        let inner = Policy::strict();
+        Fields::of(py, &inner)?.into_py(Self { inner })
     }
 }
 
-/// A reason to warn although the key is allowed.
-#[pyclass(
-    name = "Warning",
-    module = "pictify_keys",
-    frozen,
-    eq,
-    skip_from_py_object
-)]
-#[derive(Clone, Copy, PartialEq)]
+/// A reason to warn although the key is allowed: `code` (`unknown_environment` or
+/// `relaxed_policy`) and `message`, a one-line explanation.
+#[pyclass(name = "Warning", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyWarning {
-    pub(crate) inner: Warning,
+    inner: Warning,
 }
 
 #[pymethods]
 impl PyWarning {
-    /// `unknown_environment` or `relaxed_policy`.
-    #[getter]
-    fn code(&self) -> &'static str {
-        self.inner.code()
-    }
-
-    /// A one-line explanation.
-    #[getter]
-    fn message(&self) -> &'static str {
-        self.inner.message()
-    }
-
     fn __str__(&self) -> String {
         format!("[{}] {}", self.inner.code(), self.inner.message())
     }
-
-    fn __repr__(&self) -> String {
-        format!("Warning(code={:?})", self.inner.code())
-    }
 }
 
-/// A key allowed where it runs, possibly with a warning.
-#[pyclass(name = "Allowed", module = "pictify_keys", frozen)]
-pub(crate) struct PyAllowed {
-    #[pyo3(get)]
-    warning: Option<Py<PyWarning>>,
-}
-
-#[pymethods]
-impl PyAllowed {
-    fn __repr__(&self) -> String {
-        match &self.warning {
-            None => "Allowed(warning=None)".to_owned(),
-            Some(w) => format!("Allowed(warning={})", w.get().__repr__()),
-        }
-    }
-}
+/// A key allowed where it runs, possibly with a `warning`.
+#[pyclass(name = "Allowed", module = "pictify_keys", extends = PyRecord, frozen)]
+pub(crate) struct PyAllowed;
 
 /// The core's `Allowed` as a Python object.
-pub(crate) fn allowed_to_py(py: Python<'_>, allowed: Allowed) -> PyResult<PyAllowed> {
+pub(crate) fn allowed_to_py(py: Python<'_>, allowed: Allowed) -> PyResult<Py<PyAllowed>> {
     let warning = allowed
         .warning
-        .map(|inner| Py::new(py, PyWarning { inner }))
+        .map(|inner| Fields::of(py, &inner)?.into_py(PyWarning { inner }))
         .transpose()?;
-    Ok(PyAllowed { warning })
+    Fields::of(py, &allowed)?
+        .with("warning", warning)?
+        .into_py(PyAllowed)
 }
 
 /// An `environment` argument: a `Detection`, an environment name, or `None`.
@@ -291,22 +182,41 @@ pub(crate) fn policy_arg(policy: Option<&Bound<'_, PyPolicy>>) -> Policy {
 pub(crate) fn detect_environment(
     py: Python<'_>,
     environ: Option<Bound<'_, PyAny>>,
-) -> PyResult<PyDetection> {
-    let lookup = Lookup::new(py, environ)?;
-    let inner = pictify_keys::detect_environment(&lookup);
-    lookup.finish()?;
-    Ok(PyDetection { inner })
+) -> PyResult<Py<PyDetection>> {
+    PyDetection::py(py, detect(py, environ)?)
 }
 
-/// The detection for an `environment` argument, detecting from `os.environ` when it is `None`.
-fn detection_or_detect(
+/// The core's detection from `environ` (a mapping or `DotEnv`; `os.environ` when `None`).
+pub(crate) fn detect(py: Python<'_>, environ: Option<Bound<'_, PyAny>>) -> PyResult<Detection> {
+    let lookup = Lookup::new(py, environ)?;
+    let detection = pictify_keys::detect_environment(&lookup);
+    lookup.finish()?;
+    Ok(detection)
+}
+
+/// The detection for an `environment` argument, detecting from `environ` when it is `None`.
+pub(crate) fn detection_or_detect(
     py: Python<'_>,
     environment: Option<&Bound<'_, PyAny>>,
+    environ: Option<Bound<'_, PyAny>>,
 ) -> PyResult<Detection> {
     match detection_arg(environment)? {
         Some(d) => Ok(d),
-        None => detect_environment(py, None).map(|d| d.inner),
+        None => detect(py, environ),
     }
+}
+
+/// The core's `check_mode` with Python arguments (`check_environment` is it for the key's mode).
+fn allowed(
+    py: Python<'_>,
+    mode: Mode,
+    environment: Option<&Bound<'_, PyAny>>,
+    policy: Option<&Bound<'_, PyPolicy>>,
+) -> PyResult<Py<PyAllowed>> {
+    let detection = detection_or_detect(py, environment, None)?;
+    let allowed = pictify_keys::check_mode(mode, &detection, policy_arg(policy))
+        .map_err(|e| to_pyerr(py, e))?;
+    allowed_to_py(py, allowed)
 }
 
 /// Checks that the key's mode fits the environment; raises `KeyEnvironmentError` if not.
@@ -317,11 +227,8 @@ pub(crate) fn check_environment(
     key: &Bound<'_, PyApiKey>,
     environment: Option<&Bound<'_, PyAny>>,
     policy: Option<&Bound<'_, PyPolicy>>,
-) -> PyResult<PyAllowed> {
-    let detection = detection_or_detect(py, environment)?;
-    let allowed = pictify_keys::check_environment(&key.get().inner, &detection, policy_arg(policy))
-        .map_err(|e| to_pyerr(py, e))?;
-    allowed_to_py(py, allowed)
+) -> PyResult<Py<PyAllowed>> {
+    allowed(py, key.get().inner.mode(), environment, policy)
 }
 
 /// `check_environment` for a mode alone (`"live"` or `"test"`).
@@ -332,10 +239,6 @@ pub(crate) fn check_mode(
     mode: &str,
     environment: Option<&Bound<'_, PyAny>>,
     policy: Option<&Bound<'_, PyPolicy>>,
-) -> PyResult<PyAllowed> {
-    let mode = mode_from_name(mode)?;
-    let detection = detection_or_detect(py, environment)?;
-    let allowed = pictify_keys::check_mode(mode, &detection, policy_arg(policy))
-        .map_err(|e| to_pyerr(py, e))?;
-    allowed_to_py(py, allowed)
+) -> PyResult<Py<PyAllowed>> {
+    allowed(py, mode_from_name(mode)?, environment, policy)
 }

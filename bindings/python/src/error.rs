@@ -6,33 +6,28 @@
 //! core adds reaches Python without an edit. The module is imported on the first error only,
 //! so importing `pictify_keys` stays free of work.
 
-use pictify_keys::{DetailValue, Error, ErrorReport};
+use pictify_keys::{Error, ErrorReport};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyType};
+use pyo3::types::PyDict;
 
-/// `pictify_keys._errors._BY_FAMILY` as (family, class) pairs, looked up once.
-static CLASSES: PyOnceLock<Vec<(String, Py<PyType>)>> = PyOnceLock::new();
+use crate::shape::snake_case;
 
-fn class_for<'py>(py: Python<'py>, family: &'static str) -> PyResult<Bound<'py, PyType>> {
-    let classes = CLASSES.get_or_try_init(py, || -> PyResult<Vec<(String, Py<PyType>)>> {
+/// `pictify_keys._errors._BY_FAMILY` (family → class), looked up once.
+static CLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+
+fn class_for<'py>(py: Python<'py>, family: &'static str) -> PyResult<Bound<'py, PyAny>> {
+    let classes = CLASSES.get_or_try_init(py, || -> PyResult<Py<PyDict>> {
         let module = py.import("pictify_keys._errors")?;
-        let by_family = module.getattr("_BY_FAMILY")?.cast_into::<PyDict>()?;
-        by_family
-            .iter()
-            .map(|(name, class)| Ok((name.extract()?, class.cast_into::<PyType>()?.unbind())))
-            .collect()
+        Ok(module
+            .getattr("_BY_FAMILY")?
+            .cast_into::<PyDict>()?
+            .unbind())
     })?;
-    classes
-        .iter()
-        .find(|(name, _)| name == family)
-        .map(|(_, class)| class.bind(py).clone())
-        .ok_or_else(|| {
-            pyo3::exceptions::PyRuntimeError::new_err(format!(
-                "no exception class for family {family}"
-            ))
-        })
+    classes.bind(py).get_item(family)?.ok_or_else(|| {
+        pyo3::exceptions::PyRuntimeError::new_err(format!("no exception class for family {family}"))
+    })
 }
 
 /// `ValueError.__new__`, looked up once.
@@ -51,13 +46,7 @@ static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyAny>> {
     let report: ErrorReport = err.report();
     let class = class_for(py, report.family.as_str())?;
-    let details = PyDict::new(py);
-    for (name, value) in report.details.fields() {
-        match value {
-            DetailValue::Text(t) => details.set_item(name, t)?,
-            DetailValue::Number(n) => details.set_item(name, n)?,
-        }
-    }
+    let details = pythonize::pythonize(py, &report.details)?.cast_into::<PyDict>()?;
     let new = NEW.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
         Ok(py
             .get_type::<pyo3::exceptions::PyValueError>()
@@ -78,18 +67,12 @@ pub(crate) fn exception<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py
     Ok(instance)
 }
 
-/// `apiCode` → `api_code`.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 2);
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// The exception for an optional error (not raised): what `error()` methods return.
+pub(crate) fn exception_or_none(
+    py: Python<'_>,
+    err: Option<Error>,
+) -> PyResult<Option<Bound<'_, PyAny>>> {
+    err.map(|e| exception(py, &e)).transpose()
 }
 
 /// A core error as a `PyErr` to raise.

@@ -3,38 +3,37 @@
 //! so other Python threads keep running while one waits on the network.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use std::time::Duration;
 
-use pictify_keys::http::{ApiResponse, Client, Image, ImageOptions};
+use pictify_keys::http::{ApiResponse, Client, ImageOptions};
 use pictify_keys::ring::RingConfig;
 use pictify_keys::source::KeyList;
 use pictify_keys::Error;
-use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
 use serde_json::Value;
 
-use crate::env::{detect_environment, detection_arg, policy_arg, PyPolicy};
+use crate::env::{detection_or_detect, policy_arg, PyPolicy};
 use crate::error::to_pyerr;
-use crate::json::{from_json, to_json};
+use crate::json::to_json;
 use crate::ring::{sourced_keys, stats_to_py, PyKeyStats, PyRingConfig};
-use crate::source::{standard_chain, PyLoadedKeys};
+use crate::shape::{fields, Fields, PyRecord};
+use crate::source::standard_chain;
 
 /// The runtime all clients share, started on first use (never on import).
-static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+static RUNTIME: PyOnceLock<tokio::runtime::Runtime> = PyOnceLock::new();
 
-fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
-    if let Some(rt) = RUNTIME.get() {
-        return Ok(rt);
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("pictify-keys-http")
-        .enable_all()
-        .build()
-        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the HTTP runtime: {e}")))?;
-    Ok(RUNTIME.get_or_init(|| rt))
+fn runtime(py: Python<'_>) -> PyResult<&tokio::runtime::Runtime> {
+    RUNTIME.get_or_try_init(py, || {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("pictify-keys-http")
+            .enable_all()
+            .build()
+            .map_err(|e| PyRuntimeError::new_err(format!("cannot start the HTTP runtime: {e}")))
+    })
 }
 
 /// Runs `fut` to completion with the GIL released.
@@ -42,90 +41,32 @@ fn block_on<T: Send>(
     py: Python<'_>,
     fut: impl std::future::Future<Output = Result<T, Error>> + Send,
 ) -> PyResult<T> {
-    let rt = runtime()?;
+    let rt = runtime(py)?;
     py.detach(|| rt.block_on(fut)).map_err(|e| to_pyerr(py, e))
 }
 
-/// A successful answer.
-#[pyclass(name = "ApiResponse", module = "pictify_keys", frozen)]
-pub(crate) struct PyApiResponse {
-    #[pyo3(get)]
-    status: u16,
-    #[pyo3(get)]
-    body: Py<PyAny>,
-    #[pyo3(get)]
-    key_fingerprint: String,
-    /// Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`, …).
-    #[pyo3(get)]
-    key_origin: String,
-    #[pyo3(get)]
-    attempts: u32,
-    #[pyo3(get)]
-    fallbacks: Vec<Py<PyDict>>,
-}
+/// A successful answer: `status`, `body` (the JSON), `key_fingerprint` and `key_origin` (the
+/// key that succeeded and where it came from: `env:PICTIFY_API_KEY_OLD`, `explicit:0`, …),
+/// `attempts`, and `fallbacks` (dicts: `from_fingerprint`, `from_source`, `to_fingerprint`,
+/// `to_source`, `at_ms`).
+#[pyclass(name = "ApiResponse", module = "pictify_keys", extends = PyRecord, frozen)]
+pub(crate) struct PyApiResponse;
 
-#[pymethods]
-impl PyApiResponse {
-    fn __repr__(&self) -> String {
-        format!(
-            "ApiResponse(status={}, key_fingerprint={:?}, attempts={}, fallbacks={})",
-            self.status,
-            self.key_fingerprint,
-            self.attempts,
-            self.fallbacks.len()
-        )
-    }
-}
-
-fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<PyApiResponse> {
+fn response_to_py(py: Python<'_>, r: ApiResponse) -> PyResult<Py<PyApiResponse>> {
     let fallbacks = r
         .fallbacks
-        .into_iter()
-        .map(|e| {
-            let d = PyDict::new(py);
-            d.set_item("from_fingerprint", e.from_fingerprint)?;
-            d.set_item("from_source", e.from_source)?;
-            d.set_item("to_fingerprint", e.to_fingerprint)?;
-            d.set_item("to_source", e.to_source)?;
-            d.set_item("at_ms", e.at_ms)?;
-            Ok(d.unbind())
-        })
-        .collect::<PyResult<_>>()?;
-    Ok(PyApiResponse {
-        status: r.status,
-        body: from_json(py, r.body)?.unbind(),
-        key_fingerprint: r.key_fingerprint,
-        key_origin: r.key_origin,
-        attempts: r.attempts,
-        fallbacks,
-    })
+        .iter()
+        .map(|e| fields(py, e))
+        .collect::<PyResult<Vec<_>>>()?;
+    Fields::of(py, &r)?
+        .with("fallbacks", fallbacks)?
+        .quiet(&["body"])
+        .into_py(PyApiResponse)
 }
 
-/// A created image.
-#[pyclass(name = "Image", module = "pictify_keys", frozen)]
-pub(crate) struct PyImage {
-    #[pyo3(get)]
-    id: Option<String>,
-    #[pyo3(get)]
-    url: Option<String>,
-    #[pyo3(get)]
-    raw: Py<PyAny>,
-}
-
-#[pymethods]
-impl PyImage {
-    fn __repr__(&self) -> String {
-        format!("Image(id={:?}, url={:?})", self.id, self.url)
-    }
-}
-
-fn image_to_py(py: Python<'_>, image: Image) -> PyResult<PyImage> {
-    Ok(PyImage {
-        id: image.id,
-        url: image.url,
-        raw: from_json(py, image.raw)?.unbind(),
-    })
-}
+/// A created image: `id` and `url` (when the API sent them) and `raw`, the whole answer.
+#[pyclass(name = "Image", module = "pictify_keys", extends = PyRecord, frozen)]
+pub(crate) struct PyImage;
 
 /// `client.images`: the image endpoints.
 #[pyclass(name = "Images", module = "pictify_keys", frozen)]
@@ -150,16 +91,11 @@ impl PyImages {
         selector: Option<String>,
         file_extension: Option<String>,
         extra: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyImage> {
-        let mut extra_map = serde_json::Map::new();
-        if let Some(extra) = extra {
-            for (k, v) in extra.iter() {
-                let k = k
-                    .cast::<PyString>()
-                    .map_err(|_| PyTypeError::new_err("option names must be str"))?;
-                extra_map.insert(k.to_cow()?.into_owned(), to_json(&v, 0)?);
-            }
-        }
+    ) -> PyResult<Py<PyImage>> {
+        let extra = match extra.map(|e| to_json(e, 0)).transpose()? {
+            Some(Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
         let options = ImageOptions {
             html,
             url,
@@ -169,11 +105,11 @@ impl PyImages {
             height,
             selector,
             file_extension,
-            extra: extra_map,
+            extra,
         };
         let client = self.client.clone();
         let image = block_on(py, async move { client.images().create(&options).await })?;
-        image_to_py(py, image)
+        Fields::of(py, &image)?.quiet(&["raw"]).into_py(PyImage)
     }
 }
 
@@ -210,10 +146,7 @@ impl PyClient {
         environment: Option<&Bound<'_, PyAny>>,
         policy: Option<&Bound<'_, PyPolicy>>,
     ) -> PyResult<Self> {
-        let detection = match detection_arg(environment)? {
-            Some(d) => d,
-            None => detect_environment(py, environ.clone())?.inner,
-        };
+        let detection = detection_or_detect(py, environment, environ.clone())?;
         let seconds = |s: f64| {
             Duration::try_from_secs_f64(s)
                 .map_err(|_| PyValueError::new_err("timeouts must be positive numbers of seconds"))
@@ -224,13 +157,7 @@ impl PyClient {
             .policy(policy_arg(policy))
             .ring_config(config.map_or_else(RingConfig::default, |c| c.get().inner));
         builder = match keys {
-            Some(keys) => {
-                let list = match keys.cast::<PyLoadedKeys>() {
-                    Ok(loaded) => sourced_keys(loaded.getattr("keys")?.as_any())?,
-                    Err(_) => sourced_keys(keys)?,
-                };
-                builder.source(KeyList::from(list))
-            }
+            Some(keys) => builder.source(KeyList::from(sourced_keys(keys)?)),
             None => builder.source(standard_chain(py, environ, secret_file, dotenv)?),
         };
         if let Some(url) = base_url {
@@ -254,7 +181,7 @@ impl PyClient {
         method: String,
         path: String,
         json: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyApiResponse> {
+    ) -> PyResult<Py<PyApiResponse>> {
         let body: Option<Value> = json.map(|v| to_json(v, 0)).transpose()?;
         let client = self.inner.clone();
         let resp = block_on(py, async move {
@@ -272,8 +199,8 @@ impl PyClient {
     }
 
     /// Usage of every key (to see when an old key is no longer used).
-    fn stats(&self) -> Vec<PyKeyStats> {
-        stats_to_py(self.inner.stats())
+    fn stats(&self, py: Python<'_>) -> PyResult<Vec<Py<PyKeyStats>>> {
+        stats_to_py(py, self.inner.stats())
     }
 
     /// Re-reads the key source now (e.g. after rotating a secret file).

@@ -1,4 +1,7 @@
-//! Python values to and from JSON (`serde_json::Value`), for `redact_json` and the client.
+//! Python values as JSON (`serde_json::Value`), for `redact_json` and the client. The way
+//! back is `pythonize`. Kept by hand rather than `pythonize::depythonize`: nesting is capped
+//! (a deep value would overflow the stack), and bytes, sets, NaN and non-str dict keys are
+//! refused instead of converted.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -20,13 +23,11 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value>
         return Ok(Value::String(s.to_cow()?.into_owned()));
     }
     if value.is_instance_of::<PyInt>() {
-        if let Ok(i) = value.extract::<i64>() {
-            return Ok(Value::Number(i.into()));
-        }
-        if let Ok(u) = value.extract::<u64>() {
-            return Ok(Value::Number(u.into()));
-        }
-        return Err(PyValueError::new_err("integer out of the JSON range"));
+        let n = value.extract::<i64>().map(Number::from);
+        let n = n.or_else(|_| value.extract::<u64>().map(Number::from));
+        return n
+            .map(Value::Number)
+            .map_err(|_| PyValueError::new_err("integer out of the JSON range"));
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         return Number::from_f64(f.value())
@@ -54,33 +55,4 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value>
         "{} is not a JSON value (dict, list, tuple, str, int, float, bool or None)",
         value.get_type().name()?
     )))
-}
-
-/// JSON back to Python: objects become dicts (in order), arrays lists.
-pub(crate) fn from_json<'py>(py: Python<'py>, value: Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => i.into_pyobject(py)?.into_any(),
-            (_, Some(u), _) => u.into_pyobject(py)?.into_any(),
-            (_, _, Some(f)) => f.into_pyobject(py)?.into_any(),
-            _ => py.None().into_bound(py),
-        },
-        Value::String(s) => PyString::new(py, &s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for v in items {
-                list.append(from_json(py, v)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, from_json(py, v)?)?;
-            }
-            dict.into_any()
-        }
-    })
 }

@@ -4,24 +4,29 @@
 use pictify_keys::{ApiKey, Mode};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyString, PyTuple};
+use pyo3::types::{PyString, PyTuple};
 
 use crate::error::to_pyerr;
 
 /// A well-formed Pictify API key. `str()` and `repr()` show the fingerprint only.
-#[pyclass(name = "ApiKey", module = "pictify_keys", frozen)]
+///
+/// Equality is the core's constant-time comparison.
+#[pyclass(name = "ApiKey", module = "pictify_keys", frozen, eq)]
+#[derive(PartialEq)]
 pub(crate) struct PyApiKey {
     pub(crate) inner: ApiKey,
-}
-
-/// `"live"` or `"test"`.
-pub(crate) fn mode_name(mode: Mode) -> &'static str {
-    mode.as_str()
 }
 
 /// The mode named `"live"` or `"test"`.
 pub(crate) fn mode_from_name(name: &str) -> PyResult<Mode> {
     Mode::from_name(name).ok_or_else(|| PyValueError::new_err("mode must be \"live\" or \"test\""))
+}
+
+impl PyApiKey {
+    /// A new Python handle to `inner`.
+    pub(crate) fn py(py: Python<'_>, inner: ApiKey) -> PyResult<Py<Self>> {
+        Py::new(py, Self { inner })
+    }
 }
 
 #[pymethods]
@@ -58,7 +63,7 @@ impl PyApiKey {
     /// `"live"` or `"test"`.
     #[getter]
     fn mode(&self) -> &'static str {
-        mode_name(self.inner.mode())
+        self.inner.mode().as_str()
     }
 
     /// `pk_live_****a1b2`.
@@ -87,18 +92,6 @@ impl PyApiKey {
         format!("ApiKey({})", self.inner.fingerprint())
     }
 
-    /// Constant-time comparison (the core's `PartialEq`).
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> Py<PyAny> {
-        let py = other.py();
-        match other.cast::<PyApiKey>() {
-            Ok(other) => PyBool::new(py, self.inner == other.get().inner)
-                .to_owned()
-                .into_any()
-                .unbind(),
-            Err(_) => py.NotImplemented(),
-        }
-    }
-
     /// Equal keys have equal fingerprints, so the fingerprint is a valid hash.
     fn __hash__(&self) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -107,15 +100,12 @@ impl PyApiKey {
         h.finish()
     }
 
-    /// Pickling would write the secret into the pickle: refused.
+    /// Pickling would write the secret into the pickle: refused (`__reduce_ex__`, which
+    /// pickle and copy call, defers to this).
     fn __reduce__(&self) -> PyResult<Bound<'_, PyTuple>> {
         Err(PyTypeError::new_err(
             "ApiKey cannot be pickled: a pickle would carry the secret; pass the key's source (e.g. the variable name) instead and parse it where it is used",
         ))
-    }
-
-    fn __reduce_ex__(&self, _protocol: &Bound<'_, PyAny>) -> PyResult<Bound<'_, PyTuple>> {
-        self.__reduce__()
     }
 
     /// Keys are immutable, so a copy is the same key.

@@ -5,8 +5,6 @@
 //! idiomatic Python layer (exception classes, logging filter, typing stubs) lives in
 //! `packages/python`.
 
-use pyo3::prelude::*;
-
 mod audit;
 mod check;
 mod dotenv;
@@ -17,48 +15,43 @@ mod json;
 mod key;
 mod redact;
 mod ring;
+mod shape;
 mod source;
 mod text;
 
 /// The native module. Importing it reads nothing and prints nothing.
-#[pymodule]
-fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add("BODY_MIN", pictify_keys::BODY_MIN)?;
-    m.add("BODY_MAX", pictify_keys::BODY_MAX)?;
-    m.add("KEY_VARIABLES", pictify_keys::KEY_VARIABLES.to_vec())?;
-    m.add_class::<key::PyApiKey>()?;
-    m.add_class::<env::PyDetection>()?;
-    m.add_class::<env::PyPolicy>()?;
-    m.add_class::<env::PyWarning>()?;
-    m.add_class::<env::PyAllowed>()?;
-    m.add_function(wrap_pyfunction!(env::detect_environment, m)?)?;
-    m.add_function(wrap_pyfunction!(env::check_environment, m)?)?;
-    m.add_function(wrap_pyfunction!(env::check_mode, m)?)?;
-    m.add_class::<check::PyKeyCheck>()?;
-    m.add_class::<check::PyCheckReport>()?;
-    m.add_function(wrap_pyfunction!(check::check_keys, m)?)?;
-    m.add_class::<dotenv::PyDotEnv>()?;
-    m.add_class::<source::PySourcedKey>()?;
-    m.add_class::<source::PyShadowedKey>()?;
-    m.add_class::<source::PyLoadedKeys>()?;
-    m.add_function(wrap_pyfunction!(source::load_keys, m)?)?;
-    m.add_class::<ring::PyRingConfig>()?;
-    m.add_class::<ring::PyManualClock>()?;
-    m.add_class::<ring::PyKeyStats>()?;
-    m.add_class::<ring::PyRequestState>()?;
-    m.add_class::<ring::PyAttempt>()?;
-    m.add_class::<ring::PyDecision>()?;
-    m.add_class::<ring::PyKeyRing>()?;
-    m.add_function(wrap_pyfunction!(redact::redact, m)?)?;
-    m.add_function(wrap_pyfunction!(redact::redact_bytes, m)?)?;
-    m.add_function(wrap_pyfunction!(redact::redact_json, m)?)?;
-    m.add_function(wrap_pyfunction!(redact::redact_triggers, m)?)?;
-    m.add_function(wrap_pyfunction!(redact::is_sensitive_field, m)?)?;
-    m.add_class::<audit::PyAuditEvent>()?;
-    m.add_class::<http::PyClient>()?;
-    m.add_class::<http::PyImages>()?;
-    m.add_class::<http::PyImage>()?;
-    m.add_class::<http::PyApiResponse>()?;
-    Ok(())
+#[pyo3::pymodule]
+mod _native {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use crate::audit::PyAuditEvent;
+    #[pymodule_export]
+    use crate::check::{check_keys, PyCheckReport, PyKeyCheck};
+    #[pymodule_export]
+    use crate::dotenv::PyDotEnv;
+    #[pymodule_export]
+    use crate::env::{check_environment, check_mode, detect_environment};
+    #[pymodule_export]
+    use crate::env::{PyAllowed, PyDetection, PyPolicy, PyWarning};
+    #[pymodule_export]
+    use crate::http::{PyApiResponse, PyClient, PyImage, PyImages};
+    #[pymodule_export]
+    use crate::key::PyApiKey;
+    #[pymodule_export]
+    use crate::redact::{is_sensitive_field, redact, redact_bytes, redact_json, redact_triggers};
+    #[pymodule_export]
+    use crate::ring::{PyAttempt, PyDecision, PyKeyRing, PyKeyStats};
+    #[pymodule_export]
+    use crate::ring::{PyManualClock, PyRequestState, PyRingConfig};
+    #[pymodule_export]
+    use crate::source::{load_keys, PyLoadedKeys, PyShadowedKey, PySourcedKey};
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+        m.add("BODY_MIN", pictify_keys::BODY_MIN)?;
+        m.add("BODY_MAX", pictify_keys::BODY_MAX)?;
+        m.add("KEY_VARIABLES", pictify_keys::KEY_VARIABLES.to_vec())
+    }
 }

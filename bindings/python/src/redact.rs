@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::error::to_pyerr;
-use crate::json::{from_json, to_json};
+use crate::json::to_json;
 
 /// Texts longer than this are redacted with the GIL released (shorter ones cost less than
 /// the release itself).
@@ -99,5 +99,5 @@ pub(crate) fn redact_json<'py>(
     let r = redactor(style)?;
     let mut json = to_json(value, 0)?;
     r.redact_json(&mut json);
-    from_json(value.py(), json)
+    Ok(pythonize::pythonize(value.py(), &json)?)
 }

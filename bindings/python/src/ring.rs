@@ -3,25 +3,21 @@
 use std::sync::{Arc, Mutex};
 
 use pictify_keys::ring::{
-    Attempt, Decision, KeyRing, KeyStats, ManualClock, Outcome, RequestState, RingConfig,
+    Attempt, Clock, Decision, KeyRing, KeyStats, ManualClock, Outcome, RequestState, RingConfig,
 };
 use pictify_keys::source::{KeyList, SourcedKey};
-use pictify_keys::Error;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
-use crate::error::{exception, to_pyerr};
+use crate::error::{exception_or_none, to_pyerr};
 use crate::key::PyApiKey;
-use crate::source::PySourcedKey;
+use crate::shape::{Fields, PyRecord};
+use crate::source::{PyLoadedKeys, PySourcedKey};
 
-/// Tuning of the ring; defaults are the core's.
-#[pyclass(
-    name = "RingConfig",
-    module = "pictify_keys",
-    frozen,
-    skip_from_py_object
-)]
-#[derive(Clone, Copy)]
+/// Tuning of the ring (`max_retries`, `cooldown_ms`, `base_delay_ms`, `max_delay_ms`,
+/// `retry_after_cap_ms`, `jitter`); defaults are the core's.
+#[pyclass(name = "RingConfig", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyRingConfig {
     pub(crate) inner: RingConfig,
 }
@@ -31,58 +27,24 @@ impl PyRingConfig {
     #[new]
     #[pyo3(signature = (*, max_retries = None, cooldown_ms = None, base_delay_ms = None, max_delay_ms = None, retry_after_cap_ms = None, jitter = None))]
     fn new(
+        py: Python<'_>,
         max_retries: Option<u32>,
         cooldown_ms: Option<u64>,
         base_delay_ms: Option<u64>,
         max_delay_ms: Option<u64>,
         retry_after_cap_ms: Option<u64>,
         jitter: Option<bool>,
-    ) -> Self {
+    ) -> PyResult<Py<Self>> {
         let d = RingConfig::default();
-        Self {
-            inner: RingConfig {
-                max_retries: max_retries.unwrap_or(d.max_retries),
-                cooldown_ms: cooldown_ms.unwrap_or(d.cooldown_ms),
-                base_delay_ms: base_delay_ms.unwrap_or(d.base_delay_ms),
-                max_delay_ms: max_delay_ms.unwrap_or(d.max_delay_ms),
-                retry_after_cap_ms: retry_after_cap_ms.unwrap_or(d.retry_after_cap_ms),
-                jitter: jitter.unwrap_or(d.jitter),
-            },
-        }
-    }
-
-    #[getter]
-    fn max_retries(&self) -> u32 {
-        self.inner.max_retries
-    }
-    #[getter]
-    fn cooldown_ms(&self) -> u64 {
-        self.inner.cooldown_ms
-    }
-    #[getter]
-    fn base_delay_ms(&self) -> u64 {
-        self.inner.base_delay_ms
-    }
-    #[getter]
-    fn max_delay_ms(&self) -> u64 {
-        self.inner.max_delay_ms
-    }
-    #[getter]
-    fn retry_after_cap_ms(&self) -> u64 {
-        self.inner.retry_after_cap_ms
-    }
-    #[getter]
-    fn jitter(&self) -> bool {
-        self.inner.jitter
-    }
-
-    fn __repr__(&self) -> String {
-        let c = self.inner;
-        format!(
-            "RingConfig(max_retries={}, cooldown_ms={}, base_delay_ms={}, max_delay_ms={}, retry_after_cap_ms={}, jitter={})",
-            c.max_retries, c.cooldown_ms, c.base_delay_ms, c.max_delay_ms, c.retry_after_cap_ms,
-            if c.jitter { "True" } else { "False" }
-        )
+        let inner = RingConfig {
+            max_retries: max_retries.unwrap_or(d.max_retries),
+            cooldown_ms: cooldown_ms.unwrap_or(d.cooldown_ms),
+            base_delay_ms: base_delay_ms.unwrap_or(d.base_delay_ms),
+            max_delay_ms: max_delay_ms.unwrap_or(d.max_delay_ms),
+            retry_after_cap_ms: retry_after_cap_ms.unwrap_or(d.retry_after_cap_ms),
+            jitter: jitter.unwrap_or(d.jitter),
+        };
+        Fields::of(py, &inner)?.into_py(Self { inner })
     }
 }
 
@@ -111,47 +73,19 @@ impl PyManualClock {
 
     #[getter]
     fn now_ms(&self) -> u64 {
-        use pictify_keys::ring::Clock;
         self.inner.now_ms()
     }
 }
 
-/// Usage of one key.
-#[pyclass(name = "KeyStats", module = "pictify_keys", frozen, get_all)]
-pub(crate) struct PyKeyStats {
-    fingerprint: String,
-    origin: String,
-    requests: u64,
-    successes: u64,
-    unauthorized: u64,
-    errors: u64,
-    last_used_ms: Option<u64>,
-    demoted_until_ms: Option<u64>,
-}
+/// Usage of one key: `fingerprint`, `origin`, `requests`, `successes`, `unauthorized`,
+/// `errors`, `last_used_ms`, `demoted_until_ms`.
+#[pyclass(name = "KeyStats", module = "pictify_keys", extends = PyRecord, frozen)]
+pub(crate) struct PyKeyStats;
 
-#[pymethods]
-impl PyKeyStats {
-    fn __repr__(&self) -> String {
-        format!(
-            "KeyStats(fingerprint={:?}, origin={:?}, requests={}, successes={}, unauthorized={}, errors={})",
-            self.fingerprint, self.origin, self.requests, self.successes, self.unauthorized, self.errors
-        )
-    }
-}
-
-pub(crate) fn stats_to_py(stats: Vec<KeyStats>) -> Vec<PyKeyStats> {
+pub(crate) fn stats_to_py(py: Python<'_>, stats: Vec<KeyStats>) -> PyResult<Vec<Py<PyKeyStats>>> {
     stats
-        .into_iter()
-        .map(|s| PyKeyStats {
-            fingerprint: s.fingerprint,
-            origin: s.origin,
-            requests: s.requests,
-            successes: s.successes,
-            unauthorized: s.unauthorized,
-            errors: s.errors,
-            last_used_ms: s.last_used_ms,
-            demoted_until_ms: s.demoted_until_ms,
-        })
+        .iter()
+        .map(|s| Fields::of(py, s)?.into_py(PyKeyStats))
         .collect()
 }
 
@@ -159,6 +93,14 @@ pub(crate) fn stats_to_py(stats: Vec<KeyStats>) -> Vec<PyKeyStats> {
 #[pyclass(name = "RequestState", module = "pictify_keys", frozen)]
 pub(crate) struct PyRequestState {
     inner: Mutex<RequestState>,
+}
+
+impl PyRequestState {
+    fn lock(&self) -> PyResult<std::sync::MutexGuard<'_, RequestState>> {
+        self.inner
+            .lock()
+            .map_err(|_| PyValueError::new_err("request state poisoned"))
+    }
 }
 
 #[pymethods]
@@ -170,78 +112,34 @@ impl PyRequestState {
     }
 }
 
-/// The key to use for one attempt.
-#[pyclass(name = "Attempt", module = "pictify_keys", frozen)]
+/// The key to use for one attempt: `key` (the `ApiKey` to send), `source` (where it came
+/// from) and `number` (1-based within the request).
+#[pyclass(name = "Attempt", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyAttempt {
     inner: Attempt,
 }
 
-#[pymethods]
-impl PyAttempt {
-    /// The key to send.
-    #[getter]
-    fn key(&self) -> PyApiKey {
-        PyApiKey {
-            inner: self.inner.key().clone(),
-        }
-    }
-
-    /// Where the key came from.
-    #[getter]
-    fn source(&self) -> &str {
-        self.inner.origin()
-    }
-
-    /// 1-based attempt number within the request.
-    #[getter]
-    fn number(&self) -> u32 {
-        self.inner.number()
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Attempt({}, source={:?}, number={})",
-            self.inner.key().fingerprint(),
-            self.inner.origin(),
-            self.inner.number()
-        )
-    }
-}
-
-/// What to do after an attempt: `action` is `done`, `try_next_key`, `retry` or `fail`.
-#[pyclass(name = "Decision", module = "pictify_keys", frozen)]
+/// What to do after an attempt: `action` is `done`, `try_next_key`, `retry` or `fail`;
+/// `delay_ms` is set for `retry`, `code` (the error's) for `fail`.
+#[pyclass(name = "Decision", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyDecision {
-    #[pyo3(get)]
-    action: &'static str,
-    #[pyo3(get)]
-    delay_ms: Option<u64>,
-    error: Option<Error>,
+    inner: Decision,
 }
 
 #[pymethods]
 impl PyDecision {
     /// The error to raise for `fail` (not raised), else `None`.
     fn error<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.error.as_ref().map(|e| exception(py, e)).transpose()
-    }
-
-    /// The error's code for `fail`, else `None`.
-    #[getter]
-    fn code(&self) -> Option<&'static str> {
-        self.error.as_ref().map(Error::code)
-    }
-
-    fn __repr__(&self) -> String {
-        match (self.delay_ms, self.code()) {
-            (Some(d), _) => format!("Decision({:?}, delay_ms={d})", self.action),
-            (_, Some(c)) => format!("Decision({:?}, code={c:?})", self.action),
-            _ => format!("Decision({:?})", self.action),
-        }
+        exception_or_none(py, self.inner.error())
     }
 }
 
-/// The keys for a ring: all `ApiKey` (provenance `explicit:<index>`) or all `SourcedKey`.
+/// The keys for a ring: all `ApiKey` (provenance `explicit:<index>`), all `SourcedKey`, or a
+/// `LoadedKeys`.
 pub(crate) fn sourced_keys(keys: &Bound<'_, PyAny>) -> PyResult<Vec<SourcedKey>> {
+    if let Ok(loaded) = keys.cast::<PyLoadedKeys>() {
+        return sourced_keys(&loaded.getattr("keys")?);
+    }
     let items: Vec<Bound<'_, PyAny>> = keys.try_iter()?.collect::<PyResult<_>>()?;
     if items.iter().all(|k| k.is_instance_of::<PyApiKey>()) {
         let parsed = items
@@ -299,16 +197,21 @@ impl PyKeyRing {
 
     /// The key for the next attempt; raises `PictifyHTTPError` (`unauthorized`) when every
     /// key was tried.
-    fn attempt(&self, py: Python<'_>, request: &Bound<'_, PyRequestState>) -> PyResult<PyAttempt> {
-        let mut state = request
-            .get()
+    fn attempt(
+        &self,
+        py: Python<'_>,
+        request: &Bound<'_, PyRequestState>,
+    ) -> PyResult<Py<PyAttempt>> {
+        let mut state = request.get().lock()?;
+        let inner = self
             .inner
-            .lock()
-            .map_err(|_| PyValueError::new_err("request state poisoned"))?;
-        self.inner
             .next_attempt(&mut state)
-            .map(|inner| PyAttempt { inner })
-            .map_err(|e| to_pyerr(py, e))
+            .map_err(|e| to_pyerr(py, e))?;
+        let fields = PyDict::new(py);
+        fields.set_item("key", PyApiKey::py(py, inner.key().clone())?)?;
+        fields.set_item("source", inner.origin())?;
+        fields.set_item("number", inner.number())?;
+        Fields::from_dict(fields).into_py(PyAttempt { inner })
     }
 
     /// Records an outcome: an HTTP `status` (with its `Retry-After` header, if any) or an
@@ -316,56 +219,39 @@ impl PyKeyRing {
     #[pyo3(signature = (request, attempt, status = None, *, retry_after = None, error = None))]
     fn on_outcome(
         &self,
+        py: Python<'_>,
         request: &Bound<'_, PyRequestState>,
         attempt: &Bound<'_, PyAttempt>,
         status: Option<u16>,
         retry_after: Option<&str>,
         error: Option<&str>,
-    ) -> PyResult<PyDecision> {
-        let outcome = match (status, error) {
+    ) -> PyResult<Py<PyDecision>> {
+        let outcome = match (status, error.map(Outcome::from_name)) {
             (Some(status), None) => Outcome::Response {
                 status,
                 retry_after,
             },
-            (None, Some("timeout")) => Outcome::Timeout,
-            (None, Some("connection")) => Outcome::ConnectionError,
+            (None, Some(Some(outcome))) => outcome,
             _ => {
                 return Err(PyValueError::new_err(
                     "give either status or error=\"timeout\" / \"connection\"",
                 ))
             }
         };
-        let mut state = request
-            .get()
-            .inner
-            .lock()
-            .map_err(|_| PyValueError::new_err("request state poisoned"))?;
+        let mut state = request.get().lock()?;
         let decision = self
             .inner
             .on_outcome(&mut state, &attempt.get().inner, outcome);
-        let action = decision.as_str();
-        Ok(match decision {
-            Decision::Retry { delay_ms } => PyDecision {
-                action,
-                delay_ms: Some(delay_ms),
-                error: None,
-            },
-            Decision::Fail(e) => PyDecision {
-                action,
-                delay_ms: None,
-                error: Some(e.into()),
-            },
-            _ => PyDecision {
-                action,
-                delay_ms: None,
-                error: None,
-            },
-        })
+        let code = decision.error().map(|e| e.code());
+        Fields::of(py, &decision)?
+            .without("error")?
+            .with("code", code)?
+            .into_py(PyDecision { inner: decision })
     }
 
     /// Usage of every key, in priority order.
-    fn stats(&self) -> Vec<PyKeyStats> {
-        stats_to_py(self.inner.stats())
+    fn stats(&self, py: Python<'_>) -> PyResult<Vec<Py<PyKeyStats>>> {
+        stats_to_py(py, self.inner.stats())
     }
 
     /// Fingerprints of the keys in priority order.

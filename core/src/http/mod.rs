@@ -181,7 +181,7 @@ pub struct ImageOptions {
     pub extra: serde_json::Map<String, Value>,
 }
 
-/// A created image. Serialized as the JavaScript packages show it: `{id, url, raw}`.
+/// A created image. Serialized as `{id, url, raw}`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Image {
     /// Its ID, when the API sent one.

@@ -161,6 +161,28 @@ impl Decision {
             Self::Fail(_) => "fail",
         }
     }
+
+    /// The error to give up with, for [`Decision::Fail`]; `None` for every other decision.
+    ///
+    /// ```
+    /// use pictify_keys::ring::{Decision, KeyRing, Outcome, RingConfig};
+    /// use pictify_keys::source::KeyList;
+    ///
+    /// let keys = KeyList::parse(&["pk_live_FAKE3Wwd25rq4f5zr3a1b2"])?.into_keys();
+    /// let ring = KeyRing::new(keys, RingConfig::default())?;
+    /// let mut req = ring.begin_request();
+    /// let attempt = ring.next_attempt(&mut req)?;
+    /// let decision = ring.on_outcome(&mut req, &attempt, Outcome::status(401));
+    /// assert_eq!(decision.error().map(|e| e.code()), Some("unauthorized"));
+    /// assert!(Decision::Done.error().is_none());
+    /// # Ok::<(), pictify_keys::Error>(())
+    /// ```
+    pub fn error(&self) -> Option<Error> {
+        match self {
+            Self::Fail(e) => Some(Error::Http(e.clone())),
+            _ => None,
+        }
+    }
 }
 
 /// `{action, delayMs, error}`: `delayMs` is set for `retry`, `error` (the error's report,

@@ -99,6 +99,13 @@ impl fmt::Debug for SourcedKey {
     }
 }
 
+/// `pk_live_****a1b2 (env:PICTIFY_API_KEY)`: the fingerprint and the origin, never the secret.
+impl fmt::Display for SourcedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.key.fingerprint(), self.origin)
+    }
+}
+
 /// One source of keys.
 pub trait KeySource: Send + Sync {
     /// A short name of the source for messages, e.g. `env` or `file:/var/run/secrets/pictify/api-key`.
@@ -320,6 +327,18 @@ mod tests {
     }
 
     #[test]
+    fn a_sourced_key_shows_its_fingerprint_and_origin_only() {
+        let keys = EnvSource::new(vars(&[("PICTIFY_API_KEY", NEW)]))
+            .load()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            keys[0].to_string(),
+            "pk_live_****a1b2 (env:PICTIFY_API_KEY)"
+        );
+    }
+
+    #[test]
     fn env_unset_and_empty_are_not_configured() {
         assert!(EnvSource::new(vars(&[])).load().unwrap().is_none());
         assert!(EnvSource::new(vars(&[("PICTIFY_API_KEY", "")]))
@@ -366,6 +385,17 @@ mod tests {
         assert_eq!(loaded.shadowed[0].origin, "env-file:.env:PICTIFY_API_KEY");
         assert_eq!(loaded.shadowed[0].fingerprint, "pk_live_****c3d4");
         assert_eq!(loaded.shadowed[0].code(), "shadowed_key");
+        #[cfg(feature = "serde")]
+        {
+            let shape = serde_json::to_value(&loaded.shadowed[0]).unwrap();
+            let want = serde_json::json!({
+                "code": "shadowed_key",
+                "origin": "env-file:.env:PICTIFY_API_KEY",
+                "fingerprint": "pk_live_****c3d4",
+                "usedSource": "file:/run/secrets/pictify",
+            });
+            assert_eq!(shape, want);
+        }
     }
 
     /// New-user trial: `load_keys(dotenv="typo.env")` with no other key said `no_key` ("set

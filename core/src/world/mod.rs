@@ -8,6 +8,6 @@ mod fs;
 mod random;
 
 pub use clock::{unix_millis_now, Clock, ManualClock, SystemClock};
-pub use env::{EnvLookup, ProcessEnv};
+pub use env::{EnvLookup, EnvSnapshot, ProcessEnv};
 pub use fs::{FileStamp, FileSystem, MemoryFs, StdFs};
 pub use random::{random_u64, SplitMix};

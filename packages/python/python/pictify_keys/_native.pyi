@@ -229,7 +229,7 @@ class Decision:
 class KeyRing:
     def __init__(
         self,
-        keys: Iterable[Union[ApiKey, SourcedKey]],
+        keys: Union[Iterable[Union[ApiKey, SourcedKey]], LoadedKeys],
         *,
         config: Optional[RingConfig] = None,
         clock: Optional[ManualClock] = None,
@@ -352,6 +352,9 @@ class AuditEvent:
     ) -> None: ...
     def to_json(self) -> str: ...
     def to_dict(self) -> Dict[str, Union[str, int, None]]: ...
+    @property
+    def timestamp(self) -> str:
+        """The ISO 8601 time of the documented shape (``2025-11-27T14:49:14.000Z``)."""
     @property
     def timestamp_ms(self) -> int: ...
     @property
