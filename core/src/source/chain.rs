@@ -30,20 +30,6 @@ impl ShadowedKey {
     }
 }
 
-/// `{code, origin, fingerprint, usedSource}`: the shape every front end shows.
-#[cfg(feature = "serde")]
-impl serde::Serialize for ShadowedKey {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("ShadowedKey", 4)?;
-        st.serialize_field("code", self.code())?;
-        st.serialize_field("origin", &self.origin)?;
-        st.serialize_field("fingerprint", &self.fingerprint)?;
-        st.serialize_field("usedSource", &self.used_source)?;
-        st.end()
-    }
-}
-
 impl fmt::Display for ShadowedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -65,8 +51,8 @@ pub struct Loaded {
     pub shadowed: Vec<ShadowedKey>,
 }
 
-/// `{code, origin, fingerprint, usedSource, message}`: a shadowed key as the JavaScript
-/// packages show it (fingerprint only).
+/// `{code, origin, fingerprint, usedSource, message}`: a shadowed key as every front end
+/// shows it (fingerprint only).
 #[cfg(feature = "serde")]
 impl serde::Serialize for ShadowedKey {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
