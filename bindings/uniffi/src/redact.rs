@@ -2,34 +2,14 @@
 
 use std::sync::Mutex;
 
-use pictify_keys::redact::{Redactor, Style};
+use pictify_keys::redact::Redactor;
+/// The core's `Style`, named `RedactionStyle` in Kotlin and Swift.
+pub use pictify_keys::redact::Style as RedactionStyle;
 
 use crate::error::PictifyError;
 
-/// How a redacted key (or token) is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, uniffi::Enum)]
-pub enum RedactionStyle {
-    /// `pk_live_****a1b2` (other tokens become `[REDACTED]`).
-    #[default]
-    Fingerprint,
-    /// `[REDACTED]` for everything.
-    Redacted,
-    /// Every hidden character becomes `*`, preserving the length.
-    Mask,
-}
-
-impl From<RedactionStyle> for Style {
-    fn from(s: RedactionStyle) -> Self {
-        match s {
-            RedactionStyle::Fingerprint => Self::Fingerprint,
-            RedactionStyle::Redacted => Self::Redacted,
-            RedactionStyle::Mask => Self::Mask,
-        }
-    }
-}
-
 fn redactor(style: Option<RedactionStyle>) -> Redactor {
-    Redactor::new(style.unwrap_or_default().into())
+    Redactor::new(style.unwrap_or_default())
 }
 
 /// Redacts keys and credential tokens in `text`: a key becomes its fingerprint

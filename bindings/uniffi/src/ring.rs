@@ -4,36 +4,12 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pictify_keys as core;
-// The core's own records, declared to UniFFI below with `#[uniffi::remote]` (field for field;
-// the compiler checks the match): no mirror type and no conversion.
+// The core's own records, which derive UniFFI under its `uniffi` feature: no mirror.
 pub use pictify_keys::{FallbackEvent, KeyStats, RingConfig};
 
 use crate::error::PictifyError;
 use crate::key::ApiKey;
 use crate::source::SourcedKey;
-
-/// Retry, backoff and cooldown settings (defaults as in the core).
-#[uniffi::remote(Record)]
-pub struct RingConfig {
-    /// Retries of a transient failure on the same key.
-    #[uniffi(default = 2)]
-    pub max_retries: u32,
-    /// How long a key that answered 401 is avoided, in milliseconds.
-    #[uniffi(default = 300000)]
-    pub cooldown_ms: u64,
-    /// First backoff delay, in milliseconds.
-    #[uniffi(default = 250)]
-    pub base_delay_ms: u64,
-    /// Longest backoff delay, in milliseconds.
-    #[uniffi(default = 8000)]
-    pub max_delay_ms: u64,
-    /// Longest `Retry-After` honoured, in milliseconds.
-    #[uniffi(default = 30000)]
-    pub retry_after_cap_ms: u64,
-    /// Random jitter on backoff delays.
-    #[uniffi(default = true)]
-    pub jitter: bool,
-}
 
 /// The ring's default settings.
 #[uniffi::export]
@@ -103,42 +79,6 @@ pub enum Decision {
         /// Why.
         error: PictifyError,
     },
-}
-
-/// A fallback from one key to the next, for the audit log: fingerprints only.
-#[uniffi::remote(Record)]
-pub struct FallbackEvent {
-    /// The key that answered 401.
-    pub from_fingerprint: String,
-    /// Where that key came from.
-    pub from_source: String,
-    /// The key tried next.
-    pub to_fingerprint: String,
-    /// Where that key came from.
-    pub to_source: String,
-    /// When, in milliseconds since the Unix epoch.
-    pub at_ms: u64,
-}
-
-/// Usage of one key: revoke an old key once it gets no more requests.
-#[uniffi::remote(Record)]
-pub struct KeyStats {
-    /// The key's fingerprint.
-    pub fingerprint: String,
-    /// Where the key came from (`env:PICTIFY_API_KEY`).
-    pub origin: String,
-    /// Attempts sent with this key.
-    pub requests: u64,
-    /// Attempts answered with a 2xx.
-    pub successes: u64,
-    /// Attempts answered with 401.
-    pub unauthorized: u64,
-    /// Other attempts.
-    pub errors: u64,
-    /// Last attempt with this key (ms since the epoch).
-    pub last_used_ms: Option<u64>,
-    /// Until when the key is demoted after a 401, if it is.
-    pub demoted_until_ms: Option<u64>,
 }
 
 /// One logical request in progress.

@@ -61,18 +61,25 @@ pub use decide::decide;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, rename_all = "camelCase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RingConfig {
     /// Retries of a transient failure on the same key (default 2).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 2))]
     pub max_retries: u32,
     /// How long a key that answered 401 stays demoted (default 300,000 ms: 5 minutes).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 300000))]
     pub cooldown_ms: u64,
     /// First backoff delay (default 250 ms); doubles per retry.
+    #[cfg_attr(feature = "uniffi", uniffi(default = 250))]
     pub base_delay_ms: u64,
     /// Longest backoff delay (default 8,000 ms).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 8000))]
     pub max_delay_ms: u64,
     /// Longest wait a `Retry-After` header can impose (default 30,000 ms).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 30000))]
     pub retry_after_cap_ms: u64,
     /// Randomise backoff delays in `[d/2, d]` (default on) so clients do not retry in step.
+    #[cfg_attr(feature = "uniffi", uniffi(default = true))]
     pub jitter: bool,
 }
 
@@ -190,6 +197,7 @@ impl serde::Serialize for Decision {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FallbackEvent {
     /// The key that answered 401.
     pub from_fingerprint: String,
@@ -209,6 +217,7 @@ pub struct FallbackEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct KeyStats {
     /// The key's fingerprint.
     pub fingerprint: String,

@@ -30,6 +30,26 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import io.pictify.keys.core.Allowed
+import io.pictify.keys.core.Detection
+import io.pictify.keys.core.Environment
+import io.pictify.keys.core.FallbackEvent
+import io.pictify.keys.core.FfiConverterTypeAllowed
+import io.pictify.keys.core.FfiConverterTypeDetection
+import io.pictify.keys.core.FfiConverterTypeEnvironment
+import io.pictify.keys.core.FfiConverterTypeFallbackEvent
+import io.pictify.keys.core.FfiConverterTypeKeyStats
+import io.pictify.keys.core.FfiConverterTypeMode
+import io.pictify.keys.core.FfiConverterTypePolicy
+import io.pictify.keys.core.FfiConverterTypeRedactionStyle
+import io.pictify.keys.core.FfiConverterTypeRingConfig
+import io.pictify.keys.core.FfiConverterTypeWarning
+import io.pictify.keys.core.KeyStats
+import io.pictify.keys.core.Mode
+import io.pictify.keys.core.Policy
+import io.pictify.keys.core.RedactionStyle
+import io.pictify.keys.core.RingConfig
+import io.pictify.keys.core.Warning
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -38,6 +58,16 @@ import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
+import io.pictify.keys.core.RustBuffer as RustBufferAllowed
+import io.pictify.keys.core.RustBuffer as RustBufferDetection
+import io.pictify.keys.core.RustBuffer as RustBufferEnvironment
+import io.pictify.keys.core.RustBuffer as RustBufferFallbackEvent
+import io.pictify.keys.core.RustBuffer as RustBufferKeyStats
+import io.pictify.keys.core.RustBuffer as RustBufferMode
+import io.pictify.keys.core.RustBuffer as RustBufferPolicy
+import io.pictify.keys.core.RustBuffer as RustBufferRedactionStyle
+import io.pictify.keys.core.RustBuffer as RustBufferRingConfig
+import io.pictify.keys.core.RustBuffer as RustBufferWarning
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -812,6 +842,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "pictify_keys"))
+        io.pictify.keys.core.uniffiEnsureInitialized()
         
     }
 
@@ -873,7 +904,7 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_last4(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_mode(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferMode.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_reveal(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -915,7 +946,7 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_begin_request(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_config(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferRingConfig.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_fingerprints(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_on_outcome(`ptr`: Long,`request`: Long,`attempt`: Long,`outcome`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -950,17 +981,17 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_parse_dotenv(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_func_check_environment(`key`: Long,`detection`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_func_check_mode(`mode`: RustBuffer.ByValue,`detection`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_check_environment(`key`: Long,`detection`: RustBufferDetection.ByValue,`policy`: RustBufferPolicy.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAllowed.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_check_mode(`mode`: RustBufferMode.ByValue,`detection`: RustBufferDetection.ByValue,`policy`: RustBufferPolicy.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAllowed.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_detect_environment(`variables`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferDetection.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_environment_from_name(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_func_warning_code(`warning`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_func_warning_code(`warning`: RustBufferWarning.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_func_warning_message(`warning`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_func_warning_message(`warning`: RustBufferWarning.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_contains_secret(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
@@ -969,7 +1000,7 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_func_redact_json(`json`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_default_ring_config(uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferRingConfig.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_load_keys(`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_pictify_keys_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1091,40 +1122,40 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_keys() and 0xFFFF) != 41174) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_keys() and 0xFFFF) != 30156) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_parse_dotenv() and 0xFFFF) != 45030) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_environment() and 0xFFFF) != 1492) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_environment() and 0xFFFF) != 6046) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_mode() and 0xFFFF) != 58836) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_mode() and 0xFFFF) != 7192) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_detect_environment() and 0xFFFF) != 63841) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_detect_environment() and 0xFFFF) != 7766) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() and 0xFFFF) != 54567) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() and 0xFFFF) != 21132) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_code() and 0xFFFF) != 58067) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_code() and 0xFFFF) != 29575) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_message() and 0xFFFF) != 28749) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_message() and 0xFFFF) != 40420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_contains_secret() and 0xFFFF) != 54802) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact() and 0xFFFF) != 18053) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact() and 0xFFFF) != 22971) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact_json() and 0xFFFF) != 60985) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact_json() and 0xFFFF) != 27960) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() and 0xFFFF) != 44385) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() and 0xFFFF) != 3713) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_load_keys() and 0xFFFF) != 21045) {
@@ -1172,7 +1203,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_client_request() and 0xFFFF) != 16928) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_client_stats() and 0xFFFF) != 59485) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_client_stats() and 0xFFFF) != 54881) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_fingerprint() and 0xFFFF) != 25020) {
@@ -1181,7 +1212,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_last4() and 0xFFFF) != 24875) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_mode() and 0xFFFF) != 2728) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_mode() and 0xFFFF) != 35784) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_reveal() and 0xFFFF) != 6791) {
@@ -1211,7 +1242,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_begin_request() and 0xFFFF) != 36449) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_config() and 0xFFFF) != 29047) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_config() and 0xFFFF) != 43694) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_fingerprints() and 0xFFFF) != 2537) {
@@ -1223,7 +1254,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_replace_keys() and 0xFFFF) != 26065) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_stats() and 0xFFFF) != 24189) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_stats() and 0xFFFF) != 5007) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_manualclock_advance_ms() and 0xFFFF) != 32226) {
@@ -1238,7 +1269,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_requeststate_attempts() and 0xFFFF) != 26139) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks() and 0xFFFF) != 21095) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks() and 0xFFFF) != 9443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() and 0xFFFF) != 25283) {
@@ -1253,10 +1284,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_apikey_parse() and 0xFFFF) != 60688) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() and 0xFFFF) != 8940) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() and 0xFFFF) != 20585) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() and 0xFFFF) != 60291) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() and 0xFFFF) != 1818) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_manualclock_new() and 0xFFFF) != 21257) {
@@ -4610,45 +4641,6 @@ public object FfiConverterTypeStreamRedactor: FfiConverter<StreamRedactor, Long>
 
 
 /**
- * A key allowed where it runs, possibly with a warning to show the user.
- */
-data class Allowed (
-    /**
-     * Why the check could not fully vouch for the key, if it could not.
-     */
-    val `warning`: Warning?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAllowed: FfiConverterRustBuffer<Allowed> {
-    override fun read(buf: ByteBuffer): Allowed {
-        return Allowed(
-            FfiConverterOptionalTypeWarning.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Allowed) = (
-            FfiConverterOptionalTypeWarning.allocationSize(value.`warning`)
-    )
-
-    override fun write(value: Allowed, buf: ByteBuffer) {
-            FfiConverterOptionalTypeWarning.write(value.`warning`, buf)
-    }
-}
-
-
-
-/**
  * A successful answer.
  */
 data class ApiResponse (
@@ -4969,61 +4961,6 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
 
 /**
- * The detected environment and the evidence for it.
- */
-data class Detection (
-    /**
-     * The environment.
-     */
-    val `environment`: Environment
-    , 
-    /**
-     * The variable that decided it (null when unknown or stated explicitly).
-     */
-    val `variable`: kotlin.String? = null 
-    , 
-    /**
-     * That variable's value (only recognised values are recorded).
-     */
-    val `value`: kotlin.String? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeDetection: FfiConverterRustBuffer<Detection> {
-    override fun read(buf: ByteBuffer): Detection {
-        return Detection(
-            FfiConverterTypeEnvironment.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Detection) = (
-            FfiConverterTypeEnvironment.allocationSize(value.`environment`) +
-            FfiConverterOptionalString.allocationSize(value.`variable`) +
-            FfiConverterOptionalString.allocationSize(value.`value`)
-    )
-
-    override fun write(value: Detection, buf: ByteBuffer) {
-            FfiConverterTypeEnvironment.write(value.`environment`, buf)
-            FfiConverterOptionalString.write(value.`variable`, buf)
-            FfiConverterOptionalString.write(value.`value`, buf)
-    }
-}
-
-
-
-/**
  * The details of an error (the core's `Details`); a detail the error does not carry is null.
  */
 data class ErrorDetails (
@@ -5153,77 +5090,6 @@ public object FfiConverterTypeErrorDetails: FfiConverterRustBuffer<ErrorDetails>
             FfiConverterOptionalUInt.write(value.`attempts`, buf)
             FfiConverterOptionalString.write(value.`apiCode`, buf)
             FfiConverterOptionalString.write(value.`requestId`, buf)
-    }
-}
-
-
-
-/**
- * A fallback from one key to the next, for the audit log: fingerprints only.
- */
-data class FallbackEvent (
-    /**
-     * The key that answered 401.
-     */
-    val `fromFingerprint`: kotlin.String
-    , 
-    /**
-     * Where that key came from.
-     */
-    val `fromSource`: kotlin.String
-    , 
-    /**
-     * The key tried next.
-     */
-    val `toFingerprint`: kotlin.String
-    , 
-    /**
-     * Where that key came from.
-     */
-    val `toSource`: kotlin.String
-    , 
-    /**
-     * When, in milliseconds since the Unix epoch.
-     */
-    val `atMs`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeFallbackEvent: FfiConverterRustBuffer<FallbackEvent> {
-    override fun read(buf: ByteBuffer): FallbackEvent {
-        return FallbackEvent(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: FallbackEvent) = (
-            FfiConverterString.allocationSize(value.`fromFingerprint`) +
-            FfiConverterString.allocationSize(value.`fromSource`) +
-            FfiConverterString.allocationSize(value.`toFingerprint`) +
-            FfiConverterString.allocationSize(value.`toSource`) +
-            FfiConverterULong.allocationSize(value.`atMs`)
-    )
-
-    override fun write(value: FallbackEvent, buf: ByteBuffer) {
-            FfiConverterString.write(value.`fromFingerprint`, buf)
-            FfiConverterString.write(value.`fromSource`, buf)
-            FfiConverterString.write(value.`toFingerprint`, buf)
-            FfiConverterString.write(value.`toSource`, buf)
-            FfiConverterULong.write(value.`atMs`, buf)
     }
 }
 
@@ -5467,101 +5333,6 @@ public object FfiConverterTypeKeyCheck: FfiConverterRustBuffer<KeyCheck> {
 
 
 /**
- * Usage of one key: revoke an old key once it gets no more requests.
- */
-data class KeyStats (
-    /**
-     * The key's fingerprint.
-     */
-    val `fingerprint`: kotlin.String
-    , 
-    /**
-     * Where the key came from (`env:PICTIFY_API_KEY`).
-     */
-    val `origin`: kotlin.String
-    , 
-    /**
-     * Attempts sent with this key.
-     */
-    val `requests`: kotlin.ULong
-    , 
-    /**
-     * Attempts answered with a 2xx.
-     */
-    val `successes`: kotlin.ULong
-    , 
-    /**
-     * Attempts answered with 401.
-     */
-    val `unauthorized`: kotlin.ULong
-    , 
-    /**
-     * Other attempts.
-     */
-    val `errors`: kotlin.ULong
-    , 
-    /**
-     * Last attempt with this key (ms since the epoch).
-     */
-    val `lastUsedMs`: kotlin.ULong?
-    , 
-    /**
-     * Until when the key is demoted after a 401, if it is.
-     */
-    val `demotedUntilMs`: kotlin.ULong?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeyStats: FfiConverterRustBuffer<KeyStats> {
-    override fun read(buf: ByteBuffer): KeyStats {
-        return KeyStats(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: KeyStats) = (
-            FfiConverterString.allocationSize(value.`fingerprint`) +
-            FfiConverterString.allocationSize(value.`origin`) +
-            FfiConverterULong.allocationSize(value.`requests`) +
-            FfiConverterULong.allocationSize(value.`successes`) +
-            FfiConverterULong.allocationSize(value.`unauthorized`) +
-            FfiConverterULong.allocationSize(value.`errors`) +
-            FfiConverterOptionalULong.allocationSize(value.`lastUsedMs`) +
-            FfiConverterOptionalULong.allocationSize(value.`demotedUntilMs`)
-    )
-
-    override fun write(value: KeyStats, buf: ByteBuffer) {
-            FfiConverterString.write(value.`fingerprint`, buf)
-            FfiConverterString.write(value.`origin`, buf)
-            FfiConverterULong.write(value.`requests`, buf)
-            FfiConverterULong.write(value.`successes`, buf)
-            FfiConverterULong.write(value.`unauthorized`, buf)
-            FfiConverterULong.write(value.`errors`, buf)
-            FfiConverterOptionalULong.write(value.`lastUsedMs`, buf)
-            FfiConverterOptionalULong.write(value.`demotedUntilMs`, buf)
-    }
-}
-
-
-
-/**
  * Where `loadKeys` (and a `Client`) look, in priority order: `keys` when given (nothing else
  * is read), else `env`, then `secretFile`, then `dotenvFile`.
  */
@@ -5686,132 +5457,6 @@ public object FfiConverterTypeLoadedKeys: FfiConverterRustBuffer<LoadedKeys> {
             FfiConverterSequenceTypeSourcedKey.write(value.`keys`, buf)
             FfiConverterString.write(value.`source`, buf)
             FfiConverterSequenceTypeShadowedKey.write(value.`shadowed`, buf)
-    }
-}
-
-
-
-/**
- * What the environment check allows. The default is strict; relaxing is always explicit.
- */
-data class Policy (
-    /**
-     * Allow a live key in development, test and staging. Off by default.
-     */
-    val `allowLiveOutsideProduction`: kotlin.Boolean = false 
-    , 
-    /**
-     * Allow a test key in production. Off by default.
-     */
-    val `allowTestInProduction`: kotlin.Boolean = false 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypePolicy: FfiConverterRustBuffer<Policy> {
-    override fun read(buf: ByteBuffer): Policy {
-        return Policy(
-            FfiConverterBoolean.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Policy) = (
-            FfiConverterBoolean.allocationSize(value.`allowLiveOutsideProduction`) +
-            FfiConverterBoolean.allocationSize(value.`allowTestInProduction`)
-    )
-
-    override fun write(value: Policy, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`allowLiveOutsideProduction`, buf)
-            FfiConverterBoolean.write(value.`allowTestInProduction`, buf)
-    }
-}
-
-
-
-/**
- * Retry, backoff and cooldown settings (defaults as in the core).
- */
-data class RingConfig (
-    /**
-     * Retries of a transient failure on the same key.
-     */
-    val `maxRetries`: kotlin.UInt = 2u 
-    , 
-    /**
-     * How long a key that answered 401 is avoided, in milliseconds.
-     */
-    val `cooldownMs`: kotlin.ULong = 300000uL 
-    , 
-    /**
-     * First backoff delay, in milliseconds.
-     */
-    val `baseDelayMs`: kotlin.ULong = 250uL 
-    , 
-    /**
-     * Longest backoff delay, in milliseconds.
-     */
-    val `maxDelayMs`: kotlin.ULong = 8000uL 
-    , 
-    /**
-     * Longest `Retry-After` honoured, in milliseconds.
-     */
-    val `retryAfterCapMs`: kotlin.ULong = 30000uL 
-    , 
-    /**
-     * Random jitter on backoff delays.
-     */
-    val `jitter`: kotlin.Boolean = true 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeRingConfig: FfiConverterRustBuffer<RingConfig> {
-    override fun read(buf: ByteBuffer): RingConfig {
-        return RingConfig(
-            FfiConverterUInt.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: RingConfig) = (
-            FfiConverterUInt.allocationSize(value.`maxRetries`) +
-            FfiConverterULong.allocationSize(value.`cooldownMs`) +
-            FfiConverterULong.allocationSize(value.`baseDelayMs`) +
-            FfiConverterULong.allocationSize(value.`maxDelayMs`) +
-            FfiConverterULong.allocationSize(value.`retryAfterCapMs`) +
-            FfiConverterBoolean.allocationSize(value.`jitter`)
-    )
-
-    override fun write(value: RingConfig, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`maxRetries`, buf)
-            FfiConverterULong.write(value.`cooldownMs`, buf)
-            FfiConverterULong.write(value.`baseDelayMs`, buf)
-            FfiConverterULong.write(value.`maxDelayMs`, buf)
-            FfiConverterULong.write(value.`retryAfterCapMs`, buf)
-            FfiConverterBoolean.write(value.`jitter`, buf)
     }
 }
 
@@ -6069,104 +5714,6 @@ public object FfiConverterTypeDecision : FfiConverterRustBuffer<Decision>{
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
-/**
- * A deployment environment.
- */
-
-enum class Environment {
-    
-    /**
-     * Serving real users.
-     */
-    PRODUCTION,
-    /**
-     * Pre-production: staging, QA, preview deployments.
-     */
-    STAGING,
-    /**
-     * A developer's machine.
-     */
-    DEVELOPMENT,
-    /**
-     * Automated tests and CI.
-     */
-    TEST,
-    /**
-     * No variable said where this runs.
-     */
-    UNKNOWN;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeEnvironment: FfiConverterRustBuffer<Environment> {
-    override fun read(buf: ByteBuffer) = try {
-        Environment.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Environment) = 4UL
-
-    override fun write(value: Environment, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * Whether a key works against production data (`Live`) or is limited to development (`Test`).
- */
-
-enum class Mode {
-    
-    /**
-     * `pk_live_…`: production, full access.
-     */
-    LIVE,
-    /**
-     * `pk_test_…`: development, limited.
-     */
-    TEST;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeMode: FfiConverterRustBuffer<Mode> {
-    override fun read(buf: ByteBuffer) = try {
-        Mode.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Mode) = 4UL
-
-    override fun write(value: Mode, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
     }
 }
 
@@ -6559,53 +6106,6 @@ public object FfiConverterTypePictifyError : FfiConverterRustBuffer<PictifyExcep
 
 
 /**
- * How a redacted key (or token) is written.
- */
-
-enum class RedactionStyle {
-    
-    /**
-     * `pk_live_****a1b2` (other tokens become `[REDACTED]`).
-     */
-    FINGERPRINT,
-    /**
-     * `[REDACTED]` for everything.
-     */
-    REDACTED,
-    /**
-     * Every hidden character becomes `*`, preserving the length.
-     */
-    MASK;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeRedactionStyle: FfiConverterRustBuffer<RedactionStyle> {
-    override fun read(buf: ByteBuffer) = try {
-        RedactionStyle.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: RedactionStyle) = 4UL
-
-    override fun write(value: RedactionStyle, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
  * The outcome for one key.
  */
 
@@ -6648,49 +6148,6 @@ public object FfiConverterTypeVerdict: FfiConverterRustBuffer<Verdict> {
     override fun allocationSize(value: Verdict) = 4UL
 
     override fun write(value: Verdict, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * A reason to warn although the key is allowed.
- */
-
-enum class Warning {
-    
-    /**
-     * No variable said where this runs, so the policy could not be applied.
-     */
-    UNKNOWN_ENVIRONMENT,
-    /**
-     * The policy was relaxed by the caller and that relaxation let this key through.
-     */
-    RELAXED_POLICY;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeWarning: FfiConverterRustBuffer<Warning> {
-    override fun read(buf: ByteBuffer) = try {
-        Warning.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Warning) = 4UL
-
-    override fun write(value: Warning, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -7055,38 +6512,6 @@ public object FfiConverterOptionalTypeMode: FfiConverterRustBuffer<Mode?> {
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypePictifyError: FfiConverterRustBuffer<PictifyException?> {
-    override fun read(buf: ByteBuffer): PictifyException? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypePictifyError.read(buf)
-    }
-
-    override fun allocationSize(value: PictifyException?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypePictifyError.allocationSize(value)
-        }
-    }
-
-    override fun write(value: PictifyException?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypePictifyError.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeRedactionStyle: FfiConverterRustBuffer<RedactionStyle?> {
     override fun read(buf: ByteBuffer): RedactionStyle? {
         if (buf.get().toInt() == 0) {
@@ -7119,28 +6544,28 @@ public object FfiConverterOptionalTypeRedactionStyle: FfiConverterRustBuffer<Red
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeWarning: FfiConverterRustBuffer<Warning?> {
-    override fun read(buf: ByteBuffer): Warning? {
+public object FfiConverterOptionalTypePictifyError: FfiConverterRustBuffer<PictifyException?> {
+    override fun read(buf: ByteBuffer): PictifyException? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterTypeWarning.read(buf)
+        return FfiConverterTypePictifyError.read(buf)
     }
 
-    override fun allocationSize(value: Warning?): ULong {
+    override fun allocationSize(value: PictifyException?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterTypeWarning.allocationSize(value)
+            return 1UL + FfiConverterTypePictifyError.allocationSize(value)
         }
     }
 
-    override fun write(value: Warning?, buf: ByteBuffer) {
+    override fun write(value: PictifyException?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterTypeWarning.write(value, buf)
+            FfiConverterTypePictifyError.write(value, buf)
         }
     }
 }
@@ -7271,34 +6696,6 @@ public object FfiConverterSequenceTypeFallbackEvent: FfiConverterRustBuffer<List
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeKeyCheck: FfiConverterRustBuffer<List<KeyCheck>> {
-    override fun read(buf: ByteBuffer): List<KeyCheck> {
-        val len = buf.getInt()
-        return List<KeyCheck>(len) {
-            FfiConverterTypeKeyCheck.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<KeyCheck>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeKeyCheck.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<KeyCheck>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeKeyCheck.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeKeyStats: FfiConverterRustBuffer<List<KeyStats>> {
     override fun read(buf: ByteBuffer): List<KeyStats> {
         val len = buf.getInt()
@@ -7317,6 +6714,34 @@ public object FfiConverterSequenceTypeKeyStats: FfiConverterRustBuffer<List<KeyS
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeKeyStats.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeKeyCheck: FfiConverterRustBuffer<List<KeyCheck>> {
+    override fun read(buf: ByteBuffer): List<KeyCheck> {
+        val len = buf.getInt()
+        return List<KeyCheck>(len) {
+            FfiConverterTypeKeyCheck.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<KeyCheck>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeKeyCheck.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<KeyCheck>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeKeyCheck.write(it, buf)
         }
     }
 }
@@ -7415,6 +6840,26 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 

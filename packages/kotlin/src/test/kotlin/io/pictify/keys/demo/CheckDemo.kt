@@ -1,7 +1,7 @@
 package io.pictify.keys.demo
 
 import io.pictify.keys.CheckReport
-import io.pictify.keys.Environment
+import io.pictify.keys.core.Environment
 import io.pictify.keys.PictifyException
 import io.pictify.keys.Verdict
 import io.pictify.keys.checkEnvFile
