@@ -4,7 +4,9 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pictify_keys as core;
-// The core's own records, which derive UniFFI under its `uniffi` feature: no mirror.
+// The core's own records and the owned outcome, which derive UniFFI under its `uniffi`
+// feature: no mirror.
+pub use pictify_keys::ring::OutcomeBuf as Outcome;
 pub use pictify_keys::{FallbackEvent, KeyStats, RingConfig};
 
 use crate::error::PictifyError;
@@ -44,22 +46,6 @@ impl ManualClock {
     pub fn now_ms(&self) -> u64 {
         core::Clock::now_ms(&*self.inner)
     }
-}
-
-/// What happened to one attempt.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum Outcome {
-    /// The server answered.
-    Response {
-        /// HTTP status.
-        status: u16,
-        /// The `Retry-After` header, if any.
-        retry_after: Option<String>,
-    },
-    /// No answer in time.
-    Timeout,
-    /// The connection failed or broke.
-    ConnectionError,
 }
 
 /// What to do after an attempt.
@@ -185,18 +171,10 @@ impl KeyRing {
         outcome: Outcome,
     ) -> Decision {
         let mut req = request.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let outcome_ref = match &outcome {
-            Outcome::Response {
-                status,
-                retry_after,
-            } => core::Outcome::Response {
-                status: *status,
-                retry_after: retry_after.as_deref(),
-            },
-            Outcome::Timeout => core::Outcome::Timeout,
-            Outcome::ConnectionError => core::Outcome::ConnectionError,
-        };
-        match self.inner.on_outcome(&mut req, &attempt.inner, outcome_ref) {
+        match self
+            .inner
+            .on_outcome(&mut req, &attempt.inner, outcome.as_outcome())
+        {
             core::Decision::Done => Decision::Done,
             core::Decision::TryNextKey => Decision::TryNextKey,
             core::Decision::Retry { delay_ms } => Decision::Retry { delay_ms },

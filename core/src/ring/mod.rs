@@ -139,6 +139,58 @@ impl Outcome<'static> {
     }
 }
 
+/// An [`Outcome`] that owns its `Retry-After` text, for a front end that hands the outcome
+/// over as a value (Kotlin and Swift call it `Outcome`, feature `uniffi`);
+/// [`OutcomeBuf::as_outcome`] lends it to [`KeyRing::on_outcome`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "Outcome"))]
+pub enum OutcomeBuf {
+    /// The server answered.
+    Response {
+        /// HTTP status.
+        status: u16,
+        /// The `Retry-After` header, if any (seconds or an HTTP date).
+        retry_after: Option<String>,
+    },
+    /// No answer in time. The request may have executed.
+    Timeout,
+    /// The connection could not be made or broke before the answer.
+    ConnectionError,
+}
+
+impl OutcomeBuf {
+    /// The borrowed [`Outcome`] the ring decides from.
+    pub fn as_outcome(&self) -> Outcome<'_> {
+        match self {
+            Self::Response {
+                status,
+                retry_after,
+            } => Outcome::Response {
+                status: *status,
+                retry_after: retry_after.as_deref(),
+            },
+            Self::Timeout => Outcome::Timeout,
+            Self::ConnectionError => Outcome::ConnectionError,
+        }
+    }
+}
+
+impl From<Outcome<'_>> for OutcomeBuf {
+    fn from(o: Outcome<'_>) -> Self {
+        match o {
+            Outcome::Response {
+                status,
+                retry_after,
+            } => Self::Response {
+                status,
+                retry_after: retry_after.map(str::to_owned),
+            },
+            Outcome::Timeout => Self::Timeout,
+            Outcome::ConnectionError => Self::ConnectionError,
+        }
+    }
+}
+
 /// What to do after an attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {

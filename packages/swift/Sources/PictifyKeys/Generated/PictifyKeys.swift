@@ -3150,125 +3150,6 @@ public func FfiConverterTypeImageOptions_lower(_ value: ImageOptions) -> RustBuf
 
 
 /**
- * One key variable and its verdict.
- */
-public struct KeyCheck: Equatable, Hashable {
-    /**
-     * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
-     */
-    public let origin: String
-    /**
-     * The variable name.
-     */
-    public let variable: String
-    /**
-     * The fingerprint, when the key is well-formed.
-     */
-    public let fingerprint: String?
-    /**
-     * The mode, when the key is well-formed.
-     */
-    public let mode: Mode?
-    /**
-     * The verdict.
-     */
-    public let verdict: Verdict
-    /**
-     * The stable code of the error or warning, if any.
-     */
-    public let code: String?
-    /**
-     * The message of the error or warning, if any.
-     */
-    public let message: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
-         */origin: String, 
-        /**
-         * The variable name.
-         */variable: String, 
-        /**
-         * The fingerprint, when the key is well-formed.
-         */fingerprint: String?, 
-        /**
-         * The mode, when the key is well-formed.
-         */mode: Mode?, 
-        /**
-         * The verdict.
-         */verdict: Verdict, 
-        /**
-         * The stable code of the error or warning, if any.
-         */code: String?, 
-        /**
-         * The message of the error or warning, if any.
-         */message: String?) {
-        self.origin = origin
-        self.variable = variable
-        self.fingerprint = fingerprint
-        self.mode = mode
-        self.verdict = verdict
-        self.code = code
-        self.message = message
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension KeyCheck: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKeyCheck: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyCheck {
-        return
-            try KeyCheck(
-                origin: FfiConverterString.read(from: &buf), 
-                variable: FfiConverterString.read(from: &buf), 
-                fingerprint: FfiConverterOptionString.read(from: &buf), 
-                mode: FfiConverterOptionTypeMode.read(from: &buf), 
-                verdict: FfiConverterTypeVerdict.read(from: &buf), 
-                code: FfiConverterOptionString.read(from: &buf), 
-                message: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: KeyCheck, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.origin, into: &buf)
-        FfiConverterString.write(value.variable, into: &buf)
-        FfiConverterOptionString.write(value.fingerprint, into: &buf)
-        FfiConverterOptionTypeMode.write(value.mode, into: &buf)
-        FfiConverterTypeVerdict.write(value.verdict, into: &buf)
-        FfiConverterOptionString.write(value.code, into: &buf)
-        FfiConverterOptionString.write(value.message, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyCheck_lift(_ buf: RustBuffer) throws -> KeyCheck {
-    return try FfiConverterTypeKeyCheck.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyCheck_lower(_ value: KeyCheck) -> RustBuffer {
-    return FfiConverterTypeKeyCheck.lower(value)
-}
-
-
-/**
  * Where `loadKeys` (and a `Client`) look, in priority order: `keys` when given (nothing else
  * is read), else `env`, then `secretFile`, then `dotenvFile`.
  */
@@ -3715,101 +3596,6 @@ public func FfiConverterTypeDecision_lower(_ value: Decision) -> RustBuffer {
 
 
 /**
- * What happened to one attempt.
- */
-
-public enum Outcome: Equatable, Hashable {
-    
-    /**
-     * The server answered.
-     */
-    case response(
-        /**
-         * HTTP status.
-         */status: UInt16, 
-        /**
-         * The `Retry-After` header, if any.
-         */retryAfter: String?
-    )
-    /**
-     * No answer in time.
-     */
-    case timeout
-    /**
-     * The connection failed or broke.
-     */
-    case connectionError
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Outcome: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
-    typealias SwiftType = Outcome
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .response(status: try FfiConverterUInt16.read(from: &buf), retryAfter: try FfiConverterOptionString.read(from: &buf)
-        )
-        
-        case 2: return .timeout
-        
-        case 3: return .connectionError
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .response(status,retryAfter):
-            writeInt(&buf, Int32(1))
-            FfiConverterUInt16.write(status, into: &buf)
-            FfiConverterOptionString.write(retryAfter, into: &buf)
-            
-        
-        case .timeout:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .connectionError:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
-    return try FfiConverterTypeOutcome.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
-    return FfiConverterTypeOutcome.lower(value)
-}
-
-
-
-/**
  * An error from the pictify-keys core. `code` is stable and identical in every language;
  * `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
  * human-readable message (it never contains a secret).
@@ -4023,101 +3809,6 @@ public func FfiConverterTypePictifyError_lift(_ buf: RustBuffer) throws -> Picti
 public func FfiConverterTypePictifyError_lower(_ value: PictifyError) -> RustBuffer {
     return FfiConverterTypePictifyError.lower(value)
 }
-
-
-/**
- * The outcome for one key.
- */
-
-public enum Verdict: Equatable, Hashable {
-    
-    /**
-     * Well-formed and allowed here.
-     */
-    case allowed
-    /**
-     * Well-formed and allowed, with a warning (see `code`).
-     */
-    case warning
-    /**
-     * Well-formed but refused by the environment policy (see `code`).
-     */
-    case refused
-    /**
-     * Not a well-formed key (see `code`).
-     */
-    case malformed
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Verdict: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVerdict: FfiConverterRustBuffer {
-    typealias SwiftType = Verdict
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Verdict {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .allowed
-        
-        case 2: return .warning
-        
-        case 3: return .refused
-        
-        case 4: return .malformed
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Verdict, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .allowed:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .warning:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .refused:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .malformed:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerdict_lift(_ buf: RustBuffer) throws -> Verdict {
-    return try FfiConverterTypeVerdict.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerdict_lower(_ value: Verdict) -> RustBuffer {
-    return FfiConverterTypeVerdict.lower(value)
-}
-
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -4362,30 +4053,6 @@ fileprivate struct FfiConverterOptionTypeEnvironment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeMode: FfiConverterRustBuffer {
-    typealias SwiftType = Mode?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeMode.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeMode.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeRedactionStyle: FfiConverterRustBuffer {
     typealias SwiftType = RedactionStyle?
 
@@ -4532,31 +4199,6 @@ fileprivate struct FfiConverterSequenceTypeFallbackEvent: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeKeyStats: FfiConverterRustBuffer {
-    typealias SwiftType = [KeyStats]
-
-    public static func write(_ value: [KeyStats], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeKeyStats.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KeyStats] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [KeyStats]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeKeyStats.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeKeyCheck: FfiConverterRustBuffer {
     typealias SwiftType = [KeyCheck]
 
@@ -4574,6 +4216,31 @@ fileprivate struct FfiConverterSequenceTypeKeyCheck: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeKeyCheck.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeKeyStats: FfiConverterRustBuffer {
+    typealias SwiftType = [KeyStats]
+
+    public static func write(_ value: [KeyStats], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeKeyStats.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KeyStats] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [KeyStats]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeKeyStats.read(from: &buf))
         }
         return seq
     }
@@ -5008,7 +4675,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_method_keyring_fingerprints() != 2537) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_method_keyring_on_outcome() != 5531) {
+    if (uniffi_pictify_keys_uniffi_checksum_method_keyring_on_outcome() != 18518) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_method_keyring_replace_keys() != 26065) {

@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -801,6 +817,128 @@ public func FfiConverterTypeFallbackEvent_lift(_ buf: RustBuffer) throws -> Fall
 #endif
 public func FfiConverterTypeFallbackEvent_lower(_ value: FallbackEvent) -> RustBuffer {
     return FfiConverterTypeFallbackEvent.lower(value)
+}
+
+
+/**
+ * A [`KeyCheck`] as every front end shows it: flat, with the verdict's kind, stable code and
+ * message instead of its typed error. A `KeyCheck` serializes as this (feature `serde`:
+ * `{origin, variable, fingerprint, mode, verdict, code, message}`, tests/vectors/shapes.json);
+ * Kotlin and Swift get it as the record `KeyCheck` (feature `uniffi`).
+ */
+public struct KeyCheck: Equatable, Hashable {
+    /**
+     * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+     */
+    public let origin: String
+    /**
+     * The variable name.
+     */
+    public let variable: String
+    /**
+     * The fingerprint, when the key is well-formed.
+     */
+    public let fingerprint: String?
+    /**
+     * The mode, when the key is well-formed.
+     */
+    public let mode: Mode?
+    /**
+     * The verdict.
+     */
+    public let verdict: Verdict
+    /**
+     * The stable code of the error or warning, if any.
+     */
+    public let code: String?
+    /**
+     * The message of the error or warning, if any.
+     */
+    public let message: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+         */origin: String, 
+        /**
+         * The variable name.
+         */variable: String, 
+        /**
+         * The fingerprint, when the key is well-formed.
+         */fingerprint: String?, 
+        /**
+         * The mode, when the key is well-formed.
+         */mode: Mode?, 
+        /**
+         * The verdict.
+         */verdict: Verdict, 
+        /**
+         * The stable code of the error or warning, if any.
+         */code: String?, 
+        /**
+         * The message of the error or warning, if any.
+         */message: String?) {
+        self.origin = origin
+        self.variable = variable
+        self.fingerprint = fingerprint
+        self.mode = mode
+        self.verdict = verdict
+        self.code = code
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KeyCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyCheck {
+        return
+            try KeyCheck(
+                origin: FfiConverterString.read(from: &buf), 
+                variable: FfiConverterString.read(from: &buf), 
+                fingerprint: FfiConverterOptionString.read(from: &buf), 
+                mode: FfiConverterOptionTypeMode.read(from: &buf), 
+                verdict: FfiConverterTypeVerdict.read(from: &buf), 
+                code: FfiConverterOptionString.read(from: &buf), 
+                message: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KeyCheck, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.origin, into: &buf)
+        FfiConverterString.write(value.variable, into: &buf)
+        FfiConverterOptionString.write(value.fingerprint, into: &buf)
+        FfiConverterOptionTypeMode.write(value.mode, into: &buf)
+        FfiConverterTypeVerdict.write(value.verdict, into: &buf)
+        FfiConverterOptionString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyCheck_lift(_ buf: RustBuffer) throws -> KeyCheck {
+    return try FfiConverterTypeKeyCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyCheck_lower(_ value: KeyCheck) -> RustBuffer {
+    return FfiConverterTypeKeyCheck.lower(value)
 }
 
 
@@ -1300,6 +1438,103 @@ public func FfiConverterTypeMode_lower(_ value: Mode) -> RustBuffer {
 
 
 /**
+ * An [`Outcome`] that owns its `Retry-After` text, for a front end that hands the outcome
+ * over as a value (Kotlin and Swift call it `Outcome`, feature `uniffi`);
+ * [`OutcomeBuf::as_outcome`] lends it to [`KeyRing::on_outcome`].
+ */
+
+public enum Outcome: Equatable, Hashable {
+    
+    /**
+     * The server answered.
+     */
+    case response(
+        /**
+         * HTTP status.
+         */status: UInt16, 
+        /**
+         * The `Retry-After` header, if any (seconds or an HTTP date).
+         */retryAfter: String?
+    )
+    /**
+     * No answer in time. The request may have executed.
+     */
+    case timeout
+    /**
+     * The connection could not be made or broke before the answer.
+     */
+    case connectionError
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Outcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = Outcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .response(status: try FfiConverterUInt16.read(from: &buf), retryAfter: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 2: return .timeout
+        
+        case 3: return .connectionError
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .response(status,retryAfter):
+            writeInt(&buf, Int32(1))
+            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterOptionString.write(retryAfter, into: &buf)
+            
+        
+        case .timeout:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .connectionError:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
+    return try FfiConverterTypeOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
+    return FfiConverterTypeOutcome.lower(value)
+}
+
+
+
+/**
  * How a redacted key (or token) is written.
  */
 
@@ -1384,6 +1619,102 @@ public func FfiConverterTypeRedactionStyle_lift(_ buf: RustBuffer) throws -> Red
 #endif
 public func FfiConverterTypeRedactionStyle_lower(_ value: RedactionStyle) -> RustBuffer {
     return FfiConverterTypeRedactionStyle.lower(value)
+}
+
+
+
+/**
+ * The kind of a [`Verdict`], without its typed error ([`Verdict::as_str`] names it). Kotlin
+ * and Swift call it `Verdict` (feature `uniffi`).
+ */
+
+public enum Verdict: Equatable, Hashable {
+    
+    /**
+     * Well-formed and allowed here.
+     */
+    case allowed
+    /**
+     * Well-formed and allowed, with a warning (see `code`).
+     */
+    case warning
+    /**
+     * Well-formed but refused by the environment policy (see `code`).
+     */
+    case refused
+    /**
+     * Not a well-formed key (see `code`).
+     */
+    case malformed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Verdict: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerdict: FfiConverterRustBuffer {
+    typealias SwiftType = Verdict
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Verdict {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .allowed
+        
+        case 2: return .warning
+        
+        case 3: return .refused
+        
+        case 4: return .malformed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Verdict, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .allowed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .warning:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .refused:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .malformed:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerdict_lift(_ buf: RustBuffer) throws -> Verdict {
+    return try FfiConverterTypeVerdict.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerdict_lower(_ value: Verdict) -> RustBuffer {
+    return FfiConverterTypeVerdict.lower(value)
 }
 
 
@@ -1505,6 +1836,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMode: FfiConverterRustBuffer {
+    typealias SwiftType = Mode?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMode.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -38,14 +38,18 @@ import io.pictify.keys.core.FfiConverterTypeAllowed
 import io.pictify.keys.core.FfiConverterTypeDetection
 import io.pictify.keys.core.FfiConverterTypeEnvironment
 import io.pictify.keys.core.FfiConverterTypeFallbackEvent
+import io.pictify.keys.core.FfiConverterTypeKeyCheck
 import io.pictify.keys.core.FfiConverterTypeKeyStats
 import io.pictify.keys.core.FfiConverterTypeMode
+import io.pictify.keys.core.FfiConverterTypeOutcome
 import io.pictify.keys.core.FfiConverterTypePolicy
 import io.pictify.keys.core.FfiConverterTypeRedactionStyle
 import io.pictify.keys.core.FfiConverterTypeRingConfig
 import io.pictify.keys.core.FfiConverterTypeWarning
+import io.pictify.keys.core.KeyCheck
 import io.pictify.keys.core.KeyStats
 import io.pictify.keys.core.Mode
+import io.pictify.keys.core.Outcome
 import io.pictify.keys.core.Policy
 import io.pictify.keys.core.RedactionStyle
 import io.pictify.keys.core.RingConfig
@@ -62,8 +66,10 @@ import io.pictify.keys.core.RustBuffer as RustBufferAllowed
 import io.pictify.keys.core.RustBuffer as RustBufferDetection
 import io.pictify.keys.core.RustBuffer as RustBufferEnvironment
 import io.pictify.keys.core.RustBuffer as RustBufferFallbackEvent
+import io.pictify.keys.core.RustBuffer as RustBufferKeyCheck
 import io.pictify.keys.core.RustBuffer as RustBufferKeyStats
 import io.pictify.keys.core.RustBuffer as RustBufferMode
+import io.pictify.keys.core.RustBuffer as RustBufferOutcome
 import io.pictify.keys.core.RustBuffer as RustBufferPolicy
 import io.pictify.keys.core.RustBuffer as RustBufferRedactionStyle
 import io.pictify.keys.core.RustBuffer as RustBufferRingConfig
@@ -949,7 +955,7 @@ internal object UniffiLib {
     ): RustBufferRingConfig.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_fingerprints(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_method_keyring_on_outcome(`ptr`: Long,`request`: Long,`attempt`: Long,`outcome`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_method_keyring_on_outcome(`ptr`: Long,`request`: Long,`attempt`: Long,`outcome`: RustBufferOutcome.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_replace_keys(`ptr`: Long,`keys`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -1248,7 +1254,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_fingerprints() and 0xFFFF) != 2537) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_on_outcome() and 0xFFFF) != 5531) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_on_outcome() and 0xFFFF) != 18518) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_replace_keys() and 0xFFFF) != 26065) {
@@ -5246,93 +5252,6 @@ public object FfiConverterTypeImageOptions: FfiConverterRustBuffer<ImageOptions>
 
 
 /**
- * One key variable and its verdict.
- */
-data class KeyCheck (
-    /**
-     * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
-     */
-    val `origin`: kotlin.String
-    , 
-    /**
-     * The variable name.
-     */
-    val `variable`: kotlin.String
-    , 
-    /**
-     * The fingerprint, when the key is well-formed.
-     */
-    val `fingerprint`: kotlin.String?
-    , 
-    /**
-     * The mode, when the key is well-formed.
-     */
-    val `mode`: Mode?
-    , 
-    /**
-     * The verdict.
-     */
-    val `verdict`: Verdict
-    , 
-    /**
-     * The stable code of the error or warning, if any.
-     */
-    val `code`: kotlin.String?
-    , 
-    /**
-     * The message of the error or warning, if any.
-     */
-    val `message`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeyCheck: FfiConverterRustBuffer<KeyCheck> {
-    override fun read(buf: ByteBuffer): KeyCheck {
-        return KeyCheck(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalTypeMode.read(buf),
-            FfiConverterTypeVerdict.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: KeyCheck) = (
-            FfiConverterString.allocationSize(value.`origin`) +
-            FfiConverterString.allocationSize(value.`variable`) +
-            FfiConverterOptionalString.allocationSize(value.`fingerprint`) +
-            FfiConverterOptionalTypeMode.allocationSize(value.`mode`) +
-            FfiConverterTypeVerdict.allocationSize(value.`verdict`) +
-            FfiConverterOptionalString.allocationSize(value.`code`) +
-            FfiConverterOptionalString.allocationSize(value.`message`)
-    )
-
-    override fun write(value: KeyCheck, buf: ByteBuffer) {
-            FfiConverterString.write(value.`origin`, buf)
-            FfiConverterString.write(value.`variable`, buf)
-            FfiConverterOptionalString.write(value.`fingerprint`, buf)
-            FfiConverterOptionalTypeMode.write(value.`mode`, buf)
-            FfiConverterTypeVerdict.write(value.`verdict`, buf)
-            FfiConverterOptionalString.write(value.`code`, buf)
-            FfiConverterOptionalString.write(value.`message`, buf)
-    }
-}
-
-
-
-/**
  * Where `loadKeys` (and a `Client`) look, in priority order: `keys` when given (nothing else
  * is read), else `env`, then `secretFile`, then `dotenvFile`.
  */
@@ -5721,115 +5640,6 @@ public object FfiConverterTypeDecision : FfiConverterRustBuffer<Decision>{
 
 
 
-/**
- * What happened to one attempt.
- */
-sealed class Outcome {
-    
-    /**
-     * The server answered.
-     */
-    data class Response(
-        /**
-         * HTTP status.
-         */
-        val `status`: kotlin.UShort, 
-        /**
-         * The `Retry-After` header, if any.
-         */
-        val `retryAfter`: kotlin.String?) : Outcome()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * No answer in time.
-     */
-    object Timeout : Outcome()
-    
-    
-    /**
-     * The connection failed or broke.
-     */
-    object ConnectionError : Outcome()
-    
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeOutcome : FfiConverterRustBuffer<Outcome>{
-    override fun read(buf: ByteBuffer): Outcome {
-        return when(buf.getInt()) {
-            1 -> Outcome.Response(
-                FfiConverterUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            2 -> Outcome.Timeout
-            3 -> Outcome.ConnectionError
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: Outcome): ULong = when(value) {
-        is Outcome.Response -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
-                + FfiConverterOptionalString.allocationSize(value.`retryAfter`)
-            )
-        }
-        is Outcome.Timeout -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is Outcome.ConnectionError -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-    }
-
-    override fun write(value: Outcome, buf: ByteBuffer) {
-        when(value) {
-            is Outcome.Response -> {
-                buf.putInt(1)
-                FfiConverterUShort.write(value.`status`, buf)
-                FfiConverterOptionalString.write(value.`retryAfter`, buf)
-                Unit
-            }
-            is Outcome.Timeout -> {
-                buf.putInt(2)
-                Unit
-            }
-            is Outcome.ConnectionError -> {
-                buf.putInt(3)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
 
 
 /**
@@ -6102,57 +5912,6 @@ public object FfiConverterTypePictifyError : FfiConverterRustBuffer<PictifyExcep
     }
 
 }
-
-
-
-/**
- * The outcome for one key.
- */
-
-enum class Verdict {
-    
-    /**
-     * Well-formed and allowed here.
-     */
-    ALLOWED,
-    /**
-     * Well-formed and allowed, with a warning (see `code`).
-     */
-    WARNING,
-    /**
-     * Well-formed but refused by the environment policy (see `code`).
-     */
-    REFUSED,
-    /**
-     * Not a well-formed key (see `code`).
-     */
-    MALFORMED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVerdict: FfiConverterRustBuffer<Verdict> {
-    override fun read(buf: ByteBuffer) = try {
-        Verdict.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Verdict) = 4UL
-
-    override fun write(value: Verdict, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
 
 
 
@@ -6480,38 +6239,6 @@ public object FfiConverterOptionalTypeEnvironment: FfiConverterRustBuffer<Enviro
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeMode: FfiConverterRustBuffer<Mode?> {
-    override fun read(buf: ByteBuffer): Mode? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeMode.read(buf)
-    }
-
-    override fun allocationSize(value: Mode?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeMode.allocationSize(value)
-        }
-    }
-
-    override fun write(value: Mode?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeMode.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeRedactionStyle: FfiConverterRustBuffer<RedactionStyle?> {
     override fun read(buf: ByteBuffer): RedactionStyle? {
         if (buf.get().toInt() == 0) {
@@ -6696,34 +6423,6 @@ public object FfiConverterSequenceTypeFallbackEvent: FfiConverterRustBuffer<List
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeKeyStats: FfiConverterRustBuffer<List<KeyStats>> {
-    override fun read(buf: ByteBuffer): List<KeyStats> {
-        val len = buf.getInt()
-        return List<KeyStats>(len) {
-            FfiConverterTypeKeyStats.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<KeyStats>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeKeyStats.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<KeyStats>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeKeyStats.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeKeyCheck: FfiConverterRustBuffer<List<KeyCheck>> {
     override fun read(buf: ByteBuffer): List<KeyCheck> {
         val len = buf.getInt()
@@ -6742,6 +6441,34 @@ public object FfiConverterSequenceTypeKeyCheck: FfiConverterRustBuffer<List<KeyC
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeKeyCheck.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeKeyStats: FfiConverterRustBuffer<List<KeyStats>> {
+    override fun read(buf: ByteBuffer): List<KeyStats> {
+        val len = buf.getInt()
+        return List<KeyStats>(len) {
+            FfiConverterTypeKeyStats.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<KeyStats>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeKeyStats.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<KeyStats>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeKeyStats.write(it, buf)
         }
     }
 }
@@ -6840,6 +6567,10 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
+
+
 
 
 

@@ -904,6 +904,33 @@ object NoHandle
 /**
  * @suppress
  */
+public object FfiConverterUShort: FfiConverter<UShort, Short> {
+    override fun lift(value: Short): UShort {
+        return value.toUShort()
+    }
+
+    fun lift(value: Int): UShort {
+        return value.toUShort()
+    }
+
+    override fun read(buf: ByteBuffer): UShort {
+        return lift(buf.getShort())
+    }
+
+    override fun lower(value: UShort): Short {
+        return value.toShort()
+    }
+
+    override fun allocationSize(value: UShort) = 2UL
+
+    override fun write(value: UShort, buf: ByteBuffer) {
+        buf.putShort(value.toShort())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterUInt: FfiConverter<UInt, Int> {
     override fun lift(value: Int): UInt {
         return value.toUInt()
@@ -1191,6 +1218,96 @@ public object FfiConverterTypeFallbackEvent: FfiConverterRustBuffer<FallbackEven
             FfiConverterString.write(value.`toFingerprint`, buf)
             FfiConverterString.write(value.`toSource`, buf)
             FfiConverterULong.write(value.`atMs`, buf)
+    }
+}
+
+
+
+/**
+ * A [`KeyCheck`] as every front end shows it: flat, with the verdict's kind, stable code and
+ * message instead of its typed error. A `KeyCheck` serializes as this (feature `serde`:
+ * `{origin, variable, fingerprint, mode, verdict, code, message}`, tests/vectors/shapes.json);
+ * Kotlin and Swift get it as the record `KeyCheck` (feature `uniffi`).
+ */
+data class KeyCheck (
+    /**
+     * Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+     */
+    val `origin`: kotlin.String
+    , 
+    /**
+     * The variable name.
+     */
+    val `variable`: kotlin.String
+    , 
+    /**
+     * The fingerprint, when the key is well-formed.
+     */
+    val `fingerprint`: kotlin.String?
+    , 
+    /**
+     * The mode, when the key is well-formed.
+     */
+    val `mode`: Mode?
+    , 
+    /**
+     * The verdict.
+     */
+    val `verdict`: Verdict
+    , 
+    /**
+     * The stable code of the error or warning, if any.
+     */
+    val `code`: kotlin.String?
+    , 
+    /**
+     * The message of the error or warning, if any.
+     */
+    val `message`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyCheck: FfiConverterRustBuffer<KeyCheck> {
+    override fun read(buf: ByteBuffer): KeyCheck {
+        return KeyCheck(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeMode.read(buf),
+            FfiConverterTypeVerdict.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KeyCheck) = (
+            FfiConverterString.allocationSize(value.`origin`) +
+            FfiConverterString.allocationSize(value.`variable`) +
+            FfiConverterOptionalString.allocationSize(value.`fingerprint`) +
+            FfiConverterOptionalTypeMode.allocationSize(value.`mode`) +
+            FfiConverterTypeVerdict.allocationSize(value.`verdict`) +
+            FfiConverterOptionalString.allocationSize(value.`code`) +
+            FfiConverterOptionalString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: KeyCheck, buf: ByteBuffer) {
+            FfiConverterString.write(value.`origin`, buf)
+            FfiConverterString.write(value.`variable`, buf)
+            FfiConverterOptionalString.write(value.`fingerprint`, buf)
+            FfiConverterOptionalTypeMode.write(value.`mode`, buf)
+            FfiConverterTypeVerdict.write(value.`verdict`, buf)
+            FfiConverterOptionalString.write(value.`code`, buf)
+            FfiConverterOptionalString.write(value.`message`, buf)
     }
 }
 
@@ -1523,6 +1640,117 @@ public object FfiConverterTypeMode: FfiConverterRustBuffer<Mode> {
 
 
 /**
+ * An [`Outcome`] that owns its `Retry-After` text, for a front end that hands the outcome
+ * over as a value (Kotlin and Swift call it `Outcome`, feature `uniffi`);
+ * [`OutcomeBuf::as_outcome`] lends it to [`KeyRing::on_outcome`].
+ */
+sealed class Outcome {
+    
+    /**
+     * The server answered.
+     */
+    data class Response(
+        /**
+         * HTTP status.
+         */
+        val `status`: kotlin.UShort, 
+        /**
+         * The `Retry-After` header, if any (seconds or an HTTP date).
+         */
+        val `retryAfter`: kotlin.String?) : Outcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * No answer in time. The request may have executed.
+     */
+    object Timeout : Outcome()
+    
+    
+    /**
+     * The connection could not be made or broke before the answer.
+     */
+    object ConnectionError : Outcome()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOutcome : FfiConverterRustBuffer<Outcome>{
+    override fun read(buf: ByteBuffer): Outcome {
+        return when(buf.getInt()) {
+            1 -> Outcome.Response(
+                FfiConverterUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            2 -> Outcome.Timeout
+            3 -> Outcome.ConnectionError
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Outcome): ULong = when(value) {
+        is Outcome.Response -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalString.allocationSize(value.`retryAfter`)
+            )
+        }
+        is Outcome.Timeout -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Outcome.ConnectionError -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: Outcome, buf: ByteBuffer) {
+        when(value) {
+            is Outcome.Response -> {
+                buf.putInt(1)
+                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterOptionalString.write(value.`retryAfter`, buf)
+                Unit
+            }
+            is Outcome.Timeout -> {
+                buf.putInt(2)
+                Unit
+            }
+            is Outcome.ConnectionError -> {
+                buf.putInt(3)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * How a redacted key (or token) is written.
  */
 
@@ -1565,6 +1793,58 @@ public object FfiConverterTypeRedactionStyle: FfiConverterRustBuffer<RedactionSt
     override fun allocationSize(value: RedactionStyle) = 4UL
 
     override fun write(value: RedactionStyle, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The kind of a [`Verdict`], without its typed error ([`Verdict::as_str`] names it). Kotlin
+ * and Swift call it `Verdict` (feature `uniffi`).
+ */
+
+enum class Verdict {
+    
+    /**
+     * Well-formed and allowed here.
+     */
+    ALLOWED,
+    /**
+     * Well-formed and allowed, with a warning (see `code`).
+     */
+    WARNING,
+    /**
+     * Well-formed but refused by the environment policy (see `code`).
+     */
+    REFUSED,
+    /**
+     * Not a well-formed key (see `code`).
+     */
+    MALFORMED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerdict: FfiConverterRustBuffer<Verdict> {
+    override fun read(buf: ByteBuffer) = try {
+        Verdict.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Verdict) = 4UL
+
+    override fun write(value: Verdict, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -1674,6 +1954,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeMode: FfiConverterRustBuffer<Mode?> {
+    override fun read(buf: ByteBuffer): Mode? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMode.read(buf)
+    }
+
+    override fun allocationSize(value: Mode?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMode.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Mode?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMode.write(value, buf)
         }
     }
 }
