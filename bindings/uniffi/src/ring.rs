@@ -4,10 +4,10 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pictify_keys as core;
-// The core's own records and the owned outcome, which derive UniFFI under its `uniffi`
-// feature: no mirror.
+// The core's own records, the owned outcome and the manual clock, which derive UniFFI under
+// its `uniffi` feature: no mirror.
 pub use pictify_keys::ring::OutcomeBuf as Outcome;
-pub use pictify_keys::{FallbackEvent, KeyStats, RingConfig};
+pub use pictify_keys::{FallbackEvent, KeyStats, ManualClock, RingConfig};
 
 use crate::error::PictifyError;
 use crate::key::ApiKey;
@@ -17,35 +17,6 @@ use crate::source::SourcedKey;
 #[uniffi::export]
 pub fn default_ring_config() -> RingConfig {
     core::RingConfig::default()
-}
-
-/// A clock the caller moves by hand (tests, simulations).
-#[derive(uniffi::Object)]
-pub struct ManualClock {
-    inner: Arc<core::ManualClock>,
-}
-
-#[uniffi::export]
-impl ManualClock {
-    /// A clock at `start_ms` milliseconds since the Unix epoch.
-    #[uniffi::constructor]
-    pub fn new(start_ms: u64) -> Self {
-        Self {
-            inner: Arc::new(core::ManualClock::new(start_ms)),
-        }
-    }
-    /// Moves the clock forward.
-    pub fn advance_ms(&self, ms: u64) {
-        self.inner.advance_ms(ms);
-    }
-    /// Sets the clock.
-    pub fn set_ms(&self, ms: u64) {
-        self.inner.set_ms(ms);
-    }
-    /// The current time.
-    pub fn now_ms(&self) -> u64 {
-        core::Clock::now_ms(&*self.inner)
-    }
 }
 
 /// What to do after an attempt.
@@ -130,7 +101,7 @@ impl KeyRing {
         let keys = keys.into_iter().map(Into::into).collect();
         let config = config.unwrap_or_default();
         let inner = match clock {
-            Some(c) => core::KeyRing::with_clock(keys, config, c.inner.clone())?,
+            Some(c) => core::KeyRing::with_clock(keys, config, c)?,
             None => core::KeyRing::new(keys, config)?,
         };
         Ok(Self { inner })

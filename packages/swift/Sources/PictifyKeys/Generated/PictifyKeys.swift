@@ -1839,181 +1839,6 @@ public func FfiConverterTypeKeyRing_lower(_ value: KeyRing) -> UInt64 {
 
 
 /**
- * A clock the caller moves by hand (tests, simulations).
- */
-public protocol ManualClockProtocol: AnyObject, Sendable {
-    
-    /**
-     * Moves the clock forward.
-     */
-    func advanceMs(ms: UInt64) 
-    
-    /**
-     * The current time.
-     */
-    func nowMs()  -> UInt64
-    
-    /**
-     * Sets the clock.
-     */
-    func setMs(ms: UInt64) 
-    
-}
-/**
- * A clock the caller moves by hand (tests, simulations).
- */
-open class ManualClock: ManualClockProtocol, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_pictify_keys_uniffi_fn_clone_manualclock(self.handle, $0) }
-    }
-    /**
-     * A clock at `start_ms` milliseconds since the Unix epoch.
-     */
-public convenience init(startMs: UInt64) {
-    let handle =
-        try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_constructor_manualclock_new(
-        FfiConverterUInt64.lower(startMs),uniffiCallStatus
-    )
-}
-    self.init(unsafeFromHandle: handle)
-}
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_pictify_keys_uniffi_fn_free_manualclock(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * Moves the clock forward.
-     */
-open func advanceMs(ms: UInt64)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_manualclock_advance_ms(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(ms),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The current time.
-     */
-open func nowMs() -> UInt64  {
-    return try!  FfiConverterUInt64.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_manualclock_now_ms(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Sets the clock.
-     */
-open func setMs(ms: UInt64)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_manualclock_set_ms(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(ms),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeManualClock: FfiConverter {
-    typealias FfiType = UInt64
-    typealias SwiftType = ManualClock
-
-    public static func lift(_ handle: UInt64) throws -> ManualClock {
-        return ManualClock(unsafeFromHandle: handle)
-    }
-
-    public static func lower(_ value: ManualClock) -> UInt64 {
-        return value.uniffiCloneHandle()
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ManualClock {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: ManualClock, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeManualClock_lift(_ handle: UInt64) throws -> ManualClock {
-    return try FfiConverterTypeManualClock.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeManualClock_lower(_ value: ManualClock) -> UInt64 {
-    return FfiConverterTypeManualClock.lower(value)
-}
-
-
-
-
-
-
-/**
  * One logical request in progress.
  */
 public protocol RequestStateProtocol: AnyObject, Sendable {
@@ -3596,9 +3421,9 @@ public func FfiConverterTypeDecision_lower(_ value: Decision) -> RustBuffer {
 
 
 /**
- * An error from the pictify-keys core. `code` is stable and identical in every language;
- * `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
- * human-readable message (it never contains a secret).
+ * An error from the pictify-keys core. `code` is stable and identical in every
+ * language; `details` holds what the error carries (docs/errors.md lists it per
+ * code); `detail` is the human-readable message (it never contains a secret).
  */
 public 
 enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -3632,7 +3457,7 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What the error carries (`environment`, `variable`, `value`).
          */details: ErrorDetails, 
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */detail: String
     )
     /**
@@ -3647,7 +3472,7 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What the error carries (`origin`, `line`, `column`).
          */details: ErrorDetails, 
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */detail: String
     )
     /**
@@ -3662,7 +3487,7 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What the error carries (`status`, `tried`, `attempts`, `apiCode`, `requestId`).
          */details: ErrorDetails, 
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */detail: String
     )
     /**
@@ -3677,7 +3502,7 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What the error carries (`line`, `column` for `invalid_json`).
          */details: ErrorDetails, 
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */detail: String
     )
 
@@ -4684,15 +4509,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_method_keyring_stats() != 5007) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_method_manualclock_advance_ms() != 32226) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_pictify_keys_uniffi_checksum_method_manualclock_now_ms() != 11747) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_pictify_keys_uniffi_checksum_method_manualclock_set_ms() != 24661) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_pictify_keys_uniffi_checksum_method_requeststate_attempts() != 26139) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4714,10 +4530,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() != 20585) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() != 1818) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_manualclock_new() != 21257) {
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() != 33093) {
         return InitializationResult.apiChecksumMismatch
     }
 

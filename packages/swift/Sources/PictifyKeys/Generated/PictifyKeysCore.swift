@@ -581,6 +581,183 @@ fileprivate struct FfiConverterString: FfiConverter {
 }
 
 
+
+
+/**
+ * A clock that moves only when told to, for tests and replaying vectors.
+ */
+public protocol ManualClockProtocol: AnyObject, Sendable {
+    
+    /**
+     * Moves the clock forward.
+     */
+    func advanceMs(ms: UInt64) 
+    
+    /**
+     * The current time ([`Clock::now_ms`], callable without the trait; Kotlin and Swift
+     * call it as `nowMs()`).
+     */
+    func nowMs()  -> UInt64
+    
+    /**
+     * Sets the clock.
+     */
+    func setMs(ms: UInt64) 
+    
+}
+/**
+ * A clock that moves only when told to, for tests and replaying vectors.
+ */
+open class ManualClock: ManualClockProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_pictify_keys_fn_clone_manualclock(self.handle, $0) }
+    }
+    /**
+     * A clock reading `start_ms`.
+     */
+public convenience init(startMs: UInt64) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_fn_constructor_manualclock_new(
+        FfiConverterUInt64.lower(startMs),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_pictify_keys_fn_free_manualclock(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Moves the clock forward.
+     */
+open func advanceMs(ms: UInt64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_fn_method_manualclock_advance_ms(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(ms),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The current time ([`Clock::now_ms`], callable without the trait; Kotlin and Swift
+     * call it as `nowMs()`).
+     */
+open func nowMs() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_fn_method_manualclock_now_ms(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets the clock.
+     */
+open func setMs(ms: UInt64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_fn_method_manualclock_set_ms(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(ms),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeManualClock: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ManualClock
+
+    public static func lift(_ handle: UInt64) throws -> ManualClock {
+        return ManualClock(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ManualClock) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ManualClock {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ManualClock, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManualClock_lift(_ handle: UInt64) throws -> ManualClock {
+    return try FfiConverterTypeManualClock.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeManualClock_lower(_ value: ManualClock) -> UInt64 {
+    return FfiConverterTypeManualClock.lower(value)
+}
+
+
+
+
 /**
  * A key allowed where it runs, possibly with a warning to show the user.
  * Serializes as `{warning: {code, message} | null}`.
@@ -1903,6 +2080,18 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_pictify_keys_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_pictify_keys_checksum_method_manualclock_advance_ms() != 27270) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_checksum_method_manualclock_now_ms() != 26687) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_checksum_method_manualclock_set_ms() != 36131) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_checksum_constructor_manualclock_new() != 13941) {
+        return InitializationResult.apiChecksumMismatch
     }
 
     return InitializationResult.ok

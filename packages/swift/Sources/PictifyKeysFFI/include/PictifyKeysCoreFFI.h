@@ -243,6 +243,36 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_CLONE_MANUALCLOCK
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_CLONE_MANUALCLOCK
+uint64_t uniffi_pictify_keys_fn_clone_manualclock(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_FREE_MANUALCLOCK
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_FREE_MANUALCLOCK
+void uniffi_pictify_keys_fn_free_manualclock(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_CONSTRUCTOR_MANUALCLOCK_NEW
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_CONSTRUCTOR_MANUALCLOCK_NEW
+uint64_t uniffi_pictify_keys_fn_constructor_manualclock_new(uint64_t start_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_METHOD_MANUALCLOCK_ADVANCE_MS
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_METHOD_MANUALCLOCK_ADVANCE_MS
+void uniffi_pictify_keys_fn_method_manualclock_advance_ms(uint64_t ptr, uint64_t ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_METHOD_MANUALCLOCK_NOW_MS
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_METHOD_MANUALCLOCK_NOW_MS
+uint64_t uniffi_pictify_keys_fn_method_manualclock_now_ms(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_METHOD_MANUALCLOCK_SET_MS
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_FN_METHOD_MANUALCLOCK_SET_MS
+void uniffi_pictify_keys_fn_method_manualclock_set_ms(uint64_t ptr, uint64_t ms, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_PICTIFY_KEYS_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_PICTIFY_KEYS_RUSTBUFFER_ALLOC
 RustBuffer ffi_pictify_keys_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -501,6 +531,30 @@ void ffi_pictify_keys_rust_future_free_void(uint64_t handle
 #ifndef UNIFFI_FFIDEF_FFI_PICTIFY_KEYS_RUST_FUTURE_COMPLETE_VOID
 #define UNIFFI_FFIDEF_FFI_PICTIFY_KEYS_RUST_FUTURE_COMPLETE_VOID
 void ffi_pictify_keys_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_CHECKSUM_METHOD_MANUALCLOCK_ADVANCE_MS
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_CHECKSUM_METHOD_MANUALCLOCK_ADVANCE_MS
+uint16_t uniffi_pictify_keys_checksum_method_manualclock_advance_ms(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_CHECKSUM_METHOD_MANUALCLOCK_NOW_MS
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_CHECKSUM_METHOD_MANUALCLOCK_NOW_MS
+uint16_t uniffi_pictify_keys_checksum_method_manualclock_now_ms(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_CHECKSUM_METHOD_MANUALCLOCK_SET_MS
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_CHECKSUM_METHOD_MANUALCLOCK_SET_MS
+uint16_t uniffi_pictify_keys_checksum_method_manualclock_set_ms(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_CHECKSUM_CONSTRUCTOR_MANUALCLOCK_NEW
+#define UNIFFI_FFIDEF_UNIFFI_PICTIFY_KEYS_CHECKSUM_CONSTRUCTOR_MANUALCLOCK_NEW
+uint16_t uniffi_pictify_keys_checksum_constructor_manualclock_new(void
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_PICTIFY_KEYS_UNIFFI_CONTRACT_VERSION

@@ -40,6 +40,7 @@ import io.pictify.keys.core.FfiConverterTypeEnvironment
 import io.pictify.keys.core.FfiConverterTypeFallbackEvent
 import io.pictify.keys.core.FfiConverterTypeKeyCheck
 import io.pictify.keys.core.FfiConverterTypeKeyStats
+import io.pictify.keys.core.FfiConverterTypeManualClock
 import io.pictify.keys.core.FfiConverterTypeMode
 import io.pictify.keys.core.FfiConverterTypeOutcome
 import io.pictify.keys.core.FfiConverterTypePolicy
@@ -48,6 +49,7 @@ import io.pictify.keys.core.FfiConverterTypeRingConfig
 import io.pictify.keys.core.FfiConverterTypeWarning
 import io.pictify.keys.core.KeyCheck
 import io.pictify.keys.core.KeyStats
+import io.pictify.keys.core.ManualClock
 import io.pictify.keys.core.Mode
 import io.pictify.keys.core.Outcome
 import io.pictify.keys.core.Policy
@@ -68,6 +70,7 @@ import io.pictify.keys.core.RustBuffer as RustBufferEnvironment
 import io.pictify.keys.core.RustBuffer as RustBufferFallbackEvent
 import io.pictify.keys.core.RustBuffer as RustBufferKeyCheck
 import io.pictify.keys.core.RustBuffer as RustBufferKeyStats
+import io.pictify.keys.core.RustBuffer as RustBufferManualClock
 import io.pictify.keys.core.RustBuffer as RustBufferMode
 import io.pictify.keys.core.RustBuffer as RustBufferOutcome
 import io.pictify.keys.core.RustBuffer as RustBufferPolicy
@@ -808,12 +811,6 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_keyring_stats(
     ): Int
-    external fun uniffi_pictify_keys_uniffi_checksum_method_manualclock_advance_ms(
-    ): Int
-    external fun uniffi_pictify_keys_uniffi_checksum_method_manualclock_now_ms(
-    ): Int
-    external fun uniffi_pictify_keys_uniffi_checksum_method_manualclock_set_ms(
-    ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_requeststate_attempts(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks(
@@ -829,8 +826,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new(
-    ): Int
-    external fun uniffi_pictify_keys_uniffi_checksum_constructor_manualclock_new(
     ): Int
     external fun ffi_pictify_keys_uniffi_uniffi_contract_version(
     ): Int
@@ -961,18 +956,6 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_stats(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_clone_manualclock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_pictify_keys_uniffi_fn_free_manualclock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_pictify_keys_uniffi_fn_constructor_manualclock_new(`startMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_pictify_keys_uniffi_fn_method_manualclock_advance_ms(`ptr`: Long,`ms`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_pictify_keys_uniffi_fn_method_manualclock_now_ms(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_pictify_keys_uniffi_fn_method_manualclock_set_ms(`ptr`: Long,`ms`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_pictify_keys_uniffi_fn_clone_requeststate(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_free_requeststate(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1263,15 +1246,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_stats() and 0xFFFF) != 5007) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_manualclock_advance_ms() and 0xFFFF) != 32226) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_manualclock_now_ms() and 0xFFFF) != 11747) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_manualclock_set_ms() and 0xFFFF) != 24661) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_requeststate_attempts() and 0xFFFF) != 26139) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1293,10 +1267,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() and 0xFFFF) != 20585) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() and 0xFFFF) != 1818) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_manualclock_new() and 0xFFFF) != 21257) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() and 0xFFFF) != 33093) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -3829,327 +3800,6 @@ public object FfiConverterTypeKeyRing: FfiConverter<KeyRing, Long> {
 
 
 /**
- * A clock the caller moves by hand (tests, simulations).
- */
-public interface ManualClockInterface {
-    
-    /**
-     * Moves the clock forward.
-     */
-    fun `advanceMs`(`ms`: kotlin.ULong)
-    
-    /**
-     * The current time.
-     */
-    fun `nowMs`(): kotlin.ULong
-    
-    /**
-     * Sets the clock.
-     */
-    fun `setMs`(`ms`: kotlin.ULong)
-    
-    companion object
-}
-
-/**
- * A clock the caller moves by hand (tests, simulations).
- */
-open class ManualClock: Disposable, AutoCloseable, ManualClockInterface
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-    /**
-     * A clock at `start_ms` milliseconds since the Unix epoch.
-     */
-    constructor(`startMs`: kotlin.ULong) :
-        this(UniffiWithHandle, 
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_constructor_manualclock_new(
-    
-        
-        FfiConverterULong.lower(`startMs`),_status)
-}
-    )
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_pictify_keys_uniffi_fn_free_manualclock(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_pictify_keys_uniffi_fn_clone_manualclock(handle, status)
-        }
-    }
-
-    
-    /**
-     * Moves the clock forward.
-     */override fun `advanceMs`(`ms`: kotlin.ULong)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_manualclock_advance_ms(
-        it,
-        
-        FfiConverterULong.lower(`ms`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * The current time.
-     */override fun `nowMs`(): kotlin.ULong {
-            return FfiConverterULong.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_manualclock_now_ms(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Sets the clock.
-     */override fun `setMs`(`ms`: kotlin.ULong)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_manualclock_set_ms(
-        it,
-        
-        FfiConverterULong.lower(`ms`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeManualClock: FfiConverter<ManualClock, Long> {
-    override fun lower(value: ManualClock): Long {
-        return value.uniffiCloneHandle()
-    }
-
-    override fun lift(value: Long): ManualClock {
-        return ManualClock(UniffiWithHandle, value)
-    }
-
-    override fun read(buf: ByteBuffer): ManualClock {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: ManualClock) = 8UL
-
-    override fun write(value: ManualClock, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
  * One logical request in progress.
  */
 public interface RequestStateInterface {
@@ -5643,9 +5293,9 @@ public object FfiConverterTypeDecision : FfiConverterRustBuffer<Decision>{
 
 
 /**
- * An error from the pictify-keys core. `code` is stable and identical in every language;
- * `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
- * human-readable message (it never contains a secret).
+ * An error from the pictify-keys core. `code` is stable and identical in every
+ * language; `details` holds what the error carries (docs/errors.md lists it per
+ * code); `detail` is the human-readable message (it never contains a secret).
  */
 sealed class PictifyException: kotlin.Exception() {
     
@@ -5691,7 +5341,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `details`: ErrorDetails, 
         
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
@@ -5716,7 +5366,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `details`: ErrorDetails, 
         
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
@@ -5741,7 +5391,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `details`: ErrorDetails, 
         
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
@@ -5766,7 +5416,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `details`: ErrorDetails, 
         
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
@@ -6567,6 +6217,8 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
 
 
 
