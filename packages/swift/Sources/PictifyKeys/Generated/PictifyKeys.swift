@@ -2243,125 +2243,6 @@ public func FfiConverterTypeApiResponse_lower(_ value: ApiResponse) -> RustBuffe
 
 
 /**
- * The fields of an audit event other than the key.
- */
-public struct AuditFields: Equatable, Hashable {
-    /**
-     * What was done, e.g. `image.render`.
-     */
-    public let action: String
-    /**
-     * The request path (redacted on the way in).
-     */
-    public let endpoint: String
-    /**
-     * The HTTP method.
-     */
-    public let method: String
-    /**
-     * The HTTP status of the response.
-     */
-    public let status: UInt16
-    /**
-     * When, in milliseconds since the Unix epoch (null: now).
-     */
-    public let timestampMs: Int64?
-    /**
-     * The client IP, when known (redacted on the way in).
-     */
-    public let ip: String?
-    /**
-     * The client's user agent, when known (redacted on the way in).
-     */
-    public let userAgent: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * What was done, e.g. `image.render`.
-         */action: String, 
-        /**
-         * The request path (redacted on the way in).
-         */endpoint: String, 
-        /**
-         * The HTTP method.
-         */method: String, 
-        /**
-         * The HTTP status of the response.
-         */status: UInt16, 
-        /**
-         * When, in milliseconds since the Unix epoch (null: now).
-         */timestampMs: Int64? = nil, 
-        /**
-         * The client IP, when known (redacted on the way in).
-         */ip: String? = nil, 
-        /**
-         * The client's user agent, when known (redacted on the way in).
-         */userAgent: String? = nil) {
-        self.action = action
-        self.endpoint = endpoint
-        self.method = method
-        self.status = status
-        self.timestampMs = timestampMs
-        self.ip = ip
-        self.userAgent = userAgent
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditFields: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditFields: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditFields {
-        return
-            try AuditFields(
-                action: FfiConverterString.read(from: &buf), 
-                endpoint: FfiConverterString.read(from: &buf), 
-                method: FfiConverterString.read(from: &buf), 
-                status: FfiConverterUInt16.read(from: &buf), 
-                timestampMs: FfiConverterOptionInt64.read(from: &buf), 
-                ip: FfiConverterOptionString.read(from: &buf), 
-                userAgent: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditFields, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.action, into: &buf)
-        FfiConverterString.write(value.endpoint, into: &buf)
-        FfiConverterString.write(value.method, into: &buf)
-        FfiConverterUInt16.write(value.status, into: &buf)
-        FfiConverterOptionInt64.write(value.timestampMs, into: &buf)
-        FfiConverterOptionString.write(value.ip, into: &buf)
-        FfiConverterOptionString.write(value.userAgent, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditFields_lift(_ buf: RustBuffer) throws -> AuditFields {
-    return try FfiConverterTypeAuditFields.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditFields_lower(_ value: AuditFields) -> RustBuffer {
-    return FfiConverterTypeAuditFields.lower(value)
-}
-
-
-/**
  * The result of checking every key variable.
  */
 public struct CheckReport: Equatable, Hashable {
@@ -3710,30 +3591,6 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
-    typealias SwiftType = Int64?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterInt64.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterInt64.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -4515,10 +4372,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks() != 9443) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() != 25283) {
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() != 43020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() != 61779) {
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() != 55967) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_constructor_client_new() != 37125) {

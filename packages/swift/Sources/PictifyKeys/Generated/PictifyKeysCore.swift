@@ -513,6 +513,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -815,6 +831,128 @@ public func FfiConverterTypeAllowed_lift(_ buf: RustBuffer) throws -> Allowed {
 #endif
 public func FfiConverterTypeAllowed_lower(_ value: Allowed) -> RustBuffer {
     return FfiConverterTypeAllowed.lower(value)
+}
+
+
+/**
+ * The fields of an audit event other than the key, as a front end takes them
+ * ([`AuditEvent::from_fields`]). With `serde` it deserializes from camelCase
+ * (`{action, endpoint, method, status, timestampMs?, ip?, userAgent?}`); Kotlin and Swift get
+ * it as a record (feature `uniffi`).
+ */
+public struct AuditFields: Equatable, Hashable {
+    /**
+     * What was done, e.g. `image.render`.
+     */
+    public let action: String
+    /**
+     * The request path (redacted on the way in).
+     */
+    public let endpoint: String
+    /**
+     * The HTTP method.
+     */
+    public let method: String
+    /**
+     * The HTTP status of the response.
+     */
+    public let status: UInt16
+    /**
+     * When, in milliseconds since the Unix epoch (`None`: now).
+     */
+    public let timestampMs: Int64?
+    /**
+     * The client IP, when known (redacted on the way in).
+     */
+    public let ip: String?
+    /**
+     * The client's user agent, when known (redacted on the way in).
+     */
+    public let userAgent: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What was done, e.g. `image.render`.
+         */action: String, 
+        /**
+         * The request path (redacted on the way in).
+         */endpoint: String, 
+        /**
+         * The HTTP method.
+         */method: String, 
+        /**
+         * The HTTP status of the response.
+         */status: UInt16, 
+        /**
+         * When, in milliseconds since the Unix epoch (`None`: now).
+         */timestampMs: Int64? = nil, 
+        /**
+         * The client IP, when known (redacted on the way in).
+         */ip: String? = nil, 
+        /**
+         * The client's user agent, when known (redacted on the way in).
+         */userAgent: String? = nil) {
+        self.action = action
+        self.endpoint = endpoint
+        self.method = method
+        self.status = status
+        self.timestampMs = timestampMs
+        self.ip = ip
+        self.userAgent = userAgent
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuditFields: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuditFields: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditFields {
+        return
+            try AuditFields(
+                action: FfiConverterString.read(from: &buf), 
+                endpoint: FfiConverterString.read(from: &buf), 
+                method: FfiConverterString.read(from: &buf), 
+                status: FfiConverterUInt16.read(from: &buf), 
+                timestampMs: FfiConverterOptionInt64.read(from: &buf), 
+                ip: FfiConverterOptionString.read(from: &buf), 
+                userAgent: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuditFields, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterString.write(value.endpoint, into: &buf)
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterOptionInt64.write(value.timestampMs, into: &buf)
+        FfiConverterOptionString.write(value.ip, into: &buf)
+        FfiConverterOptionString.write(value.userAgent, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditFields_lift(_ buf: RustBuffer) throws -> AuditFields {
+    return try FfiConverterTypeAuditFields.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuditFields_lower(_ value: AuditFields) -> RustBuffer {
+    return FfiConverterTypeAuditFields.lower(value)
 }
 
 
@@ -1989,6 +2127,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

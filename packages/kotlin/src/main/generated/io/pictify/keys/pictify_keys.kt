@@ -31,10 +31,12 @@ import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
 import io.pictify.keys.core.Allowed
+import io.pictify.keys.core.AuditFields
 import io.pictify.keys.core.Detection
 import io.pictify.keys.core.Environment
 import io.pictify.keys.core.FallbackEvent
 import io.pictify.keys.core.FfiConverterTypeAllowed
+import io.pictify.keys.core.FfiConverterTypeAuditFields
 import io.pictify.keys.core.FfiConverterTypeDetection
 import io.pictify.keys.core.FfiConverterTypeEnvironment
 import io.pictify.keys.core.FfiConverterTypeFallbackEvent
@@ -65,6 +67,7 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
 import io.pictify.keys.core.RustBuffer as RustBufferAllowed
+import io.pictify.keys.core.RustBuffer as RustBufferAuditFields
 import io.pictify.keys.core.RustBuffer as RustBufferDetection
 import io.pictify.keys.core.RustBuffer as RustBufferEnvironment
 import io.pictify.keys.core.RustBuffer as RustBufferFallbackEvent
@@ -852,9 +855,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_free_auditevent(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_pictify_keys_uniffi_fn_constructor_auditevent_for_key(`key`: Long,`fields`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_constructor_auditevent_for_key(`key`: Long,`fields`: RustBufferAuditFields.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_pictify_keys_uniffi_fn_constructor_auditevent_for_key_id(`keyId`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_constructor_auditevent_for_key_id(`keyId`: RustBuffer.ByValue,`fields`: RustBufferAuditFields.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_method_auditevent_action(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1252,10 +1255,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks() and 0xFFFF) != 9443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() and 0xFFFF) != 25283) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() and 0xFFFF) != 43020) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() and 0xFFFF) != 61779) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() and 0xFFFF) != 55967) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_client_new() and 0xFFFF) != 37125) {
@@ -4368,93 +4371,6 @@ public object FfiConverterTypeApiResponse: FfiConverterRustBuffer<ApiResponse> {
 
 
 /**
- * The fields of an audit event other than the key.
- */
-data class AuditFields (
-    /**
-     * What was done, e.g. `image.render`.
-     */
-    val `action`: kotlin.String
-    , 
-    /**
-     * The request path (redacted on the way in).
-     */
-    val `endpoint`: kotlin.String
-    , 
-    /**
-     * The HTTP method.
-     */
-    val `method`: kotlin.String
-    , 
-    /**
-     * The HTTP status of the response.
-     */
-    val `status`: kotlin.UShort
-    , 
-    /**
-     * When, in milliseconds since the Unix epoch (null: now).
-     */
-    val `timestampMs`: kotlin.Long? = null 
-    , 
-    /**
-     * The client IP, when known (redacted on the way in).
-     */
-    val `ip`: kotlin.String? = null 
-    , 
-    /**
-     * The client's user agent, when known (redacted on the way in).
-     */
-    val `userAgent`: kotlin.String? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAuditFields: FfiConverterRustBuffer<AuditFields> {
-    override fun read(buf: ByteBuffer): AuditFields {
-        return AuditFields(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterUShort.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: AuditFields) = (
-            FfiConverterString.allocationSize(value.`action`) +
-            FfiConverterString.allocationSize(value.`endpoint`) +
-            FfiConverterString.allocationSize(value.`method`) +
-            FfiConverterUShort.allocationSize(value.`status`) +
-            FfiConverterOptionalLong.allocationSize(value.`timestampMs`) +
-            FfiConverterOptionalString.allocationSize(value.`ip`) +
-            FfiConverterOptionalString.allocationSize(value.`userAgent`)
-    )
-
-    override fun write(value: AuditFields, buf: ByteBuffer) {
-            FfiConverterString.write(value.`action`, buf)
-            FfiConverterString.write(value.`endpoint`, buf)
-            FfiConverterString.write(value.`method`, buf)
-            FfiConverterUShort.write(value.`status`, buf)
-            FfiConverterOptionalLong.write(value.`timestampMs`, buf)
-            FfiConverterOptionalString.write(value.`ip`, buf)
-            FfiConverterOptionalString.write(value.`userAgent`, buf)
-    }
-}
-
-
-
-/**
  * The result of checking every key variable.
  */
 data class CheckReport (
@@ -5665,38 +5581,6 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
 /**
  * @suppress
  */
-public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
-    override fun read(buf: ByteBuffer): kotlin.Long? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterLong.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.Long?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterLong.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterLong.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -6217,6 +6101,8 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
 
 
 

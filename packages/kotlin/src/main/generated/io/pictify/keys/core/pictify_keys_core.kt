@@ -1079,6 +1079,29 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 /**
  * @suppress
  */
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
+    }
+
+    override fun lower(value: Long): Long {
+        return value
+    }
+
+    override fun allocationSize(value: Long) = 8UL
+
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
     override fun lift(value: Byte): Boolean {
         return value.toInt() != 0
@@ -1516,6 +1539,96 @@ public object FfiConverterTypeAllowed: FfiConverterRustBuffer<Allowed> {
 
     override fun write(value: Allowed, buf: ByteBuffer) {
             FfiConverterOptionalTypeWarning.write(value.`warning`, buf)
+    }
+}
+
+
+
+/**
+ * The fields of an audit event other than the key, as a front end takes them
+ * ([`AuditEvent::from_fields`]). With `serde` it deserializes from camelCase
+ * (`{action, endpoint, method, status, timestampMs?, ip?, userAgent?}`); Kotlin and Swift get
+ * it as a record (feature `uniffi`).
+ */
+data class AuditFields (
+    /**
+     * What was done, e.g. `image.render`.
+     */
+    val `action`: kotlin.String
+    , 
+    /**
+     * The request path (redacted on the way in).
+     */
+    val `endpoint`: kotlin.String
+    , 
+    /**
+     * The HTTP method.
+     */
+    val `method`: kotlin.String
+    , 
+    /**
+     * The HTTP status of the response.
+     */
+    val `status`: kotlin.UShort
+    , 
+    /**
+     * When, in milliseconds since the Unix epoch (`None`: now).
+     */
+    val `timestampMs`: kotlin.Long? = null 
+    , 
+    /**
+     * The client IP, when known (redacted on the way in).
+     */
+    val `ip`: kotlin.String? = null 
+    , 
+    /**
+     * The client's user agent, when known (redacted on the way in).
+     */
+    val `userAgent`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAuditFields: FfiConverterRustBuffer<AuditFields> {
+    override fun read(buf: ByteBuffer): AuditFields {
+        return AuditFields(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUShort.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AuditFields) = (
+            FfiConverterString.allocationSize(value.`action`) +
+            FfiConverterString.allocationSize(value.`endpoint`) +
+            FfiConverterString.allocationSize(value.`method`) +
+            FfiConverterUShort.allocationSize(value.`status`) +
+            FfiConverterOptionalLong.allocationSize(value.`timestampMs`) +
+            FfiConverterOptionalString.allocationSize(value.`ip`) +
+            FfiConverterOptionalString.allocationSize(value.`userAgent`)
+    )
+
+    override fun write(value: AuditFields, buf: ByteBuffer) {
+            FfiConverterString.write(value.`action`, buf)
+            FfiConverterString.write(value.`endpoint`, buf)
+            FfiConverterString.write(value.`method`, buf)
+            FfiConverterUShort.write(value.`status`, buf)
+            FfiConverterOptionalLong.write(value.`timestampMs`, buf)
+            FfiConverterOptionalString.write(value.`ip`, buf)
+            FfiConverterOptionalString.write(value.`userAgent`, buf)
     }
 }
 
@@ -2347,6 +2460,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
         } else {
             buf.put(1)
             FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterLong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Long?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterLong.write(value, buf)
         }
     }
 }
