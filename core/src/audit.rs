@@ -247,7 +247,8 @@ impl AuditEvent {
     }
 
     /// An event from its [`AuditFields`]: a missing timestamp is now; every text field is
-    /// redacted on the way in, as in [`AuditEvent::new`].
+    /// redacted on the way in, as in [`AuditEvent::new`]. Not on wasm32, which has no system
+    /// clock here (the WASM package reads the host's time and calls [`AuditEvent::new`]).
     ///
     /// ```
     /// use pictify_keys::{audit::AuditFields, AuditEvent, KeyRef};
@@ -267,6 +268,7 @@ impl AuditEvent {
     /// assert_eq!(event.ip(), None);
     /// # Ok::<(), pictify_keys::AuditError>(())
     /// ```
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_fields(key_id: KeyRef, fields: &AuditFields) -> Self {
         let timestamp = fields
             .timestamp_ms
