@@ -30,13 +30,18 @@ trap 'rm -rf "$work"' EXIT
 "$BINDGEN" generate --no-format --library "$LIB" --language kotlin --out-dir "$work/kotlin" >/dev/null
 "$BINDGEN" generate --no-format --library "$LIB" --language swift --out-dir "$work/swift" >/dev/null
 
-# The layout the packages use: Kotlin under the package path; Swift as a SwiftPM library
-# target (PictifyKeys) over a C module target (PictifyKeysFFI) that holds the header.
+# The library holds two UniFFI namespaces: this crate's (`pictify_keys`) and the core's
+# records and enums (`pictify_keys_core`, the core's `uniffi` feature; core/uniffi.toml).
+# The layout the packages use: Kotlin under each package path (io.pictify.keys and
+# io.pictify.keys.core); Swift as one SwiftPM library target (PictifyKeys, both Swift files)
+# over a C module target (PictifyKeysFFI) that holds both headers, with their module maps
+# joined into one (as bitwarden/sdk-internal does).
 mkdir -p "$work/out/kotlin" "$work/out/swift-src" "$work/out/swift-ffi/include"
 cp -r "$work/kotlin/." "$work/out/kotlin/"
-cp "$work/swift/PictifyKeys.swift" "$work/out/swift-src/PictifyKeys.swift"
-cp "$work/swift/PictifyKeysFFI.h" "$work/out/swift-ffi/include/PictifyKeysFFI.h"
-cp "$work/swift/PictifyKeysFFI.modulemap" "$work/out/swift-ffi/include/module.modulemap"
+cp "$work/swift/PictifyKeys.swift" "$work/swift/PictifyKeysCore.swift" "$work/out/swift-src/"
+cp "$work/swift/PictifyKeysFFI.h" "$work/swift/PictifyKeysCoreFFI.h" "$work/out/swift-ffi/include/"
+cat "$work/swift/PictifyKeysFFI.modulemap" "$work/swift/PictifyKeysCoreFFI.modulemap" \
+  >"$work/out/swift-ffi/include/module.modulemap"
 
 if [[ "${1:-}" == "--check" ]]; then
   status=0

@@ -167,6 +167,34 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (y, m, d)
 }
 
+/// The fields of an audit event other than the key, as a front end takes them
+/// ([`AuditEvent::from_fields`]). With `serde` it deserializes from camelCase
+/// (`{action, endpoint, method, status, timestampMs?, ip?, userAgent?}`); Kotlin and Swift get
+/// it as a record (feature `uniffi`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AuditFields {
+    /// What was done, e.g. `image.render`.
+    pub action: String,
+    /// The request path (redacted on the way in).
+    pub endpoint: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The HTTP status of the response.
+    pub status: u16,
+    /// When, in milliseconds since the Unix epoch (`None`: now).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub timestamp_ms: Option<i64>,
+    /// The client IP, when known (redacted on the way in).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub ip: Option<String>,
+    /// The client's user agent, when known (redacted on the way in).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
+    pub user_agent: Option<String>,
+}
+
 /// One audited request: who (which key), what, where, and the outcome.
 ///
 /// Fields are private and every text field is redacted when set, so there is no way to
@@ -216,6 +244,50 @@ impl AuditEvent {
     pub fn with_user_agent(mut self, user_agent: &str) -> Self {
         self.user_agent = Some(redact(user_agent).into_owned());
         self
+    }
+
+    /// An event from its [`AuditFields`]: a missing timestamp is now; every text field is
+    /// redacted on the way in, as in [`AuditEvent::new`]. Not on wasm32, which has no system
+    /// clock here (the WASM package reads the host's time and calls [`AuditEvent::new`]).
+    ///
+    /// ```
+    /// use pictify_keys::{audit::AuditFields, AuditEvent, KeyRef};
+    ///
+    /// let fields = AuditFields {
+    ///     action: "image.render".into(),
+    ///     endpoint: "/v1/render".into(),
+    ///     method: "POST".into(),
+    ///     status: 200,
+    ///     timestamp_ms: Some(1_764_254_954_000),
+    ///     ip: None,
+    ///     user_agent: Some("curl pk_live_FAKE3Wwd25rq4f5zra1b2".into()),
+    /// };
+    /// let event = AuditEvent::from_fields(KeyRef::from_id("key_123")?, &fields);
+    /// assert_eq!(event.timestamp().to_string(), "2025-11-27T14:49:14.000Z");
+    /// assert_eq!(event.user_agent(), Some("curl pk_live_****a1b2"));
+    /// assert_eq!(event.ip(), None);
+    /// # Ok::<(), pictify_keys::AuditError>(())
+    /// ```
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_fields(key_id: KeyRef, fields: &AuditFields) -> Self {
+        let timestamp = fields
+            .timestamp_ms
+            .map_or_else(Timestamp::now, Timestamp::from_unix_millis);
+        let mut event = Self::new(
+            timestamp,
+            &fields.action,
+            key_id,
+            &fields.endpoint,
+            &fields.method,
+            fields.status,
+        );
+        if let Some(ip) = &fields.ip {
+            event = event.with_ip(ip);
+        }
+        if let Some(ua) = &fields.user_agent {
+            event = event.with_user_agent(ua);
+        }
+        event
     }
 
     /// When it happened.

@@ -74,12 +74,63 @@ impl Verdict {
             Self::Malformed(e) => Some(e.to_string()),
         }
     }
+
+    /// The verdict without its error: what every front end shows as `verdict`.
+    pub fn kind(&self) -> VerdictKind {
+        match self {
+            Self::Allowed => VerdictKind::Allowed,
+            Self::AllowedWithWarning(_) => VerdictKind::Warning,
+            Self::Refused(_) => VerdictKind::Refused,
+            Self::Malformed(_) => VerdictKind::Malformed,
+        }
+    }
+}
+
+/// The kind of a [`Verdict`], without its typed error ([`Verdict::as_str`] names it). Kotlin
+/// and Swift call it `Verdict` (feature `uniffi`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "Verdict"))]
+pub enum VerdictKind {
+    /// Well-formed and allowed here.
+    Allowed,
+    /// Well-formed and allowed, with a warning (see `code`).
+    Warning,
+    /// Well-formed but refused by the environment policy (see `code`).
+    Refused,
+    /// Not a well-formed key (see `code`).
+    Malformed,
+}
+
+/// A [`KeyCheck`] as every front end shows it: flat, with the verdict's kind, stable code and
+/// message instead of its typed error. A `KeyCheck` serializes as this (feature `serde`:
+/// `{origin, variable, fingerprint, mode, verdict, code, message}`, tests/vectors/shapes.json);
+/// Kotlin and Swift get it as the record `KeyCheck` (feature `uniffi`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record), uniffi(name = "KeyCheck"))]
+pub struct KeyCheckSummary {
+    /// Where the key came from, e.g. `env:PICTIFY_API_KEY`.
+    pub origin: String,
+    /// The variable name.
+    pub variable: String,
+    /// The fingerprint, when the key is well-formed.
+    pub fingerprint: Option<String>,
+    /// The mode, when the key is well-formed.
+    pub mode: Option<Mode>,
+    /// The verdict.
+    pub verdict: VerdictKind,
+    /// The stable code of the error or warning, if any.
+    pub code: Option<String>,
+    /// The message of the error or warning, if any.
+    pub message: Option<String>,
 }
 
 /// One key variable and its verdict.
 ///
-/// With the `serde` feature it serializes flat, as every front end shows it:
-/// `{origin, variable, fingerprint, mode, verdict, code, message}` (tests/vectors/shapes.json).
+/// With the `serde` feature it serializes flat, as every front end shows it: see
+/// [`KeyCheckSummary`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyCheck {
     /// Where the key came from, e.g. `env:PICTIFY_API_KEY`.
@@ -95,6 +146,29 @@ pub struct KeyCheck {
 }
 
 impl KeyCheck {
+    /// The flat form every front end shows ([`KeyCheckSummary`]).
+    ///
+    /// ```
+    /// use pictify_keys::{check_keys, check::VerdictKind, Policy};
+    ///
+    /// let vars = [("NODE_ENV", "production"), ("PICTIFY_API_KEY", "pk_test_FAKE3Wwd25rq4f5zr3a1b2")];
+    /// let key = check_keys(&vars[..], "env", None, Policy::strict()).keys[0].summary();
+    /// assert_eq!(key.verdict, VerdictKind::Refused);
+    /// assert_eq!(key.code.as_deref(), Some("test_key_in_production"));
+    /// assert_eq!((key.origin.as_str(), key.variable.as_str()), ("env:PICTIFY_API_KEY", "PICTIFY_API_KEY"));
+    /// ```
+    pub fn summary(&self) -> KeyCheckSummary {
+        KeyCheckSummary {
+            origin: self.origin.clone(),
+            variable: self.variable.to_owned(),
+            fingerprint: self.fingerprint.clone(),
+            mode: self.mode,
+            verdict: self.verdict.kind(),
+            code: self.verdict.code().map(str::to_owned),
+            message: self.verdict.message(),
+        }
+    }
+
     fn malformed(origin: String, variable: &'static str, error: KeyError) -> Self {
         Self {
             origin,
@@ -281,17 +355,10 @@ mod ser {
 
     use super::{CheckReport, KeyCheck};
 
+    /// As its [`KeyCheckSummary`](super::KeyCheckSummary).
     impl Serialize for KeyCheck {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut st = s.serialize_struct("KeyCheck", 7)?;
-            st.serialize_field("origin", &self.origin)?;
-            st.serialize_field("variable", self.variable)?;
-            st.serialize_field("fingerprint", &self.fingerprint)?;
-            st.serialize_field("mode", &self.mode)?;
-            st.serialize_field("verdict", self.verdict.as_str())?;
-            st.serialize_field("code", &self.verdict.code())?;
-            st.serialize_field("message", &self.verdict.message())?;
-            st.end()
+            self.summary().serialize(s)
         }
     }
 

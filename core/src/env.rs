@@ -14,6 +14,7 @@ pub use crate::world::{EnvLookup, ProcessEnv};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Environment {
     /// Serving real users.
     Production,
@@ -61,12 +62,15 @@ impl fmt::Display for Environment {
 /// The detected environment and the evidence for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Detection {
     /// The environment.
     pub environment: Environment,
     /// The variable that decided it (`None` when unknown).
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub variable: Option<String>,
     /// That variable's value. Only recognised values are recorded, never arbitrary text.
+    #[cfg_attr(feature = "uniffi", uniffi(default = None))]
     pub value: Option<String>,
 }
 
@@ -208,11 +212,14 @@ pub fn detect_environment(lookup: &(impl EnvLookup + ?Sized)) -> Detection {
 /// What the environment check allows. The default is strict; relaxing is always explicit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Policy {
     /// Allow a live key in development, test and staging (e.g. a staging stack that must hit
     /// production data). Off by default.
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
     pub allow_live_outside_production: bool,
     /// Allow a test key in production (e.g. a production smoke test). Off by default.
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
     pub allow_test_in_production: bool,
 }
 
@@ -227,6 +234,7 @@ impl Policy {
 /// Serializes as `{warning: {code, message} | null}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Allowed {
     /// Why the check could not fully vouch for the key, if it could not.
     pub warning: Option<Warning>,
@@ -234,6 +242,7 @@ pub struct Allowed {
 
 /// A reason to warn although the key is allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Warning {
     /// No variable said where this runs, so the policy could not be applied.
     UnknownEnvironment,

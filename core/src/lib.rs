@@ -83,3 +83,8 @@ pub use source::{
     DotEnvFile, EnvSource, FileSystem, KeyList, KeySource, MemoryFs, SecretFile, SourceChain,
     SourcedKey, StdFs,
 };
+
+// The UniFFI namespace of the core's own records and enums (feature `uniffi`): the UniFFI
+// crate uses them as they are, so no shape is declared twice (Kotlin `io.pictify.keys.core`).
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("pictify_keys_core");

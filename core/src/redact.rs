@@ -42,6 +42,11 @@ pub use stream::{RedactingWriter, StreamRedactor};
 
 /// How a redacted key (or token) is written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "uniffi",
+    derive(uniffi::Enum),
+    uniffi(name = "RedactionStyle")
+)]
 pub enum Style {
     /// `pk_live_****a1b2`: the prefix and the last four body characters, as
     /// [`ApiKey::fingerprint`](crate::ApiKey::fingerprint) shows them. Other tokens become

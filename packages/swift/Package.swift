@@ -3,9 +3,10 @@
 // PictifyKeys: the Swift package of pictify-keys (UniFFI binding of the Rust core).
 //
 // Targets:
-//   PictifyKeys     the Swift API: Sources/PictifyKeys/Generated/PictifyKeys.swift (written by
+//   PictifyKeys     the Swift API: Sources/PictifyKeys/Generated/PictifyKeys.swift and
+//                   PictifyKeysCore.swift (the core's records and enums; both written by
 //                   uniffi-bindgen, never edited by hand) plus a small idiomatic layer.
-//   PictifyKeysFFI  the C interface of the native library (generated header + module map).
+//   PictifyKeysFFI  the C interface of the native library (generated headers + module map).
 //
 // Where the native library comes from:
 //   - In an iOS / macOS app: PictifyKeysFFI.xcframework next to this file (build it on a Mac

@@ -15,7 +15,7 @@ done
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/headers" "$work/ios-sim" "$work/macos"
-cp "$here/Sources/PictifyKeysFFI/include/PictifyKeysFFI.h" "$here/Sources/PictifyKeysFFI/include/module.modulemap" "$work/headers/"
+cp "$here"/Sources/PictifyKeysFFI/include/*.h "$here/Sources/PictifyKeysFFI/include/module.modulemap" "$work/headers/"
 lib=libpictify_keys_uniffi.a
 lipo -create "$target/aarch64-apple-ios-sim/release/$lib" "$target/x86_64-apple-ios/release/$lib" -output "$work/ios-sim/$lib"
 lipo -create "$target/aarch64-apple-darwin/release/$lib" "$target/x86_64-apple-darwin/release/$lib" -output "$work/macos/$lib"

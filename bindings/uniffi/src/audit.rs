@@ -2,39 +2,20 @@
 
 use std::sync::Arc;
 
-use pictify_keys::{KeyRef, Timestamp};
+use pictify_keys as core;
+/// The fields of an event other than the key: the core's record.
+pub use pictify_keys::audit::AuditFields;
+use pictify_keys::KeyRef;
 
 use crate::error::PictifyError;
 use crate::key::ApiKey;
-
-/// The fields of an audit event other than the key.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct AuditFields {
-    /// What was done, e.g. `image.render`.
-    pub action: String,
-    /// The request path (redacted on the way in).
-    pub endpoint: String,
-    /// The HTTP method.
-    pub method: String,
-    /// The HTTP status of the response.
-    pub status: u16,
-    /// When, in milliseconds since the Unix epoch (null: now).
-    #[uniffi(default = None)]
-    pub timestamp_ms: Option<i64>,
-    /// The client IP, when known (redacted on the way in).
-    #[uniffi(default = None)]
-    pub ip: Option<String>,
-    /// The client's user agent, when known (redacted on the way in).
-    #[uniffi(default = None)]
-    pub user_agent: Option<String>,
-}
 
 /// One audited request in the documented JSON shape. Every text field is redacted when the
 /// event is built, so no event can carry a secret.
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct AuditEvent {
-    inner: pictify_keys::AuditEvent,
+    inner: core::AuditEvent,
 }
 
 impl std::fmt::Display for AuditEvent {
@@ -43,34 +24,22 @@ impl std::fmt::Display for AuditEvent {
     }
 }
 
-fn build(key_id: KeyRef, f: AuditFields) -> AuditEvent {
-    let ts = f
-        .timestamp_ms
-        .map_or_else(Timestamp::now, Timestamp::from_unix_millis);
-    let mut e =
-        pictify_keys::AuditEvent::new(ts, &f.action, key_id, &f.endpoint, &f.method, f.status);
-    if let Some(ip) = f.ip {
-        e = e.with_ip(&ip);
-    }
-    if let Some(ua) = f.user_agent {
-        e = e.with_user_agent(&ua);
-    }
-    AuditEvent { inner: e }
-}
-
 #[uniffi::export]
 impl AuditEvent {
     /// An event for a request made with `key`, recorded by its fingerprint.
     #[uniffi::constructor]
     pub fn for_key(key: Arc<ApiKey>, fields: AuditFields) -> Self {
-        build(KeyRef::from_key(&key.inner), fields)
+        Self {
+            inner: core::AuditEvent::from_fields(KeyRef::from_key(&key.inner), &fields),
+        }
     }
 
     /// An event for the key with dashboard ID `key_id`. Throws `InvalidInput` with code
     /// `secret_in_key_id` when the ID holds a key, `invalid_key_id` when it is not an ID.
     #[uniffi::constructor]
     pub fn for_key_id(key_id: String, fields: AuditFields) -> Result<Self, PictifyError> {
-        Ok(build(KeyRef::from_id(&key_id)?, fields))
+        let inner = core::AuditEvent::from_fields(KeyRef::from_id(&key_id)?, &fields);
+        Ok(Self { inner })
     }
 
     /// RFC 3339 UTC timestamp with milliseconds.

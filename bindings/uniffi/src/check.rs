@@ -5,41 +5,12 @@ use std::collections::HashMap;
 use pictify_keys as core;
 use zeroize::Zeroize;
 
+// The flat key check and its verdict are the core's (`KeyCheckSummary`, `VerdictKind`),
+// named `KeyCheck` and `Verdict` in Kotlin and Swift.
+pub use pictify_keys::check::{KeyCheckSummary as KeyCheck, VerdictKind as Verdict};
+
 use crate::env::{Detection, Policy};
 use crate::error::PictifyError;
-use crate::key::Mode;
-
-/// The outcome for one key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum Verdict {
-    /// Well-formed and allowed here.
-    Allowed,
-    /// Well-formed and allowed, with a warning (see `code`).
-    Warning,
-    /// Well-formed but refused by the environment policy (see `code`).
-    Refused,
-    /// Not a well-formed key (see `code`).
-    Malformed,
-}
-
-/// One key variable and its verdict.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct KeyCheck {
-    /// Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
-    pub origin: String,
-    /// The variable name.
-    pub variable: String,
-    /// The fingerprint, when the key is well-formed.
-    pub fingerprint: Option<String>,
-    /// The mode, when the key is well-formed.
-    pub mode: Option<Mode>,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// The stable code of the error or warning, if any.
-    pub code: Option<String>,
-    /// The message of the error or warning, if any.
-    pub message: Option<String>,
-}
 
 /// The result of checking every key variable.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -58,31 +29,11 @@ pub struct CheckReport {
 
 impl From<core::CheckReport> for CheckReport {
     fn from(r: core::CheckReport) -> Self {
-        let error = r.error().map(PictifyError::from);
-        let exit_status = r.exit_status();
-        let keys = r
-            .keys
-            .into_iter()
-            .map(|k| KeyCheck {
-                verdict: match k.verdict {
-                    core::Verdict::Allowed => Verdict::Allowed,
-                    core::Verdict::AllowedWithWarning(_) => Verdict::Warning,
-                    core::Verdict::Refused(_) => Verdict::Refused,
-                    core::Verdict::Malformed(_) => Verdict::Malformed,
-                },
-                code: k.verdict.code().map(str::to_owned),
-                message: k.verdict.message(),
-                fingerprint: k.fingerprint,
-                mode: k.mode,
-                variable: k.variable.to_owned(),
-                origin: k.origin,
-            })
-            .collect();
         Self {
+            keys: r.keys.iter().map(core::KeyCheck::summary).collect(),
+            error: r.error().map(PictifyError::from),
+            exit_status: r.exit_status(),
             detection: r.detection,
-            keys,
-            error,
-            exit_status,
         }
     }
 }

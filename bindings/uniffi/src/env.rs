@@ -1,8 +1,7 @@
 //! Environment detection from a variable map and the key/environment policy.
 //!
-//! The shapes are the core's own types, declared to UniFFI here with `#[uniffi::remote]`
-//! (the definitions below must match the core's field for field; the compiler checks it):
-//! no mirror type and no conversion.
+//! The shapes (`Environment`, `Detection`, `Policy`, `Warning`, `Allowed`) are the core's own
+//! types, which derive UniFFI under the core's `uniffi` feature: no mirror, no conversion.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,59 +12,11 @@ pub use pictify_keys::{Allowed, Detection, Environment, Policy, Warning};
 use crate::error::PictifyError;
 use crate::key::{ApiKey, Mode};
 
-/// A deployment environment.
-#[uniffi::remote(Enum)]
-pub enum Environment {
-    /// Serving real users.
-    Production,
-    /// Pre-production: staging, QA, preview deployments.
-    Staging,
-    /// A developer's machine.
-    Development,
-    /// Automated tests and CI.
-    Test,
-    /// No variable said where this runs.
-    Unknown,
-}
-
 /// The parsed name of an environment (`production`, `staging`, `development`, `test`,
 /// `unknown`), or null for any other text.
 #[uniffi::export]
 pub fn environment_from_name(name: String) -> Option<Environment> {
     core::Environment::from_name(&name)
-}
-
-/// The detected environment and the evidence for it.
-#[uniffi::remote(Record)]
-pub struct Detection {
-    /// The environment.
-    pub environment: Environment,
-    /// The variable that decided it (null when unknown or stated explicitly).
-    #[uniffi(default = None)]
-    pub variable: Option<String>,
-    /// That variable's value (only recognised values are recorded).
-    #[uniffi(default = None)]
-    pub value: Option<String>,
-}
-
-/// What the environment check allows. The default is strict; relaxing is always explicit.
-#[uniffi::remote(Record)]
-pub struct Policy {
-    /// Allow a live key in development, test and staging. Off by default.
-    #[uniffi(default = false)]
-    pub allow_live_outside_production: bool,
-    /// Allow a test key in production. Off by default.
-    #[uniffi(default = false)]
-    pub allow_test_in_production: bool,
-}
-
-/// A reason to warn although the key is allowed.
-#[uniffi::remote(Enum)]
-pub enum Warning {
-    /// No variable said where this runs, so the policy could not be applied.
-    UnknownEnvironment,
-    /// The policy was relaxed by the caller and that relaxation let this key through.
-    RelaxedPolicy,
 }
 
 /// The warning's stable code: `unknown_environment` or `relaxed_policy` (Kotlin and Swift
@@ -79,13 +30,6 @@ pub fn warning_code(warning: Warning) -> String {
 #[uniffi::export]
 pub fn warning_message(warning: Warning) -> String {
     warning.message().to_owned()
-}
-
-/// A key allowed where it runs, possibly with a warning to show the user.
-#[uniffi::remote(Record)]
-pub struct Allowed {
-    /// Why the check could not fully vouch for the key, if it could not.
-    pub warning: Option<Warning>,
 }
 
 /// Detects the deployment environment from a map of variables (the process environment,

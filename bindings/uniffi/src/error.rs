@@ -10,68 +10,64 @@
 
 use pictify_keys as core;
 
-/// An error from the pictify-keys core. `code` is stable and identical in every language;
-/// `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
-/// human-readable message (it never contains a secret).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-#[uniffi::export(Display)]
-#[non_exhaustive]
-pub enum PictifyError {
+/// Declares [`PictifyError`] with one variant per error family of the core, each carrying
+/// the report's `code`, `details` and message (`detail`), and its conversion from
+/// [`core::Error`]: the five variants are one pattern, written once.
+macro_rules! families {
+    ($($(#[doc = $doc:literal])* $variant:ident, details: $details:literal;)*) => {
+        /// An error from the pictify-keys core. `code` is stable and identical in every
+        /// language; `details` holds what the error carries (docs/errors.md lists it per
+        /// code); `detail` is the human-readable message (it never contains a secret).
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+        #[uniffi::export(Display)]
+        #[non_exhaustive]
+        pub enum PictifyError {
+            $(
+                $(#[doc = $doc])*
+                #[error("[{code}] {detail}")]
+                $variant {
+                    /// The stable error code.
+                    code: String,
+                    #[doc = $details]
+                    details: ErrorDetails,
+                    /// What is wrong and what to do, without the secret.
+                    detail: String,
+                },
+            )*
+        }
+
+        impl From<core::Error> for PictifyError {
+            fn from(e: core::Error) -> Self {
+                let report = e.report();
+                let (code, details, detail) = (
+                    report.code.to_owned(),
+                    ErrorDetails::from(&report.details),
+                    report.text().to_owned(),
+                );
+                match report.family {
+                    $(core::ErrorFamily::$variant => Self::$variant { code, details, detail },)*
+                }
+            }
+        }
+    };
+}
+
+families! {
     /// The value is not a well-formed Pictify key (`empty`, `whitespace`, `quoted`, …). Fix
     /// the value where it is stored.
-    #[error("[{code}] {detail}")]
-    Format {
-        /// The stable error code.
-        code: String,
-        /// What the error carries (`position`, `vendor`, `origin`).
-        details: ErrorDetails,
-        /// What is wrong and what to do, without the secret.
-        detail: String,
-    },
+    Format, details: "What the error carries (`position`, `vendor`, `origin`).";
     /// A well-formed key that the environment policy refuses here
     /// (`live_key_in_development`, `test_key_in_production`).
-    #[error("[{code}] {detail}")]
-    Environment {
-        /// The stable error code.
-        code: String,
-        /// What the error carries (`environment`, `variable`, `value`).
-        details: ErrorDetails,
-        /// What is wrong and what to do.
-        detail: String,
-    },
+    Environment, details: "What the error carries (`environment`, `variable`, `value`).";
     /// No key was found, or a configured key source is broken (`no_key`, `source_missing`,
     /// `source_unreadable`, `env_file_syntax`).
-    #[error("[{code}] {detail}")]
-    Source {
-        /// The stable error code.
-        code: String,
-        /// What the error carries (`origin`, `line`, `column`).
-        details: ErrorDetails,
-        /// What is wrong and what to do.
-        detail: String,
-    },
+    Source, details: "What the error carries (`origin`, `line`, `column`).";
     /// A call to the Pictify API failed (`unauthorized`, `http_timeout`, …). The detail never
     /// contains URLs, headers or keys.
-    #[error("[{code}] {detail}")]
-    Http {
-        /// The stable error code.
-        code: String,
-        /// What the error carries (`status`, `tried`, `attempts`, `apiCode`, `requestId`).
-        details: ErrorDetails,
-        /// What is wrong and what to do.
-        detail: String,
-    },
+    Http, details: "What the error carries (`status`, `tried`, `attempts`, `apiCode`, `requestId`).";
     /// An argument that is not a key was refused (`secret_in_key_id`, `invalid_key_id`,
     /// `invalid_json`, `invalid_argument`).
-    #[error("[{code}] {detail}")]
-    Input {
-        /// The stable error code.
-        code: String,
-        /// What the error carries (`line`, `column` for `invalid_json`).
-        details: ErrorDetails,
-        /// What is wrong and what to do.
-        detail: String,
-    },
+    Input, details: "What the error carries (`line`, `column` for `invalid_json`).";
 }
 
 /// The details of an error (the core's `Details`); a detail the error does not carry is null.
@@ -130,42 +126,15 @@ impl From<&core::Details> for ErrorDetails {
     }
 }
 
-impl From<core::Error> for PictifyError {
-    fn from(e: core::Error) -> Self {
-        let report = e.report();
-        let (code, details, detail) = (
-            report.code.to_owned(),
-            ErrorDetails::from(&report.details),
-            report.text().to_owned(),
-        );
-        match report.family {
-            core::ErrorFamily::Format => Self::Format {
-                code,
-                details,
-                detail,
-            },
-            core::ErrorFamily::Environment => Self::Environment {
-                code,
-                details,
-                detail,
-            },
-            core::ErrorFamily::Source => Self::Source {
-                code,
-                details,
-                detail,
-            },
-            core::ErrorFamily::Http => Self::Http {
-                code,
-                details,
-                detail,
-            },
-            core::ErrorFamily::Input => Self::Input {
-                code,
-                details,
-                detail,
-            },
-        }
+/// `Input` `invalid_json` for text that is not JSON: the line and column only (serde's
+/// message may quote the input).
+pub(crate) fn invalid_json(what: &'static str, e: &serde_json::Error) -> PictifyError {
+    core::Error::InvalidJson {
+        what,
+        line: e.line(),
+        column: e.column(),
     }
+    .into()
 }
 
 /// Every core error type converts through [`core::Error`].

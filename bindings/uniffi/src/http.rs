@@ -7,7 +7,7 @@ use std::time::Duration;
 use pictify_keys::http as core_http;
 
 use crate::env::{Detection, Policy};
-use crate::error::PictifyError;
+use crate::error::{invalid_json, PictifyError};
 use crate::ring::{FallbackEvent, KeyStats, RingConfig};
 use crate::source::{chain, LoadOptions};
 
@@ -94,15 +94,6 @@ pub struct Image {
     pub url: Option<String>,
     /// The whole answer as JSON text.
     pub raw_json: String,
-}
-
-fn invalid_json(what: &'static str, e: &serde_json::Error) -> PictifyError {
-    pictify_keys::Error::InvalidJson {
-        what,
-        line: e.line(),
-        column: e.column(),
-    }
-    .into()
 }
 
 /// The Pictify API client. Keys are loaded when it is built; every call falls back to the

@@ -10,16 +10,6 @@ use zeroize::Zeroizing;
 
 use crate::error::PictifyError;
 
-// The core's own enum, declared to UniFFI with `#[uniffi::remote]`: no mirror, no conversion.
-/// Whether a key works against production data (`Live`) or is limited to development (`Test`).
-#[uniffi::remote(Enum)]
-pub enum Mode {
-    /// `pk_live_…`: production, full access.
-    Live,
-    /// `pk_test_…`: development, limited.
-    Test,
-}
-
 /// A well-formed Pictify API key. Its string form (`toString()` in Kotlin, `description` in
 /// Swift) is the fingerprint, e.g. `pk_live_****a1b2`; the secret takes `reveal()`.
 /// Equality is constant-time in the key content.

@@ -4,8 +4,10 @@
 //! Thin by design (design contract 1): each module matches the core module of the same name
 //! and only converts types and errors; every decision is the core's. Where a core shape is
 //! FFI-ready (`Mode`, `Environment`, `Detection`, `Policy`, `Warning`, `Allowed`, `RingConfig`,
-//! `FallbackEvent`, `KeyStats`) it is the core's own type, declared to UniFFI with
-//! `#[uniffi::remote]`; there is no mirror and no conversion. Errors cross the
+//! `FallbackEvent`, `KeyStats`, `RedactionStyle`) it is the core's own type, which derives
+//! UniFFI under the core's `uniffi` feature in a namespace of its own (`pictify_keys_core`:
+//! Kotlin package `io.pictify.keys.core`; compiled into the same Swift module); there is no
+//! mirror and no conversion. Errors cross the
 //! boundary as [`PictifyError`], whose variants are the core's error families and carry its
 //! stable codes. A parsed key stays a handle to the Rust [`ApiKey`]; its secret crosses only
 //! through an explicit `reveal()`.

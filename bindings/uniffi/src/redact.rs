@@ -2,34 +2,14 @@
 
 use std::sync::Mutex;
 
-use pictify_keys::redact::{Redactor, Style};
+use pictify_keys::redact::Redactor;
+/// The core's `Style`, named `RedactionStyle` in Kotlin and Swift.
+pub use pictify_keys::redact::Style as RedactionStyle;
 
-use crate::error::PictifyError;
-
-/// How a redacted key (or token) is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, uniffi::Enum)]
-pub enum RedactionStyle {
-    /// `pk_live_****a1b2` (other tokens become `[REDACTED]`).
-    #[default]
-    Fingerprint,
-    /// `[REDACTED]` for everything.
-    Redacted,
-    /// Every hidden character becomes `*`, preserving the length.
-    Mask,
-}
-
-impl From<RedactionStyle> for Style {
-    fn from(s: RedactionStyle) -> Self {
-        match s {
-            RedactionStyle::Fingerprint => Self::Fingerprint,
-            RedactionStyle::Redacted => Self::Redacted,
-            RedactionStyle::Mask => Self::Mask,
-        }
-    }
-}
+use crate::error::{invalid_json, PictifyError};
 
 fn redactor(style: Option<RedactionStyle>) -> Redactor {
-    Redactor::new(style.unwrap_or_default().into())
+    Redactor::new(style.unwrap_or_default())
 }
 
 /// Redacts keys and credential tokens in `text`: a key becomes its fingerprint
@@ -53,14 +33,8 @@ pub fn contains_secret(text: String) -> bool {
 /// `Input` with code `invalid_json` (and the line and column) when `json` is not JSON.
 #[uniffi::export(default(style = None))]
 pub fn redact_json(json: String, style: Option<RedactionStyle>) -> Result<String, PictifyError> {
-    let mut value: serde_json::Value = serde_json::from_str(&json).map_err(|e| {
-        // Line and column only: serde's message may quote the input.
-        PictifyError::from(pictify_keys::Error::InvalidJson {
-            what: "the text",
-            line: e.line(),
-            column: e.column(),
-        })
-    })?;
+    let mut value: serde_json::Value =
+        serde_json::from_str(&json).map_err(|e| invalid_json("the text", &e))?;
     redactor(style).redact_json(&mut value);
     Ok(value.to_string())
 }

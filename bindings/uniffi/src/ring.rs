@@ -4,86 +4,19 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pictify_keys as core;
-// The core's own records, declared to UniFFI below with `#[uniffi::remote]` (field for field;
-// the compiler checks the match): no mirror type and no conversion.
-pub use pictify_keys::{FallbackEvent, KeyStats, RingConfig};
+// The core's own records, the owned outcome and the manual clock, which derive UniFFI under
+// its `uniffi` feature: no mirror.
+pub use pictify_keys::ring::OutcomeBuf as Outcome;
+pub use pictify_keys::{FallbackEvent, KeyStats, ManualClock, RingConfig};
 
 use crate::error::PictifyError;
 use crate::key::ApiKey;
 use crate::source::SourcedKey;
 
-/// Retry, backoff and cooldown settings (defaults as in the core).
-#[uniffi::remote(Record)]
-pub struct RingConfig {
-    /// Retries of a transient failure on the same key.
-    #[uniffi(default = 2)]
-    pub max_retries: u32,
-    /// How long a key that answered 401 is avoided, in milliseconds.
-    #[uniffi(default = 300000)]
-    pub cooldown_ms: u64,
-    /// First backoff delay, in milliseconds.
-    #[uniffi(default = 250)]
-    pub base_delay_ms: u64,
-    /// Longest backoff delay, in milliseconds.
-    #[uniffi(default = 8000)]
-    pub max_delay_ms: u64,
-    /// Longest `Retry-After` honoured, in milliseconds.
-    #[uniffi(default = 30000)]
-    pub retry_after_cap_ms: u64,
-    /// Random jitter on backoff delays.
-    #[uniffi(default = true)]
-    pub jitter: bool,
-}
-
 /// The ring's default settings.
 #[uniffi::export]
 pub fn default_ring_config() -> RingConfig {
     core::RingConfig::default()
-}
-
-/// A clock the caller moves by hand (tests, simulations).
-#[derive(uniffi::Object)]
-pub struct ManualClock {
-    inner: Arc<core::ManualClock>,
-}
-
-#[uniffi::export]
-impl ManualClock {
-    /// A clock at `start_ms` milliseconds since the Unix epoch.
-    #[uniffi::constructor]
-    pub fn new(start_ms: u64) -> Self {
-        Self {
-            inner: Arc::new(core::ManualClock::new(start_ms)),
-        }
-    }
-    /// Moves the clock forward.
-    pub fn advance_ms(&self, ms: u64) {
-        self.inner.advance_ms(ms);
-    }
-    /// Sets the clock.
-    pub fn set_ms(&self, ms: u64) {
-        self.inner.set_ms(ms);
-    }
-    /// The current time.
-    pub fn now_ms(&self) -> u64 {
-        core::Clock::now_ms(&*self.inner)
-    }
-}
-
-/// What happened to one attempt.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
-pub enum Outcome {
-    /// The server answered.
-    Response {
-        /// HTTP status.
-        status: u16,
-        /// The `Retry-After` header, if any.
-        retry_after: Option<String>,
-    },
-    /// No answer in time.
-    Timeout,
-    /// The connection failed or broke.
-    ConnectionError,
 }
 
 /// What to do after an attempt.
@@ -103,42 +36,6 @@ pub enum Decision {
         /// Why.
         error: PictifyError,
     },
-}
-
-/// A fallback from one key to the next, for the audit log: fingerprints only.
-#[uniffi::remote(Record)]
-pub struct FallbackEvent {
-    /// The key that answered 401.
-    pub from_fingerprint: String,
-    /// Where that key came from.
-    pub from_source: String,
-    /// The key tried next.
-    pub to_fingerprint: String,
-    /// Where that key came from.
-    pub to_source: String,
-    /// When, in milliseconds since the Unix epoch.
-    pub at_ms: u64,
-}
-
-/// Usage of one key: revoke an old key once it gets no more requests.
-#[uniffi::remote(Record)]
-pub struct KeyStats {
-    /// The key's fingerprint.
-    pub fingerprint: String,
-    /// Where the key came from (`env:PICTIFY_API_KEY`).
-    pub origin: String,
-    /// Attempts sent with this key.
-    pub requests: u64,
-    /// Attempts answered with a 2xx.
-    pub successes: u64,
-    /// Attempts answered with 401.
-    pub unauthorized: u64,
-    /// Other attempts.
-    pub errors: u64,
-    /// Last attempt with this key (ms since the epoch).
-    pub last_used_ms: Option<u64>,
-    /// Until when the key is demoted after a 401, if it is.
-    pub demoted_until_ms: Option<u64>,
 }
 
 /// One logical request in progress.
@@ -204,7 +101,7 @@ impl KeyRing {
         let keys = keys.into_iter().map(Into::into).collect();
         let config = config.unwrap_or_default();
         let inner = match clock {
-            Some(c) => core::KeyRing::with_clock(keys, config, c.inner.clone())?,
+            Some(c) => core::KeyRing::with_clock(keys, config, c)?,
             None => core::KeyRing::new(keys, config)?,
         };
         Ok(Self { inner })
@@ -245,18 +142,10 @@ impl KeyRing {
         outcome: Outcome,
     ) -> Decision {
         let mut req = request.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let outcome_ref = match &outcome {
-            Outcome::Response {
-                status,
-                retry_after,
-            } => core::Outcome::Response {
-                status: *status,
-                retry_after: retry_after.as_deref(),
-            },
-            Outcome::Timeout => core::Outcome::Timeout,
-            Outcome::ConnectionError => core::Outcome::ConnectionError,
-        };
-        match self.inner.on_outcome(&mut req, &attempt.inner, outcome_ref) {
+        match self
+            .inner
+            .on_outcome(&mut req, &attempt.inner, outcome.as_outcome())
+        {
             core::Decision::Done => Decision::Done,
             core::Decision::TryNextKey => Decision::TryNextKey,
             core::Decision::Retry { delay_ms } => Decision::Retry { delay_ms },

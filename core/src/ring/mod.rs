@@ -61,18 +61,25 @@ pub use decide::decide;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default, rename_all = "camelCase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RingConfig {
     /// Retries of a transient failure on the same key (default 2).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 2))]
     pub max_retries: u32,
     /// How long a key that answered 401 stays demoted (default 300,000 ms: 5 minutes).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 300000))]
     pub cooldown_ms: u64,
     /// First backoff delay (default 250 ms); doubles per retry.
+    #[cfg_attr(feature = "uniffi", uniffi(default = 250))]
     pub base_delay_ms: u64,
     /// Longest backoff delay (default 8,000 ms).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 8000))]
     pub max_delay_ms: u64,
     /// Longest wait a `Retry-After` header can impose (default 30,000 ms).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 30000))]
     pub retry_after_cap_ms: u64,
     /// Randomise backoff delays in `[d/2, d]` (default on) so clients do not retry in step.
+    #[cfg_attr(feature = "uniffi", uniffi(default = true))]
     pub jitter: bool,
 }
 
@@ -128,6 +135,58 @@ impl Outcome<'static> {
         Outcome::Response {
             status,
             retry_after: None,
+        }
+    }
+}
+
+/// An [`Outcome`] that owns its `Retry-After` text, for a front end that hands the outcome
+/// over as a value (Kotlin and Swift call it `Outcome`, feature `uniffi`);
+/// [`OutcomeBuf::as_outcome`] lends it to [`KeyRing::on_outcome`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi(name = "Outcome"))]
+pub enum OutcomeBuf {
+    /// The server answered.
+    Response {
+        /// HTTP status.
+        status: u16,
+        /// The `Retry-After` header, if any (seconds or an HTTP date).
+        retry_after: Option<String>,
+    },
+    /// No answer in time. The request may have executed.
+    Timeout,
+    /// The connection could not be made or broke before the answer.
+    ConnectionError,
+}
+
+impl OutcomeBuf {
+    /// The borrowed [`Outcome`] the ring decides from.
+    pub fn as_outcome(&self) -> Outcome<'_> {
+        match self {
+            Self::Response {
+                status,
+                retry_after,
+            } => Outcome::Response {
+                status: *status,
+                retry_after: retry_after.as_deref(),
+            },
+            Self::Timeout => Outcome::Timeout,
+            Self::ConnectionError => Outcome::ConnectionError,
+        }
+    }
+}
+
+impl From<Outcome<'_>> for OutcomeBuf {
+    fn from(o: Outcome<'_>) -> Self {
+        match o {
+            Outcome::Response {
+                status,
+                retry_after,
+            } => Self::Response {
+                status,
+                retry_after: retry_after.map(str::to_owned),
+            },
+            Outcome::Timeout => Self::Timeout,
+            Outcome::ConnectionError => Self::ConnectionError,
         }
     }
 }
@@ -212,6 +271,7 @@ impl serde::Serialize for Decision {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FallbackEvent {
     /// The key that answered 401.
     pub from_fingerprint: String,
@@ -231,6 +291,7 @@ pub struct FallbackEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct KeyStats {
     /// The key's fingerprint.
     pub fingerprint: String,

@@ -167,3 +167,31 @@ fn other_statuses_are_done() {
         );
     }
 }
+
+#[test]
+fn owned_outcome_decides_as_the_borrowed_one() {
+    let owned = OutcomeBuf::Response {
+        status: 429,
+        retry_after: Some("3".to_owned()),
+    };
+    let borrowed = Outcome::Response {
+        status: 429,
+        retry_after: Some("3"),
+    };
+    assert_eq!(owned.as_outcome(), borrowed);
+    assert_eq!(OutcomeBuf::from(borrowed), owned);
+    for o in [
+        Outcome::Timeout,
+        Outcome::ConnectionError,
+        Outcome::status(401),
+    ] {
+        assert_eq!(OutcomeBuf::from(o).as_outcome(), o);
+    }
+    let (ring, _) = ring(RingConfig::default());
+    let mut r = ring.begin_request();
+    let a = ring.next_attempt(&mut r).unwrap();
+    assert_eq!(
+        ring.on_outcome(&mut r, &a, owned.as_outcome()),
+        Decision::Retry { delay_ms: 3_000 }
+    );
+}

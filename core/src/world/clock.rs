@@ -42,12 +42,15 @@ pub fn unix_millis_now() -> i64 {
 
 /// A clock that moves only when told to, for tests and replaying vectors.
 #[derive(Debug, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Object))]
 pub struct ManualClock {
     now: AtomicU64,
 }
 
+#[cfg_attr(feature = "uniffi", uniffi::export)]
 impl ManualClock {
     /// A clock reading `start_ms`.
+    #[cfg_attr(feature = "uniffi", uniffi::constructor)]
     pub fn new(start_ms: u64) -> Self {
         Self {
             now: AtomicU64::new(start_ms),
@@ -63,11 +66,17 @@ impl ManualClock {
     pub fn set_ms(&self, ms: u64) {
         self.now.store(ms, Ordering::SeqCst);
     }
+
+    /// The current time ([`Clock::now_ms`], callable without the trait; Kotlin and Swift
+    /// call it as `nowMs()`).
+    pub fn now_ms(&self) -> u64 {
+        self.now.load(Ordering::SeqCst)
+    }
 }
 
 impl Clock for ManualClock {
     fn now_ms(&self) -> u64 {
-        self.now.load(Ordering::SeqCst)
+        ManualClock::now_ms(self)
     }
 }
 

@@ -1839,181 +1839,6 @@ public func FfiConverterTypeKeyRing_lower(_ value: KeyRing) -> UInt64 {
 
 
 /**
- * A clock the caller moves by hand (tests, simulations).
- */
-public protocol ManualClockProtocol: AnyObject, Sendable {
-    
-    /**
-     * Moves the clock forward.
-     */
-    func advanceMs(ms: UInt64) 
-    
-    /**
-     * The current time.
-     */
-    func nowMs()  -> UInt64
-    
-    /**
-     * Sets the clock.
-     */
-    func setMs(ms: UInt64) 
-    
-}
-/**
- * A clock the caller moves by hand (tests, simulations).
- */
-open class ManualClock: ManualClockProtocol, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_pictify_keys_uniffi_fn_clone_manualclock(self.handle, $0) }
-    }
-    /**
-     * A clock at `start_ms` milliseconds since the Unix epoch.
-     */
-public convenience init(startMs: UInt64) {
-    let handle =
-        try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_constructor_manualclock_new(
-        FfiConverterUInt64.lower(startMs),uniffiCallStatus
-    )
-}
-    self.init(unsafeFromHandle: handle)
-}
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_pictify_keys_uniffi_fn_free_manualclock(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * Moves the clock forward.
-     */
-open func advanceMs(ms: UInt64)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_manualclock_advance_ms(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(ms),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The current time.
-     */
-open func nowMs() -> UInt64  {
-    return try!  FfiConverterUInt64.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_manualclock_now_ms(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Sets the clock.
-     */
-open func setMs(ms: UInt64)  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_pictify_keys_uniffi_fn_method_manualclock_set_ms(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(ms),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeManualClock: FfiConverter {
-    typealias FfiType = UInt64
-    typealias SwiftType = ManualClock
-
-    public static func lift(_ handle: UInt64) throws -> ManualClock {
-        return ManualClock(unsafeFromHandle: handle)
-    }
-
-    public static func lower(_ value: ManualClock) -> UInt64 {
-        return value.uniffiCloneHandle()
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ManualClock {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: ManualClock, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeManualClock_lift(_ handle: UInt64) throws -> ManualClock {
-    return try FfiConverterTypeManualClock.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeManualClock_lower(_ value: ManualClock) -> UInt64 {
-    return FfiConverterTypeManualClock.lower(value)
-}
-
-
-
-
-
-
-/**
  * One logical request in progress.
  */
 public protocol RequestStateProtocol: AnyObject, Sendable {
@@ -2319,65 +2144,6 @@ public func FfiConverterTypeStreamRedactor_lower(_ value: StreamRedactor) -> UIn
 
 
 /**
- * A key allowed where it runs, possibly with a warning to show the user.
- */
-public struct Allowed: Equatable, Hashable {
-    /**
-     * Why the check could not fully vouch for the key, if it could not.
-     */
-    public let warning: Warning?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Why the check could not fully vouch for the key, if it could not.
-         */warning: Warning?) {
-        self.warning = warning
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Allowed: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAllowed: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Allowed {
-        return
-            try Allowed(
-                warning: FfiConverterOptionTypeWarning.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Allowed, into buf: inout [UInt8]) {
-        FfiConverterOptionTypeWarning.write(value.warning, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAllowed_lift(_ buf: RustBuffer) throws -> Allowed {
-    return try FfiConverterTypeAllowed.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAllowed_lower(_ value: Allowed) -> RustBuffer {
-    return FfiConverterTypeAllowed.lower(value)
-}
-
-
-/**
  * A successful answer.
  */
 public struct ApiResponse: Equatable, Hashable {
@@ -2473,125 +2239,6 @@ public func FfiConverterTypeApiResponse_lift(_ buf: RustBuffer) throws -> ApiRes
 #endif
 public func FfiConverterTypeApiResponse_lower(_ value: ApiResponse) -> RustBuffer {
     return FfiConverterTypeApiResponse.lower(value)
-}
-
-
-/**
- * The fields of an audit event other than the key.
- */
-public struct AuditFields: Equatable, Hashable {
-    /**
-     * What was done, e.g. `image.render`.
-     */
-    public let action: String
-    /**
-     * The request path (redacted on the way in).
-     */
-    public let endpoint: String
-    /**
-     * The HTTP method.
-     */
-    public let method: String
-    /**
-     * The HTTP status of the response.
-     */
-    public let status: UInt16
-    /**
-     * When, in milliseconds since the Unix epoch (null: now).
-     */
-    public let timestampMs: Int64?
-    /**
-     * The client IP, when known (redacted on the way in).
-     */
-    public let ip: String?
-    /**
-     * The client's user agent, when known (redacted on the way in).
-     */
-    public let userAgent: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * What was done, e.g. `image.render`.
-         */action: String, 
-        /**
-         * The request path (redacted on the way in).
-         */endpoint: String, 
-        /**
-         * The HTTP method.
-         */method: String, 
-        /**
-         * The HTTP status of the response.
-         */status: UInt16, 
-        /**
-         * When, in milliseconds since the Unix epoch (null: now).
-         */timestampMs: Int64? = nil, 
-        /**
-         * The client IP, when known (redacted on the way in).
-         */ip: String? = nil, 
-        /**
-         * The client's user agent, when known (redacted on the way in).
-         */userAgent: String? = nil) {
-        self.action = action
-        self.endpoint = endpoint
-        self.method = method
-        self.status = status
-        self.timestampMs = timestampMs
-        self.ip = ip
-        self.userAgent = userAgent
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension AuditFields: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAuditFields: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuditFields {
-        return
-            try AuditFields(
-                action: FfiConverterString.read(from: &buf), 
-                endpoint: FfiConverterString.read(from: &buf), 
-                method: FfiConverterString.read(from: &buf), 
-                status: FfiConverterUInt16.read(from: &buf), 
-                timestampMs: FfiConverterOptionInt64.read(from: &buf), 
-                ip: FfiConverterOptionString.read(from: &buf), 
-                userAgent: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: AuditFields, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.action, into: &buf)
-        FfiConverterString.write(value.endpoint, into: &buf)
-        FfiConverterString.write(value.method, into: &buf)
-        FfiConverterUInt16.write(value.status, into: &buf)
-        FfiConverterOptionInt64.write(value.timestampMs, into: &buf)
-        FfiConverterOptionString.write(value.ip, into: &buf)
-        FfiConverterOptionString.write(value.userAgent, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditFields_lift(_ buf: RustBuffer) throws -> AuditFields {
-    return try FfiConverterTypeAuditFields.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAuditFields_lower(_ value: AuditFields) -> RustBuffer {
-    return FfiConverterTypeAuditFields.lower(value)
 }
 
 
@@ -2822,85 +2469,6 @@ public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustB
 
 
 /**
- * The detected environment and the evidence for it.
- */
-public struct Detection: Equatable, Hashable {
-    /**
-     * The environment.
-     */
-    public let environment: Environment
-    /**
-     * The variable that decided it (null when unknown or stated explicitly).
-     */
-    public let variable: String?
-    /**
-     * That variable's value (only recognised values are recorded).
-     */
-    public let value: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The environment.
-         */environment: Environment, 
-        /**
-         * The variable that decided it (null when unknown or stated explicitly).
-         */variable: String? = nil, 
-        /**
-         * That variable's value (only recognised values are recorded).
-         */value: String? = nil) {
-        self.environment = environment
-        self.variable = variable
-        self.value = value
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Detection: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeDetection: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Detection {
-        return
-            try Detection(
-                environment: FfiConverterTypeEnvironment.read(from: &buf), 
-                variable: FfiConverterOptionString.read(from: &buf), 
-                value: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Detection, into buf: inout [UInt8]) {
-        FfiConverterTypeEnvironment.write(value.environment, into: &buf)
-        FfiConverterOptionString.write(value.variable, into: &buf)
-        FfiConverterOptionString.write(value.value, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDetection_lift(_ buf: RustBuffer) throws -> Detection {
-    return try FfiConverterTypeDetection.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeDetection_lower(_ value: Detection) -> RustBuffer {
-    return FfiConverterTypeDetection.lower(value)
-}
-
-
-/**
  * The details of an error (the core's `Details`); a detail the error does not carry is null.
  */
 public struct ErrorDetails: Equatable, Hashable {
@@ -3076,105 +2644,6 @@ public func FfiConverterTypeErrorDetails_lift(_ buf: RustBuffer) throws -> Error
 #endif
 public func FfiConverterTypeErrorDetails_lower(_ value: ErrorDetails) -> RustBuffer {
     return FfiConverterTypeErrorDetails.lower(value)
-}
-
-
-/**
- * A fallback from one key to the next, for the audit log: fingerprints only.
- */
-public struct FallbackEvent: Equatable, Hashable {
-    /**
-     * The key that answered 401.
-     */
-    public let fromFingerprint: String
-    /**
-     * Where that key came from.
-     */
-    public let fromSource: String
-    /**
-     * The key tried next.
-     */
-    public let toFingerprint: String
-    /**
-     * Where that key came from.
-     */
-    public let toSource: String
-    /**
-     * When, in milliseconds since the Unix epoch.
-     */
-    public let atMs: UInt64
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The key that answered 401.
-         */fromFingerprint: String, 
-        /**
-         * Where that key came from.
-         */fromSource: String, 
-        /**
-         * The key tried next.
-         */toFingerprint: String, 
-        /**
-         * Where that key came from.
-         */toSource: String, 
-        /**
-         * When, in milliseconds since the Unix epoch.
-         */atMs: UInt64) {
-        self.fromFingerprint = fromFingerprint
-        self.fromSource = fromSource
-        self.toFingerprint = toFingerprint
-        self.toSource = toSource
-        self.atMs = atMs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension FallbackEvent: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeFallbackEvent: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FallbackEvent {
-        return
-            try FallbackEvent(
-                fromFingerprint: FfiConverterString.read(from: &buf), 
-                fromSource: FfiConverterString.read(from: &buf), 
-                toFingerprint: FfiConverterString.read(from: &buf), 
-                toSource: FfiConverterString.read(from: &buf), 
-                atMs: FfiConverterUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: FallbackEvent, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.fromFingerprint, into: &buf)
-        FfiConverterString.write(value.fromSource, into: &buf)
-        FfiConverterString.write(value.toFingerprint, into: &buf)
-        FfiConverterString.write(value.toSource, into: &buf)
-        FfiConverterUInt64.write(value.atMs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFallbackEvent_lift(_ buf: RustBuffer) throws -> FallbackEvent {
-    return try FfiConverterTypeFallbackEvent.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeFallbackEvent_lower(_ value: FallbackEvent) -> RustBuffer {
-    return FfiConverterTypeFallbackEvent.lower(value)
 }
 
 
@@ -3387,254 +2856,6 @@ public func FfiConverterTypeImageOptions_lower(_ value: ImageOptions) -> RustBuf
 
 
 /**
- * One key variable and its verdict.
- */
-public struct KeyCheck: Equatable, Hashable {
-    /**
-     * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
-     */
-    public let origin: String
-    /**
-     * The variable name.
-     */
-    public let variable: String
-    /**
-     * The fingerprint, when the key is well-formed.
-     */
-    public let fingerprint: String?
-    /**
-     * The mode, when the key is well-formed.
-     */
-    public let mode: Mode?
-    /**
-     * The verdict.
-     */
-    public let verdict: Verdict
-    /**
-     * The stable code of the error or warning, if any.
-     */
-    public let code: String?
-    /**
-     * The message of the error or warning, if any.
-     */
-    public let message: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
-         */origin: String, 
-        /**
-         * The variable name.
-         */variable: String, 
-        /**
-         * The fingerprint, when the key is well-formed.
-         */fingerprint: String?, 
-        /**
-         * The mode, when the key is well-formed.
-         */mode: Mode?, 
-        /**
-         * The verdict.
-         */verdict: Verdict, 
-        /**
-         * The stable code of the error or warning, if any.
-         */code: String?, 
-        /**
-         * The message of the error or warning, if any.
-         */message: String?) {
-        self.origin = origin
-        self.variable = variable
-        self.fingerprint = fingerprint
-        self.mode = mode
-        self.verdict = verdict
-        self.code = code
-        self.message = message
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension KeyCheck: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKeyCheck: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyCheck {
-        return
-            try KeyCheck(
-                origin: FfiConverterString.read(from: &buf), 
-                variable: FfiConverterString.read(from: &buf), 
-                fingerprint: FfiConverterOptionString.read(from: &buf), 
-                mode: FfiConverterOptionTypeMode.read(from: &buf), 
-                verdict: FfiConverterTypeVerdict.read(from: &buf), 
-                code: FfiConverterOptionString.read(from: &buf), 
-                message: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: KeyCheck, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.origin, into: &buf)
-        FfiConverterString.write(value.variable, into: &buf)
-        FfiConverterOptionString.write(value.fingerprint, into: &buf)
-        FfiConverterOptionTypeMode.write(value.mode, into: &buf)
-        FfiConverterTypeVerdict.write(value.verdict, into: &buf)
-        FfiConverterOptionString.write(value.code, into: &buf)
-        FfiConverterOptionString.write(value.message, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyCheck_lift(_ buf: RustBuffer) throws -> KeyCheck {
-    return try FfiConverterTypeKeyCheck.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyCheck_lower(_ value: KeyCheck) -> RustBuffer {
-    return FfiConverterTypeKeyCheck.lower(value)
-}
-
-
-/**
- * Usage of one key: revoke an old key once it gets no more requests.
- */
-public struct KeyStats: Equatable, Hashable {
-    /**
-     * The key's fingerprint.
-     */
-    public let fingerprint: String
-    /**
-     * Where the key came from (`env:PICTIFY_API_KEY`).
-     */
-    public let origin: String
-    /**
-     * Attempts sent with this key.
-     */
-    public let requests: UInt64
-    /**
-     * Attempts answered with a 2xx.
-     */
-    public let successes: UInt64
-    /**
-     * Attempts answered with 401.
-     */
-    public let unauthorized: UInt64
-    /**
-     * Other attempts.
-     */
-    public let errors: UInt64
-    /**
-     * Last attempt with this key (ms since the epoch).
-     */
-    public let lastUsedMs: UInt64?
-    /**
-     * Until when the key is demoted after a 401, if it is.
-     */
-    public let demotedUntilMs: UInt64?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The key's fingerprint.
-         */fingerprint: String, 
-        /**
-         * Where the key came from (`env:PICTIFY_API_KEY`).
-         */origin: String, 
-        /**
-         * Attempts sent with this key.
-         */requests: UInt64, 
-        /**
-         * Attempts answered with a 2xx.
-         */successes: UInt64, 
-        /**
-         * Attempts answered with 401.
-         */unauthorized: UInt64, 
-        /**
-         * Other attempts.
-         */errors: UInt64, 
-        /**
-         * Last attempt with this key (ms since the epoch).
-         */lastUsedMs: UInt64?, 
-        /**
-         * Until when the key is demoted after a 401, if it is.
-         */demotedUntilMs: UInt64?) {
-        self.fingerprint = fingerprint
-        self.origin = origin
-        self.requests = requests
-        self.successes = successes
-        self.unauthorized = unauthorized
-        self.errors = errors
-        self.lastUsedMs = lastUsedMs
-        self.demotedUntilMs = demotedUntilMs
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension KeyStats: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeKeyStats: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyStats {
-        return
-            try KeyStats(
-                fingerprint: FfiConverterString.read(from: &buf), 
-                origin: FfiConverterString.read(from: &buf), 
-                requests: FfiConverterUInt64.read(from: &buf), 
-                successes: FfiConverterUInt64.read(from: &buf), 
-                unauthorized: FfiConverterUInt64.read(from: &buf), 
-                errors: FfiConverterUInt64.read(from: &buf), 
-                lastUsedMs: FfiConverterOptionUInt64.read(from: &buf), 
-                demotedUntilMs: FfiConverterOptionUInt64.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: KeyStats, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.fingerprint, into: &buf)
-        FfiConverterString.write(value.origin, into: &buf)
-        FfiConverterUInt64.write(value.requests, into: &buf)
-        FfiConverterUInt64.write(value.successes, into: &buf)
-        FfiConverterUInt64.write(value.unauthorized, into: &buf)
-        FfiConverterUInt64.write(value.errors, into: &buf)
-        FfiConverterOptionUInt64.write(value.lastUsedMs, into: &buf)
-        FfiConverterOptionUInt64.write(value.demotedUntilMs, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyStats_lift(_ buf: RustBuffer) throws -> KeyStats {
-    return try FfiConverterTypeKeyStats.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeKeyStats_lower(_ value: KeyStats) -> RustBuffer {
-    return FfiConverterTypeKeyStats.lower(value)
-}
-
-
-/**
  * Where `loadKeys` (and a `Client`) look, in priority order: `keys` when given (nothing else
  * is read), else `env`, then `secretFile`, then `dotenvFile`.
  */
@@ -3802,184 +3023,6 @@ public func FfiConverterTypeLoadedKeys_lift(_ buf: RustBuffer) throws -> LoadedK
 #endif
 public func FfiConverterTypeLoadedKeys_lower(_ value: LoadedKeys) -> RustBuffer {
     return FfiConverterTypeLoadedKeys.lower(value)
-}
-
-
-/**
- * What the environment check allows. The default is strict; relaxing is always explicit.
- */
-public struct Policy: Equatable, Hashable {
-    /**
-     * Allow a live key in development, test and staging. Off by default.
-     */
-    public let allowLiveOutsideProduction: Bool
-    /**
-     * Allow a test key in production. Off by default.
-     */
-    public let allowTestInProduction: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Allow a live key in development, test and staging. Off by default.
-         */allowLiveOutsideProduction: Bool = false, 
-        /**
-         * Allow a test key in production. Off by default.
-         */allowTestInProduction: Bool = false) {
-        self.allowLiveOutsideProduction = allowLiveOutsideProduction
-        self.allowTestInProduction = allowTestInProduction
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Policy: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypePolicy: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Policy {
-        return
-            try Policy(
-                allowLiveOutsideProduction: FfiConverterBool.read(from: &buf), 
-                allowTestInProduction: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Policy, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.allowLiveOutsideProduction, into: &buf)
-        FfiConverterBool.write(value.allowTestInProduction, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePolicy_lift(_ buf: RustBuffer) throws -> Policy {
-    return try FfiConverterTypePolicy.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypePolicy_lower(_ value: Policy) -> RustBuffer {
-    return FfiConverterTypePolicy.lower(value)
-}
-
-
-/**
- * Retry, backoff and cooldown settings (defaults as in the core).
- */
-public struct RingConfig: Equatable, Hashable {
-    /**
-     * Retries of a transient failure on the same key.
-     */
-    public let maxRetries: UInt32
-    /**
-     * How long a key that answered 401 is avoided, in milliseconds.
-     */
-    public let cooldownMs: UInt64
-    /**
-     * First backoff delay, in milliseconds.
-     */
-    public let baseDelayMs: UInt64
-    /**
-     * Longest backoff delay, in milliseconds.
-     */
-    public let maxDelayMs: UInt64
-    /**
-     * Longest `Retry-After` honoured, in milliseconds.
-     */
-    public let retryAfterCapMs: UInt64
-    /**
-     * Random jitter on backoff delays.
-     */
-    public let jitter: Bool
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Retries of a transient failure on the same key.
-         */maxRetries: UInt32 = UInt32(2), 
-        /**
-         * How long a key that answered 401 is avoided, in milliseconds.
-         */cooldownMs: UInt64 = UInt64(300000), 
-        /**
-         * First backoff delay, in milliseconds.
-         */baseDelayMs: UInt64 = UInt64(250), 
-        /**
-         * Longest backoff delay, in milliseconds.
-         */maxDelayMs: UInt64 = UInt64(8000), 
-        /**
-         * Longest `Retry-After` honoured, in milliseconds.
-         */retryAfterCapMs: UInt64 = UInt64(30000), 
-        /**
-         * Random jitter on backoff delays.
-         */jitter: Bool = true) {
-        self.maxRetries = maxRetries
-        self.cooldownMs = cooldownMs
-        self.baseDelayMs = baseDelayMs
-        self.maxDelayMs = maxDelayMs
-        self.retryAfterCapMs = retryAfterCapMs
-        self.jitter = jitter
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension RingConfig: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRingConfig: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RingConfig {
-        return
-            try RingConfig(
-                maxRetries: FfiConverterUInt32.read(from: &buf), 
-                cooldownMs: FfiConverterUInt64.read(from: &buf), 
-                baseDelayMs: FfiConverterUInt64.read(from: &buf), 
-                maxDelayMs: FfiConverterUInt64.read(from: &buf), 
-                retryAfterCapMs: FfiConverterUInt64.read(from: &buf), 
-                jitter: FfiConverterBool.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: RingConfig, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.maxRetries, into: &buf)
-        FfiConverterUInt64.write(value.cooldownMs, into: &buf)
-        FfiConverterUInt64.write(value.baseDelayMs, into: &buf)
-        FfiConverterUInt64.write(value.maxDelayMs, into: &buf)
-        FfiConverterUInt64.write(value.retryAfterCapMs, into: &buf)
-        FfiConverterBool.write(value.jitter, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRingConfig_lift(_ buf: RustBuffer) throws -> RingConfig {
-    return try FfiConverterTypeRingConfig.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRingConfig_lower(_ value: RingConfig) -> RustBuffer {
-    return FfiConverterTypeRingConfig.lower(value)
 }
 
 
@@ -4259,284 +3302,9 @@ public func FfiConverterTypeDecision_lower(_ value: Decision) -> RustBuffer {
 
 
 /**
- * A deployment environment.
- */
-
-public enum Environment: Equatable, Hashable {
-    
-    /**
-     * Serving real users.
-     */
-    case production
-    /**
-     * Pre-production: staging, QA, preview deployments.
-     */
-    case staging
-    /**
-     * A developer's machine.
-     */
-    case development
-    /**
-     * Automated tests and CI.
-     */
-    case test
-    /**
-     * No variable said where this runs.
-     */
-    case unknown
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Environment: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeEnvironment: FfiConverterRustBuffer {
-    typealias SwiftType = Environment
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Environment {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .production
-        
-        case 2: return .staging
-        
-        case 3: return .development
-        
-        case 4: return .test
-        
-        case 5: return .unknown
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Environment, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .production:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .staging:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .development:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .test:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .unknown:
-            writeInt(&buf, Int32(5))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeEnvironment_lift(_ buf: RustBuffer) throws -> Environment {
-    return try FfiConverterTypeEnvironment.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeEnvironment_lower(_ value: Environment) -> RustBuffer {
-    return FfiConverterTypeEnvironment.lower(value)
-}
-
-
-
-/**
- * Whether a key works against production data (`Live`) or is limited to development (`Test`).
- */
-
-public enum Mode: Equatable, Hashable {
-    
-    /**
-     * `pk_live_…`: production, full access.
-     */
-    case live
-    /**
-     * `pk_test_…`: development, limited.
-     */
-    case test
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Mode: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeMode: FfiConverterRustBuffer {
-    typealias SwiftType = Mode
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Mode {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .live
-        
-        case 2: return .test
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Mode, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .live:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .test:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMode_lift(_ buf: RustBuffer) throws -> Mode {
-    return try FfiConverterTypeMode.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMode_lower(_ value: Mode) -> RustBuffer {
-    return FfiConverterTypeMode.lower(value)
-}
-
-
-
-/**
- * What happened to one attempt.
- */
-
-public enum Outcome: Equatable, Hashable {
-    
-    /**
-     * The server answered.
-     */
-    case response(
-        /**
-         * HTTP status.
-         */status: UInt16, 
-        /**
-         * The `Retry-After` header, if any.
-         */retryAfter: String?
-    )
-    /**
-     * No answer in time.
-     */
-    case timeout
-    /**
-     * The connection failed or broke.
-     */
-    case connectionError
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Outcome: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
-    typealias SwiftType = Outcome
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .response(status: try FfiConverterUInt16.read(from: &buf), retryAfter: try FfiConverterOptionString.read(from: &buf)
-        )
-        
-        case 2: return .timeout
-        
-        case 3: return .connectionError
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .response(status,retryAfter):
-            writeInt(&buf, Int32(1))
-            FfiConverterUInt16.write(status, into: &buf)
-            FfiConverterOptionString.write(retryAfter, into: &buf)
-            
-        
-        case .timeout:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .connectionError:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
-    return try FfiConverterTypeOutcome.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
-    return FfiConverterTypeOutcome.lower(value)
-}
-
-
-
-/**
- * An error from the pictify-keys core. `code` is stable and identical in every language;
- * `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
- * human-readable message (it never contains a secret).
+ * An error from the pictify-keys core. `code` is stable and identical in every
+ * language; `details` holds what the error carries (docs/errors.md lists it per
+ * code); `detail` is the human-readable message (it never contains a secret).
  */
 public 
 enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -4570,7 +3338,7 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What the error carries (`environment`, `variable`, `value`).
          */details: ErrorDetails, 
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */detail: String
     )
     /**
@@ -4585,7 +3353,7 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What the error carries (`origin`, `line`, `column`).
          */details: ErrorDetails, 
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */detail: String
     )
     /**
@@ -4600,7 +3368,7 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What the error carries (`status`, `tried`, `attempts`, `apiCode`, `requestId`).
          */details: ErrorDetails, 
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */detail: String
     )
     /**
@@ -4615,7 +3383,7 @@ enum PictifyError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * What the error carries (`line`, `column` for `invalid_json`).
          */details: ErrorDetails, 
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */detail: String
     )
 
@@ -4748,261 +3516,6 @@ public func FfiConverterTypePictifyError_lower(_ value: PictifyError) -> RustBuf
     return FfiConverterTypePictifyError.lower(value)
 }
 
-
-/**
- * How a redacted key (or token) is written.
- */
-
-public enum RedactionStyle: Equatable, Hashable {
-    
-    /**
-     * `pk_live_****a1b2` (other tokens become `[REDACTED]`).
-     */
-    case fingerprint
-    /**
-     * `[REDACTED]` for everything.
-     */
-    case redacted
-    /**
-     * Every hidden character becomes `*`, preserving the length.
-     */
-    case mask
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension RedactionStyle: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeRedactionStyle: FfiConverterRustBuffer {
-    typealias SwiftType = RedactionStyle
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RedactionStyle {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .fingerprint
-        
-        case 2: return .redacted
-        
-        case 3: return .mask
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: RedactionStyle, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .fingerprint:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .redacted:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .mask:
-            writeInt(&buf, Int32(3))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRedactionStyle_lift(_ buf: RustBuffer) throws -> RedactionStyle {
-    return try FfiConverterTypeRedactionStyle.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeRedactionStyle_lower(_ value: RedactionStyle) -> RustBuffer {
-    return FfiConverterTypeRedactionStyle.lower(value)
-}
-
-
-
-/**
- * The outcome for one key.
- */
-
-public enum Verdict: Equatable, Hashable {
-    
-    /**
-     * Well-formed and allowed here.
-     */
-    case allowed
-    /**
-     * Well-formed and allowed, with a warning (see `code`).
-     */
-    case warning
-    /**
-     * Well-formed but refused by the environment policy (see `code`).
-     */
-    case refused
-    /**
-     * Not a well-formed key (see `code`).
-     */
-    case malformed
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Verdict: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVerdict: FfiConverterRustBuffer {
-    typealias SwiftType = Verdict
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Verdict {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .allowed
-        
-        case 2: return .warning
-        
-        case 3: return .refused
-        
-        case 4: return .malformed
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Verdict, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .allowed:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .warning:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .refused:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .malformed:
-            writeInt(&buf, Int32(4))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerdict_lift(_ buf: RustBuffer) throws -> Verdict {
-    return try FfiConverterTypeVerdict.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerdict_lower(_ value: Verdict) -> RustBuffer {
-    return FfiConverterTypeVerdict.lower(value)
-}
-
-
-
-/**
- * A reason to warn although the key is allowed.
- */
-
-public enum Warning: Equatable, Hashable {
-    
-    /**
-     * No variable said where this runs, so the policy could not be applied.
-     */
-    case unknownEnvironment
-    /**
-     * The policy was relaxed by the caller and that relaxation let this key through.
-     */
-    case relaxedPolicy
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Warning: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeWarning: FfiConverterRustBuffer {
-    typealias SwiftType = Warning
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Warning {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .unknownEnvironment
-        
-        case 2: return .relaxedPolicy
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Warning, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .unknownEnvironment:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .relaxedPolicy:
-            writeInt(&buf, Int32(2))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWarning_lift(_ buf: RustBuffer) throws -> Warning {
-    return try FfiConverterTypeWarning.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeWarning_lower(_ value: Warning) -> RustBuffer {
-    return FfiConverterTypeWarning.lower(value)
-}
-
-
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -5070,30 +3583,6 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
-    typealias SwiftType = Int64?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterInt64.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5246,54 +3735,6 @@ fileprivate struct FfiConverterOptionTypeEnvironment: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeMode: FfiConverterRustBuffer {
-    typealias SwiftType = Mode?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeMode.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeMode.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypePictifyError: FfiConverterRustBuffer {
-    typealias SwiftType = PictifyError?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypePictifyError.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypePictifyError.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeRedactionStyle: FfiConverterRustBuffer {
     typealias SwiftType = RedactionStyle?
 
@@ -5318,8 +3759,8 @@ fileprivate struct FfiConverterOptionTypeRedactionStyle: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeWarning: FfiConverterRustBuffer {
-    typealias SwiftType = Warning?
+fileprivate struct FfiConverterOptionTypePictifyError: FfiConverterRustBuffer {
+    typealias SwiftType = PictifyError?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -5327,13 +3768,13 @@ fileprivate struct FfiConverterOptionTypeWarning: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeWarning.write(value, into: &buf)
+        FfiConverterTypePictifyError.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeWarning.read(from: &buf)
+        case 1: return try FfiConverterTypePictifyError.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5790,40 +4231,40 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_check_keys() != 41174) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_check_keys() != 30156) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_parse_dotenv() != 45030) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_check_environment() != 1492) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_check_environment() != 6046) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_check_mode() != 58836) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_check_mode() != 7192) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_detect_environment() != 63841) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_detect_environment() != 7766) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() != 54567) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() != 21132) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_warning_code() != 58067) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_warning_code() != 29575) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_warning_message() != 28749) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_warning_message() != 40420) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_contains_secret() != 54802) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_redact() != 18053) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_redact() != 22971) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_redact_json() != 60985) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_redact_json() != 27960) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() != 44385) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() != 3713) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_load_keys() != 21045) {
@@ -5871,7 +4312,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_method_client_request() != 16928) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_method_client_stats() != 59485) {
+    if (uniffi_pictify_keys_uniffi_checksum_method_client_stats() != 54881) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_method_apikey_fingerprint() != 25020) {
@@ -5880,7 +4321,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_method_apikey_last4() != 24875) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_method_apikey_mode() != 2728) {
+    if (uniffi_pictify_keys_uniffi_checksum_method_apikey_mode() != 35784) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_method_apikey_reveal() != 6791) {
@@ -5910,40 +4351,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_method_keyring_begin_request() != 36449) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_method_keyring_config() != 29047) {
+    if (uniffi_pictify_keys_uniffi_checksum_method_keyring_config() != 43694) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_method_keyring_fingerprints() != 2537) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_method_keyring_on_outcome() != 5531) {
+    if (uniffi_pictify_keys_uniffi_checksum_method_keyring_on_outcome() != 18518) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_method_keyring_replace_keys() != 26065) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_method_keyring_stats() != 24189) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_pictify_keys_uniffi_checksum_method_manualclock_advance_ms() != 32226) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_pictify_keys_uniffi_checksum_method_manualclock_now_ms() != 11747) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_pictify_keys_uniffi_checksum_method_manualclock_set_ms() != 24661) {
+    if (uniffi_pictify_keys_uniffi_checksum_method_keyring_stats() != 5007) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_method_requeststate_attempts() != 26139) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks() != 21095) {
+    if (uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks() != 9443) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() != 25283) {
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() != 43020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() != 61779) {
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() != 55967) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_constructor_client_new() != 37125) {
@@ -5952,16 +4384,14 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_constructor_apikey_parse() != 60688) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() != 8940) {
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() != 20585) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() != 60291) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_pictify_keys_uniffi_checksum_constructor_manualclock_new() != 21257) {
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() != 33093) {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiEnsurePictifyKeysInitialized()
     return InitializationResult.ok
 }()
 

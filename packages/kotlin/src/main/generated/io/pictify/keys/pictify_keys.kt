@@ -30,6 +30,34 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import io.pictify.keys.core.Allowed
+import io.pictify.keys.core.AuditFields
+import io.pictify.keys.core.Detection
+import io.pictify.keys.core.Environment
+import io.pictify.keys.core.FallbackEvent
+import io.pictify.keys.core.FfiConverterTypeAllowed
+import io.pictify.keys.core.FfiConverterTypeAuditFields
+import io.pictify.keys.core.FfiConverterTypeDetection
+import io.pictify.keys.core.FfiConverterTypeEnvironment
+import io.pictify.keys.core.FfiConverterTypeFallbackEvent
+import io.pictify.keys.core.FfiConverterTypeKeyCheck
+import io.pictify.keys.core.FfiConverterTypeKeyStats
+import io.pictify.keys.core.FfiConverterTypeManualClock
+import io.pictify.keys.core.FfiConverterTypeMode
+import io.pictify.keys.core.FfiConverterTypeOutcome
+import io.pictify.keys.core.FfiConverterTypePolicy
+import io.pictify.keys.core.FfiConverterTypeRedactionStyle
+import io.pictify.keys.core.FfiConverterTypeRingConfig
+import io.pictify.keys.core.FfiConverterTypeWarning
+import io.pictify.keys.core.KeyCheck
+import io.pictify.keys.core.KeyStats
+import io.pictify.keys.core.ManualClock
+import io.pictify.keys.core.Mode
+import io.pictify.keys.core.Outcome
+import io.pictify.keys.core.Policy
+import io.pictify.keys.core.RedactionStyle
+import io.pictify.keys.core.RingConfig
+import io.pictify.keys.core.Warning
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -38,6 +66,20 @@ import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
+import io.pictify.keys.core.RustBuffer as RustBufferAllowed
+import io.pictify.keys.core.RustBuffer as RustBufferAuditFields
+import io.pictify.keys.core.RustBuffer as RustBufferDetection
+import io.pictify.keys.core.RustBuffer as RustBufferEnvironment
+import io.pictify.keys.core.RustBuffer as RustBufferFallbackEvent
+import io.pictify.keys.core.RustBuffer as RustBufferKeyCheck
+import io.pictify.keys.core.RustBuffer as RustBufferKeyStats
+import io.pictify.keys.core.RustBuffer as RustBufferManualClock
+import io.pictify.keys.core.RustBuffer as RustBufferMode
+import io.pictify.keys.core.RustBuffer as RustBufferOutcome
+import io.pictify.keys.core.RustBuffer as RustBufferPolicy
+import io.pictify.keys.core.RustBuffer as RustBufferRedactionStyle
+import io.pictify.keys.core.RustBuffer as RustBufferRingConfig
+import io.pictify.keys.core.RustBuffer as RustBufferWarning
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -772,12 +814,6 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_keyring_stats(
     ): Int
-    external fun uniffi_pictify_keys_uniffi_checksum_method_manualclock_advance_ms(
-    ): Int
-    external fun uniffi_pictify_keys_uniffi_checksum_method_manualclock_now_ms(
-    ): Int
-    external fun uniffi_pictify_keys_uniffi_checksum_method_manualclock_set_ms(
-    ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_requeststate_attempts(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks(
@@ -793,8 +829,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new(
-    ): Int
-    external fun uniffi_pictify_keys_uniffi_checksum_constructor_manualclock_new(
     ): Int
     external fun ffi_pictify_keys_uniffi_uniffi_contract_version(
     ): Int
@@ -812,6 +846,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "pictify_keys"))
+        io.pictify.keys.core.uniffiEnsureInitialized()
         
     }
 
@@ -820,9 +855,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_free_auditevent(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_pictify_keys_uniffi_fn_constructor_auditevent_for_key(`key`: Long,`fields`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_constructor_auditevent_for_key(`key`: Long,`fields`: RustBufferAuditFields.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_pictify_keys_uniffi_fn_constructor_auditevent_for_key_id(`keyId`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_constructor_auditevent_for_key_id(`keyId`: RustBuffer.ByValue,`fields`: RustBufferAuditFields.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_method_auditevent_action(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -873,7 +908,7 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_last4(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_mode(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferMode.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_reveal(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -915,27 +950,15 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_begin_request(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_config(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferRingConfig.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_fingerprints(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_method_keyring_on_outcome(`ptr`: Long,`request`: Long,`attempt`: Long,`outcome`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_method_keyring_on_outcome(`ptr`: Long,`request`: Long,`attempt`: Long,`outcome`: RustBufferOutcome.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_replace_keys(`ptr`: Long,`keys`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_pictify_keys_uniffi_fn_method_keyring_stats(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_clone_manualclock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_pictify_keys_uniffi_fn_free_manualclock(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_pictify_keys_uniffi_fn_constructor_manualclock_new(`startMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_pictify_keys_uniffi_fn_method_manualclock_advance_ms(`ptr`: Long,`ms`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_pictify_keys_uniffi_fn_method_manualclock_now_ms(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_pictify_keys_uniffi_fn_method_manualclock_set_ms(`ptr`: Long,`ms`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_pictify_keys_uniffi_fn_clone_requeststate(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_free_requeststate(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -950,17 +973,17 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_parse_dotenv(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_func_check_environment(`key`: Long,`detection`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_func_check_mode(`mode`: RustBuffer.ByValue,`detection`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_check_environment(`key`: Long,`detection`: RustBufferDetection.ByValue,`policy`: RustBufferPolicy.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAllowed.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_check_mode(`mode`: RustBufferMode.ByValue,`detection`: RustBufferDetection.ByValue,`policy`: RustBufferPolicy.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAllowed.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_detect_environment(`variables`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferDetection.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_environment_from_name(`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_func_warning_code(`warning`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_func_warning_code(`warning`: RustBufferWarning.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_pictify_keys_uniffi_fn_func_warning_message(`warning`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_pictify_keys_uniffi_fn_func_warning_message(`warning`: RustBufferWarning.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_contains_secret(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
@@ -969,7 +992,7 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_func_redact_json(`json`: RustBuffer.ByValue,`style`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_default_ring_config(uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
+    ): RustBufferRingConfig.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_load_keys(`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_pictify_keys_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1091,40 +1114,40 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_keys() and 0xFFFF) != 41174) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_keys() and 0xFFFF) != 30156) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_parse_dotenv() and 0xFFFF) != 45030) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_environment() and 0xFFFF) != 1492) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_environment() and 0xFFFF) != 6046) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_mode() and 0xFFFF) != 58836) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_mode() and 0xFFFF) != 7192) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_detect_environment() and 0xFFFF) != 63841) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_detect_environment() and 0xFFFF) != 7766) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() and 0xFFFF) != 54567) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_environment_from_name() and 0xFFFF) != 21132) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_code() and 0xFFFF) != 58067) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_code() and 0xFFFF) != 29575) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_message() and 0xFFFF) != 28749) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_message() and 0xFFFF) != 40420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_contains_secret() and 0xFFFF) != 54802) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact() and 0xFFFF) != 18053) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact() and 0xFFFF) != 22971) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact_json() and 0xFFFF) != 60985) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_redact_json() and 0xFFFF) != 27960) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() and 0xFFFF) != 44385) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() and 0xFFFF) != 3713) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_load_keys() and 0xFFFF) != 21045) {
@@ -1172,7 +1195,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_client_request() and 0xFFFF) != 16928) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_client_stats() and 0xFFFF) != 59485) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_client_stats() and 0xFFFF) != 54881) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_fingerprint() and 0xFFFF) != 25020) {
@@ -1181,7 +1204,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_last4() and 0xFFFF) != 24875) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_mode() and 0xFFFF) != 2728) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_mode() and 0xFFFF) != 35784) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_reveal() and 0xFFFF) != 6791) {
@@ -1211,40 +1234,31 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_begin_request() and 0xFFFF) != 36449) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_config() and 0xFFFF) != 29047) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_config() and 0xFFFF) != 43694) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_fingerprints() and 0xFFFF) != 2537) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_on_outcome() and 0xFFFF) != 5531) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_on_outcome() and 0xFFFF) != 18518) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_replace_keys() and 0xFFFF) != 26065) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_stats() and 0xFFFF) != 24189) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_manualclock_advance_ms() and 0xFFFF) != 32226) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_manualclock_now_ms() and 0xFFFF) != 11747) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_manualclock_set_ms() and 0xFFFF) != 24661) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_keyring_stats() and 0xFFFF) != 5007) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_requeststate_attempts() and 0xFFFF) != 26139) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks() and 0xFFFF) != 21095) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_requeststate_fallbacks() and 0xFFFF) != 9443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() and 0xFFFF) != 25283) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key() and 0xFFFF) != 43020) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() and 0xFFFF) != 61779) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_auditevent_for_key_id() and 0xFFFF) != 55967) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_client_new() and 0xFFFF) != 37125) {
@@ -1253,13 +1267,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_apikey_parse() and 0xFFFF) != 60688) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() and 0xFFFF) != 8940) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() and 0xFFFF) != 20585) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() and 0xFFFF) != 60291) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_manualclock_new() and 0xFFFF) != 21257) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_keyring_new() and 0xFFFF) != 33093) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -3792,327 +3803,6 @@ public object FfiConverterTypeKeyRing: FfiConverter<KeyRing, Long> {
 
 
 /**
- * A clock the caller moves by hand (tests, simulations).
- */
-public interface ManualClockInterface {
-    
-    /**
-     * Moves the clock forward.
-     */
-    fun `advanceMs`(`ms`: kotlin.ULong)
-    
-    /**
-     * The current time.
-     */
-    fun `nowMs`(): kotlin.ULong
-    
-    /**
-     * Sets the clock.
-     */
-    fun `setMs`(`ms`: kotlin.ULong)
-    
-    companion object
-}
-
-/**
- * A clock the caller moves by hand (tests, simulations).
- */
-open class ManualClock: Disposable, AutoCloseable, ManualClockInterface
-{
-
-    @Suppress("UNUSED_PARAMETER")
-    /**
-     * @suppress
-     */
-    constructor(withHandle: UniffiWithHandle, handle: Long) {
-        this.handle = handle
-        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
-    }
-
-    /**
-     * @suppress
-     *
-     * This constructor can be used to instantiate a fake object. Only used for tests. Any
-     * attempt to actually use an object constructed this way will fail as there is no
-     * connected Rust object.
-     */
-    @Suppress("UNUSED_PARAMETER")
-    constructor(noHandle: NoHandle) {
-        this.handle = 0
-        this.cleanable = null
-    }
-    /**
-     * A clock at `start_ms` milliseconds since the Unix epoch.
-     */
-    constructor(`startMs`: kotlin.ULong) :
-        this(UniffiWithHandle, 
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_constructor_manualclock_new(
-    
-        
-        FfiConverterULong.lower(`startMs`),_status)
-}
-    )
-
-    protected val handle: Long
-    protected val cleanable: UniffiCleaner.Cleanable?
-
-    private val wasDestroyed = AtomicBoolean(false)
-    private val callCounter = AtomicLong(1)
-
-    /**
-     * Whether the current object has been destroyed and its reference is gone in the Rust side.
-     */
-    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
-
-    override fun destroy() {
-        // Only allow a single call to this method.
-        // TODO: maybe we should log a warning if called more than once?
-        if (this.wasDestroyed.compareAndSet(false, true)) {
-            // This decrement always matches the initial count of 1 given at creation time.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    @Synchronized
-    override fun close() {
-        this.destroy()
-    }
-
-    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
-        // Check and increment the call counter, to keep the object alive.
-        // This needs a compare-and-set retry loop in case of concurrent updates.
-        do {
-            val c = this.callCounter.get()
-            if (c == 0L) {
-                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
-            }
-            if (c == Long.MAX_VALUE) {
-                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
-            }
-        } while (! this.callCounter.compareAndSet(c, c + 1L))
-        // Now we can safely do the method call without the handle being freed concurrently.
-        try {
-            return block(this.uniffiCloneHandle())
-        } finally {
-            // This decrement always matches the increment we performed above.
-            if (this.callCounter.decrementAndGet() == 0L) {
-                cleanable?.clean()
-            }
-        }
-    }
-
-    // Use a static inner class instead of a closure so as not to accidentally
-    // capture `this` as part of the cleanable's action.
-    private class UniffiCleanAction(private val handle: Long) : Runnable {
-        override fun run() {
-            if (handle == 0.toLong()) {
-                // Fake object created with `NoHandle`, don't try to free.
-                return;
-            }
-            uniffiRustCall { status ->
-                UniffiLib.uniffi_pictify_keys_uniffi_fn_free_manualclock(handle, status)
-            }
-        }
-    }
-
-    /**
-     * @suppress
-     */
-    fun uniffiCloneHandle(): Long {
-        if (handle == 0.toLong()) {
-            throw InternalException("uniffiCloneHandle() called on NoHandle object");
-        }
-        return uniffiRustCall() { status ->
-            UniffiLib.uniffi_pictify_keys_uniffi_fn_clone_manualclock(handle, status)
-        }
-    }
-
-    
-    /**
-     * Moves the clock forward.
-     */override fun `advanceMs`(`ms`: kotlin.ULong)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_manualclock_advance_ms(
-        it,
-        
-        FfiConverterULong.lower(`ms`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * The current time.
-     */override fun `nowMs`(): kotlin.ULong {
-            return FfiConverterULong.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_manualclock_now_ms(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Sets the clock.
-     */override fun `setMs`(`ms`: kotlin.ULong)
-        = 
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_manualclock_set_ms(
-        it,
-        
-        FfiConverterULong.lower(`ms`),_status)
-}
-    }
-    
-    
-
-    
-
-    
-
-
-    
-    
-    /**
-     * @suppress
-     */
-    companion object
-    
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeManualClock: FfiConverter<ManualClock, Long> {
-    override fun lower(value: ManualClock): Long {
-        return value.uniffiCloneHandle()
-    }
-
-    override fun lift(value: Long): ManualClock {
-        return ManualClock(UniffiWithHandle, value)
-    }
-
-    override fun read(buf: ByteBuffer): ManualClock {
-        return lift(buf.getLong())
-    }
-
-    override fun allocationSize(value: ManualClock) = 8UL
-
-    override fun write(value: ManualClock, buf: ByteBuffer) {
-        buf.putLong(lower(value))
-    }
-}
-
-
-// This template implements a class for working with a Rust struct via a handle
-// to the live Rust struct on the other side of the FFI.
-//
-// There's some subtlety here, because we have to be careful not to operate on a Rust
-// struct after it has been dropped, and because we must expose a public API for freeing
-// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
-//
-//   * Each instance holds an opaque handle to the underlying Rust struct.
-//     Method calls need to read this handle from the object's state and pass it in to
-//     the Rust FFI.
-//
-//   * When an instance is no longer needed, its handle should be passed to a
-//     special destructor function provided by the Rust FFI, which will drop the
-//     underlying Rust struct.
-//
-//   * Given an instance, calling code is expected to call the special
-//     `destroy` method in order to free it after use, either by calling it explicitly
-//     or by using a higher-level helper like the `use` method. Failing to do so risks
-//     leaking the underlying Rust struct.
-//
-//   * We can't assume that calling code will do the right thing, and must be prepared
-//     to handle Kotlin method calls executing concurrently with or even after a call to
-//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
-//
-//   * We must never allow Rust code to operate on the underlying Rust struct after
-//     the destructor has been called, and must never call the destructor more than once.
-//     Doing so may trigger memory unsafety.
-//
-//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
-//     is implemented to call the destructor when the Kotlin object becomes unreachable.
-//     This is done in a background thread. This is not a panacea, and client code should be aware that
-//      1. the thread may starve if some there are objects that have poorly performing
-//     `drop` methods or do significant work in their `drop` methods.
-//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
-//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
-//
-// If we try to implement this with mutual exclusion on access to the handle, there is the
-// possibility of a race between a method call and a concurrent call to `destroy`:
-//
-//    * Thread A starts a method call, reads the value of the handle, but is interrupted
-//      before it can pass the handle over the FFI to Rust.
-//    * Thread B calls `destroy` and frees the underlying Rust struct.
-//    * Thread A resumes, passing the already-read handle value to Rust and triggering
-//      a use-after-free.
-//
-// One possible solution would be to use a `ReadWriteLock`, with each method call taking
-// a read lock (and thus allowed to run concurrently) and the special `destroy` method
-// taking a write lock (and thus blocking on live method calls). However, we aim not to
-// generate methods with any hidden blocking semantics, and a `destroy` method that might
-// block if called incorrectly seems to meet that bar.
-//
-// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
-// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
-// has been called. These are updated according to the following rules:
-//
-//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
-//      The initial value for the flag is false.
-//
-//    * At the start of each method call, we atomically check the counter.
-//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
-//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
-//
-//    * At the end of each method call, we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-//    * When `destroy` is called, we atomically flip the flag from false to true.
-//      If the flag was already true we silently fail.
-//      Otherwise we atomically decrement and check the counter.
-//      If it has reached zero then we destroy the underlying Rust struct.
-//
-// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
-// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
-//
-// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
-// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
-// of the underlying Rust code.
-//
-// This makes a cleaner a better alternative to _not_ calling `destroy()` as
-// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
-// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
-// thread may be starved, and the app will leak memory.
-//
-// In this case, `destroy`ing manually may be a better solution.
-//
-// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
-// with Rust peers are reclaimed:
-//
-// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
-// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
-// 3. The memory is reclaimed when the process terminates.
-//
-// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
-//
-
-
-/**
  * One logical request in progress.
  */
 public interface RequestStateInterface {
@@ -4610,45 +4300,6 @@ public object FfiConverterTypeStreamRedactor: FfiConverter<StreamRedactor, Long>
 
 
 /**
- * A key allowed where it runs, possibly with a warning to show the user.
- */
-data class Allowed (
-    /**
-     * Why the check could not fully vouch for the key, if it could not.
-     */
-    val `warning`: Warning?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAllowed: FfiConverterRustBuffer<Allowed> {
-    override fun read(buf: ByteBuffer): Allowed {
-        return Allowed(
-            FfiConverterOptionalTypeWarning.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Allowed) = (
-            FfiConverterOptionalTypeWarning.allocationSize(value.`warning`)
-    )
-
-    override fun write(value: Allowed, buf: ByteBuffer) {
-            FfiConverterOptionalTypeWarning.write(value.`warning`, buf)
-    }
-}
-
-
-
-/**
  * A successful answer.
  */
 data class ApiResponse (
@@ -4714,93 +4365,6 @@ public object FfiConverterTypeApiResponse: FfiConverterRustBuffer<ApiResponse> {
             FfiConverterString.write(value.`keyFingerprint`, buf)
             FfiConverterUInt.write(value.`attempts`, buf)
             FfiConverterSequenceTypeFallbackEvent.write(value.`fallbacks`, buf)
-    }
-}
-
-
-
-/**
- * The fields of an audit event other than the key.
- */
-data class AuditFields (
-    /**
-     * What was done, e.g. `image.render`.
-     */
-    val `action`: kotlin.String
-    , 
-    /**
-     * The request path (redacted on the way in).
-     */
-    val `endpoint`: kotlin.String
-    , 
-    /**
-     * The HTTP method.
-     */
-    val `method`: kotlin.String
-    , 
-    /**
-     * The HTTP status of the response.
-     */
-    val `status`: kotlin.UShort
-    , 
-    /**
-     * When, in milliseconds since the Unix epoch (null: now).
-     */
-    val `timestampMs`: kotlin.Long? = null 
-    , 
-    /**
-     * The client IP, when known (redacted on the way in).
-     */
-    val `ip`: kotlin.String? = null 
-    , 
-    /**
-     * The client's user agent, when known (redacted on the way in).
-     */
-    val `userAgent`: kotlin.String? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAuditFields: FfiConverterRustBuffer<AuditFields> {
-    override fun read(buf: ByteBuffer): AuditFields {
-        return AuditFields(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterUShort.read(buf),
-            FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: AuditFields) = (
-            FfiConverterString.allocationSize(value.`action`) +
-            FfiConverterString.allocationSize(value.`endpoint`) +
-            FfiConverterString.allocationSize(value.`method`) +
-            FfiConverterUShort.allocationSize(value.`status`) +
-            FfiConverterOptionalLong.allocationSize(value.`timestampMs`) +
-            FfiConverterOptionalString.allocationSize(value.`ip`) +
-            FfiConverterOptionalString.allocationSize(value.`userAgent`)
-    )
-
-    override fun write(value: AuditFields, buf: ByteBuffer) {
-            FfiConverterString.write(value.`action`, buf)
-            FfiConverterString.write(value.`endpoint`, buf)
-            FfiConverterString.write(value.`method`, buf)
-            FfiConverterUShort.write(value.`status`, buf)
-            FfiConverterOptionalLong.write(value.`timestampMs`, buf)
-            FfiConverterOptionalString.write(value.`ip`, buf)
-            FfiConverterOptionalString.write(value.`userAgent`, buf)
     }
 }
 
@@ -4969,61 +4533,6 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
 
 /**
- * The detected environment and the evidence for it.
- */
-data class Detection (
-    /**
-     * The environment.
-     */
-    val `environment`: Environment
-    , 
-    /**
-     * The variable that decided it (null when unknown or stated explicitly).
-     */
-    val `variable`: kotlin.String? = null 
-    , 
-    /**
-     * That variable's value (only recognised values are recorded).
-     */
-    val `value`: kotlin.String? = null 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeDetection: FfiConverterRustBuffer<Detection> {
-    override fun read(buf: ByteBuffer): Detection {
-        return Detection(
-            FfiConverterTypeEnvironment.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Detection) = (
-            FfiConverterTypeEnvironment.allocationSize(value.`environment`) +
-            FfiConverterOptionalString.allocationSize(value.`variable`) +
-            FfiConverterOptionalString.allocationSize(value.`value`)
-    )
-
-    override fun write(value: Detection, buf: ByteBuffer) {
-            FfiConverterTypeEnvironment.write(value.`environment`, buf)
-            FfiConverterOptionalString.write(value.`variable`, buf)
-            FfiConverterOptionalString.write(value.`value`, buf)
-    }
-}
-
-
-
-/**
  * The details of an error (the core's `Details`); a detail the error does not carry is null.
  */
 data class ErrorDetails (
@@ -5153,77 +4662,6 @@ public object FfiConverterTypeErrorDetails: FfiConverterRustBuffer<ErrorDetails>
             FfiConverterOptionalUInt.write(value.`attempts`, buf)
             FfiConverterOptionalString.write(value.`apiCode`, buf)
             FfiConverterOptionalString.write(value.`requestId`, buf)
-    }
-}
-
-
-
-/**
- * A fallback from one key to the next, for the audit log: fingerprints only.
- */
-data class FallbackEvent (
-    /**
-     * The key that answered 401.
-     */
-    val `fromFingerprint`: kotlin.String
-    , 
-    /**
-     * Where that key came from.
-     */
-    val `fromSource`: kotlin.String
-    , 
-    /**
-     * The key tried next.
-     */
-    val `toFingerprint`: kotlin.String
-    , 
-    /**
-     * Where that key came from.
-     */
-    val `toSource`: kotlin.String
-    , 
-    /**
-     * When, in milliseconds since the Unix epoch.
-     */
-    val `atMs`: kotlin.ULong
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeFallbackEvent: FfiConverterRustBuffer<FallbackEvent> {
-    override fun read(buf: ByteBuffer): FallbackEvent {
-        return FallbackEvent(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: FallbackEvent) = (
-            FfiConverterString.allocationSize(value.`fromFingerprint`) +
-            FfiConverterString.allocationSize(value.`fromSource`) +
-            FfiConverterString.allocationSize(value.`toFingerprint`) +
-            FfiConverterString.allocationSize(value.`toSource`) +
-            FfiConverterULong.allocationSize(value.`atMs`)
-    )
-
-    override fun write(value: FallbackEvent, buf: ByteBuffer) {
-            FfiConverterString.write(value.`fromFingerprint`, buf)
-            FfiConverterString.write(value.`fromSource`, buf)
-            FfiConverterString.write(value.`toFingerprint`, buf)
-            FfiConverterString.write(value.`toSource`, buf)
-            FfiConverterULong.write(value.`atMs`, buf)
     }
 }
 
@@ -5380,188 +4818,6 @@ public object FfiConverterTypeImageOptions: FfiConverterRustBuffer<ImageOptions>
 
 
 /**
- * One key variable and its verdict.
- */
-data class KeyCheck (
-    /**
-     * Where the key came from, e.g. `env:PICTIFY_API_KEY` (the core's `KeyCheck.origin`).
-     */
-    val `origin`: kotlin.String
-    , 
-    /**
-     * The variable name.
-     */
-    val `variable`: kotlin.String
-    , 
-    /**
-     * The fingerprint, when the key is well-formed.
-     */
-    val `fingerprint`: kotlin.String?
-    , 
-    /**
-     * The mode, when the key is well-formed.
-     */
-    val `mode`: Mode?
-    , 
-    /**
-     * The verdict.
-     */
-    val `verdict`: Verdict
-    , 
-    /**
-     * The stable code of the error or warning, if any.
-     */
-    val `code`: kotlin.String?
-    , 
-    /**
-     * The message of the error or warning, if any.
-     */
-    val `message`: kotlin.String?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeyCheck: FfiConverterRustBuffer<KeyCheck> {
-    override fun read(buf: ByteBuffer): KeyCheck {
-        return KeyCheck(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalTypeMode.read(buf),
-            FfiConverterTypeVerdict.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: KeyCheck) = (
-            FfiConverterString.allocationSize(value.`origin`) +
-            FfiConverterString.allocationSize(value.`variable`) +
-            FfiConverterOptionalString.allocationSize(value.`fingerprint`) +
-            FfiConverterOptionalTypeMode.allocationSize(value.`mode`) +
-            FfiConverterTypeVerdict.allocationSize(value.`verdict`) +
-            FfiConverterOptionalString.allocationSize(value.`code`) +
-            FfiConverterOptionalString.allocationSize(value.`message`)
-    )
-
-    override fun write(value: KeyCheck, buf: ByteBuffer) {
-            FfiConverterString.write(value.`origin`, buf)
-            FfiConverterString.write(value.`variable`, buf)
-            FfiConverterOptionalString.write(value.`fingerprint`, buf)
-            FfiConverterOptionalTypeMode.write(value.`mode`, buf)
-            FfiConverterTypeVerdict.write(value.`verdict`, buf)
-            FfiConverterOptionalString.write(value.`code`, buf)
-            FfiConverterOptionalString.write(value.`message`, buf)
-    }
-}
-
-
-
-/**
- * Usage of one key: revoke an old key once it gets no more requests.
- */
-data class KeyStats (
-    /**
-     * The key's fingerprint.
-     */
-    val `fingerprint`: kotlin.String
-    , 
-    /**
-     * Where the key came from (`env:PICTIFY_API_KEY`).
-     */
-    val `origin`: kotlin.String
-    , 
-    /**
-     * Attempts sent with this key.
-     */
-    val `requests`: kotlin.ULong
-    , 
-    /**
-     * Attempts answered with a 2xx.
-     */
-    val `successes`: kotlin.ULong
-    , 
-    /**
-     * Attempts answered with 401.
-     */
-    val `unauthorized`: kotlin.ULong
-    , 
-    /**
-     * Other attempts.
-     */
-    val `errors`: kotlin.ULong
-    , 
-    /**
-     * Last attempt with this key (ms since the epoch).
-     */
-    val `lastUsedMs`: kotlin.ULong?
-    , 
-    /**
-     * Until when the key is demoted after a 401, if it is.
-     */
-    val `demotedUntilMs`: kotlin.ULong?
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeKeyStats: FfiConverterRustBuffer<KeyStats> {
-    override fun read(buf: ByteBuffer): KeyStats {
-        return KeyStats(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: KeyStats) = (
-            FfiConverterString.allocationSize(value.`fingerprint`) +
-            FfiConverterString.allocationSize(value.`origin`) +
-            FfiConverterULong.allocationSize(value.`requests`) +
-            FfiConverterULong.allocationSize(value.`successes`) +
-            FfiConverterULong.allocationSize(value.`unauthorized`) +
-            FfiConverterULong.allocationSize(value.`errors`) +
-            FfiConverterOptionalULong.allocationSize(value.`lastUsedMs`) +
-            FfiConverterOptionalULong.allocationSize(value.`demotedUntilMs`)
-    )
-
-    override fun write(value: KeyStats, buf: ByteBuffer) {
-            FfiConverterString.write(value.`fingerprint`, buf)
-            FfiConverterString.write(value.`origin`, buf)
-            FfiConverterULong.write(value.`requests`, buf)
-            FfiConverterULong.write(value.`successes`, buf)
-            FfiConverterULong.write(value.`unauthorized`, buf)
-            FfiConverterULong.write(value.`errors`, buf)
-            FfiConverterOptionalULong.write(value.`lastUsedMs`, buf)
-            FfiConverterOptionalULong.write(value.`demotedUntilMs`, buf)
-    }
-}
-
-
-
-/**
  * Where `loadKeys` (and a `Client`) look, in priority order: `keys` when given (nothing else
  * is read), else `env`, then `secretFile`, then `dotenvFile`.
  */
@@ -5686,132 +4942,6 @@ public object FfiConverterTypeLoadedKeys: FfiConverterRustBuffer<LoadedKeys> {
             FfiConverterSequenceTypeSourcedKey.write(value.`keys`, buf)
             FfiConverterString.write(value.`source`, buf)
             FfiConverterSequenceTypeShadowedKey.write(value.`shadowed`, buf)
-    }
-}
-
-
-
-/**
- * What the environment check allows. The default is strict; relaxing is always explicit.
- */
-data class Policy (
-    /**
-     * Allow a live key in development, test and staging. Off by default.
-     */
-    val `allowLiveOutsideProduction`: kotlin.Boolean = false 
-    , 
-    /**
-     * Allow a test key in production. Off by default.
-     */
-    val `allowTestInProduction`: kotlin.Boolean = false 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypePolicy: FfiConverterRustBuffer<Policy> {
-    override fun read(buf: ByteBuffer): Policy {
-        return Policy(
-            FfiConverterBoolean.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: Policy) = (
-            FfiConverterBoolean.allocationSize(value.`allowLiveOutsideProduction`) +
-            FfiConverterBoolean.allocationSize(value.`allowTestInProduction`)
-    )
-
-    override fun write(value: Policy, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`allowLiveOutsideProduction`, buf)
-            FfiConverterBoolean.write(value.`allowTestInProduction`, buf)
-    }
-}
-
-
-
-/**
- * Retry, backoff and cooldown settings (defaults as in the core).
- */
-data class RingConfig (
-    /**
-     * Retries of a transient failure on the same key.
-     */
-    val `maxRetries`: kotlin.UInt = 2u 
-    , 
-    /**
-     * How long a key that answered 401 is avoided, in milliseconds.
-     */
-    val `cooldownMs`: kotlin.ULong = 300000uL 
-    , 
-    /**
-     * First backoff delay, in milliseconds.
-     */
-    val `baseDelayMs`: kotlin.ULong = 250uL 
-    , 
-    /**
-     * Longest backoff delay, in milliseconds.
-     */
-    val `maxDelayMs`: kotlin.ULong = 8000uL 
-    , 
-    /**
-     * Longest `Retry-After` honoured, in milliseconds.
-     */
-    val `retryAfterCapMs`: kotlin.ULong = 30000uL 
-    , 
-    /**
-     * Random jitter on backoff delays.
-     */
-    val `jitter`: kotlin.Boolean = true 
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeRingConfig: FfiConverterRustBuffer<RingConfig> {
-    override fun read(buf: ByteBuffer): RingConfig {
-        return RingConfig(
-            FfiConverterUInt.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterULong.read(buf),
-            FfiConverterBoolean.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: RingConfig) = (
-            FfiConverterUInt.allocationSize(value.`maxRetries`) +
-            FfiConverterULong.allocationSize(value.`cooldownMs`) +
-            FfiConverterULong.allocationSize(value.`baseDelayMs`) +
-            FfiConverterULong.allocationSize(value.`maxDelayMs`) +
-            FfiConverterULong.allocationSize(value.`retryAfterCapMs`) +
-            FfiConverterBoolean.allocationSize(value.`jitter`)
-    )
-
-    override fun write(value: RingConfig, buf: ByteBuffer) {
-            FfiConverterUInt.write(value.`maxRetries`, buf)
-            FfiConverterULong.write(value.`cooldownMs`, buf)
-            FfiConverterULong.write(value.`baseDelayMs`, buf)
-            FfiConverterULong.write(value.`maxDelayMs`, buf)
-            FfiConverterULong.write(value.`retryAfterCapMs`, buf)
-            FfiConverterBoolean.write(value.`jitter`, buf)
     }
 }
 
@@ -6076,219 +5206,12 @@ public object FfiConverterTypeDecision : FfiConverterRustBuffer<Decision>{
 
 
 
-/**
- * A deployment environment.
- */
-
-enum class Environment {
-    
-    /**
-     * Serving real users.
-     */
-    PRODUCTION,
-    /**
-     * Pre-production: staging, QA, preview deployments.
-     */
-    STAGING,
-    /**
-     * A developer's machine.
-     */
-    DEVELOPMENT,
-    /**
-     * Automated tests and CI.
-     */
-    TEST,
-    /**
-     * No variable said where this runs.
-     */
-    UNKNOWN;
-
-    
-
-
-    companion object
-}
 
 
 /**
- * @suppress
- */
-public object FfiConverterTypeEnvironment: FfiConverterRustBuffer<Environment> {
-    override fun read(buf: ByteBuffer) = try {
-        Environment.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Environment) = 4UL
-
-    override fun write(value: Environment, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * Whether a key works against production data (`Live`) or is limited to development (`Test`).
- */
-
-enum class Mode {
-    
-    /**
-     * `pk_live_…`: production, full access.
-     */
-    LIVE,
-    /**
-     * `pk_test_…`: development, limited.
-     */
-    TEST;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeMode: FfiConverterRustBuffer<Mode> {
-    override fun read(buf: ByteBuffer) = try {
-        Mode.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Mode) = 4UL
-
-    override fun write(value: Mode, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * What happened to one attempt.
- */
-sealed class Outcome {
-    
-    /**
-     * The server answered.
-     */
-    data class Response(
-        /**
-         * HTTP status.
-         */
-        val `status`: kotlin.UShort, 
-        /**
-         * The `Retry-After` header, if any.
-         */
-        val `retryAfter`: kotlin.String?) : Outcome()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * No answer in time.
-     */
-    object Timeout : Outcome()
-    
-    
-    /**
-     * The connection failed or broke.
-     */
-    object ConnectionError : Outcome()
-    
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeOutcome : FfiConverterRustBuffer<Outcome>{
-    override fun read(buf: ByteBuffer): Outcome {
-        return when(buf.getInt()) {
-            1 -> Outcome.Response(
-                FfiConverterUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            2 -> Outcome.Timeout
-            3 -> Outcome.ConnectionError
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: Outcome): ULong = when(value) {
-        is Outcome.Response -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterUShort.allocationSize(value.`status`)
-                + FfiConverterOptionalString.allocationSize(value.`retryAfter`)
-            )
-        }
-        is Outcome.Timeout -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is Outcome.ConnectionError -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-    }
-
-    override fun write(value: Outcome, buf: ByteBuffer) {
-        when(value) {
-            is Outcome.Response -> {
-                buf.putInt(1)
-                FfiConverterUShort.write(value.`status`, buf)
-                FfiConverterOptionalString.write(value.`retryAfter`, buf)
-                Unit
-            }
-            is Outcome.Timeout -> {
-                buf.putInt(2)
-                Unit
-            }
-            is Outcome.ConnectionError -> {
-                buf.putInt(3)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
-
-
-/**
- * An error from the pictify-keys core. `code` is stable and identical in every language;
- * `details` holds what the error carries (docs/errors.md lists it per code); `detail` is the
- * human-readable message (it never contains a secret).
+ * An error from the pictify-keys core. `code` is stable and identical in every
+ * language; `details` holds what the error carries (docs/errors.md lists it per
+ * code); `detail` is the human-readable message (it never contains a secret).
  */
 sealed class PictifyException: kotlin.Exception() {
     
@@ -6334,7 +5257,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `details`: ErrorDetails, 
         
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
@@ -6359,7 +5282,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `details`: ErrorDetails, 
         
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
@@ -6384,7 +5307,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `details`: ErrorDetails, 
         
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
@@ -6409,7 +5332,7 @@ sealed class PictifyException: kotlin.Exception() {
         val `details`: ErrorDetails, 
         
         /**
-         * What is wrong and what to do.
+         * What is wrong and what to do, without the secret.
          */
         val `detail`: kotlin.String
         ) : PictifyException() {
@@ -6558,147 +5481,6 @@ public object FfiConverterTypePictifyError : FfiConverterRustBuffer<PictifyExcep
 
 
 
-/**
- * How a redacted key (or token) is written.
- */
-
-enum class RedactionStyle {
-    
-    /**
-     * `pk_live_****a1b2` (other tokens become `[REDACTED]`).
-     */
-    FINGERPRINT,
-    /**
-     * `[REDACTED]` for everything.
-     */
-    REDACTED,
-    /**
-     * Every hidden character becomes `*`, preserving the length.
-     */
-    MASK;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeRedactionStyle: FfiConverterRustBuffer<RedactionStyle> {
-    override fun read(buf: ByteBuffer) = try {
-        RedactionStyle.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: RedactionStyle) = 4UL
-
-    override fun write(value: RedactionStyle, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * The outcome for one key.
- */
-
-enum class Verdict {
-    
-    /**
-     * Well-formed and allowed here.
-     */
-    ALLOWED,
-    /**
-     * Well-formed and allowed, with a warning (see `code`).
-     */
-    WARNING,
-    /**
-     * Well-formed but refused by the environment policy (see `code`).
-     */
-    REFUSED,
-    /**
-     * Not a well-formed key (see `code`).
-     */
-    MALFORMED;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVerdict: FfiConverterRustBuffer<Verdict> {
-    override fun read(buf: ByteBuffer) = try {
-        Verdict.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Verdict) = 4UL
-
-    override fun write(value: Verdict, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * A reason to warn although the key is allowed.
- */
-
-enum class Warning {
-    
-    /**
-     * No variable said where this runs, so the policy could not be applied.
-     */
-    UNKNOWN_ENVIRONMENT,
-    /**
-     * The policy was relaxed by the caller and that relaxation let this key through.
-     */
-    RELAXED_POLICY;
-
-    
-
-
-    companion object
-}
-
-
-/**
- * @suppress
- */
-public object FfiConverterTypeWarning: FfiConverterRustBuffer<Warning> {
-    override fun read(buf: ByteBuffer) = try {
-        Warning.values()[buf.getInt() - 1]
-    } catch (e: IndexOutOfBoundsException) {
-        throw RuntimeException("invalid enum value, something is very wrong!!", e)
-    }
-
-    override fun allocationSize(value: Warning) = 4UL
-
-    override fun write(value: Warning, buf: ByteBuffer) {
-        buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
 
 /**
  * @suppress
@@ -6789,38 +5571,6 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
         } else {
             buf.put(1)
             FfiConverterULong.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
-    override fun read(buf: ByteBuffer): kotlin.Long? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterLong.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.Long?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterLong.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterLong.write(value, buf)
         }
     }
 }
@@ -7023,70 +5773,6 @@ public object FfiConverterOptionalTypeEnvironment: FfiConverterRustBuffer<Enviro
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeMode: FfiConverterRustBuffer<Mode?> {
-    override fun read(buf: ByteBuffer): Mode? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeMode.read(buf)
-    }
-
-    override fun allocationSize(value: Mode?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeMode.allocationSize(value)
-        }
-    }
-
-    override fun write(value: Mode?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeMode.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalTypePictifyError: FfiConverterRustBuffer<PictifyException?> {
-    override fun read(buf: ByteBuffer): PictifyException? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypePictifyError.read(buf)
-    }
-
-    override fun allocationSize(value: PictifyException?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypePictifyError.allocationSize(value)
-        }
-    }
-
-    override fun write(value: PictifyException?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypePictifyError.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterOptionalTypeRedactionStyle: FfiConverterRustBuffer<RedactionStyle?> {
     override fun read(buf: ByteBuffer): RedactionStyle? {
         if (buf.get().toInt() == 0) {
@@ -7119,28 +5805,28 @@ public object FfiConverterOptionalTypeRedactionStyle: FfiConverterRustBuffer<Red
 /**
  * @suppress
  */
-public object FfiConverterOptionalTypeWarning: FfiConverterRustBuffer<Warning?> {
-    override fun read(buf: ByteBuffer): Warning? {
+public object FfiConverterOptionalTypePictifyError: FfiConverterRustBuffer<PictifyException?> {
+    override fun read(buf: ByteBuffer): PictifyException? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterTypeWarning.read(buf)
+        return FfiConverterTypePictifyError.read(buf)
     }
 
-    override fun allocationSize(value: Warning?): ULong {
+    override fun allocationSize(value: PictifyException?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterTypeWarning.allocationSize(value)
+            return 1UL + FfiConverterTypePictifyError.allocationSize(value)
         }
     }
 
-    override fun write(value: Warning?, buf: ByteBuffer) {
+    override fun write(value: PictifyException?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterTypeWarning.write(value, buf)
+            FfiConverterTypePictifyError.write(value, buf)
         }
     }
 }
@@ -7415,6 +6101,34 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 

@@ -1,5 +1,9 @@
 package io.pictify.keys
 
+import io.pictify.keys.core.Detection
+import io.pictify.keys.core.Policy
+import io.pictify.keys.core.Warning
+
 /*
  * Kotlin conveniences over the generated bindings. Importing this package reads nothing and
  * opens nothing: the process environment is read only when one of the *Process* functions

@@ -1,5 +1,6 @@
 package io.pictify.keys
 
+import io.pictify.keys.core.*
 import com.google.gson.JsonParser
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll

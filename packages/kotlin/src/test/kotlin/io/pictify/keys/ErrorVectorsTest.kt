@@ -1,5 +1,6 @@
 package io.pictify.keys
 
+import io.pictify.keys.core.*
 import com.google.gson.JsonObject
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse

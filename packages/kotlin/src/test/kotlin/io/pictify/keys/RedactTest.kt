@@ -1,5 +1,6 @@
 package io.pictify.keys
 
+import io.pictify.keys.core.*
 import com.google.gson.JsonParser
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals

@@ -1,5 +1,6 @@
 package io.pictify.keys
 
+import io.pictify.keys.core.*
 import com.google.gson.JsonElement
 import com.google.gson.JsonNull
 import com.google.gson.JsonObject

@@ -1,7 +1,7 @@
 package io.pictify.keys.bench
 
 import io.pictify.keys.ApiKey
-import io.pictify.keys.ManualClock
+import io.pictify.keys.core.ManualClock
 import io.pictify.keys.PictifyException
 import io.pictify.keys.redact
 import java.io.File

@@ -1,9 +1,9 @@
 package io.pictify.keys.demo
 
 import io.pictify.keys.CheckReport
-import io.pictify.keys.Environment
+import io.pictify.keys.core.Environment
 import io.pictify.keys.PictifyException
-import io.pictify.keys.Verdict
+import io.pictify.keys.core.Verdict
 import io.pictify.keys.checkEnvFile
 import io.pictify.keys.checkKeys
 import io.pictify.keys.code
