@@ -393,6 +393,7 @@ mod tests {
                 "origin": "env-file:.env:PICTIFY_API_KEY",
                 "fingerprint": "pk_live_****c3d4",
                 "usedSource": "file:/run/secrets/pictify",
+                "message": "env-file:.env:PICTIFY_API_KEY (pk_live_****c3d4) is ignored because file:/run/secrets/pictify takes precedence; remove it if it is stale",
             });
             assert_eq!(shape, want);
         }
