@@ -50,9 +50,13 @@ pub struct IncidentArgs {
     #[arg(long, value_name = "DIR", default_value = ".")]
     repo: PathBuf,
 
-    /// Output format.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    /// Output format: `html` is the self-contained page that --html writes.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json", "html"])]
     format: String,
+
+    /// Also write the report as a self-contained HTML page (the style of `audit --html`).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 
     /// Judge at this time instead of now (RFC 3339 UTC).
     #[arg(long, value_name = "TIME")]
@@ -83,7 +87,19 @@ pub fn run(args: &IncidentArgs) -> u8 {
     }
     match investigate(args) {
         Ok(report) => {
-            let out = if json {
+            if let Some(path) = &args.html {
+                if let Err(e) = std::fs::write(path, crate::html_incident::render(&report)) {
+                    eprintln!(
+                        "error[write_failed]: {}: cannot write the file: {}",
+                        path.display(),
+                        e.kind()
+                    );
+                    return 2;
+                }
+            }
+            let out = if args.format == "html" {
+                crate::html_incident::render(&report)
+            } else if json {
                 serde_json::to_string_pretty(&report)
                     .map(|s| s + "\n")
                     .unwrap_or_default()

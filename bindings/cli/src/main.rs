@@ -9,6 +9,7 @@ mod check;
 mod doctor;
 mod html;
 mod html_audit;
+mod html_incident;
 mod incident;
 mod keys;
 mod redact;

@@ -18,55 +18,8 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pictify-keys");
 
-fn browser() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("PICTIFY_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            let p = dir.join(name);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
-}
-
-fn required() -> bool {
-    ["CI", "PICTIFY_BROWSER_REQUIRED"]
-        .iter()
-        .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty() && s != "0" && s != "false"))
-}
-
-/// Runs headless Chromium on `page` with no network (every host unresolvable, a dead
-/// proxy) and a throw-away profile; returns stdout.
-fn chromium(browser: &Path, profile: &Path, page: &Path, extra: &[&str]) -> Vec<u8> {
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--no-first-run",
-            "--disable-extensions",
-            "--disable-background-networking",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--proxy-server=127.0.0.1:9",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
+mod support;
+use support::browser::{browser, chromium, required};
 
 /// RGBA pixels of a PNG.
 fn pixels(png_path: &Path) -> (u32, u32, Vec<[u8; 4]>) {

@@ -11,6 +11,9 @@ use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
+mod support;
+use support::browser::{browser, chromium, required};
+
 /// Fixtures (the body starts with FAKE), never real keys.
 const KEY: &str = "pk_live_FAKE8sJ2mQ4vX7nB1cR5tW9y";
 const OTHER_KEY: &str = "pk_live_FAKE3Wwd25rq4f5zra1b2";
@@ -479,4 +482,102 @@ fn git_history_names_the_commit_that_added_a_removed_key() {
     assert!(old["date"].as_str().unwrap().starts_with("20"));
     assert_eq!(old["detail"], "the commit that introduced the key");
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&KEY[12..]));
+}
+
+/// Markup an attacker could put in a log line's endpoint.
+const XSS_ENDPOINT: &str = "/v1/x\"><img src=x onerror=\"document.title='pwned'\">";
+
+#[test]
+fn html_report_renders_in_chromium_and_runs_no_script() {
+    let (tmp, plan) = project();
+    let root = tmp.path();
+    // A hostile line after the exposure, from the foreign network: its endpoint is markup.
+    let hostile = json!({
+        "timestamp": "2026-11-28T03:00:00Z", "action": "api.request", "keyId": "key_abc",
+        "endpoint": XSS_ENDPOINT, "method": "DELETE", "status": 200,
+        "ip": "198.51.100.23", "userAgent": "curl/8",
+    });
+    fs::write(
+        root.join("logs/audit.jsonl"),
+        format!("{}{hostile}\n", plan.log),
+    )
+    .unwrap();
+    let page = root.join("incident.html");
+    let page_arg = page.to_str().unwrap();
+    let args = [
+        "key_abc",
+        "--exposed-at",
+        EXPOSED,
+        "--revoked-at",
+        REVOKED,
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--html",
+        page_arg,
+    ];
+    let out = run(root, &args);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let html = fs::read_to_string(&page).unwrap();
+    // `--format html` prints the page `--html` writes.
+    let printed = run(root, &[&args[..7], &["--format", "html"]].concat());
+    assert_eq!(String::from_utf8(printed.stdout).unwrap(), html);
+    assert!(!html.to_ascii_lowercase().contains("<script"));
+    assert!(!html.contains("<img"), "markup from the log became markup");
+    assert!(!html.contains(&KEY[12..]), "the key is in the page");
+
+    let Some(browser) = browser() else {
+        let msg = "no chromium on PATH (run tests/monitor/setup.sh, or set PICTIFY_CHROMIUM)";
+        if required() {
+            panic!("{msg}: the incident --html browser test is required under CI");
+        }
+        eprintln!("SKIPPED incident --html browser test: {msg}");
+        return;
+    };
+    let profile = root.join("profile");
+    let dom = String::from_utf8(chromium(&browser, &profile, &page, &["--dump-dom"])).unwrap();
+    assert!(
+        dom.contains("<title>Incident report: key_abc (render worker)</title>"),
+        "a script changed the title, or the page did not load"
+    );
+    assert!(
+        !dom.contains("<img"),
+        "markup from the log became an element"
+    );
+    assert!(dom.contains("&lt;img src=x onerror="));
+    // One card per action, with the state the JSON report gives it.
+    let actions = report["actions"].as_array().unwrap();
+    assert_eq!(dom.matches("<article class=\"card").count(), actions.len());
+    for a in actions {
+        let state = match a["state"].as_str().unwrap() {
+            "todo" => "to do",
+            s => s,
+        };
+        let card = format!(
+            "id=\"action-{}\" data-state=\"{state}\"",
+            a["id"].as_str().unwrap()
+        );
+        assert!(dom.contains(&card), "missing {card}");
+    }
+    assert!(dom.contains("id=\"action-revoke\" data-state=\"critical\""));
+    // A row per IP, per suspicious request, per place the key appears.
+    for n in report["networks"].as_array().unwrap() {
+        let ip = n["ip"].as_str().unwrap();
+        assert!(
+            dom.contains(&format!("<tr data-ip=\"{ip}\">")),
+            "row of {ip}"
+        );
+    }
+    let suspicious_rows = report["suspicious"].as_array().unwrap().len();
+    let ip_rows = report["networks"].as_array().unwrap().len();
+    assert_eq!(
+        dom.matches("<tr data-ip=").count(),
+        ip_rows + suspicious_rows
+    );
+    let places = report["appearances"].as_array().unwrap().len();
+    assert!(places >= 2);
+    assert_eq!(dom.matches("<tr data-kind=").count(), places);
+    assert_eq!(dom.matches("class=\"timechart\"").count(), 1);
 }

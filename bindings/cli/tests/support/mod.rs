@@ -1,0 +1,2 @@
+//! Helpers shared by the CLI integration tests.
+pub mod browser;
