@@ -46,9 +46,9 @@ pub mod error;
 pub mod http;
 #[cfg(feature = "monitor")]
 pub mod incident;
-pub mod inventory;
 #[cfg(feature = "json")]
 pub mod input;
+pub mod inventory;
 pub mod key;
 #[cfg(feature = "monitor")]
 pub mod monitor;
