@@ -186,3 +186,13 @@ def test_failures_carry_the_core_code_and_name_the_reference(
         Client(environ=env, base_url="http://127.0.0.1:9")
     assert from_client.value.code == code
     _no_secret(report, err, raised.value, from_client.value)
+
+
+def test_reference_in_the_dotenv_file_uses_the_settings_from_environ(bao: OpenBao, tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("PICTIFY_API_KEY=vault://secret/pictify\n", encoding="utf-8")
+    env = bao.env("vault://secret/pictify")
+    del env["PICTIFY_API_KEY"]
+    loaded = load_keys(env, dotenv=dotenv)
+    assert [(k.origin, k.key.fingerprint) for k in loaded.keys] == [(REF, FINGERPRINT)]
+    _no_secret(loaded, *loaded.keys)
