@@ -3,9 +3,10 @@
 use pictify_keys::{CheckReport, KeyCheck};
 use pyo3::prelude::*;
 
-use crate::env::{detection_arg, policy_arg, Lookup, PyDetection, PyPolicy};
+use crate::env::{detection_or_detect, policy_arg, PyDetection, PyPolicy};
 use crate::error::exception_or_none;
 use crate::shape::{Fields, PyRecord};
+use crate::source::{resolver, snapshot};
 
 /// One key variable and its verdict: `origin` (e.g. `env:PICTIFY_API_KEY`), `variable`,
 /// `fingerprint` and `mode` (when the key is well-formed), `verdict` (`allowed`, `warning`,
@@ -41,7 +42,9 @@ impl PyCheckReport {
 }
 
 /// Checks every key variable (`PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY`, `PICTIFY_API_KEY_OLD`)
-/// found in `environ` (a mapping or `DotEnv`; `os.environ` when `None`).
+/// found in `environ` (a mapping or `DotEnv`; `os.environ` when `None`). A secret reference
+/// (`vault://secret/pictify#api_key`) is resolved with the settings found in `environ`
+/// (`VAULT_ADDR`, `AWS_REGION`, …), the GIL released while it is fetched.
 #[pyfunction]
 #[pyo3(signature = (environ = None, *, source = "env", environment = None, policy = None))]
 pub(crate) fn check_keys(
@@ -51,10 +54,13 @@ pub(crate) fn check_keys(
     environment: Option<&Bound<'_, PyAny>>,
     policy: Option<&Bound<'_, PyPolicy>>,
 ) -> PyResult<Py<PyCheckReport>> {
-    let environment = detection_arg(environment)?;
-    let lookup = Lookup::new(py, environ)?;
-    let report = pictify_keys::check_keys(&lookup, source, environment, policy_arg(policy));
-    lookup.finish()?;
+    let detection = detection_or_detect(py, environment, environ.clone())?;
+    let env = snapshot(py, environ)?;
+    let policy = policy_arg(policy);
+    let report = py.detach(|| {
+        let resolver = resolver(&env);
+        pictify_keys::check_keys_with(&env, source, Some(detection), policy, Some(&resolver))
+    });
     let keys = report
         .keys
         .iter()

@@ -2,7 +2,9 @@
 //! with its provenance (`env:PICTIFY_API_KEY_NEW`, `file:/var/run/secrets/...`).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use pictify_keys::secrets::{CachingResolver, SECRET_VARIABLES};
 use pictify_keys::source::{Loaded, ShadowedKey, SourceChain, SourcedKey};
 use pictify_keys::world::EnvSnapshot;
 use pictify_keys::KEY_VARIABLES;
@@ -87,20 +89,43 @@ fn loaded_to_py(py: Python<'_>, loaded: Loaded) -> PyResult<Py<PyLoadedKeys>> {
     Fields::from_dict(fields).into_py(PyLoadedKeys)
 }
 
+/// The variables the core reads from `environ` to load keys and resolve secret references
+/// (`KEY_VARIABLES`, then Vault/AWS/Google settings such as `VAULT_ADDR`), each read once into
+/// a thread-safe copy: sources and resolvers outlive the call and may run on other threads.
+pub(crate) fn snapshot(py: Python<'_>, environ: Option<Bound<'_, PyAny>>) -> PyResult<EnvSnapshot> {
+    let names: Vec<&str> = KEY_VARIABLES
+        .iter()
+        .chain(SECRET_VARIABLES)
+        .copied()
+        .collect();
+    let lookup = Lookup::new(py, environ)?;
+    let env = EnvSnapshot::capture(&lookup, &names);
+    lookup.finish()?;
+    Ok(env)
+}
+
+/// The core's resolver of secret references, configured from `env`.
+pub(crate) fn resolver(env: &EnvSnapshot) -> CachingResolver {
+    CachingResolver::native(env.clone())
+}
+
 /// The core's standard chain: environment variables (`environ`, `os.environ` when `None`),
-/// then an optional mounted secret file, then an optional `.env` file. The variables the core
-/// names in `KEY_VARIABLES` are read once, so the sources (which outlive this call and may
-/// run on other threads) get a thread-safe copy.
+/// then an optional mounted secret file, then an optional `.env` file; a secret reference in
+/// the environment or the `.env` file is resolved with the settings found in `environ`.
 pub(crate) fn standard_chain(
     py: Python<'_>,
     environ: Option<Bound<'_, PyAny>>,
     secret_file: Option<PathBuf>,
     dotenv: Option<PathBuf>,
 ) -> PyResult<SourceChain> {
-    let lookup = Lookup::new(py, environ)?;
-    let env = EnvSnapshot::capture(&lookup, KEY_VARIABLES);
-    lookup.finish()?;
-    Ok(SourceChain::standard(env, secret_file, dotenv))
+    let env = snapshot(py, environ)?;
+    let resolver = Arc::new(resolver(&env));
+    Ok(SourceChain::standard_resolving(
+        env,
+        secret_file,
+        dotenv,
+        Some(resolver),
+    ))
 }
 
 /// Loads the keys: the first configured source wins; a broken source raises.

@@ -18,6 +18,25 @@ pub mod reference;
 
 pub use reference::{is_reference, Provider, SecretRef, DEFAULT_VAULT_FIELD};
 
+/// Every variable the resolvers read for their configuration (Vault, AWS, Google), so a
+/// binding can snapshot them from its own environment mapping along with
+/// [`KEY_VARIABLES`](crate::KEY_VARIABLES). The test in this module keeps it complete.
+pub const SECRET_VARIABLES: &[&str] = &[
+    "VAULT_ADDR",
+    "VAULT_TOKEN",
+    "VAULT_NAMESPACE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+    "AWS_ENDPOINT_URL",
+    "GOOGLE_OAUTH_ACCESS_TOKEN",
+    "GCE_METADATA_HOST",
+    "CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER",
+];
+
 use crate::error::{SecretError, SourceError};
 use crate::source::SourcedKey;
 
@@ -316,6 +335,28 @@ mod fetch {
                 let current = super::gcp::parse_access(reference, &resp)?;
                 Ok(vec![diagnose(&current, origin)?])
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod variables_tests {
+    /// Every variable this file reads through `var` is listed in `SECRET_VARIABLES`.
+    #[test]
+    fn secret_variables_lists_every_variable_read() {
+        let source = include_str!("mod.rs");
+        let mut read = Vec::new();
+        for part in source.split("var(env, \"").skip(1) {
+            if let Some(end) = part.find('"') {
+                read.push(&part[..end]);
+            }
+        }
+        assert!(read.len() >= 13, "found only {read:?}");
+        for name in read {
+            assert!(
+                super::SECRET_VARIABLES.contains(&name),
+                "{name} is read but missing from SECRET_VARIABLES"
+            );
         }
     }
 }

@@ -111,7 +111,14 @@ def check_keys(
     source: str = "env",
     environment: EnvironmentArg = None,
     policy: Optional[Policy] = None,
-) -> CheckReport: ...
+) -> CheckReport:
+    """Checks ``PICTIFY_API_KEY_NEW``, ``PICTIFY_API_KEY`` and ``PICTIFY_API_KEY_OLD`` in
+    ``environ`` (``os.environ`` when ``None``). A secret reference there
+    (``vault://secret/pictify#api_key``, ``aws-sm://…``, ``gcp-sm://…``) is fetched with the
+    settings in the same mapping (``VAULT_ADDR``, ``VAULT_TOKEN``, ``AWS_REGION``, …) and the
+    fetched key checked with the reference as its ``origin``; a reference that cannot be
+    resolved is the report's ``error()`` (``KeySourceError``: ``secret_not_found``,
+    ``secret_access_denied``, …, naming the reference)."""
 
 class DotEnv:
     """A parsed ``.env`` file: a read-only mapping of names to values; ``repr()`` shows
@@ -162,7 +169,13 @@ def load_keys(
     *,
     secret_file: Union[str, "os.PathLike[str]", None] = None,
     dotenv: Union[str, "os.PathLike[str]", None] = None,
-) -> LoadedKeys: ...
+) -> LoadedKeys:
+    """Keys from ``environ`` (``os.environ`` when ``None``), else ``secret_file``, else
+    ``dotenv``. A secret reference in ``environ`` or the ``.env`` file is resolved with the
+    settings in ``environ`` (``VAULT_ADDR``, ``AWS_REGION``, …); its keys have the reference
+    as ``origin`` (``vault://secret/pictify#api_key``). Raises ``KeySourceError``
+    (``secret_not_found``, ``secret_access_denied``, …) when it cannot be resolved, and
+    ``KeyFormatError`` when the stored value is not a clean key (``whitespace``)."""
 
 class RingConfig:
     def __init__(
@@ -307,7 +320,7 @@ class Client:
         policy: Optional[Policy] = None,
     ) -> None:
         """Keys from ``keys``, else from ``environ`` (``os.environ`` when ``None``),
-        ``secret_file`` and ``dotenv``.
+        ``secret_file`` and ``dotenv``, resolving secret references as ``load_keys`` does.
 
         The environment policy is applied to every key when the client is built and when
         it re-reads its keys, exactly as ``check_environment``: ``environment`` is detected
