@@ -159,13 +159,11 @@ release VERSION:
 release-build *STEPS:
     bash scripts/release-build.sh {{STEPS}}
 
-# Versions agree (and the check catches a difference), actionlint on .github/workflows, publint and attw on @pictify/keys.
+# Versions agree (and the check catches a difference), actionlint on .github/workflows, publint
+# and attw on @pictify/keys and @pictify/keys-wasm (rebuilt first by `just wasm build` when its
+# modules are missing or older than their sources).
 release-lint:
-    bash scripts/release-lint.sh node
-
-# The same lints, then publint and attw on @pictify/keys-wasm (needs `just wasm build`).
-release-lint-wasm:
-    bash scripts/release-lint.sh wasm
+    bash scripts/release-lint.sh node wasm
 
 # The one cross-architecture test of `just test`: the aarch64 CLI (glibc 2.17, zig) runs the key vectors under qemu-aarch64.
 cross-smoke:

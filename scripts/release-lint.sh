@@ -2,9 +2,10 @@
 # Release lints (`just release-lint`, part of `just test`):
 #   - every manifest carries the workspace version (scripts/version.py check);
 #   - the GitHub workflows pass actionlint (from the Go module proxy);
-#   - publint and @arethetypeswrong/cli (from npm) pass on @pictify/keys (default) and, with
-#     the argument `wasm` (`just release-lint-wasm`, after `just wasm build`: its tarball needs
-#     the built wasm modules), on @pictify/keys-wasm, packed as npm would publish them.
+#   - publint and @arethetypeswrong/cli (from npm) pass on the packages named as arguments
+#     (`node`: @pictify/keys, the default; `wasm`: @pictify/keys-wasm; `just release-lint` passes
+#     both), packed as npm would publish them. The wasm tarball carries the built modules, so
+#     `just wasm build` runs first when they are missing or older than their sources.
 # Tools live under target/release-lint (installed once, pinned).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -46,21 +47,30 @@ if [ ! -x "$tools/npm/node_modules/.bin/attw" ] || [ "$(node -p "require('$tools
   npm install --no-audit --no-fund --loglevel=error "publint@$PUBLINT" "@arethetypeswrong/cli@$ATTW" >/dev/null
 fi
 bin="$tools/npm/node_modules/.bin"
-# Which npm packages: `node` (in `just test`), `wasm` (`just release-lint-wasm`, after `just wasm build`).
+# Which npm packages: `node` and `wasm` (both from `just release-lint`); `node` by default.
 pkgs=("${@:-node}")
 for pkg in "${pkgs[@]}"; do
   dir="$root/packages/$pkg"
   name="$(node -p "require('$dir/package.json').name")"
-  [ "$pkg" = wasm ] && { [ -f "$dir/pkg/full/pictify_keys_wasm_bg.wasm" ] || fail "$name is not built (just wasm build)"; }
+  if [ "$pkg" = wasm ]; then
+    built="$dir/pkg/lite/pictify_keys_wasm_bg.wasm"
+    if [ ! -f "$dir/pkg/full/pictify_keys_wasm_bg.wasm" ] || [ ! -f "$built" ] \
+      || [ -n "$(cd "$root" && find Cargo.lock core/src core/Cargo.toml bindings/wasm packages/wasm/scripts \
+        -type f -newer "$built" -print -quit)" ]; then
+      say "$name: modules missing or older than their sources: just wasm build"
+      just --justfile "$root/justfile" wasm build >/dev/null
+    fi
+  fi
   work="$(mktemp -d /tmp/pictify-keys-release-lint.XXXXXX)"
   (cd "$dir" && npm pack --silent --pack-destination "$work" >/dev/null)
   tgz="$(ls "$work"/*.tgz)"
   "$bin/publint" run "$tgz" --strict --level suggestion || { rm -rf "$work"; fail "publint on $name"; }
   # @pictify/keys is CommonJS: every resolution mode. @pictify/keys-wasm is ESM-only (Node 18+,
-  # workers, bundlers): attw's esm-only profile (no node10, no require from CJS), and its two
-  # .wasm exports are binary assets for bundlers, not modules with types.
+  # workers, bundlers): every mode too (node10 included: each subpath has its .d.ts beside its
+  # .js), except that `require()` from CommonJS resolving to ESM is expected; its two .wasm
+  # exports are binary assets for bundlers, not modules with types.
   attw_args=()
-  [ "$pkg" = wasm ] && attw_args=(--profile esm-only --exclude-entrypoints ./pictify_keys_wasm_bg.wasm ./lite/pictify_keys_wasm_bg.wasm)
+  [ "$pkg" = wasm ] && attw_args=(--ignore-rules cjs-resolves-to-esm --exclude-entrypoints ./pictify_keys_wasm_bg.wasm ./lite/pictify_keys_wasm_bg.wasm)
   "$bin/attw" "$tgz" --format table-flipped --no-color "${attw_args[@]}" || { rm -rf "$work"; fail "@arethetypeswrong/cli on $name"; }
   rm -rf "$work"
   say "publint $PUBLINT and attw $ATTW: $name ok"
