@@ -130,12 +130,7 @@ pub fn run(args: &AuditArgs) -> u8 {
     let mut report = monitor.finish();
     report.locate(if geo.0.is_empty() { None } else { Some(&geo) });
     if let Some(path) = &args.html {
-        if let Err(e) = std::fs::write(path, crate::html_audit::render(&report)) {
-            eprintln!(
-                "error[write_failed]: {}: cannot write the HTML report: {}",
-                path.display(),
-                e.kind()
-            );
+        if !crate::html::write_page(path, &crate::html_audit::render(&report)) {
             return 2;
         }
     }

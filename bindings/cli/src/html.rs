@@ -17,6 +17,7 @@
 //! ```
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use pictify_keys::monitor::format_timestamp;
 
@@ -722,6 +723,22 @@ figcaption .key i.spankey{background:#dc2626;opacity:.3}\
 footer{padding:14px 28px;color:var(--muted);font-size:12px}\
 @media print{header{background:#fff;color:#000}.stat{background:#f1f5f9}.chart .hover{display:none}}\
 ";
+
+/// Writes a rendered page to `path` (a command's `--html FILE`); on failure prints
+/// `error[write_failed]` naming the file and returns `false`.
+pub fn write_page(path: &Path, page: &str) -> bool {
+    match std::fs::write(path, page) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!(
+                "error[write_failed]: {}: cannot write the HTML report: {}",
+                path.display(),
+                e.kind()
+            );
+            false
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

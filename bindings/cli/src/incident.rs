@@ -88,12 +88,7 @@ pub fn run(args: &IncidentArgs) -> u8 {
     match investigate(args) {
         Ok(report) => {
             if let Some(path) = &args.html {
-                if let Err(e) = std::fs::write(path, crate::html_incident::render(&report)) {
-                    eprintln!(
-                        "error[write_failed]: {}: cannot write the file: {}",
-                        path.display(),
-                        e.kind()
-                    );
+                if !crate::html::write_page(path, &crate::html_incident::render(&report)) {
                     return 2;
                 }
             }
