@@ -12,7 +12,7 @@ use crate::shape::{Fields, PyRecord};
 /// key's ID or fingerprint; text fields are redacted.
 #[pyclass(name = "AuditEvent", module = "pictify_keys", extends = PyRecord, frozen)]
 pub(crate) struct PyAuditEvent {
-    inner: AuditEvent,
+    pub(crate) inner: AuditEvent,
 }
 
 #[pymethods]

@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::env::{detection_or_detect, policy_arg, PyPolicy};
 use crate::error::to_pyerr;
 use crate::json::to_json;
+use crate::monitor::PyMonitor;
 use crate::ring::{sourced_keys, stats_to_py, PyKeyStats, PyRingConfig};
 use crate::shape::{fields, Fields, PyRecord};
 use crate::source::standard_chain;
@@ -72,6 +73,7 @@ pub(crate) struct PyImage;
 #[pyclass(name = "Images", module = "pictify_keys", frozen)]
 pub(crate) struct PyImages {
     client: Client,
+    monitor: Option<Py<PyMonitor>>,
 }
 
 #[pymethods]
@@ -108,7 +110,8 @@ impl PyImages {
             extra,
         };
         let client = self.client.clone();
-        let image = block_on(py, async move { client.images().create(&options).await })?;
+        let image = block_on(py, async move { client.images().create(&options).await });
+        let image = after_request(py, self.monitor.as_ref(), image)?;
         Fields::of(py, &image)?.quiet(&["raw"]).into_py(PyImage)
     }
 }
@@ -118,6 +121,27 @@ impl PyImages {
 #[pyclass(name = "Client", module = "pictify_keys", frozen)]
 pub(crate) struct PyClient {
     inner: Client,
+    monitor: Option<Py<PyMonitor>>,
+}
+
+/// Hands the alert updates a request caused to the monitor's `on_alert`, then returns the
+/// request's result; a raising callback wins, with the request's error as its cause.
+fn after_request<T>(
+    py: Python<'_>,
+    monitor: Option<&Py<PyMonitor>>,
+    result: PyResult<T>,
+) -> PyResult<T> {
+    let Some(m) = monitor else {
+        return result;
+    };
+    match (m.get().deliver(py), result) {
+        (Ok(()), result) => result,
+        (Err(callback), Ok(_)) => Err(callback),
+        (Err(callback), Err(request)) => {
+            callback.set_cause(py, Some(request));
+            Err(callback)
+        }
+    }
 }
 
 #[pymethods]
@@ -131,7 +155,11 @@ impl PyClient {
     /// `KeyEnvironmentError` (`live_key_in_development`, `test_key_in_production`).
     /// `timeout` and `connect_timeout` are in seconds.
     #[new]
-    #[pyo3(signature = (keys = None, *, environ = None, secret_file = None, dotenv = None, base_url = None, timeout = None, connect_timeout = None, config = None, environment = None, policy = None))]
+    ///
+    /// `monitor` (a `Monitor`) receives the client's audit events: one per answered attempt
+    /// and one per key fallback; its `on_alert` is called after each request, in the
+    /// calling thread, with the alert updates they caused.
+    #[pyo3(signature = (keys = None, *, environ = None, secret_file = None, dotenv = None, base_url = None, timeout = None, connect_timeout = None, config = None, environment = None, policy = None, monitor = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -145,6 +173,7 @@ impl PyClient {
         config: Option<&Bound<'_, PyRingConfig>>,
         environment: Option<&Bound<'_, PyAny>>,
         policy: Option<&Bound<'_, PyPolicy>>,
+        monitor: Option<Py<PyMonitor>>,
     ) -> PyResult<Self> {
         let detection = detection_or_detect(py, environment, environ.clone())?;
         let seconds = |s: f64| {
@@ -163,6 +192,9 @@ impl PyClient {
         if let Some(url) = base_url {
             builder = builder.base_url(url);
         }
+        if let Some(m) = &monitor {
+            builder = builder.audit_hook(m.get().inner.hook());
+        }
         if let Some(t) = timeout {
             builder = builder.timeout(seconds(t)?);
         }
@@ -170,7 +202,7 @@ impl PyClient {
             builder = builder.connect_timeout(seconds(t)?);
         }
         let inner = py.detach(|| builder.build()).map_err(|e| to_pyerr(py, e))?;
-        Ok(Self { inner })
+        Ok(Self { inner, monitor })
     }
 
     /// Any API call: `method` (`GET`, `POST`, …), `path` (`/image`), an optional JSON body.
@@ -186,15 +218,16 @@ impl PyClient {
         let client = self.inner.clone();
         let resp = block_on(py, async move {
             client.request(&method, &path, body.as_ref()).await
-        })?;
-        response_to_py(py, resp)
+        });
+        response_to_py(py, after_request(py, self.monitor.as_ref(), resp)?)
     }
 
     /// The image endpoints.
     #[getter]
-    fn images(&self) -> PyImages {
+    fn images(&self, py: Python<'_>) -> PyImages {
         PyImages {
             client: self.inner.clone(),
+            monitor: self.monitor.as_ref().map(|m| m.clone_ref(py)),
         }
     }
 

@@ -13,6 +13,7 @@ mod error;
 mod http;
 mod json;
 mod key;
+mod monitor;
 mod redact;
 mod ring;
 mod shape;
@@ -38,6 +39,8 @@ mod _native {
     use crate::http::{PyApiResponse, PyClient, PyImage, PyImages};
     #[pymodule_export]
     use crate::key::PyApiKey;
+    #[pymodule_export]
+    use crate::monitor::{PyAlert, PyAlertUpdate, PyKeyUsage, PyMonitor, PyMonitorReport};
     #[pymodule_export]
     use crate::redact::{is_sensitive_field, redact, redact_bytes, redact_json, redact_triggers};
     #[pymodule_export]

@@ -10,6 +10,7 @@ from pictify_keys import (
     ApiKey,
     ApiResponse,
     Allowed,
+    AlertUpdate,
     AsyncClient,
     AuditEvent,
     CheckReport,
@@ -25,6 +26,8 @@ from pictify_keys import (
     KeyStats,
     LoadedKeys,
     ManualClock,
+    Monitor,
+    MonitorReport,
     PictifyHTTPError,
     PictifyKeyError,
     Policy,
@@ -140,6 +143,18 @@ def logging_and_redaction(key: ApiKey) -> str:
     return redact(f"Authorization: Bearer {key.reveal()}", style="redacted")
 
 
+def monitored(keys: List[ApiKey], base_url: str) -> List[str]:
+    seen: List[AlertUpdate] = []
+    monitor = Monitor('[keys.key_abc]\nallowed_networks = ["203.0.113.0/24"]\n', on_alert=seen.append)
+    client = Client(keys, base_url=base_url, monitor=monitor)
+    monitor.feed({"timestamp": "2026-03-02T10:00:00Z", "keyId": "key_abc", "status": 200, "ip": "198.51.100.7"})
+    monitor.feed('{"timestamp":"2026-03-02T10:00:01Z","keyId":"key_abc","status":401}')
+    monitor.advance(1_772_449_200.0)
+    report: MonitorReport = monitor.finish()
+    print(client, [(k.key_id, k.requests, k.error_rate) for k in report.keys], monitor.poll())
+    return [f"{u.phase} {u.alert.kind} {u.alert.severity} {u.alert.top_ips[:1]}" for u in seen]
+
+
 if __name__ == "__main__":
     key = parse_or_none("pk_live_FAKE3Wwd25rq4f5zr3a1b2")
     if key is not None:
@@ -150,3 +165,4 @@ if __name__ == "__main__":
     if key is not None:
         print(logging_and_redaction(key))
         print(call_api([key], "http://127.0.0.1:9"), asyncio.run(call_async([key], "http://127.0.0.1:9")))
+        print(monitored([key], "http://127.0.0.1:9"))

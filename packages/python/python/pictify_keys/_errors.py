@@ -138,7 +138,9 @@ class PictifyHTTPError(PictifyKeyError):
 
 class PictifyInputError(PictifyKeyError):
     """An argument that is not a key was refused: ``secret_in_key_id``, ``invalid_key_id``
-    (audit events), ``invalid_argument`` (a wrong style or environment name, a wrong type)."""
+    (audit events), ``invalid_argument`` (a wrong style or environment name, a wrong type),
+    ``config_contains_secret``, ``config_invalid``, ``config_bad_value`` (a ``Monitor``
+    configuration)."""
 
     family = "input"
 

@@ -1,7 +1,8 @@
 """Typing stubs of the native module (the PyO3 binding of the Rust core)."""
 
+import datetime
 import os
-from typing import Any, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, TypeVar, Union, overload
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, Optional, Tuple, TypedDict, TypeVar, Union, overload
 
 from ._errors import PictifyKeyError
 
@@ -318,6 +319,7 @@ class Client:
         config: Optional[RingConfig] = None,
         environment: EnvironmentArg = None,
         policy: Optional[Policy] = None,
+        monitor: Optional[Monitor] = None,
     ) -> None:
         """Keys from ``keys``, else from ``environ`` (``os.environ`` when ``None``),
         ``secret_file`` and ``dotenv``, resolving secret references as ``load_keys`` does.
@@ -330,7 +332,11 @@ class Client:
         to allow it on purpose.
 
         ``timeout`` (per attempt, default 30) and ``connect_timeout`` (default 10) are in
-        **seconds**; ``config`` holds retries and backoff (``RingConfig``)."""
+        **seconds**; ``config`` holds retries and backoff (``RingConfig``).
+
+        ``monitor`` receives the client's audit events (one ``api.request`` per answered
+        attempt, one ``api_key.fallback`` per key fallback); its ``on_alert`` is called after
+        each request, in the calling thread, with the alert updates the request caused."""
     def request(self, method: str, path: str, json: Optional[_Json] = None) -> ApiResponse: ...
     @property
     def images(self) -> Images: ...
@@ -384,3 +390,115 @@ class AuditEvent:
     def ip(self) -> Optional[str]: ...
     @property
     def user_agent(self) -> Optional[str]: ...
+
+AlertKind = Literal[
+    "request_spike",
+    "error_rate_spike",
+    "auth_failure_burst",
+    "rate_limit_burst",
+    "disallowed_network",
+    "new_network",
+    "off_hours",
+    "use_after_revocation",
+    "test_key_from_production",
+    "read_only_write",
+    "foreign_environment",
+    "shared_key",
+]
+Severity = Literal["low", "medium", "high", "critical"]
+Phase = Literal["start", "update", "end"]
+
+class Evidence(TypedDict):
+    source: str
+    line: int
+
+class Alert:
+    """One alert of the usage monitor; ``id`` is shared by its start, updates and end."""
+
+    id: str
+    kind: AlertKind
+    severity: Severity
+    key_id: str
+    open: bool
+    start: str
+    end: str
+    windows: int
+    observed: float
+    expected: Optional[float]
+    detail: str
+    events: int
+    top_ips: List[Tuple[str, int]]
+    top_networks: List[Tuple[str, int]]
+    top_user_agents: List[Tuple[str, int]]
+    top_endpoints: List[Tuple[str, int]]
+    evidence: List[Evidence]
+    action: str
+    locations: List[Dict[str, Any]]
+
+class AlertUpdate:
+    phase: Phase
+    alert: Alert
+
+class KeyUsage:
+    key_id: str
+    name: Optional[str]
+    requests: int
+    status_2xx: int
+    status_3xx: int
+    status_4xx: int
+    status_5xx: int
+    auth_failures: int
+    rate_limited: int
+    errors: int
+    error_rate: float
+    first_seen: str
+    last_seen: str
+    distinct_ips: int
+    distinct_networks: int
+    top_networks: List[Tuple[str, int]]
+    top_user_agents: List[Tuple[str, int]]
+    endpoints: List[Tuple[str, int]]
+    hour_of_week: List[int]
+    timeline: Dict[str, Any]
+    learning: bool
+    configured: bool
+
+class IssueCount(TypedDict):
+    code: str
+    message: str
+    count: int
+    lines: List[Evidence]
+
+class MonitorReport:
+    lines: int
+    events: int
+    window_minutes: int
+    issues: List[IssueCount]
+    keys: List[KeyUsage]
+    alerts: List[Alert]
+
+class Monitor:
+    """The usage monitor in process: per-key usage and the detectors of
+    ``pictify-keys audit`` over events handed over as they happen."""
+
+    def __init__(
+        self,
+        config: Union[str, "os.PathLike[str]", None] = None,
+        *,
+        on_alert: Optional[Callable[[AlertUpdate], object]] = None,
+    ) -> None:
+        """``config`` is the TOML text, a path to it, or ``None`` for the defaults. A key in
+        it raises ``PictifyInputError`` ``config_contains_secret``; malformed TOML
+        ``config_invalid``; a bad value ``config_bad_value``. ``on_alert`` is called with
+        each ``AlertUpdate`` after ``feed``, ``advance``, ``finish`` and client requests, in
+        the calling thread; an exception it raises propagates."""
+    def feed(self, event: Union[AuditEvent, Mapping[str, Any], str, bytes]) -> None:
+        """One ``AuditEvent``, a dict in the audit-log shape, or one JSON line of a log."""
+    def advance(self, now: Union[float, datetime.datetime, None] = None) -> None:
+        """Closes the windows that ended before ``now`` (default: the current time)."""
+    def poll(self) -> List[AlertUpdate]:
+        """Alert updates since the last poll (with ``on_alert``: what it left undelivered)."""
+    def report(self) -> MonitorReport:
+        """The report so far, without ending the stream."""
+    def finish(self) -> MonitorReport:
+        """Judges every window up to the newest event's and returns the report."""
