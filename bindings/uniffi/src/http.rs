@@ -50,6 +50,9 @@ pub struct ApiResponse {
     pub body_json: String,
     /// The fingerprint of the key that succeeded.
     pub key_fingerprint: String,
+    /// Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`,
+    /// `vault://secret/pictify#api_key`, …).
+    pub key_origin: String,
     /// Attempts made for this logical request.
     pub attempts: u32,
     /// Fallbacks from a refused key to the next, for the audit log.
@@ -162,6 +165,7 @@ impl Client {
             status: resp.status,
             body_json: resp.body.to_string(),
             key_fingerprint: resp.key_fingerprint,
+            key_origin: resp.key_origin,
             attempts: resp.attempts,
             fallbacks: resp.fallbacks,
         })
