@@ -383,6 +383,14 @@ impl Monitor {
     /// Ends the input: reads an unfinished last line, closes every window up to the last
     /// event (alerts still firing stay open) and returns the report.
     pub fn finish(mut self) -> Report {
+        self.close();
+        self.snapshot()
+    }
+
+    /// Ends the input so far without giving the monitor up: reads an unfinished last line
+    /// and closes every window up to the newest event's, as [`finish`](Self::finish) does.
+    /// Events older than the newest window are out of order afterwards.
+    pub fn close(&mut self) {
         self.end_source();
         if let Some(last) = self
             .keys
@@ -392,7 +400,6 @@ impl Monitor {
         {
             self.close_until((last + 1) * self.window_secs);
         }
-        self.snapshot()
     }
 
     /// The report so far, without ending the stream: usage counts every event fed; alerts
