@@ -8,11 +8,12 @@ use pictify_keys::http as core_http;
 
 use crate::env::{Detection, Policy};
 use crate::error::{invalid_json, PictifyError};
+use crate::monitor::Monitor;
 use crate::ring::{FallbackEvent, KeyStats, RingConfig};
 use crate::source::{chain, LoadOptions};
 
 /// How to build a `Client`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, Default, uniffi::Record)]
 pub struct ClientOptions {
     /// Where the keys come from (environment map, secret file, `.env` file or keys given).
     pub keys: LoadOptions,
@@ -39,6 +40,10 @@ pub struct ClientOptions {
     /// Relaxations of the strict environment policy (null: strict).
     #[uniffi(default = None)]
     pub policy: Option<Policy>,
+    /// A usage monitor fed with every answered request of this client (`api.request`
+    /// events, and `api_key.fallback`): a 401 storm or a spike raises an alert in-process.
+    #[uniffi(default = None)]
+    pub monitor: Option<Arc<Monitor>>,
 }
 
 /// A successful answer.
@@ -140,6 +145,9 @@ impl Client {
         }
         if let Some(ring) = options.ring {
             builder = builder.ring_config(ring);
+        }
+        if let Some(monitor) = options.monitor {
+            builder = builder.audit_hook(monitor.inner.hook());
         }
         Ok(Self {
             inner: builder.build()?,
