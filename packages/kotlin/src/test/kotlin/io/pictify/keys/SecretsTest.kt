@@ -125,8 +125,8 @@ class SecretsTest {
         assertEquals("whitespace", raised.code)
         assertEquals("vault://secret/newline#api_key", raised.details.origin)
         assertTrue(
-            raised.message!!.startsWith("[whitespace] vault://secret/newline#api_key: trailing whitespace"),
-            raised.message,
+            raised.toString().startsWith("[whitespace] vault://secret/newline#api_key: trailing whitespace"),
+            raised.toString(),
         )
         assertNoSecret(report, k, err, raised, raised.message)
     }
