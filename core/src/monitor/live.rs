@@ -183,6 +183,18 @@ mod tests {
     }
 
     #[test]
+    fn a_line_too_long_is_counted_as_in_a_byte_stream() {
+        let live = LiveMonitor::new(Config::default());
+        let mut long =
+            br#"{"timestamp":"2026-03-02T00:00:00Z","keyId":"key_a","status":200,"x":""#.to_vec();
+        long.resize(crate::monitor::MAX_LINE + 1, b'a');
+        live.feed_line(&long);
+        let r = live.finish();
+        assert_eq!((r.lines, r.events), (1, 0));
+        assert_eq!(r.issues[0].code, "line_too_long");
+    }
+
+    #[test]
     fn a_poisoned_lock_is_recovered_not_a_panic() {
         let live = LiveMonitor::new(Config::default());
         live.feed(&event(T0, "api.request", 200));

@@ -217,10 +217,15 @@ impl Monitor {
         }
     }
 
-    /// Feeds one complete line (without its newline). Blank lines are counted and skipped.
+    /// Feeds one complete line (without its newline). Blank lines are counted and skipped;
+    /// a line longer than [`MAX_LINE`] is counted as [`LineIssue::LineTooLong`], as in
+    /// [`feed`](Self::feed).
     pub fn feed_line(&mut self, line: &[u8]) {
         self.line_no += 1;
         self.lines += 1;
+        if line.len() > MAX_LINE {
+            return self.issue(LineIssue::LineTooLong);
+        }
         if line.iter().all(u8::is_ascii_whitespace) {
             return;
         }
