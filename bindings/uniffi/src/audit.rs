@@ -15,7 +15,7 @@ use crate::key::ApiKey;
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct AuditEvent {
-    inner: core::AuditEvent,
+    pub(crate) inner: core::AuditEvent,
 }
 
 impl std::fmt::Display for AuditEvent {

@@ -11,6 +11,7 @@ pub use pictify_keys::check::{KeyCheckSummary as KeyCheck, VerdictKind as Verdic
 
 use crate::env::{Detection, Policy};
 use crate::error::PictifyError;
+use crate::source::resolver;
 
 /// The result of checking every key variable.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -41,7 +42,9 @@ impl From<core::CheckReport> for CheckReport {
 /// Checks every key variable (`PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY`,
 /// `PICTIFY_API_KEY_OLD`) in `variables` against the environment detected from the same map,
 /// or against `environment` when given. `source_prefix` names where the variables come from
-/// (`env`, `env-file:.env`).
+/// (`env`, `env-file:.env`). A secret reference (`vault://secret/pictify#api_key`) is
+/// resolved with the provider settings in `variables` (`VAULT_ADDR`, `VAULT_TOKEN`,
+/// `AWS_REGION`, …); the key's origin is then the reference.
 #[uniffi::export(default(source_prefix = "env", environment = None, policy = None))]
 pub fn check_keys(
     mut variables: HashMap<String, String>,
@@ -49,11 +52,13 @@ pub fn check_keys(
     environment: Option<Detection>,
     policy: Option<Policy>,
 ) -> CheckReport {
-    let report = core::check_keys(
+    let resolver = resolver(&variables);
+    let report = core::check_keys_with(
         &variables,
         &source_prefix,
         environment,
         policy.unwrap_or_default(),
+        Some(&resolver),
     );
     // The map holds key material: zero this copy once the core is done with it.
     variables.values_mut().for_each(Zeroize::zeroize);

@@ -8,11 +8,12 @@ use pictify_keys::http as core_http;
 
 use crate::env::{Detection, Policy};
 use crate::error::{invalid_json, PictifyError};
+use crate::monitor::Monitor;
 use crate::ring::{FallbackEvent, KeyStats, RingConfig};
 use crate::source::{chain, LoadOptions};
 
 /// How to build a `Client`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, Default, uniffi::Record)]
 pub struct ClientOptions {
     /// Where the keys come from (environment map, secret file, `.env` file or keys given).
     pub keys: LoadOptions,
@@ -39,6 +40,10 @@ pub struct ClientOptions {
     /// Relaxations of the strict environment policy (null: strict).
     #[uniffi(default = None)]
     pub policy: Option<Policy>,
+    /// A usage monitor fed with every answered request of this client (`api.request`
+    /// events, and `api_key.fallback`): a 401 storm or a spike raises an alert in-process.
+    #[uniffi(default = None)]
+    pub monitor: Option<Arc<Monitor>>,
 }
 
 /// A successful answer.
@@ -50,6 +55,9 @@ pub struct ApiResponse {
     pub body_json: String,
     /// The fingerprint of the key that succeeded.
     pub key_fingerprint: String,
+    /// Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`,
+    /// `vault://secret/pictify#api_key`, …).
+    pub key_origin: String,
     /// Attempts made for this logical request.
     pub attempts: u32,
     /// Fallbacks from a refused key to the next, for the audit log.
@@ -138,6 +146,9 @@ impl Client {
         if let Some(ring) = options.ring {
             builder = builder.ring_config(ring);
         }
+        if let Some(monitor) = options.monitor {
+            builder = builder.audit_hook(monitor.inner.hook());
+        }
         Ok(Self {
             inner: builder.build()?,
         })
@@ -162,6 +173,7 @@ impl Client {
             status: resp.status,
             body_json: resp.body.to_string(),
             key_fingerprint: resp.key_fingerprint,
+            key_origin: resp.key_origin,
             attempts: resp.attempts,
             fallbacks: resp.fallbacks,
         })

@@ -36,6 +36,7 @@ pub mod env;
 pub mod error;
 pub mod http;
 pub mod key;
+pub mod monitor;
 pub mod redact;
 pub mod ring;
 pub mod source;
@@ -50,6 +51,7 @@ pub use env::{
 pub use error::PictifyError;
 pub use http::Client;
 pub use key::{ApiKey, Mode};
+pub use monitor::Monitor;
 pub use redact::{redact, redact_json, RedactionStyle, StreamRedactor};
 pub use ring::KeyRing;
 pub use source::{load_keys, LoadOptions};

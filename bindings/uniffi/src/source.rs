@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pictify_keys as core;
+use pictify_keys::secrets::{CachingResolver, SECRET_VARIABLES};
 use pictify_keys::source::{KeyList, SourceChain};
+use pictify_keys::world::EnvSnapshot;
 
 use crate::error::PictifyError;
 use crate::key::ApiKey;
@@ -16,7 +18,9 @@ use crate::key::ApiKey;
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct LoadOptions {
     /// Variables to read `PICTIFY_API_KEY_NEW` / `PICTIFY_API_KEY` / `PICTIFY_API_KEY_OLD`
-    /// from (pass the process environment explicitly; nothing is read behind your back).
+    /// from (pass the process environment explicitly; nothing is read behind your back),
+    /// and the secrets managers' settings (`VAULT_ADDR`, `VAULT_TOKEN`, `AWS_REGION`, …)
+    /// used to resolve a reference such as `vault://secret/pictify#api_key`.
     #[uniffi(default = None)]
     pub env: Option<HashMap<String, String>>,
     /// A mounted secret file (Kubernetes), used when it exists; re-read when it changes.
@@ -81,19 +85,36 @@ pub struct LoadedKeys {
     pub shadowed: Vec<ShadowedKey>,
 }
 
-/// The source chain `options` describe (the rule is the core's `SourceChain::from_options`).
-pub(crate) fn chain(options: LoadOptions) -> Result<SourceChain, PictifyError> {
-    let keys = options.keys.map(|k| KeyList::parse(&k)).transpose();
-    Ok(SourceChain::from_options(core::source::LoadOptions {
-        keys: keys.map_err(core::Error::from)?,
-        env: options.env.unwrap_or_default(),
-        secret_file: options.secret_file.map(PathBuf::from),
-        dotenv_file: options.dotenv_file.map(PathBuf::from),
-    }))
+/// The core's resolver of secret references (`vault://…`, `aws-sm://…`, `gcp-sm://…`),
+/// configured from the provider settings in `variables` (`VAULT_ADDR`, `AWS_REGION`, …: the
+/// core's `SECRET_VARIABLES`, copied once).
+pub(crate) fn resolver(variables: &HashMap<String, String>) -> CachingResolver {
+    CachingResolver::native(EnvSnapshot::capture(variables, SECRET_VARIABLES))
 }
 
-/// Loads the keys with their provenance. Throws `Source` `no_key` when no source has a key,
-/// and a `Source` or `Format` error naming the source when a configured source is broken.
+/// The source chain `options` describe: the keys handed in and nothing else, else the core's
+/// standard chain, which resolves a secret reference in `env` or the `.env` file with the
+/// provider settings found in `env` (the core's `SourceChain::standard_resolving`).
+pub(crate) fn chain(options: LoadOptions) -> Result<SourceChain, PictifyError> {
+    if let Some(keys) = options.keys {
+        let list = KeyList::parse(&keys).map_err(core::Error::from)?;
+        return Ok(SourceChain::new().with(list));
+    }
+    let env = options.env.unwrap_or_default();
+    let resolver = Arc::new(resolver(&env));
+    Ok(SourceChain::standard_resolving(
+        env,
+        options.secret_file.map(PathBuf::from),
+        options.dotenv_file.map(PathBuf::from),
+        Some(resolver),
+    ))
+}
+
+/// Loads the keys with their provenance. A secret reference in a key variable
+/// (`PICTIFY_API_KEY=vault://secret/pictify#api_key`) is fetched from its manager, and the
+/// key's origin is the reference. Throws `Source` `no_key` when no source has a key, and a
+/// `Source` or `Format` error naming the source (or reference) when one is broken
+/// (`secret_not_found`, `secret_access_denied`, `secret_credentials_missing`, `whitespace`, …).
 #[uniffi::export]
 pub fn load_keys(options: LoadOptions) -> Result<LoadedKeys, PictifyError> {
     let loaded = chain(options)?.load_all()?;

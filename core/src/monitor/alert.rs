@@ -12,6 +12,7 @@ use super::stats::Top;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AlertKind {
     /// Far more requests than the key makes at this time of day.
     RequestSpike,
@@ -112,6 +113,7 @@ impl AlertKind {
 /// How urgent an alert is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Severity {
     /// Worth a look.
     Low,
@@ -137,6 +139,7 @@ impl Severity {
 
 /// Where in the input an event was read: source name and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Evidence {
     /// The file name (`-` for stdin, `memory` for events handed over in memory).
     pub source: String,
@@ -198,6 +201,7 @@ fn ser_time<S: serde::Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
 /// Where an alert is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum Phase {
     /// First firing window.
     Start,

@@ -15,6 +15,7 @@ use super::Report;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum IpClass {
     /// A public address: the only class looked up in a geo database.
     Public,
@@ -136,6 +137,7 @@ pub trait GeoLookup {
 /// One address of an alert with its class and, when a database was given, its country
 /// and autonomous system.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Location {
     /// The address.
     pub ip: String,

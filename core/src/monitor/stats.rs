@@ -194,6 +194,7 @@ pub struct KeyUsage {
 /// buckets. Because buckets are aligned, the result depends only on the events, not on
 /// their order or chunking.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Timeline {
     /// Start of the first bucket (UTC).
     #[serde(serialize_with = "ser_time")]

@@ -68,3 +68,8 @@ public func detectProcessEnvironment() -> Detection {
 public func checkEnvFile(text: String, label: String, policy: Policy? = nil) throws -> CheckReport {
     checkKeys(variables: try parseDotenv(text: text), sourcePrefix: "env-file:\(label)", environment: nil, policy: policy)
 }
+
+extension AlertKind {
+    /// The stable code (`auth_failure_burst`, `request_spike`, …), as in the CLI's JSON.
+    public func code() -> String { alertKindCode(kind: self) }
+}

@@ -545,6 +545,22 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -1839,6 +1855,240 @@ public func FfiConverterTypeKeyRing_lower(_ value: KeyRing) -> UInt64 {
 
 
 /**
+ * The in-process usage monitor: thread-safe, shared by every client it is given to.
+ */
+public protocol MonitorProtocol: AnyObject, Sendable {
+    
+    /**
+     * Closes the windows that ended before `now_unix_secs` (less the re-order grace), so a
+     * quiet app still gets its alerts: call it from a timer.
+     */
+    func advance(nowUnixSecs: Int64) 
+    
+    /**
+     * Feeds one audit event (time from the event).
+     */
+    func feed(event: AuditEvent) 
+    
+    /**
+     * Feeds one audit-log line (JSON, without its newline), read by the command line's
+     * rules: a bad line is counted in the report's `issues`, never echoed.
+     */
+    func feedLine(line: String) 
+    
+    /**
+     * Ends the stream so far: every window up to the newest event's is judged (its alerts
+     * also reach `poll`), and the final report is returned.
+     */
+    func finish()  -> MonitorReport
+    
+    /**
+     * Alert starts, updates and ends since the last poll, in order.
+     */
+    func poll()  -> [AlertUpdate]
+    
+    /**
+     * The report so far; windows still open are not judged yet.
+     */
+    func report()  -> MonitorReport
+    
+}
+/**
+ * The in-process usage monitor: thread-safe, shared by every client it is given to.
+ */
+open class Monitor: MonitorProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_pictify_keys_uniffi_fn_clone_monitor(self.handle, $0) }
+    }
+    /**
+     * A monitor with the configuration in TOML `config_toml` (docs/monitor.md; null: the
+     * defaults). Throws `Input` `config_contains_secret`, `config_invalid` or
+     * `config_bad_value` for a refused configuration (a key in it is never echoed).
+     */
+public convenience init(configToml: String? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypePictifyError_lift) {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_constructor_monitor_new(
+        FfiConverterOptionString.lower(configToml),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_pictify_keys_uniffi_fn_free_monitor(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Closes the windows that ended before `now_unix_secs` (less the re-order grace), so a
+     * quiet app still gets its alerts: call it from a timer.
+     */
+open func advance(nowUnixSecs: Int64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_method_monitor_advance(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(nowUnixSecs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Feeds one audit event (time from the event).
+     */
+open func feed(event: AuditEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_method_monitor_feed(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAuditEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Feeds one audit-log line (JSON, without its newline), read by the command line's
+     * rules: a bad line is counted in the report's `issues`, never echoed.
+     */
+open func feedLine(line: String)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_method_monitor_feed_line(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(line),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Ends the stream so far: every window up to the newest event's is judged (its alerts
+     * also reach `poll`), and the final report is returned.
+     */
+open func finish() -> MonitorReport  {
+    return try!  FfiConverterTypeMonitorReport_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_method_monitor_finish(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Alert starts, updates and ends since the last poll, in order.
+     */
+open func poll() -> [AlertUpdate]  {
+    return try!  FfiConverterSequenceTypeAlertUpdate.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_method_monitor_poll(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The report so far; windows still open are not judged yet.
+     */
+open func report() -> MonitorReport  {
+    return try!  FfiConverterTypeMonitorReport_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_method_monitor_report(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMonitor: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Monitor
+
+    public static func lift(_ handle: UInt64) throws -> Monitor {
+        return Monitor(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Monitor) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Monitor {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Monitor, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitor_lift(_ handle: UInt64) throws -> Monitor {
+    return try FfiConverterTypeMonitor.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitor_lower(_ value: Monitor) -> UInt64 {
+    return FfiConverterTypeMonitor.lower(value)
+}
+
+
+
+
+
+
+/**
  * One logical request in progress.
  */
 public protocol RequestStateProtocol: AnyObject, Sendable {
@@ -2144,6 +2394,314 @@ public func FfiConverterTypeStreamRedactor_lower(_ value: StreamRedactor) -> UIn
 
 
 /**
+ * One alert, as the core reports it (docs/monitor.md).
+ */
+public struct Alert: Equatable, Hashable {
+    /**
+     * Stable id shared by the start, updates and end: `kind:keyId:start`.
+     */
+    public let id: String
+    /**
+     * What it is about.
+     */
+    public let kind: AlertKind
+    /**
+     * How urgent.
+     */
+    public let severity: Severity
+    /**
+     * The key's ID or fingerprint.
+     */
+    public let keyId: String
+    /**
+     * Still open (false once the cool-down ran out).
+     */
+    public let `open`: Bool
+    /**
+     * Start of the first window that fired (RFC 3339, UTC).
+     */
+    public let start: String
+    /**
+     * End of the last window that fired (RFC 3339, UTC).
+     */
+    public let end: String
+    /**
+     * Windows that fired.
+     */
+    public let windows: UInt32
+    /**
+     * The strongest window's observed figure.
+     */
+    public let observed: Double
+    /**
+     * The baseline for that window, when the detector has one.
+     */
+    public let expected: Double?
+    /**
+     * The figures behind it (`median 40, MAD 6, threshold 100`).
+     */
+    public let detail: String
+    /**
+     * Requests that matched.
+     */
+    public let events: UInt64
+    /**
+     * Top client IPs.
+     */
+    public let topIps: [Count]
+    /**
+     * Top networks (/24, /48).
+     */
+    public let topNetworks: [Count]
+    /**
+     * Top user agents.
+     */
+    public let topUserAgents: [Count]
+    /**
+     * Top `METHOD endpoint`.
+     */
+    public let topEndpoints: [Count]
+    /**
+     * The first events that show it (source and line or ordinal).
+     */
+    public let evidence: [Evidence]
+    /**
+     * What to do, after the Pictify security guidance.
+     */
+    public let action: String
+    /**
+     * The top IPs' class (private, documentation, public, …).
+     */
+    public let locations: [Location]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id shared by the start, updates and end: `kind:keyId:start`.
+         */id: String, 
+        /**
+         * What it is about.
+         */kind: AlertKind, 
+        /**
+         * How urgent.
+         */severity: Severity, 
+        /**
+         * The key's ID or fingerprint.
+         */keyId: String, 
+        /**
+         * Still open (false once the cool-down ran out).
+         */`open`: Bool, 
+        /**
+         * Start of the first window that fired (RFC 3339, UTC).
+         */start: String, 
+        /**
+         * End of the last window that fired (RFC 3339, UTC).
+         */end: String, 
+        /**
+         * Windows that fired.
+         */windows: UInt32, 
+        /**
+         * The strongest window's observed figure.
+         */observed: Double, 
+        /**
+         * The baseline for that window, when the detector has one.
+         */expected: Double?, 
+        /**
+         * The figures behind it (`median 40, MAD 6, threshold 100`).
+         */detail: String, 
+        /**
+         * Requests that matched.
+         */events: UInt64, 
+        /**
+         * Top client IPs.
+         */topIps: [Count], 
+        /**
+         * Top networks (/24, /48).
+         */topNetworks: [Count], 
+        /**
+         * Top user agents.
+         */topUserAgents: [Count], 
+        /**
+         * Top `METHOD endpoint`.
+         */topEndpoints: [Count], 
+        /**
+         * The first events that show it (source and line or ordinal).
+         */evidence: [Evidence], 
+        /**
+         * What to do, after the Pictify security guidance.
+         */action: String, 
+        /**
+         * The top IPs' class (private, documentation, public, …).
+         */locations: [Location]) {
+        self.id = id
+        self.kind = kind
+        self.severity = severity
+        self.keyId = keyId
+        self.`open` = `open`
+        self.start = start
+        self.end = end
+        self.windows = windows
+        self.observed = observed
+        self.expected = expected
+        self.detail = detail
+        self.events = events
+        self.topIps = topIps
+        self.topNetworks = topNetworks
+        self.topUserAgents = topUserAgents
+        self.topEndpoints = topEndpoints
+        self.evidence = evidence
+        self.action = action
+        self.locations = locations
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Alert: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlert: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Alert {
+        return
+            try Alert(
+                id: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeAlertKind.read(from: &buf), 
+                severity: FfiConverterTypeSeverity.read(from: &buf), 
+                keyId: FfiConverterString.read(from: &buf), 
+                open: FfiConverterBool.read(from: &buf), 
+                start: FfiConverterString.read(from: &buf), 
+                end: FfiConverterString.read(from: &buf), 
+                windows: FfiConverterUInt32.read(from: &buf), 
+                observed: FfiConverterDouble.read(from: &buf), 
+                expected: FfiConverterOptionDouble.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf), 
+                events: FfiConverterUInt64.read(from: &buf), 
+                topIps: FfiConverterSequenceTypeCount.read(from: &buf), 
+                topNetworks: FfiConverterSequenceTypeCount.read(from: &buf), 
+                topUserAgents: FfiConverterSequenceTypeCount.read(from: &buf), 
+                topEndpoints: FfiConverterSequenceTypeCount.read(from: &buf), 
+                evidence: FfiConverterSequenceTypeEvidence.read(from: &buf), 
+                action: FfiConverterString.read(from: &buf), 
+                locations: FfiConverterSequenceTypeLocation.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Alert, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeAlertKind.write(value.kind, into: &buf)
+        FfiConverterTypeSeverity.write(value.severity, into: &buf)
+        FfiConverterString.write(value.keyId, into: &buf)
+        FfiConverterBool.write(value.`open`, into: &buf)
+        FfiConverterString.write(value.start, into: &buf)
+        FfiConverterString.write(value.end, into: &buf)
+        FfiConverterUInt32.write(value.windows, into: &buf)
+        FfiConverterDouble.write(value.observed, into: &buf)
+        FfiConverterOptionDouble.write(value.expected, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+        FfiConverterUInt64.write(value.events, into: &buf)
+        FfiConverterSequenceTypeCount.write(value.topIps, into: &buf)
+        FfiConverterSequenceTypeCount.write(value.topNetworks, into: &buf)
+        FfiConverterSequenceTypeCount.write(value.topUserAgents, into: &buf)
+        FfiConverterSequenceTypeCount.write(value.topEndpoints, into: &buf)
+        FfiConverterSequenceTypeEvidence.write(value.evidence, into: &buf)
+        FfiConverterString.write(value.action, into: &buf)
+        FfiConverterSequenceTypeLocation.write(value.locations, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlert_lift(_ buf: RustBuffer) throws -> Alert {
+    return try FfiConverterTypeAlert.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlert_lower(_ value: Alert) -> RustBuffer {
+    return FfiConverterTypeAlert.lower(value)
+}
+
+
+/**
+ * A lifecycle notification: an alert started, was updated, or ended.
+ */
+public struct AlertUpdate: Equatable, Hashable {
+    /**
+     * Start, update or end.
+     */
+    public let phase: Phase
+    /**
+     * The alert as it stands.
+     */
+    public let alert: Alert
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start, update or end.
+         */phase: Phase, 
+        /**
+         * The alert as it stands.
+         */alert: Alert) {
+        self.phase = phase
+        self.alert = alert
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AlertUpdate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlertUpdate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AlertUpdate {
+        return
+            try AlertUpdate(
+                phase: FfiConverterTypePhase.read(from: &buf), 
+                alert: FfiConverterTypeAlert.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AlertUpdate, into buf: inout [UInt8]) {
+        FfiConverterTypePhase.write(value.phase, into: &buf)
+        FfiConverterTypeAlert.write(value.alert, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertUpdate_lift(_ buf: RustBuffer) throws -> AlertUpdate {
+    return try FfiConverterTypeAlertUpdate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertUpdate_lower(_ value: AlertUpdate) -> RustBuffer {
+    return FfiConverterTypeAlertUpdate.lower(value)
+}
+
+
+/**
  * A successful answer.
  */
 public struct ApiResponse: Equatable, Hashable {
@@ -2159,6 +2717,11 @@ public struct ApiResponse: Equatable, Hashable {
      * The fingerprint of the key that succeeded.
      */
     public let keyFingerprint: String
+    /**
+     * Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`,
+     * `vault://secret/pictify#api_key`, …).
+     */
+    public let keyOrigin: String
     /**
      * Attempts made for this logical request.
      */
@@ -2181,6 +2744,10 @@ public struct ApiResponse: Equatable, Hashable {
          * The fingerprint of the key that succeeded.
          */keyFingerprint: String, 
         /**
+         * Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`,
+         * `vault://secret/pictify#api_key`, …).
+         */keyOrigin: String, 
+        /**
          * Attempts made for this logical request.
          */attempts: UInt32, 
         /**
@@ -2189,6 +2756,7 @@ public struct ApiResponse: Equatable, Hashable {
         self.status = status
         self.bodyJson = bodyJson
         self.keyFingerprint = keyFingerprint
+        self.keyOrigin = keyOrigin
         self.attempts = attempts
         self.fallbacks = fallbacks
     }
@@ -2212,6 +2780,7 @@ public struct FfiConverterTypeApiResponse: FfiConverterRustBuffer {
                 status: FfiConverterUInt16.read(from: &buf), 
                 bodyJson: FfiConverterString.read(from: &buf), 
                 keyFingerprint: FfiConverterString.read(from: &buf), 
+                keyOrigin: FfiConverterString.read(from: &buf), 
                 attempts: FfiConverterUInt32.read(from: &buf), 
                 fallbacks: FfiConverterSequenceTypeFallbackEvent.read(from: &buf)
         )
@@ -2221,6 +2790,7 @@ public struct FfiConverterTypeApiResponse: FfiConverterRustBuffer {
         FfiConverterUInt16.write(value.status, into: &buf)
         FfiConverterString.write(value.bodyJson, into: &buf)
         FfiConverterString.write(value.keyFingerprint, into: &buf)
+        FfiConverterString.write(value.keyOrigin, into: &buf)
         FfiConverterUInt32.write(value.attempts, into: &buf)
         FfiConverterSequenceTypeFallbackEvent.write(value.fallbacks, into: &buf)
     }
@@ -2338,7 +2908,7 @@ public func FfiConverterTypeCheckReport_lower(_ value: CheckReport) -> RustBuffe
 /**
  * How to build a `Client`.
  */
-public struct ClientOptions: Equatable, Hashable {
+public struct ClientOptions {
     /**
      * Where the keys come from (environment map, secret file, `.env` file or keys given).
      */
@@ -2373,6 +2943,11 @@ public struct ClientOptions: Equatable, Hashable {
      * Relaxations of the strict environment policy (null: strict).
      */
     public let policy: Policy?
+    /**
+     * A usage monitor fed with every answered request of this client (`api.request`
+     * events, and `api_key.fallback`): a 401 storm or a spike raises an alert in-process.
+     */
+    public let monitor: Monitor?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2402,7 +2977,11 @@ public struct ClientOptions: Equatable, Hashable {
          */environment: Detection? = nil, 
         /**
          * Relaxations of the strict environment policy (null: strict).
-         */policy: Policy? = nil) {
+         */policy: Policy? = nil, 
+        /**
+         * A usage monitor fed with every answered request of this client (`api.request`
+         * events, and `api_key.fallback`): a 401 storm or a spike raises an alert in-process.
+         */monitor: Monitor? = nil) {
         self.keys = keys
         self.baseUrl = baseUrl
         self.timeoutMs = timeoutMs
@@ -2411,6 +2990,7 @@ public struct ClientOptions: Equatable, Hashable {
         self.language = language
         self.environment = environment
         self.policy = policy
+        self.monitor = monitor
     }
 
     
@@ -2436,7 +3016,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 ring: FfiConverterOptionTypeRingConfig.read(from: &buf), 
                 language: FfiConverterString.read(from: &buf), 
                 environment: FfiConverterOptionTypeDetection.read(from: &buf), 
-                policy: FfiConverterOptionTypePolicy.read(from: &buf)
+                policy: FfiConverterOptionTypePolicy.read(from: &buf), 
+                monitor: FfiConverterOptionTypeMonitor.read(from: &buf)
         )
     }
 
@@ -2449,6 +3030,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterString.write(value.language, into: &buf)
         FfiConverterOptionTypeDetection.write(value.environment, into: &buf)
         FfiConverterOptionTypePolicy.write(value.policy, into: &buf)
+        FfiConverterOptionTypeMonitor.write(value.monitor, into: &buf)
     }
 }
 
@@ -2465,6 +3047,75 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * A value with how often it was seen (an IP, a network, a user agent, `METHOD endpoint`).
+ */
+public struct Count: Equatable, Hashable {
+    /**
+     * The value.
+     */
+    public let value: String
+    /**
+     * How many requests had it.
+     */
+    public let count: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The value.
+         */value: String, 
+        /**
+         * How many requests had it.
+         */count: UInt64) {
+        self.value = value
+        self.count = count
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Count: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Count {
+        return
+            try Count(
+                value: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Count, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.value, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCount_lift(_ buf: RustBuffer) throws -> Count {
+    return try FfiConverterTypeCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCount_lower(_ value: Count) -> RustBuffer {
+    return FfiConverterTypeCount.lower(value)
 }
 
 
@@ -2856,13 +3507,373 @@ public func FfiConverterTypeImageOptions_lower(_ value: ImageOptions) -> RustBuf
 
 
 /**
+ * Usage of one key (the `pictify-keys audit` table).
+ */
+public struct KeyUsage: Equatable, Hashable {
+    /**
+     * The key's ID or fingerprint.
+     */
+    public let keyId: String
+    /**
+     * Its name from the configuration.
+     */
+    public let name: String?
+    /**
+     * Requests.
+     */
+    public let requests: UInt64
+    /**
+     * 2xx answers.
+     */
+    public let status2xx: UInt64
+    /**
+     * 3xx answers.
+     */
+    public let status3xx: UInt64
+    /**
+     * 4xx answers.
+     */
+    public let status4xx: UInt64
+    /**
+     * 5xx answers.
+     */
+    public let status5xx: UInt64
+    /**
+     * 401 and 403 answers.
+     */
+    public let authFailures: UInt64
+    /**
+     * 429 answers.
+     */
+    public let rateLimited: UInt64
+    /**
+     * Errors as the error-rate detector counts them.
+     */
+    public let errors: UInt64
+    /**
+     * `errors / requests`.
+     */
+    public let errorRate: Double
+    /**
+     * First request (RFC 3339, UTC).
+     */
+    public let firstSeen: String
+    /**
+     * Last request (RFC 3339, UTC).
+     */
+    public let lastSeen: String
+    /**
+     * Distinct client IPs.
+     */
+    public let distinctIps: UInt64
+    /**
+     * Distinct networks (/24, /48).
+     */
+    public let distinctNetworks: UInt64
+    /**
+     * Top networks.
+     */
+    public let topNetworks: [Count]
+    /**
+     * Top user agents.
+     */
+    public let topUserAgents: [Count]
+    /**
+     * Requests per `METHOD endpoint`, most first.
+     */
+    public let endpoints: [Count]
+    /**
+     * Requests per hour of the week in UTC, Monday 00:00 first (168 entries).
+     */
+    public let hourOfWeek: [UInt64]
+    /**
+     * Requests and failures over time.
+     */
+    public let timeline: Timeline
+    /**
+     * The statistical detectors are still learning this key's traffic.
+     */
+    public let learning: Bool
+    /**
+     * The configuration lists this key.
+     */
+    public let configured: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key's ID or fingerprint.
+         */keyId: String, 
+        /**
+         * Its name from the configuration.
+         */name: String?, 
+        /**
+         * Requests.
+         */requests: UInt64, 
+        /**
+         * 2xx answers.
+         */status2xx: UInt64, 
+        /**
+         * 3xx answers.
+         */status3xx: UInt64, 
+        /**
+         * 4xx answers.
+         */status4xx: UInt64, 
+        /**
+         * 5xx answers.
+         */status5xx: UInt64, 
+        /**
+         * 401 and 403 answers.
+         */authFailures: UInt64, 
+        /**
+         * 429 answers.
+         */rateLimited: UInt64, 
+        /**
+         * Errors as the error-rate detector counts them.
+         */errors: UInt64, 
+        /**
+         * `errors / requests`.
+         */errorRate: Double, 
+        /**
+         * First request (RFC 3339, UTC).
+         */firstSeen: String, 
+        /**
+         * Last request (RFC 3339, UTC).
+         */lastSeen: String, 
+        /**
+         * Distinct client IPs.
+         */distinctIps: UInt64, 
+        /**
+         * Distinct networks (/24, /48).
+         */distinctNetworks: UInt64, 
+        /**
+         * Top networks.
+         */topNetworks: [Count], 
+        /**
+         * Top user agents.
+         */topUserAgents: [Count], 
+        /**
+         * Requests per `METHOD endpoint`, most first.
+         */endpoints: [Count], 
+        /**
+         * Requests per hour of the week in UTC, Monday 00:00 first (168 entries).
+         */hourOfWeek: [UInt64], 
+        /**
+         * Requests and failures over time.
+         */timeline: Timeline, 
+        /**
+         * The statistical detectors are still learning this key's traffic.
+         */learning: Bool, 
+        /**
+         * The configuration lists this key.
+         */configured: Bool) {
+        self.keyId = keyId
+        self.name = name
+        self.requests = requests
+        self.status2xx = status2xx
+        self.status3xx = status3xx
+        self.status4xx = status4xx
+        self.status5xx = status5xx
+        self.authFailures = authFailures
+        self.rateLimited = rateLimited
+        self.errors = errors
+        self.errorRate = errorRate
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.distinctIps = distinctIps
+        self.distinctNetworks = distinctNetworks
+        self.topNetworks = topNetworks
+        self.topUserAgents = topUserAgents
+        self.endpoints = endpoints
+        self.hourOfWeek = hourOfWeek
+        self.timeline = timeline
+        self.learning = learning
+        self.configured = configured
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KeyUsage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyUsage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyUsage {
+        return
+            try KeyUsage(
+                keyId: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                requests: FfiConverterUInt64.read(from: &buf), 
+                status2xx: FfiConverterUInt64.read(from: &buf), 
+                status3xx: FfiConverterUInt64.read(from: &buf), 
+                status4xx: FfiConverterUInt64.read(from: &buf), 
+                status5xx: FfiConverterUInt64.read(from: &buf), 
+                authFailures: FfiConverterUInt64.read(from: &buf), 
+                rateLimited: FfiConverterUInt64.read(from: &buf), 
+                errors: FfiConverterUInt64.read(from: &buf), 
+                errorRate: FfiConverterDouble.read(from: &buf), 
+                firstSeen: FfiConverterString.read(from: &buf), 
+                lastSeen: FfiConverterString.read(from: &buf), 
+                distinctIps: FfiConverterUInt64.read(from: &buf), 
+                distinctNetworks: FfiConverterUInt64.read(from: &buf), 
+                topNetworks: FfiConverterSequenceTypeCount.read(from: &buf), 
+                topUserAgents: FfiConverterSequenceTypeCount.read(from: &buf), 
+                endpoints: FfiConverterSequenceTypeCount.read(from: &buf), 
+                hourOfWeek: FfiConverterSequenceUInt64.read(from: &buf), 
+                timeline: FfiConverterTypeTimeline.read(from: &buf), 
+                learning: FfiConverterBool.read(from: &buf), 
+                configured: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KeyUsage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.keyId, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterUInt64.write(value.requests, into: &buf)
+        FfiConverterUInt64.write(value.status2xx, into: &buf)
+        FfiConverterUInt64.write(value.status3xx, into: &buf)
+        FfiConverterUInt64.write(value.status4xx, into: &buf)
+        FfiConverterUInt64.write(value.status5xx, into: &buf)
+        FfiConverterUInt64.write(value.authFailures, into: &buf)
+        FfiConverterUInt64.write(value.rateLimited, into: &buf)
+        FfiConverterUInt64.write(value.errors, into: &buf)
+        FfiConverterDouble.write(value.errorRate, into: &buf)
+        FfiConverterString.write(value.firstSeen, into: &buf)
+        FfiConverterString.write(value.lastSeen, into: &buf)
+        FfiConverterUInt64.write(value.distinctIps, into: &buf)
+        FfiConverterUInt64.write(value.distinctNetworks, into: &buf)
+        FfiConverterSequenceTypeCount.write(value.topNetworks, into: &buf)
+        FfiConverterSequenceTypeCount.write(value.topUserAgents, into: &buf)
+        FfiConverterSequenceTypeCount.write(value.endpoints, into: &buf)
+        FfiConverterSequenceUInt64.write(value.hourOfWeek, into: &buf)
+        FfiConverterTypeTimeline.write(value.timeline, into: &buf)
+        FfiConverterBool.write(value.learning, into: &buf)
+        FfiConverterBool.write(value.configured, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyUsage_lift(_ buf: RustBuffer) throws -> KeyUsage {
+    return try FfiConverterTypeKeyUsage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyUsage_lower(_ value: KeyUsage) -> RustBuffer {
+    return FfiConverterTypeKeyUsage.lower(value)
+}
+
+
+/**
+ * Lines left out under one issue code (`invalid_json`, `secret_in_key_id`, …).
+ */
+public struct LineIssueCount: Equatable, Hashable {
+    /**
+     * The stable code.
+     */
+    public let code: String
+    /**
+     * What it means.
+     */
+    public let message: String
+    /**
+     * Lines with this issue.
+     */
+    public let count: UInt64
+    /**
+     * The first of them.
+     */
+    public let lines: [Evidence]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stable code.
+         */code: String, 
+        /**
+         * What it means.
+         */message: String, 
+        /**
+         * Lines with this issue.
+         */count: UInt64, 
+        /**
+         * The first of them.
+         */lines: [Evidence]) {
+        self.code = code
+        self.message = message
+        self.count = count
+        self.lines = lines
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LineIssueCount: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLineIssueCount: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LineIssueCount {
+        return
+            try LineIssueCount(
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                count: FfiConverterUInt64.read(from: &buf), 
+                lines: FfiConverterSequenceTypeEvidence.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LineIssueCount, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterUInt64.write(value.count, into: &buf)
+        FfiConverterSequenceTypeEvidence.write(value.lines, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineIssueCount_lift(_ buf: RustBuffer) throws -> LineIssueCount {
+    return try FfiConverterTypeLineIssueCount.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineIssueCount_lower(_ value: LineIssueCount) -> RustBuffer {
+    return FfiConverterTypeLineIssueCount.lower(value)
+}
+
+
+/**
  * Where `loadKeys` (and a `Client`) look, in priority order: `keys` when given (nothing else
  * is read), else `env`, then `secretFile`, then `dotenvFile`.
  */
 public struct LoadOptions: Equatable, Hashable {
     /**
      * Variables to read `PICTIFY_API_KEY_NEW` / `PICTIFY_API_KEY` / `PICTIFY_API_KEY_OLD`
-     * from (pass the process environment explicitly; nothing is read behind your back).
+     * from (pass the process environment explicitly; nothing is read behind your back),
+     * and the secrets managers' settings (`VAULT_ADDR`, `VAULT_TOKEN`, `AWS_REGION`, …)
+     * used to resolve a reference such as `vault://secret/pictify#api_key`.
      */
     public let env: [String: String]?
     /**
@@ -2883,7 +3894,9 @@ public struct LoadOptions: Equatable, Hashable {
     public init(
         /**
          * Variables to read `PICTIFY_API_KEY_NEW` / `PICTIFY_API_KEY` / `PICTIFY_API_KEY_OLD`
-         * from (pass the process environment explicitly; nothing is read behind your back).
+         * from (pass the process environment explicitly; nothing is read behind your back),
+         * and the secrets managers' settings (`VAULT_ADDR`, `VAULT_TOKEN`, `AWS_REGION`, …)
+         * used to resolve a reference such as `vault://secret/pictify#api_key`.
          */env: [String: String]? = nil, 
         /**
          * A mounted secret file (Kubernetes), used when it exists; re-read when it changes.
@@ -3023,6 +4036,115 @@ public func FfiConverterTypeLoadedKeys_lift(_ buf: RustBuffer) throws -> LoadedK
 #endif
 public func FfiConverterTypeLoadedKeys_lower(_ value: LoadedKeys) -> RustBuffer {
     return FfiConverterTypeLoadedKeys.lower(value)
+}
+
+
+/**
+ * What the monitor has seen so far.
+ */
+public struct MonitorReport: Equatable, Hashable {
+    /**
+     * Lines and events fed (an event counts as a line).
+     */
+    public let lines: UInt64
+    /**
+     * Events analysed.
+     */
+    public let events: UInt64
+    /**
+     * Window length in minutes.
+     */
+    public let windowMinutes: UInt32
+    /**
+     * Lines left out, by code.
+     */
+    public let issues: [LineIssueCount]
+    /**
+     * Usage per key, by key ID.
+     */
+    public let keys: [KeyUsage]
+    /**
+     * Alerts, by start time.
+     */
+    public let alerts: [Alert]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Lines and events fed (an event counts as a line).
+         */lines: UInt64, 
+        /**
+         * Events analysed.
+         */events: UInt64, 
+        /**
+         * Window length in minutes.
+         */windowMinutes: UInt32, 
+        /**
+         * Lines left out, by code.
+         */issues: [LineIssueCount], 
+        /**
+         * Usage per key, by key ID.
+         */keys: [KeyUsage], 
+        /**
+         * Alerts, by start time.
+         */alerts: [Alert]) {
+        self.lines = lines
+        self.events = events
+        self.windowMinutes = windowMinutes
+        self.issues = issues
+        self.keys = keys
+        self.alerts = alerts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MonitorReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMonitorReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MonitorReport {
+        return
+            try MonitorReport(
+                lines: FfiConverterUInt64.read(from: &buf), 
+                events: FfiConverterUInt64.read(from: &buf), 
+                windowMinutes: FfiConverterUInt32.read(from: &buf), 
+                issues: FfiConverterSequenceTypeLineIssueCount.read(from: &buf), 
+                keys: FfiConverterSequenceTypeKeyUsage.read(from: &buf), 
+                alerts: FfiConverterSequenceTypeAlert.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MonitorReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.lines, into: &buf)
+        FfiConverterUInt64.write(value.events, into: &buf)
+        FfiConverterUInt32.write(value.windowMinutes, into: &buf)
+        FfiConverterSequenceTypeLineIssueCount.write(value.issues, into: &buf)
+        FfiConverterSequenceTypeKeyUsage.write(value.keys, into: &buf)
+        FfiConverterSequenceTypeAlert.write(value.alerts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorReport_lift(_ buf: RustBuffer) throws -> MonitorReport {
+    return try FfiConverterTypeMonitorReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMonitorReport_lower(_ value: MonitorReport) -> RustBuffer {
+    return FfiConverterTypeMonitorReport.lower(value)
 }
 
 
@@ -3591,6 +4713,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -3631,6 +4777,30 @@ fileprivate struct FfiConverterOptionTypeManualClock: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeManualClock.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMonitor: FfiConverterRustBuffer {
+    typealias SwiftType = Monitor?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMonitor.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMonitor.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3831,6 +5001,31 @@ fileprivate struct FfiConverterOptionDictionaryStringString: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt64]
+
+    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -3848,6 +5043,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEvidence: FfiConverterRustBuffer {
+    typealias SwiftType = [Evidence]
+
+    public static func write(_ value: [Evidence], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEvidence.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Evidence] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Evidence]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEvidence.read(from: &buf))
         }
         return seq
     }
@@ -3923,6 +5143,156 @@ fileprivate struct FfiConverterSequenceTypeKeyStats: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeKeyStats.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLocation: FfiConverterRustBuffer {
+    typealias SwiftType = [Location]
+
+    public static func write(_ value: [Location], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Location] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Location]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAlert: FfiConverterRustBuffer {
+    typealias SwiftType = [Alert]
+
+    public static func write(_ value: [Alert], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAlert.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Alert] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Alert]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAlert.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAlertUpdate: FfiConverterRustBuffer {
+    typealias SwiftType = [AlertUpdate]
+
+    public static func write(_ value: [AlertUpdate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAlertUpdate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AlertUpdate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AlertUpdate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAlertUpdate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCount: FfiConverterRustBuffer {
+    typealias SwiftType = [Count]
+
+    public static func write(_ value: [Count], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Count] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Count]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeKeyUsage: FfiConverterRustBuffer {
+    typealias SwiftType = [KeyUsage]
+
+    public static func write(_ value: [KeyUsage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeKeyUsage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [KeyUsage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [KeyUsage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeKeyUsage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLineIssueCount: FfiConverterRustBuffer {
+    typealias SwiftType = [LineIssueCount]
+
+    public static func write(_ value: [LineIssueCount], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLineIssueCount.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LineIssueCount] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LineIssueCount]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLineIssueCount.read(from: &buf))
         }
         return seq
     }
@@ -4055,7 +5425,9 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
  * Checks every key variable (`PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY`,
  * `PICTIFY_API_KEY_OLD`) in `variables` against the environment detected from the same map,
  * or against `environment` when given. `source_prefix` names where the variables come from
- * (`env`, `env-file:.env`).
+ * (`env`, `env-file:.env`). A secret reference (`vault://secret/pictify#api_key`) is
+ * resolved with the provider settings in `variables` (`VAULT_ADDR`, `VAULT_TOKEN`,
+ * `AWS_REGION`, …); the key's origin is then the reference.
  */
 public func checkKeys(variables: [String: String], sourcePrefix: String = "env", environment: Detection? = nil, policy: Policy? = nil) -> CheckReport  {
     return try!  FfiConverterTypeCheckReport_lift(try! rustCall() {
@@ -4156,6 +5528,17 @@ public func warningMessage(warning: Warning) -> String  {
 })
 }
 /**
+ * The stable code of an alert kind (`auth_failure_burst`, …; `kind.code()` in Kotlin).
+ */
+public func alertKindCode(kind: AlertKind) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_pictify_keys_uniffi_fn_func_alert_kind_code(
+        FfiConverterTypeAlertKind_lower(kind),uniffiCallStatus
+    )
+})
+}
+/**
  * Whether `text` holds anything redaction would change.
  */
 public func containsSecret(text: String) -> Bool  {
@@ -4204,8 +5587,11 @@ public func defaultRingConfig() -> RingConfig  {
 })
 }
 /**
- * Loads the keys with their provenance. Throws `Source` `no_key` when no source has a key,
- * and a `Source` or `Format` error naming the source when a configured source is broken.
+ * Loads the keys with their provenance. A secret reference in a key variable
+ * (`PICTIFY_API_KEY=vault://secret/pictify#api_key`) is fetched from its manager, and the
+ * key's origin is the reference. Throws `Source` `no_key` when no source has a key, and a
+ * `Source` or `Format` error naming the source (or reference) when one is broken
+ * (`secret_not_found`, `secret_access_denied`, `secret_credentials_missing`, `whitespace`, …).
  */
 public func loadKeys(options: LoadOptions)throws  -> LoadedKeys  {
     return try  FfiConverterTypeLoadedKeys_lift(try rustCallWithError(FfiConverterTypePictifyError_lift) {
@@ -4231,7 +5617,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_check_keys() != 30156) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_check_keys() != 53237) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_func_parse_dotenv() != 45030) {
@@ -4255,6 +5641,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_func_warning_message() != 40420) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_pictify_keys_uniffi_checksum_func_alert_kind_code() != 47025) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_pictify_keys_uniffi_checksum_func_contains_secret() != 54802) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4267,7 +5656,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() != 3713) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_pictify_keys_uniffi_checksum_func_load_keys() != 21045) {
+    if (uniffi_pictify_keys_uniffi_checksum_func_load_keys() != 38838) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_method_auditevent_action() != 24408) {
@@ -4327,6 +5716,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_pictify_keys_uniffi_checksum_method_apikey_reveal() != 6791) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_pictify_keys_uniffi_checksum_method_monitor_advance() != 53991) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_method_monitor_feed() != 11261) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_method_monitor_feed_line() != 5786) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_method_monitor_finish() != 41114) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_method_monitor_poll() != 24339) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_method_monitor_report() != 11779) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_pictify_keys_uniffi_checksum_method_streamredactor_finish() != 12211) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4382,6 +5789,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_constructor_apikey_parse() != 60688) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_pictify_keys_uniffi_checksum_constructor_monitor_new() != 24197) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() != 20585) {

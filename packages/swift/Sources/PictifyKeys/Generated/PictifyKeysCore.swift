@@ -1036,6 +1036,75 @@ public func FfiConverterTypeDetection_lower(_ value: Detection) -> RustBuffer {
 
 
 /**
+ * Where in the input an event was read: source name and 1-based line.
+ */
+public struct Evidence: Equatable, Hashable {
+    /**
+     * The file name (`-` for stdin, `memory` for events handed over in memory).
+     */
+    public let source: String
+    /**
+     * 1-based line (the event's ordinal for events handed over in memory).
+     */
+    public let line: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file name (`-` for stdin, `memory` for events handed over in memory).
+         */source: String, 
+        /**
+         * 1-based line (the event's ordinal for events handed over in memory).
+         */line: UInt64) {
+        self.source = source
+        self.line = line
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Evidence: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEvidence: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Evidence {
+        return
+            try Evidence(
+                source: FfiConverterString.read(from: &buf), 
+                line: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Evidence, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.source, into: &buf)
+        FfiConverterUInt64.write(value.line, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvidence_lift(_ buf: RustBuffer) throws -> Evidence {
+    return try FfiConverterTypeEvidence.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvidence_lower(_ value: Evidence) -> RustBuffer {
+    return FfiConverterTypeEvidence.lower(value)
+}
+
+
+/**
  * A fallback from one key to the next, for the audit log: fingerprints only. Serialized
  * (feature `serde`) in camelCase, as the JavaScript packages show it.
  */
@@ -1389,6 +1458,106 @@ public func FfiConverterTypeKeyStats_lower(_ value: KeyStats) -> RustBuffer {
 
 
 /**
+ * One address of an alert with its class and, when a database was given, its country
+ * and autonomous system.
+ */
+public struct Location: Equatable, Hashable {
+    /**
+     * The address.
+     */
+    public let ip: String
+    /**
+     * Its special-purpose class (`public` unless it is in a reserved range).
+     */
+    public let `class`: IpClass
+    /**
+     * Country code, from the database (public addresses only).
+     */
+    public let country: String?
+    /**
+     * Autonomous system number, from the database (public addresses only).
+     */
+    public let asn: UInt32?
+    /**
+     * Autonomous system organisation, from the database (public addresses only).
+     */
+    public let asOrg: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The address.
+         */ip: String, 
+        /**
+         * Its special-purpose class (`public` unless it is in a reserved range).
+         */`class`: IpClass, 
+        /**
+         * Country code, from the database (public addresses only).
+         */country: String?, 
+        /**
+         * Autonomous system number, from the database (public addresses only).
+         */asn: UInt32?, 
+        /**
+         * Autonomous system organisation, from the database (public addresses only).
+         */asOrg: String?) {
+        self.ip = ip
+        self.`class` = `class`
+        self.country = country
+        self.asn = asn
+        self.asOrg = asOrg
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Location: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Location {
+        return
+            try Location(
+                ip: FfiConverterString.read(from: &buf), 
+                class: FfiConverterTypeIpClass.read(from: &buf), 
+                country: FfiConverterOptionString.read(from: &buf), 
+                asn: FfiConverterOptionUInt32.read(from: &buf), 
+                asOrg: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Location, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.ip, into: &buf)
+        FfiConverterTypeIpClass.write(value.`class`, into: &buf)
+        FfiConverterOptionString.write(value.country, into: &buf)
+        FfiConverterOptionUInt32.write(value.asn, into: &buf)
+        FfiConverterOptionString.write(value.asOrg, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocation_lift(_ buf: RustBuffer) throws -> Location {
+    return try FfiConverterTypeLocation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocation_lower(_ value: Location) -> RustBuffer {
+    return FfiConverterTypeLocation.lower(value)
+}
+
+
+/**
  * What the environment check allows. The default is strict; relaxing is always explicit.
  */
 public struct Policy: Equatable, Hashable {
@@ -1573,6 +1742,283 @@ public func FfiConverterTypeRingConfig_lower(_ value: RingConfig) -> RustBuffer 
 
 
 /**
+ * Requests and failures of one key over time, in equal buckets aligned on the Unix epoch:
+ * one hour wide, doubled whenever the key's span would need more than [`TIMELINE_CAP`]
+ * buckets. Because buckets are aligned, the result depends only on the events, not on
+ * their order or chunking.
+ */
+public struct Timeline: Equatable, Hashable {
+    /**
+     * Start of the first bucket (UTC).
+     */
+    public let start: Int64
+    /**
+     * Width of a bucket in seconds (3600 × a power of two).
+     */
+    public let bucketSecs: Int64
+    /**
+     * Requests per bucket.
+     */
+    public let requests: [UInt64]
+    /**
+     * Errors per bucket, as [`is_error`] counts them (5xx and 4xx but 401, 403, 429).
+     */
+    public let errors: [UInt64]
+    /**
+     * 401, 403 and 429 answers per bucket.
+     */
+    public let denied: [UInt64]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Start of the first bucket (UTC).
+         */start: Int64, 
+        /**
+         * Width of a bucket in seconds (3600 × a power of two).
+         */bucketSecs: Int64, 
+        /**
+         * Requests per bucket.
+         */requests: [UInt64], 
+        /**
+         * Errors per bucket, as [`is_error`] counts them (5xx and 4xx but 401, 403, 429).
+         */errors: [UInt64], 
+        /**
+         * 401, 403 and 429 answers per bucket.
+         */denied: [UInt64]) {
+        self.start = start
+        self.bucketSecs = bucketSecs
+        self.requests = requests
+        self.errors = errors
+        self.denied = denied
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Timeline: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTimeline: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Timeline {
+        return
+            try Timeline(
+                start: FfiConverterInt64.read(from: &buf), 
+                bucketSecs: FfiConverterInt64.read(from: &buf), 
+                requests: FfiConverterSequenceUInt64.read(from: &buf), 
+                errors: FfiConverterSequenceUInt64.read(from: &buf), 
+                denied: FfiConverterSequenceUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Timeline, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.start, into: &buf)
+        FfiConverterInt64.write(value.bucketSecs, into: &buf)
+        FfiConverterSequenceUInt64.write(value.requests, into: &buf)
+        FfiConverterSequenceUInt64.write(value.errors, into: &buf)
+        FfiConverterSequenceUInt64.write(value.denied, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeline_lift(_ buf: RustBuffer) throws -> Timeline {
+    return try FfiConverterTypeTimeline.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTimeline_lower(_ value: Timeline) -> RustBuffer {
+    return FfiConverterTypeTimeline.lower(value)
+}
+
+
+/**
+ * What an alert is about. Each has a stable [`code`](AlertKind::code).
+ */
+
+public enum AlertKind: Equatable, Hashable {
+    
+    /**
+     * Far more requests than the key makes at this time of day.
+     */
+    case requestSpike
+    /**
+     * The share of failed requests (5xx, and 4xx other than 401/403/429) jumped.
+     */
+    case errorRateSpike
+    /**
+     * Many 401/403 answers: someone presents a revoked or wrong key.
+     */
+    case authFailureBurst
+    /**
+     * Many 429 answers: the key is being rate limited.
+     */
+    case rateLimitBurst
+    /**
+     * A request from outside the key's allowed networks.
+     */
+    case disallowedNetwork
+    /**
+     * A request from a network never seen for this key, after its learning period.
+     */
+    case newNetwork
+    /**
+     * A request outside the key's business hours.
+     */
+    case offHours
+    /**
+     * The key was used after it was revoked.
+     */
+    case useAfterRevocation
+    /**
+     * A test key used from a production network.
+     */
+    case testKeyFromProduction
+    /**
+     * A read-only key (`access = "read-only"`) sent a write (POST, PUT, PATCH, DELETE).
+     */
+    case readOnlyWrite
+    /**
+     * A request from the network of an environment the key is not assigned to.
+     */
+    case foreignEnvironment
+    /**
+     * The key is used by more services (client products, networks) than it should be.
+     */
+    case sharedKey
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AlertKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlertKind: FfiConverterRustBuffer {
+    typealias SwiftType = AlertKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AlertKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .requestSpike
+        
+        case 2: return .errorRateSpike
+        
+        case 3: return .authFailureBurst
+        
+        case 4: return .rateLimitBurst
+        
+        case 5: return .disallowedNetwork
+        
+        case 6: return .newNetwork
+        
+        case 7: return .offHours
+        
+        case 8: return .useAfterRevocation
+        
+        case 9: return .testKeyFromProduction
+        
+        case 10: return .readOnlyWrite
+        
+        case 11: return .foreignEnvironment
+        
+        case 12: return .sharedKey
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AlertKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .requestSpike:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .errorRateSpike:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .authFailureBurst:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .rateLimitBurst:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .disallowedNetwork:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .newNetwork:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .offHours:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .useAfterRevocation:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .testKeyFromProduction:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .readOnlyWrite:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .foreignEnvironment:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .sharedKey:
+            writeInt(&buf, Int32(12))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertKind_lift(_ buf: RustBuffer) throws -> AlertKind {
+    return try FfiConverterTypeAlertKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlertKind_lower(_ value: AlertKind) -> RustBuffer {
+    return FfiConverterTypeAlertKind.lower(value)
+}
+
+
+
+/**
  * A deployment environment.
  */
 
@@ -1673,6 +2119,161 @@ public func FfiConverterTypeEnvironment_lift(_ buf: RustBuffer) throws -> Enviro
 #endif
 public func FfiConverterTypeEnvironment_lower(_ value: Environment) -> RustBuffer {
     return FfiConverterTypeEnvironment.lower(value)
+}
+
+
+
+/**
+ * The special-purpose class of an address (IANA registries, RFC 6890 and successors).
+ */
+
+public enum IpClass: Equatable, Hashable {
+    
+    /**
+     * A public address: the only class looked up in a geo database.
+     */
+    case `public`
+    /**
+     * Private use: 10/8, 172.16/12, 192.168/16, fc00::/7.
+     */
+    case `private`
+    /**
+     * Shared address space of carrier-grade NAT: 100.64/10.
+     */
+    case shared
+    /**
+     * Loopback: 127/8, ::1.
+     */
+    case loopback
+    /**
+     * Link-local: 169.254/16, fe80::/10.
+     */
+    case linkLocal
+    /**
+     * Documentation examples: 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32, 3fff::/20.
+     */
+    case documentation
+    /**
+     * Benchmarking: 198.18/15.
+     */
+    case benchmarking
+    /**
+     * Multicast: 224/4, ff00::/8.
+     */
+    case multicast
+    /**
+     * Unspecified: 0/8, ::.
+     */
+    case unspecified
+    /**
+     * Reserved for protocol use or the future: 192.0.0/24, 240/4, 2001::/23, 100::/64, …
+     */
+    case reserved
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension IpClass: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIpClass: FfiConverterRustBuffer {
+    typealias SwiftType = IpClass
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IpClass {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .`public`
+        
+        case 2: return .`private`
+        
+        case 3: return .shared
+        
+        case 4: return .loopback
+        
+        case 5: return .linkLocal
+        
+        case 6: return .documentation
+        
+        case 7: return .benchmarking
+        
+        case 8: return .multicast
+        
+        case 9: return .unspecified
+        
+        case 10: return .reserved
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: IpClass, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .`public`:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .`private`:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .shared:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .loopback:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .linkLocal:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .documentation:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .benchmarking:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .multicast:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .unspecified:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .reserved:
+            writeInt(&buf, Int32(10))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIpClass_lift(_ buf: RustBuffer) throws -> IpClass {
+    return try FfiConverterTypeIpClass.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIpClass_lower(_ value: IpClass) -> RustBuffer {
+    return FfiConverterTypeIpClass.lower(value)
 }
 
 
@@ -1850,6 +2451,91 @@ public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
 
 
 /**
+ * Where an alert is in its life.
+ */
+
+public enum Phase: Equatable, Hashable {
+    
+    /**
+     * First firing window.
+     */
+    case start
+    /**
+     * Fired again (or still firing) before the cool-down ran out.
+     */
+    case update
+    /**
+     * The cool-down ran out; the alert is closed.
+     */
+    case end
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Phase: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhase: FfiConverterRustBuffer {
+    typealias SwiftType = Phase
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Phase {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .start
+        
+        case 2: return .update
+        
+        case 3: return .end
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Phase, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .start:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .update:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .end:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhase_lift(_ buf: RustBuffer) throws -> Phase {
+    return try FfiConverterTypePhase.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhase_lower(_ value: Phase) -> RustBuffer {
+    return FfiConverterTypePhase.lower(value)
+}
+
+
+
+/**
  * How a redacted key (or token) is written.
  */
 
@@ -1934,6 +2620,101 @@ public func FfiConverterTypeRedactionStyle_lift(_ buf: RustBuffer) throws -> Red
 #endif
 public func FfiConverterTypeRedactionStyle_lower(_ value: RedactionStyle) -> RustBuffer {
     return FfiConverterTypeRedactionStyle.lower(value)
+}
+
+
+
+/**
+ * How urgent an alert is.
+ */
+
+public enum Severity: Equatable, Hashable {
+    
+    /**
+     * Worth a look.
+     */
+    case low
+    /**
+     * Look today.
+     */
+    case medium
+    /**
+     * Look now.
+     */
+    case high
+    /**
+     * Act now.
+     */
+    case critical
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Severity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSeverity: FfiConverterRustBuffer {
+    typealias SwiftType = Severity
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Severity {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .low
+        
+        case 2: return .medium
+        
+        case 3: return .high
+        
+        case 4: return .critical
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Severity, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .low:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .medium:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .high:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .critical:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeverity_lift(_ buf: RustBuffer) throws -> Severity {
+    return try FfiConverterTypeSeverity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSeverity_lower(_ value: Severity) -> RustBuffer {
+    return FfiConverterTypeSeverity.lower(value)
 }
 
 
@@ -2111,6 +2892,30 @@ public func FfiConverterTypeWarning_lower(_ value: Warning) -> RustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -2225,6 +3030,31 @@ fileprivate struct FfiConverterOptionTypeWarning: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeWarning.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt64]
+
+    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt64.read(from: &buf))
+        }
+        return seq
     }
 }
 

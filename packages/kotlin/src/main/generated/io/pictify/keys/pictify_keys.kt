@@ -30,33 +30,45 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import io.pictify.keys.core.AlertKind
 import io.pictify.keys.core.Allowed
 import io.pictify.keys.core.AuditFields
 import io.pictify.keys.core.Detection
 import io.pictify.keys.core.Environment
+import io.pictify.keys.core.Evidence
 import io.pictify.keys.core.FallbackEvent
+import io.pictify.keys.core.FfiConverterTypeAlertKind
 import io.pictify.keys.core.FfiConverterTypeAllowed
 import io.pictify.keys.core.FfiConverterTypeAuditFields
 import io.pictify.keys.core.FfiConverterTypeDetection
 import io.pictify.keys.core.FfiConverterTypeEnvironment
+import io.pictify.keys.core.FfiConverterTypeEvidence
 import io.pictify.keys.core.FfiConverterTypeFallbackEvent
 import io.pictify.keys.core.FfiConverterTypeKeyCheck
 import io.pictify.keys.core.FfiConverterTypeKeyStats
+import io.pictify.keys.core.FfiConverterTypeLocation
 import io.pictify.keys.core.FfiConverterTypeManualClock
 import io.pictify.keys.core.FfiConverterTypeMode
 import io.pictify.keys.core.FfiConverterTypeOutcome
+import io.pictify.keys.core.FfiConverterTypePhase
 import io.pictify.keys.core.FfiConverterTypePolicy
 import io.pictify.keys.core.FfiConverterTypeRedactionStyle
 import io.pictify.keys.core.FfiConverterTypeRingConfig
+import io.pictify.keys.core.FfiConverterTypeSeverity
+import io.pictify.keys.core.FfiConverterTypeTimeline
 import io.pictify.keys.core.FfiConverterTypeWarning
 import io.pictify.keys.core.KeyCheck
 import io.pictify.keys.core.KeyStats
+import io.pictify.keys.core.Location
 import io.pictify.keys.core.ManualClock
 import io.pictify.keys.core.Mode
 import io.pictify.keys.core.Outcome
+import io.pictify.keys.core.Phase
 import io.pictify.keys.core.Policy
 import io.pictify.keys.core.RedactionStyle
 import io.pictify.keys.core.RingConfig
+import io.pictify.keys.core.Severity
+import io.pictify.keys.core.Timeline
 import io.pictify.keys.core.Warning
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
@@ -66,19 +78,25 @@ import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
+import io.pictify.keys.core.RustBuffer as RustBufferAlertKind
 import io.pictify.keys.core.RustBuffer as RustBufferAllowed
 import io.pictify.keys.core.RustBuffer as RustBufferAuditFields
 import io.pictify.keys.core.RustBuffer as RustBufferDetection
 import io.pictify.keys.core.RustBuffer as RustBufferEnvironment
+import io.pictify.keys.core.RustBuffer as RustBufferEvidence
 import io.pictify.keys.core.RustBuffer as RustBufferFallbackEvent
 import io.pictify.keys.core.RustBuffer as RustBufferKeyCheck
 import io.pictify.keys.core.RustBuffer as RustBufferKeyStats
+import io.pictify.keys.core.RustBuffer as RustBufferLocation
 import io.pictify.keys.core.RustBuffer as RustBufferManualClock
 import io.pictify.keys.core.RustBuffer as RustBufferMode
 import io.pictify.keys.core.RustBuffer as RustBufferOutcome
+import io.pictify.keys.core.RustBuffer as RustBufferPhase
 import io.pictify.keys.core.RustBuffer as RustBufferPolicy
 import io.pictify.keys.core.RustBuffer as RustBufferRedactionStyle
 import io.pictify.keys.core.RustBuffer as RustBufferRingConfig
+import io.pictify.keys.core.RustBuffer as RustBufferSeverity
+import io.pictify.keys.core.RustBuffer as RustBufferTimeline
 import io.pictify.keys.core.RustBuffer as RustBufferWarning
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -740,6 +758,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_warning_message(
     ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_func_alert_kind_code(
+    ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_contains_secret(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_func_redact(
@@ -788,6 +808,18 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_apikey_reveal(
     ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_method_monitor_advance(
+    ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_method_monitor_feed(
+    ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_method_monitor_feed_line(
+    ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_method_monitor_finish(
+    ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_method_monitor_poll(
+    ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_method_monitor_report(
+    ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_streamredactor_finish(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_method_streamredactor_push(
@@ -825,6 +857,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_pictify_keys_uniffi_checksum_constructor_client_new(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_constructor_apikey_parse(
+    ): Int
+    external fun uniffi_pictify_keys_uniffi_checksum_constructor_monitor_new(
     ): Int
     external fun uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new(
     ): Int
@@ -917,6 +951,24 @@ internal object UniffiLib {
     ): Byte
     external fun uniffi_pictify_keys_uniffi_fn_method_apikey_uniffi_trait_eq_ne(`ptr`: Long,`other`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
+    external fun uniffi_pictify_keys_uniffi_fn_clone_monitor(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_pictify_keys_uniffi_fn_free_monitor(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_pictify_keys_uniffi_fn_constructor_monitor_new(`configToml`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_pictify_keys_uniffi_fn_method_monitor_advance(`ptr`: Long,`nowUnixSecs`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_pictify_keys_uniffi_fn_method_monitor_feed(`ptr`: Long,`event`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_pictify_keys_uniffi_fn_method_monitor_feed_line(`ptr`: Long,`line`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_pictify_keys_uniffi_fn_method_monitor_finish(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_method_monitor_poll(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_method_monitor_report(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_clone_streamredactor(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_pictify_keys_uniffi_fn_free_streamredactor(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -984,6 +1036,8 @@ internal object UniffiLib {
     external fun uniffi_pictify_keys_uniffi_fn_func_warning_code(`warning`: RustBufferWarning.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_warning_message(`warning`: RustBufferWarning.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_pictify_keys_uniffi_fn_func_alert_kind_code(`kind`: RustBufferAlertKind.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_pictify_keys_uniffi_fn_func_contains_secret(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
@@ -1114,7 +1168,7 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_keys() and 0xFFFF) != 30156) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_check_keys() and 0xFFFF) != 53237) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_parse_dotenv() and 0xFFFF) != 45030) {
@@ -1138,6 +1192,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_warning_message() and 0xFFFF) != 40420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_alert_kind_code() and 0xFFFF) != 47025) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_contains_secret() and 0xFFFF) != 54802) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1150,7 +1207,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_func_default_ring_config() and 0xFFFF) != 3713) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_load_keys() and 0xFFFF) != 21045) {
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_func_load_keys() and 0xFFFF) != 38838) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_auditevent_action() and 0xFFFF) != 24408) {
@@ -1210,6 +1267,24 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_apikey_reveal() and 0xFFFF) != 6791) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_monitor_advance() and 0xFFFF) != 53991) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_monitor_feed() and 0xFFFF) != 11261) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_monitor_feed_line() and 0xFFFF) != 5786) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_monitor_finish() and 0xFFFF) != 41114) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_monitor_poll() and 0xFFFF) != 24339) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_method_monitor_report() and 0xFFFF) != 11779) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_method_streamredactor_finish() and 0xFFFF) != 12211) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1265,6 +1340,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_apikey_parse() and 0xFFFF) != 60688) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_monitor_new() and 0xFFFF) != 24197) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_pictify_keys_uniffi_checksum_constructor_streamredactor_new() and 0xFFFF) != 20585) {
@@ -1590,6 +1668,29 @@ public object FfiConverterLong: FfiConverter<Long, Long> {
 
     override fun write(value: Long, buf: ByteBuffer) {
         buf.putLong(value)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterDouble: FfiConverter<Double, Double> {
+    override fun lift(value: Double): Double {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Double {
+        return buf.getDouble()
+    }
+
+    override fun lower(value: Double): Double {
+        return value
+    }
+
+    override fun allocationSize(value: Double) = 8UL
+
+    override fun write(value: Double, buf: ByteBuffer) {
+        buf.putDouble(value)
     }
 }
 
@@ -3803,6 +3904,398 @@ public object FfiConverterTypeKeyRing: FfiConverter<KeyRing, Long> {
 
 
 /**
+ * The in-process usage monitor: thread-safe, shared by every client it is given to.
+ */
+public interface MonitorInterface {
+    
+    /**
+     * Closes the windows that ended before `now_unix_secs` (less the re-order grace), so a
+     * quiet app still gets its alerts: call it from a timer.
+     */
+    fun `advance`(`nowUnixSecs`: kotlin.Long)
+    
+    /**
+     * Feeds one audit event (time from the event).
+     */
+    fun `feed`(`event`: AuditEvent)
+    
+    /**
+     * Feeds one audit-log line (JSON, without its newline), read by the command line's
+     * rules: a bad line is counted in the report's `issues`, never echoed.
+     */
+    fun `feedLine`(`line`: kotlin.String)
+    
+    /**
+     * Ends the stream so far: every window up to the newest event's is judged (its alerts
+     * also reach `poll`), and the final report is returned.
+     */
+    fun `finish`(): MonitorReport
+    
+    /**
+     * Alert starts, updates and ends since the last poll, in order.
+     */
+    fun `poll`(): List<AlertUpdate>
+    
+    /**
+     * The report so far; windows still open are not judged yet.
+     */
+    fun `report`(): MonitorReport
+    
+    companion object
+}
+
+/**
+ * The in-process usage monitor: thread-safe, shared by every client it is given to.
+ */
+open class Monitor: Disposable, AutoCloseable, MonitorInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A monitor with the configuration in TOML `config_toml` (docs/monitor.md; null: the
+     * defaults). Throws `Input` `config_contains_secret`, `config_invalid` or
+     * `config_bad_value` for a refused configuration (a key in it is never echoed).
+     */
+    constructor(`configToml`: kotlin.String? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(PictifyException) { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_constructor_monitor_new(
+    
+        
+        FfiConverterOptionalString.lower(`configToml`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_pictify_keys_uniffi_fn_free_monitor(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_pictify_keys_uniffi_fn_clone_monitor(handle, status)
+        }
+    }
+
+    
+    /**
+     * Closes the windows that ended before `now_unix_secs` (less the re-order grace), so a
+     * quiet app still gets its alerts: call it from a timer.
+     */override fun `advance`(`nowUnixSecs`: kotlin.Long)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_monitor_advance(
+        it,
+        
+        FfiConverterLong.lower(`nowUnixSecs`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Feeds one audit event (time from the event).
+     */override fun `feed`(`event`: AuditEvent)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_monitor_feed(
+        it,
+        
+        FfiConverterTypeAuditEvent.lower(`event`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Feeds one audit-log line (JSON, without its newline), read by the command line's
+     * rules: a bad line is counted in the report's `issues`, never echoed.
+     */override fun `feedLine`(`line`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_monitor_feed_line(
+        it,
+        
+        FfiConverterString.lower(`line`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Ends the stream so far: every window up to the newest event's is judged (its alerts
+     * also reach `poll`), and the final report is returned.
+     */override fun `finish`(): MonitorReport {
+            return FfiConverterTypeMonitorReport.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_monitor_finish(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Alert starts, updates and ends since the last poll, in order.
+     */override fun `poll`(): List<AlertUpdate> {
+            return FfiConverterSequenceTypeAlertUpdate.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_monitor_poll(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The report so far; windows still open are not judged yet.
+     */override fun `report`(): MonitorReport {
+            return FfiConverterTypeMonitorReport.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_method_monitor_report(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMonitor: FfiConverter<Monitor, Long> {
+    override fun lower(value: Monitor): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Monitor {
+        return Monitor(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Monitor {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Monitor) = 8UL
+
+    override fun write(value: Monitor, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * One logical request in progress.
  */
 public interface RequestStateInterface {
@@ -4300,6 +4793,236 @@ public object FfiConverterTypeStreamRedactor: FfiConverter<StreamRedactor, Long>
 
 
 /**
+ * One alert, as the core reports it (docs/monitor.md).
+ */
+data class Alert (
+    /**
+     * Stable id shared by the start, updates and end: `kind:keyId:start`.
+     */
+    val `id`: kotlin.String
+    , 
+    /**
+     * What it is about.
+     */
+    val `kind`: AlertKind
+    , 
+    /**
+     * How urgent.
+     */
+    val `severity`: Severity
+    , 
+    /**
+     * The key's ID or fingerprint.
+     */
+    val `keyId`: kotlin.String
+    , 
+    /**
+     * Still open (false once the cool-down ran out).
+     */
+    val `open`: kotlin.Boolean
+    , 
+    /**
+     * Start of the first window that fired (RFC 3339, UTC).
+     */
+    val `start`: kotlin.String
+    , 
+    /**
+     * End of the last window that fired (RFC 3339, UTC).
+     */
+    val `end`: kotlin.String
+    , 
+    /**
+     * Windows that fired.
+     */
+    val `windows`: kotlin.UInt
+    , 
+    /**
+     * The strongest window's observed figure.
+     */
+    val `observed`: kotlin.Double
+    , 
+    /**
+     * The baseline for that window, when the detector has one.
+     */
+    val `expected`: kotlin.Double?
+    , 
+    /**
+     * The figures behind it (`median 40, MAD 6, threshold 100`).
+     */
+    val `detail`: kotlin.String
+    , 
+    /**
+     * Requests that matched.
+     */
+    val `events`: kotlin.ULong
+    , 
+    /**
+     * Top client IPs.
+     */
+    val `topIps`: List<Count>
+    , 
+    /**
+     * Top networks (/24, /48).
+     */
+    val `topNetworks`: List<Count>
+    , 
+    /**
+     * Top user agents.
+     */
+    val `topUserAgents`: List<Count>
+    , 
+    /**
+     * Top `METHOD endpoint`.
+     */
+    val `topEndpoints`: List<Count>
+    , 
+    /**
+     * The first events that show it (source and line or ordinal).
+     */
+    val `evidence`: List<Evidence>
+    , 
+    /**
+     * What to do, after the Pictify security guidance.
+     */
+    val `action`: kotlin.String
+    , 
+    /**
+     * The top IPs' class (private, documentation, public, …).
+     */
+    val `locations`: List<Location>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAlert: FfiConverterRustBuffer<Alert> {
+    override fun read(buf: ByteBuffer): Alert {
+        return Alert(
+            FfiConverterString.read(buf),
+            FfiConverterTypeAlertKind.read(buf),
+            FfiConverterTypeSeverity.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeCount.read(buf),
+            FfiConverterSequenceTypeCount.read(buf),
+            FfiConverterSequenceTypeCount.read(buf),
+            FfiConverterSequenceTypeCount.read(buf),
+            FfiConverterSequenceTypeEvidence.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeLocation.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Alert) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeAlertKind.allocationSize(value.`kind`) +
+            FfiConverterTypeSeverity.allocationSize(value.`severity`) +
+            FfiConverterString.allocationSize(value.`keyId`) +
+            FfiConverterBoolean.allocationSize(value.`open`) +
+            FfiConverterString.allocationSize(value.`start`) +
+            FfiConverterString.allocationSize(value.`end`) +
+            FfiConverterUInt.allocationSize(value.`windows`) +
+            FfiConverterDouble.allocationSize(value.`observed`) +
+            FfiConverterOptionalDouble.allocationSize(value.`expected`) +
+            FfiConverterString.allocationSize(value.`detail`) +
+            FfiConverterULong.allocationSize(value.`events`) +
+            FfiConverterSequenceTypeCount.allocationSize(value.`topIps`) +
+            FfiConverterSequenceTypeCount.allocationSize(value.`topNetworks`) +
+            FfiConverterSequenceTypeCount.allocationSize(value.`topUserAgents`) +
+            FfiConverterSequenceTypeCount.allocationSize(value.`topEndpoints`) +
+            FfiConverterSequenceTypeEvidence.allocationSize(value.`evidence`) +
+            FfiConverterString.allocationSize(value.`action`) +
+            FfiConverterSequenceTypeLocation.allocationSize(value.`locations`)
+    )
+
+    override fun write(value: Alert, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeAlertKind.write(value.`kind`, buf)
+            FfiConverterTypeSeverity.write(value.`severity`, buf)
+            FfiConverterString.write(value.`keyId`, buf)
+            FfiConverterBoolean.write(value.`open`, buf)
+            FfiConverterString.write(value.`start`, buf)
+            FfiConverterString.write(value.`end`, buf)
+            FfiConverterUInt.write(value.`windows`, buf)
+            FfiConverterDouble.write(value.`observed`, buf)
+            FfiConverterOptionalDouble.write(value.`expected`, buf)
+            FfiConverterString.write(value.`detail`, buf)
+            FfiConverterULong.write(value.`events`, buf)
+            FfiConverterSequenceTypeCount.write(value.`topIps`, buf)
+            FfiConverterSequenceTypeCount.write(value.`topNetworks`, buf)
+            FfiConverterSequenceTypeCount.write(value.`topUserAgents`, buf)
+            FfiConverterSequenceTypeCount.write(value.`topEndpoints`, buf)
+            FfiConverterSequenceTypeEvidence.write(value.`evidence`, buf)
+            FfiConverterString.write(value.`action`, buf)
+            FfiConverterSequenceTypeLocation.write(value.`locations`, buf)
+    }
+}
+
+
+
+/**
+ * A lifecycle notification: an alert started, was updated, or ended.
+ */
+data class AlertUpdate (
+    /**
+     * Start, update or end.
+     */
+    val `phase`: Phase
+    , 
+    /**
+     * The alert as it stands.
+     */
+    val `alert`: Alert
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAlertUpdate: FfiConverterRustBuffer<AlertUpdate> {
+    override fun read(buf: ByteBuffer): AlertUpdate {
+        return AlertUpdate(
+            FfiConverterTypePhase.read(buf),
+            FfiConverterTypeAlert.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AlertUpdate) = (
+            FfiConverterTypePhase.allocationSize(value.`phase`) +
+            FfiConverterTypeAlert.allocationSize(value.`alert`)
+    )
+
+    override fun write(value: AlertUpdate, buf: ByteBuffer) {
+            FfiConverterTypePhase.write(value.`phase`, buf)
+            FfiConverterTypeAlert.write(value.`alert`, buf)
+    }
+}
+
+
+
+/**
  * A successful answer.
  */
 data class ApiResponse (
@@ -4317,6 +5040,12 @@ data class ApiResponse (
      * The fingerprint of the key that succeeded.
      */
     val `keyFingerprint`: kotlin.String
+    , 
+    /**
+     * Where that key came from (`env:PICTIFY_API_KEY_OLD`, `explicit:0`,
+     * `vault://secret/pictify#api_key`, …).
+     */
+    val `keyOrigin`: kotlin.String
     , 
     /**
      * Attempts made for this logical request.
@@ -4346,6 +5075,7 @@ public object FfiConverterTypeApiResponse: FfiConverterRustBuffer<ApiResponse> {
             FfiConverterUShort.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
             FfiConverterUInt.read(buf),
             FfiConverterSequenceTypeFallbackEvent.read(buf),
         )
@@ -4355,6 +5085,7 @@ public object FfiConverterTypeApiResponse: FfiConverterRustBuffer<ApiResponse> {
             FfiConverterUShort.allocationSize(value.`status`) +
             FfiConverterString.allocationSize(value.`bodyJson`) +
             FfiConverterString.allocationSize(value.`keyFingerprint`) +
+            FfiConverterString.allocationSize(value.`keyOrigin`) +
             FfiConverterUInt.allocationSize(value.`attempts`) +
             FfiConverterSequenceTypeFallbackEvent.allocationSize(value.`fallbacks`)
     )
@@ -4363,6 +5094,7 @@ public object FfiConverterTypeApiResponse: FfiConverterRustBuffer<ApiResponse> {
             FfiConverterUShort.write(value.`status`, buf)
             FfiConverterString.write(value.`bodyJson`, buf)
             FfiConverterString.write(value.`keyFingerprint`, buf)
+            FfiConverterString.write(value.`keyOrigin`, buf)
             FfiConverterUInt.write(value.`attempts`, buf)
             FfiConverterSequenceTypeFallbackEvent.write(value.`fallbacks`, buf)
     }
@@ -4480,12 +5212,34 @@ data class ClientOptions (
      * Relaxations of the strict environment policy (null: strict).
      */
     val `policy`: Policy? = null 
+    , 
+    /**
+     * A usage monitor fed with every answered request of this client (`api.request`
+     * events, and `api_key.fallback`): a 401 storm or a spike raises an alert in-process.
+     */
+    val `monitor`: Monitor? = null 
     
-){
+): Disposable{
     
 
     
 
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`keys`,
+        this.`baseUrl`,
+        this.`timeoutMs`,
+        this.`connectTimeoutMs`,
+        this.`ring`,
+        this.`language`,
+        this.`environment`,
+        this.`policy`,
+        this.`monitor`
+    )
+    }
     
     companion object
 }
@@ -4504,6 +5258,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterString.read(buf),
             FfiConverterOptionalTypeDetection.read(buf),
             FfiConverterOptionalTypePolicy.read(buf),
+            FfiConverterOptionalTypeMonitor.read(buf),
         )
     }
 
@@ -4515,7 +5270,8 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalTypeRingConfig.allocationSize(value.`ring`) +
             FfiConverterString.allocationSize(value.`language`) +
             FfiConverterOptionalTypeDetection.allocationSize(value.`environment`) +
-            FfiConverterOptionalTypePolicy.allocationSize(value.`policy`)
+            FfiConverterOptionalTypePolicy.allocationSize(value.`policy`) +
+            FfiConverterOptionalTypeMonitor.allocationSize(value.`monitor`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -4527,6 +5283,54 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterString.write(value.`language`, buf)
             FfiConverterOptionalTypeDetection.write(value.`environment`, buf)
             FfiConverterOptionalTypePolicy.write(value.`policy`, buf)
+            FfiConverterOptionalTypeMonitor.write(value.`monitor`, buf)
+    }
+}
+
+
+
+/**
+ * A value with how often it was seen (an IP, a network, a user agent, `METHOD endpoint`).
+ */
+data class Count (
+    /**
+     * The value.
+     */
+    val `value`: kotlin.String
+    , 
+    /**
+     * How many requests had it.
+     */
+    val `count`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCount: FfiConverterRustBuffer<Count> {
+    override fun read(buf: ByteBuffer): Count {
+        return Count(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Count) = (
+            FfiConverterString.allocationSize(value.`value`) +
+            FfiConverterULong.allocationSize(value.`count`)
+    )
+
+    override fun write(value: Count, buf: ByteBuffer) {
+            FfiConverterString.write(value.`value`, buf)
+            FfiConverterULong.write(value.`count`, buf)
     }
 }
 
@@ -4818,13 +5622,285 @@ public object FfiConverterTypeImageOptions: FfiConverterRustBuffer<ImageOptions>
 
 
 /**
+ * Usage of one key (the `pictify-keys audit` table).
+ */
+data class KeyUsage (
+    /**
+     * The key's ID or fingerprint.
+     */
+    val `keyId`: kotlin.String
+    , 
+    /**
+     * Its name from the configuration.
+     */
+    val `name`: kotlin.String?
+    , 
+    /**
+     * Requests.
+     */
+    val `requests`: kotlin.ULong
+    , 
+    /**
+     * 2xx answers.
+     */
+    val `status2xx`: kotlin.ULong
+    , 
+    /**
+     * 3xx answers.
+     */
+    val `status3xx`: kotlin.ULong
+    , 
+    /**
+     * 4xx answers.
+     */
+    val `status4xx`: kotlin.ULong
+    , 
+    /**
+     * 5xx answers.
+     */
+    val `status5xx`: kotlin.ULong
+    , 
+    /**
+     * 401 and 403 answers.
+     */
+    val `authFailures`: kotlin.ULong
+    , 
+    /**
+     * 429 answers.
+     */
+    val `rateLimited`: kotlin.ULong
+    , 
+    /**
+     * Errors as the error-rate detector counts them.
+     */
+    val `errors`: kotlin.ULong
+    , 
+    /**
+     * `errors / requests`.
+     */
+    val `errorRate`: kotlin.Double
+    , 
+    /**
+     * First request (RFC 3339, UTC).
+     */
+    val `firstSeen`: kotlin.String
+    , 
+    /**
+     * Last request (RFC 3339, UTC).
+     */
+    val `lastSeen`: kotlin.String
+    , 
+    /**
+     * Distinct client IPs.
+     */
+    val `distinctIps`: kotlin.ULong
+    , 
+    /**
+     * Distinct networks (/24, /48).
+     */
+    val `distinctNetworks`: kotlin.ULong
+    , 
+    /**
+     * Top networks.
+     */
+    val `topNetworks`: List<Count>
+    , 
+    /**
+     * Top user agents.
+     */
+    val `topUserAgents`: List<Count>
+    , 
+    /**
+     * Requests per `METHOD endpoint`, most first.
+     */
+    val `endpoints`: List<Count>
+    , 
+    /**
+     * Requests per hour of the week in UTC, Monday 00:00 first (168 entries).
+     */
+    val `hourOfWeek`: List<kotlin.ULong>
+    , 
+    /**
+     * Requests and failures over time.
+     */
+    val `timeline`: Timeline
+    , 
+    /**
+     * The statistical detectors are still learning this key's traffic.
+     */
+    val `learning`: kotlin.Boolean
+    , 
+    /**
+     * The configuration lists this key.
+     */
+    val `configured`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyUsage: FfiConverterRustBuffer<KeyUsage> {
+    override fun read(buf: ByteBuffer): KeyUsage {
+        return KeyUsage(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeCount.read(buf),
+            FfiConverterSequenceTypeCount.read(buf),
+            FfiConverterSequenceTypeCount.read(buf),
+            FfiConverterSequenceULong.read(buf),
+            FfiConverterTypeTimeline.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: KeyUsage) = (
+            FfiConverterString.allocationSize(value.`keyId`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterULong.allocationSize(value.`requests`) +
+            FfiConverterULong.allocationSize(value.`status2xx`) +
+            FfiConverterULong.allocationSize(value.`status3xx`) +
+            FfiConverterULong.allocationSize(value.`status4xx`) +
+            FfiConverterULong.allocationSize(value.`status5xx`) +
+            FfiConverterULong.allocationSize(value.`authFailures`) +
+            FfiConverterULong.allocationSize(value.`rateLimited`) +
+            FfiConverterULong.allocationSize(value.`errors`) +
+            FfiConverterDouble.allocationSize(value.`errorRate`) +
+            FfiConverterString.allocationSize(value.`firstSeen`) +
+            FfiConverterString.allocationSize(value.`lastSeen`) +
+            FfiConverterULong.allocationSize(value.`distinctIps`) +
+            FfiConverterULong.allocationSize(value.`distinctNetworks`) +
+            FfiConverterSequenceTypeCount.allocationSize(value.`topNetworks`) +
+            FfiConverterSequenceTypeCount.allocationSize(value.`topUserAgents`) +
+            FfiConverterSequenceTypeCount.allocationSize(value.`endpoints`) +
+            FfiConverterSequenceULong.allocationSize(value.`hourOfWeek`) +
+            FfiConverterTypeTimeline.allocationSize(value.`timeline`) +
+            FfiConverterBoolean.allocationSize(value.`learning`) +
+            FfiConverterBoolean.allocationSize(value.`configured`)
+    )
+
+    override fun write(value: KeyUsage, buf: ByteBuffer) {
+            FfiConverterString.write(value.`keyId`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterULong.write(value.`requests`, buf)
+            FfiConverterULong.write(value.`status2xx`, buf)
+            FfiConverterULong.write(value.`status3xx`, buf)
+            FfiConverterULong.write(value.`status4xx`, buf)
+            FfiConverterULong.write(value.`status5xx`, buf)
+            FfiConverterULong.write(value.`authFailures`, buf)
+            FfiConverterULong.write(value.`rateLimited`, buf)
+            FfiConverterULong.write(value.`errors`, buf)
+            FfiConverterDouble.write(value.`errorRate`, buf)
+            FfiConverterString.write(value.`firstSeen`, buf)
+            FfiConverterString.write(value.`lastSeen`, buf)
+            FfiConverterULong.write(value.`distinctIps`, buf)
+            FfiConverterULong.write(value.`distinctNetworks`, buf)
+            FfiConverterSequenceTypeCount.write(value.`topNetworks`, buf)
+            FfiConverterSequenceTypeCount.write(value.`topUserAgents`, buf)
+            FfiConverterSequenceTypeCount.write(value.`endpoints`, buf)
+            FfiConverterSequenceULong.write(value.`hourOfWeek`, buf)
+            FfiConverterTypeTimeline.write(value.`timeline`, buf)
+            FfiConverterBoolean.write(value.`learning`, buf)
+            FfiConverterBoolean.write(value.`configured`, buf)
+    }
+}
+
+
+
+/**
+ * Lines left out under one issue code (`invalid_json`, `secret_in_key_id`, …).
+ */
+data class LineIssueCount (
+    /**
+     * The stable code.
+     */
+    val `code`: kotlin.String
+    , 
+    /**
+     * What it means.
+     */
+    val `message`: kotlin.String
+    , 
+    /**
+     * Lines with this issue.
+     */
+    val `count`: kotlin.ULong
+    , 
+    /**
+     * The first of them.
+     */
+    val `lines`: List<Evidence>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLineIssueCount: FfiConverterRustBuffer<LineIssueCount> {
+    override fun read(buf: ByteBuffer): LineIssueCount {
+        return LineIssueCount(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeEvidence.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LineIssueCount) = (
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`message`) +
+            FfiConverterULong.allocationSize(value.`count`) +
+            FfiConverterSequenceTypeEvidence.allocationSize(value.`lines`)
+    )
+
+    override fun write(value: LineIssueCount, buf: ByteBuffer) {
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`message`, buf)
+            FfiConverterULong.write(value.`count`, buf)
+            FfiConverterSequenceTypeEvidence.write(value.`lines`, buf)
+    }
+}
+
+
+
+/**
  * Where `loadKeys` (and a `Client`) look, in priority order: `keys` when given (nothing else
  * is read), else `env`, then `secretFile`, then `dotenvFile`.
  */
 data class LoadOptions (
     /**
      * Variables to read `PICTIFY_API_KEY_NEW` / `PICTIFY_API_KEY` / `PICTIFY_API_KEY_OLD`
-     * from (pass the process environment explicitly; nothing is read behind your back).
+     * from (pass the process environment explicitly; nothing is read behind your back),
+     * and the secrets managers' settings (`VAULT_ADDR`, `VAULT_TOKEN`, `AWS_REGION`, …)
+     * used to resolve a reference such as `vault://secret/pictify#api_key`.
      */
     val `env`: Map<kotlin.String, kotlin.String>? = null 
     , 
@@ -4942,6 +6018,85 @@ public object FfiConverterTypeLoadedKeys: FfiConverterRustBuffer<LoadedKeys> {
             FfiConverterSequenceTypeSourcedKey.write(value.`keys`, buf)
             FfiConverterString.write(value.`source`, buf)
             FfiConverterSequenceTypeShadowedKey.write(value.`shadowed`, buf)
+    }
+}
+
+
+
+/**
+ * What the monitor has seen so far.
+ */
+data class MonitorReport (
+    /**
+     * Lines and events fed (an event counts as a line).
+     */
+    val `lines`: kotlin.ULong
+    , 
+    /**
+     * Events analysed.
+     */
+    val `events`: kotlin.ULong
+    , 
+    /**
+     * Window length in minutes.
+     */
+    val `windowMinutes`: kotlin.UInt
+    , 
+    /**
+     * Lines left out, by code.
+     */
+    val `issues`: List<LineIssueCount>
+    , 
+    /**
+     * Usage per key, by key ID.
+     */
+    val `keys`: List<KeyUsage>
+    , 
+    /**
+     * Alerts, by start time.
+     */
+    val `alerts`: List<Alert>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMonitorReport: FfiConverterRustBuffer<MonitorReport> {
+    override fun read(buf: ByteBuffer): MonitorReport {
+        return MonitorReport(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceTypeLineIssueCount.read(buf),
+            FfiConverterSequenceTypeKeyUsage.read(buf),
+            FfiConverterSequenceTypeAlert.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MonitorReport) = (
+            FfiConverterULong.allocationSize(value.`lines`) +
+            FfiConverterULong.allocationSize(value.`events`) +
+            FfiConverterUInt.allocationSize(value.`windowMinutes`) +
+            FfiConverterSequenceTypeLineIssueCount.allocationSize(value.`issues`) +
+            FfiConverterSequenceTypeKeyUsage.allocationSize(value.`keys`) +
+            FfiConverterSequenceTypeAlert.allocationSize(value.`alerts`)
+    )
+
+    override fun write(value: MonitorReport, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`lines`, buf)
+            FfiConverterULong.write(value.`events`, buf)
+            FfiConverterUInt.write(value.`windowMinutes`, buf)
+            FfiConverterSequenceTypeLineIssueCount.write(value.`issues`, buf)
+            FfiConverterSequenceTypeKeyUsage.write(value.`keys`, buf)
+            FfiConverterSequenceTypeAlert.write(value.`alerts`, buf)
     }
 }
 
@@ -5581,6 +6736,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalDouble: FfiConverterRustBuffer<kotlin.Double?> {
+    override fun read(buf: ByteBuffer): kotlin.Double? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterDouble.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Double?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterDouble.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Double?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterDouble.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -5635,6 +6822,38 @@ public object FfiConverterOptionalTypeManualClock: FfiConverterRustBuffer<Manual
         } else {
             buf.put(1)
             FfiConverterTypeManualClock.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeMonitor: FfiConverterRustBuffer<Monitor?> {
+    override fun read(buf: ByteBuffer): Monitor? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMonitor.read(buf)
+    }
+
+    override fun allocationSize(value: Monitor?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMonitor.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Monitor?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMonitor.write(value, buf)
         }
     }
 }
@@ -5901,6 +7120,34 @@ public object FfiConverterOptionalMapStringString: FfiConverterRustBuffer<Map<ko
 /**
  * @suppress
  */
+public object FfiConverterSequenceULong: FfiConverterRustBuffer<List<kotlin.ULong>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ULong> {
+        val len = buf.getInt()
+        return List<kotlin.ULong>(len) {
+            FfiConverterULong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ULong>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterULong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ULong>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterULong.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -5919,6 +7166,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeEvidence: FfiConverterRustBuffer<List<Evidence>> {
+    override fun read(buf: ByteBuffer): List<Evidence> {
+        val len = buf.getInt()
+        return List<Evidence>(len) {
+            FfiConverterTypeEvidence.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Evidence>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeEvidence.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Evidence>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeEvidence.write(it, buf)
         }
     }
 }
@@ -6003,6 +7278,174 @@ public object FfiConverterSequenceTypeKeyStats: FfiConverterRustBuffer<List<KeyS
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeKeyStats.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLocation: FfiConverterRustBuffer<List<Location>> {
+    override fun read(buf: ByteBuffer): List<Location> {
+        val len = buf.getInt()
+        return List<Location>(len) {
+            FfiConverterTypeLocation.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Location>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocation.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Location>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocation.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAlert: FfiConverterRustBuffer<List<Alert>> {
+    override fun read(buf: ByteBuffer): List<Alert> {
+        val len = buf.getInt()
+        return List<Alert>(len) {
+            FfiConverterTypeAlert.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Alert>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAlert.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Alert>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAlert.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAlertUpdate: FfiConverterRustBuffer<List<AlertUpdate>> {
+    override fun read(buf: ByteBuffer): List<AlertUpdate> {
+        val len = buf.getInt()
+        return List<AlertUpdate>(len) {
+            FfiConverterTypeAlertUpdate.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<AlertUpdate>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAlertUpdate.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<AlertUpdate>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAlertUpdate.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCount: FfiConverterRustBuffer<List<Count>> {
+    override fun read(buf: ByteBuffer): List<Count> {
+        val len = buf.getInt()
+        return List<Count>(len) {
+            FfiConverterTypeCount.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Count>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCount.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Count>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCount.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeKeyUsage: FfiConverterRustBuffer<List<KeyUsage>> {
+    override fun read(buf: ByteBuffer): List<KeyUsage> {
+        val len = buf.getInt()
+        return List<KeyUsage>(len) {
+            FfiConverterTypeKeyUsage.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<KeyUsage>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeKeyUsage.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<KeyUsage>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeKeyUsage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLineIssueCount: FfiConverterRustBuffer<List<LineIssueCount>> {
+    override fun read(buf: ByteBuffer): List<LineIssueCount> {
+        val len = buf.getInt()
+        return List<LineIssueCount>(len) {
+            FfiConverterTypeLineIssueCount.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LineIssueCount>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLineIssueCount.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LineIssueCount>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLineIssueCount.write(it, buf)
         }
     }
 }
@@ -6137,11 +7580,25 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
         /**
          * Checks every key variable (`PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY`,
          * `PICTIFY_API_KEY_OLD`) in `variables` against the environment detected from the same map,
          * or against `environment` when given. `source_prefix` names where the variables come from
-         * (`env`, `env-file:.env`).
+         * (`env`, `env-file:.env`). A secret reference (`vault://secret/pictify#api_key`) is
+         * resolved with the provider settings in `variables` (`VAULT_ADDR`, `VAULT_TOKEN`,
+         * `AWS_REGION`, …); the key's origin is then the reference.
          */ fun `checkKeys`(`variables`: Map<kotlin.String, kotlin.String>, `sourcePrefix`: kotlin.String = "env", `environment`: Detection? = null, `policy`: Policy? = null): CheckReport {
             return FfiConverterTypeCheckReport.lift(
     uniffiRustCall() { _status ->
@@ -6269,6 +7726,20 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
 
         /**
+         * The stable code of an alert kind (`auth_failure_burst`, …; `kind.code()` in Kotlin).
+         */ fun `alertKindCode`(`kind`: AlertKind): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_pictify_keys_uniffi_fn_func_alert_kind_code(
+    
+        
+        FfiConverterTypeAlertKind.lower(`kind`),_status)
+}
+    )
+    }
+    
+
+        /**
          * Whether `text` holds anything redaction would change.
          */ fun `containsSecret`(`text`: kotlin.String): kotlin.Boolean {
             return FfiConverterBoolean.lift(
@@ -6330,8 +7801,11 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
     
 
         /**
-         * Loads the keys with their provenance. Throws `Source` `no_key` when no source has a key,
-         * and a `Source` or `Format` error naming the source when a configured source is broken.
+         * Loads the keys with their provenance. A secret reference in a key variable
+         * (`PICTIFY_API_KEY=vault://secret/pictify#api_key`) is fetched from its manager, and the
+         * key's origin is the reference. Throws `Source` `no_key` when no source has a key, and a
+         * `Source` or `Format` error naming the source (or reference) when one is broken
+         * (`secret_not_found`, `secret_access_denied`, `secret_credentials_missing`, `whitespace`, …).
          */
     @Throws(PictifyException::class) fun `loadKeys`(`options`: LoadOptions): LoadedKeys {
             return FfiConverterTypeLoadedKeys.lift(

@@ -1690,6 +1690,53 @@ public object FfiConverterTypeDetection: FfiConverterRustBuffer<Detection> {
 
 
 /**
+ * Where in the input an event was read: source name and 1-based line.
+ */
+data class Evidence (
+    /**
+     * The file name (`-` for stdin, `memory` for events handed over in memory).
+     */
+    val `source`: kotlin.String
+    , 
+    /**
+     * 1-based line (the event's ordinal for events handed over in memory).
+     */
+    val `line`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEvidence: FfiConverterRustBuffer<Evidence> {
+    override fun read(buf: ByteBuffer): Evidence {
+        return Evidence(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Evidence) = (
+            FfiConverterString.allocationSize(value.`source`) +
+            FfiConverterULong.allocationSize(value.`line`)
+    )
+
+    override fun write(value: Evidence, buf: ByteBuffer) {
+            FfiConverterString.write(value.`source`, buf)
+            FfiConverterULong.write(value.`line`, buf)
+    }
+}
+
+
+
+/**
  * A fallback from one key to the next, for the audit log: fingerprints only. Serialized
  * (feature `serde`) in camelCase, as the JavaScript packages show it.
  */
@@ -1949,6 +1996,78 @@ public object FfiConverterTypeKeyStats: FfiConverterRustBuffer<KeyStats> {
 
 
 /**
+ * One address of an alert with its class and, when a database was given, its country
+ * and autonomous system.
+ */
+data class Location (
+    /**
+     * The address.
+     */
+    val `ip`: kotlin.String
+    , 
+    /**
+     * Its special-purpose class (`public` unless it is in a reserved range).
+     */
+    val `class`: IpClass
+    , 
+    /**
+     * Country code, from the database (public addresses only).
+     */
+    val `country`: kotlin.String?
+    , 
+    /**
+     * Autonomous system number, from the database (public addresses only).
+     */
+    val `asn`: kotlin.UInt?
+    , 
+    /**
+     * Autonomous system organisation, from the database (public addresses only).
+     */
+    val `asOrg`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocation: FfiConverterRustBuffer<Location> {
+    override fun read(buf: ByteBuffer): Location {
+        return Location(
+            FfiConverterString.read(buf),
+            FfiConverterTypeIpClass.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Location) = (
+            FfiConverterString.allocationSize(value.`ip`) +
+            FfiConverterTypeIpClass.allocationSize(value.`class`) +
+            FfiConverterOptionalString.allocationSize(value.`country`) +
+            FfiConverterOptionalUInt.allocationSize(value.`asn`) +
+            FfiConverterOptionalString.allocationSize(value.`asOrg`)
+    )
+
+    override fun write(value: Location, buf: ByteBuffer) {
+            FfiConverterString.write(value.`ip`, buf)
+            FfiConverterTypeIpClass.write(value.`class`, buf)
+            FfiConverterOptionalString.write(value.`country`, buf)
+            FfiConverterOptionalUInt.write(value.`asn`, buf)
+            FfiConverterOptionalString.write(value.`asOrg`, buf)
+    }
+}
+
+
+
+/**
  * What the environment check allows. The default is strict; relaxing is always explicit.
  */
 data class Policy (
@@ -2080,6 +2199,163 @@ public object FfiConverterTypeRingConfig: FfiConverterRustBuffer<RingConfig> {
 
 
 /**
+ * Requests and failures of one key over time, in equal buckets aligned on the Unix epoch:
+ * one hour wide, doubled whenever the key's span would need more than [`TIMELINE_CAP`]
+ * buckets. Because buckets are aligned, the result depends only on the events, not on
+ * their order or chunking.
+ */
+data class Timeline (
+    /**
+     * Start of the first bucket (UTC).
+     */
+    val `start`: kotlin.Long
+    , 
+    /**
+     * Width of a bucket in seconds (3600 × a power of two).
+     */
+    val `bucketSecs`: kotlin.Long
+    , 
+    /**
+     * Requests per bucket.
+     */
+    val `requests`: List<kotlin.ULong>
+    , 
+    /**
+     * Errors per bucket, as [`is_error`] counts them (5xx and 4xx but 401, 403, 429).
+     */
+    val `errors`: List<kotlin.ULong>
+    , 
+    /**
+     * 401, 403 and 429 answers per bucket.
+     */
+    val `denied`: List<kotlin.ULong>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTimeline: FfiConverterRustBuffer<Timeline> {
+    override fun read(buf: ByteBuffer): Timeline {
+        return Timeline(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterSequenceULong.read(buf),
+            FfiConverterSequenceULong.read(buf),
+            FfiConverterSequenceULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Timeline) = (
+            FfiConverterLong.allocationSize(value.`start`) +
+            FfiConverterLong.allocationSize(value.`bucketSecs`) +
+            FfiConverterSequenceULong.allocationSize(value.`requests`) +
+            FfiConverterSequenceULong.allocationSize(value.`errors`) +
+            FfiConverterSequenceULong.allocationSize(value.`denied`)
+    )
+
+    override fun write(value: Timeline, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`start`, buf)
+            FfiConverterLong.write(value.`bucketSecs`, buf)
+            FfiConverterSequenceULong.write(value.`requests`, buf)
+            FfiConverterSequenceULong.write(value.`errors`, buf)
+            FfiConverterSequenceULong.write(value.`denied`, buf)
+    }
+}
+
+
+
+/**
+ * What an alert is about. Each has a stable [`code`](AlertKind::code).
+ */
+
+enum class AlertKind {
+    
+    /**
+     * Far more requests than the key makes at this time of day.
+     */
+    REQUEST_SPIKE,
+    /**
+     * The share of failed requests (5xx, and 4xx other than 401/403/429) jumped.
+     */
+    ERROR_RATE_SPIKE,
+    /**
+     * Many 401/403 answers: someone presents a revoked or wrong key.
+     */
+    AUTH_FAILURE_BURST,
+    /**
+     * Many 429 answers: the key is being rate limited.
+     */
+    RATE_LIMIT_BURST,
+    /**
+     * A request from outside the key's allowed networks.
+     */
+    DISALLOWED_NETWORK,
+    /**
+     * A request from a network never seen for this key, after its learning period.
+     */
+    NEW_NETWORK,
+    /**
+     * A request outside the key's business hours.
+     */
+    OFF_HOURS,
+    /**
+     * The key was used after it was revoked.
+     */
+    USE_AFTER_REVOCATION,
+    /**
+     * A test key used from a production network.
+     */
+    TEST_KEY_FROM_PRODUCTION,
+    /**
+     * A read-only key (`access = "read-only"`) sent a write (POST, PUT, PATCH, DELETE).
+     */
+    READ_ONLY_WRITE,
+    /**
+     * A request from the network of an environment the key is not assigned to.
+     */
+    FOREIGN_ENVIRONMENT,
+    /**
+     * The key is used by more services (client products, networks) than it should be.
+     */
+    SHARED_KEY;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAlertKind: FfiConverterRustBuffer<AlertKind> {
+    override fun read(buf: ByteBuffer) = try {
+        AlertKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AlertKind) = 4UL
+
+    override fun write(value: AlertKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * A deployment environment.
  */
 
@@ -2126,6 +2402,81 @@ public object FfiConverterTypeEnvironment: FfiConverterRustBuffer<Environment> {
     override fun allocationSize(value: Environment) = 4UL
 
     override fun write(value: Environment, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The special-purpose class of an address (IANA registries, RFC 6890 and successors).
+ */
+
+enum class IpClass {
+    
+    /**
+     * A public address: the only class looked up in a geo database.
+     */
+    PUBLIC,
+    /**
+     * Private use: 10/8, 172.16/12, 192.168/16, fc00::/7.
+     */
+    PRIVATE,
+    /**
+     * Shared address space of carrier-grade NAT: 100.64/10.
+     */
+    SHARED,
+    /**
+     * Loopback: 127/8, ::1.
+     */
+    LOOPBACK,
+    /**
+     * Link-local: 169.254/16, fe80::/10.
+     */
+    LINK_LOCAL,
+    /**
+     * Documentation examples: 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32, 3fff::/20.
+     */
+    DOCUMENTATION,
+    /**
+     * Benchmarking: 198.18/15.
+     */
+    BENCHMARKING,
+    /**
+     * Multicast: 224/4, ff00::/8.
+     */
+    MULTICAST,
+    /**
+     * Unspecified: 0/8, ::.
+     */
+    UNSPECIFIED,
+    /**
+     * Reserved for protocol use or the future: 192.0.0/24, 240/4, 2001::/23, 100::/64, …
+     */
+    RESERVED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIpClass: FfiConverterRustBuffer<IpClass> {
+    override fun read(buf: ByteBuffer) = try {
+        IpClass.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: IpClass) = 4UL
+
+    override fun write(value: IpClass, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -2289,6 +2640,53 @@ public object FfiConverterTypeOutcome : FfiConverterRustBuffer<Outcome>{
 
 
 /**
+ * Where an alert is in its life.
+ */
+
+enum class Phase {
+    
+    /**
+     * First firing window.
+     */
+    START,
+    /**
+     * Fired again (or still firing) before the cool-down ran out.
+     */
+    UPDATE,
+    /**
+     * The cool-down ran out; the alert is closed.
+     */
+    END;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhase: FfiConverterRustBuffer<Phase> {
+    override fun read(buf: ByteBuffer) = try {
+        Phase.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Phase) = 4UL
+
+    override fun write(value: Phase, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * How a redacted key (or token) is written.
  */
 
@@ -2331,6 +2729,57 @@ public object FfiConverterTypeRedactionStyle: FfiConverterRustBuffer<RedactionSt
     override fun allocationSize(value: RedactionStyle) = 4UL
 
     override fun write(value: RedactionStyle, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How urgent an alert is.
+ */
+
+enum class Severity {
+    
+    /**
+     * Worth a look.
+     */
+    LOW,
+    /**
+     * Look today.
+     */
+    MEDIUM,
+    /**
+     * Look now.
+     */
+    HIGH,
+    /**
+     * Act now.
+     */
+    CRITICAL;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSeverity: FfiConverterRustBuffer<Severity> {
+    override fun read(buf: ByteBuffer) = try {
+        Severity.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Severity) = 4UL
+
+    override fun write(value: Severity, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -2431,6 +2880,38 @@ public object FfiConverterTypeWarning: FfiConverterRustBuffer<Warning> {
 }
 
 
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
 
 
 
@@ -2588,6 +3069,34 @@ public object FfiConverterOptionalTypeWarning: FfiConverterRustBuffer<Warning?> 
         } else {
             buf.put(1)
             FfiConverterTypeWarning.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceULong: FfiConverterRustBuffer<List<kotlin.ULong>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ULong> {
+        val len = buf.getInt()
+        return List<kotlin.ULong>(len) {
+            FfiConverterULong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ULong>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterULong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ULong>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterULong.write(it, buf)
         }
     }
 }
