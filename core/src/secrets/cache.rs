@@ -8,13 +8,14 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use super::fetch::{fetch_keys, FetchOptions, Transport};
+use super::auth::{AuthCache, AuthWorld};
+use super::fetch::{fetch_keys_in, FetchOptions, Transport};
 use super::reference::SecretRef;
 use super::SecretResolver;
 use crate::error::SourceError;
 use crate::source::{KeySource, SourcedKey};
 use crate::world::EnvLookup;
-use crate::world::{Clock, SystemClock};
+use crate::world::{Clock, FileSystem, StdFs, SystemClock};
 
 /// Cache settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +106,8 @@ pub struct SecretSource {
     env: Box<dyn EnvLookup + Send + Sync>,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
+    fs: Arc<dyn FileSystem>,
+    auth: Arc<AuthCache>,
     options: CacheOptions,
     entry: RwLock<Option<Entry>>,
     refresh: Mutex<()>,
@@ -132,6 +135,8 @@ impl SecretSource {
             env: Box::new(env),
             transport,
             clock: Arc::new(SystemClock),
+            fs: Arc::new(StdFs),
+            auth: Arc::new(AuthCache::new()),
             options: CacheOptions::default(),
             entry: RwLock::new(None),
             refresh: Mutex::new(()),
@@ -150,6 +155,19 @@ impl SecretSource {
     /// Replaces the clock (tests, wasm hosts).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Replaces the file system token and key files are read from (`~/.vault-token`, the
+    /// Kubernetes service-account token, `GOOGLE_APPLICATION_CREDENTIALS`, …).
+    pub fn with_fs(mut self, fs: Arc<dyn FileSystem>) -> Self {
+        self.fs = fs;
+        self
+    }
+
+    /// Shares a cache of login credentials (a resolver shares one between its sources).
+    pub fn with_auth_cache(mut self, auth: Arc<AuthCache>) -> Self {
+        self.auth = auth;
         self
     }
 
@@ -232,13 +250,14 @@ impl SecretSource {
                 return Ok(k);
             }
         }
-        let result = fetch_keys(
-            &self.reference,
-            &*self.env,
-            &*self.transport,
-            now / 1000,
-            self.options.fetch,
-        );
+        let world = AuthWorld {
+            env: &*self.env,
+            fs: &*self.fs,
+            transport: &*self.transport,
+            cache: &self.auth,
+            now_unix: now / 1000,
+        };
+        let result = fetch_keys_in(&self.reference, &world, self.options.fetch);
         self.fetches.fetch_add(1, Ordering::AcqRel);
         match result {
             Ok(keys) => {
@@ -316,6 +335,8 @@ pub struct CachingResolver {
     env: SharedEnv,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
+    fs: Arc<dyn FileSystem>,
+    auth: Arc<AuthCache>,
     options: CacheOptions,
     sources: Mutex<HashMap<SecretRef, Arc<SecretSource>>>,
 }
@@ -334,6 +355,8 @@ impl CachingResolver {
             env: SharedEnv(Arc::new(env)),
             transport,
             clock: Arc::new(SystemClock),
+            fs: Arc::new(StdFs),
+            auth: Arc::new(AuthCache::new()),
             options: CacheOptions::default(),
             sources: Mutex::new(HashMap::new()),
         }
@@ -357,6 +380,12 @@ impl CachingResolver {
         self
     }
 
+    /// Replaces the file system of sources created from now on.
+    pub fn with_fs(mut self, fs: Arc<dyn FileSystem>) -> Self {
+        self.fs = fs;
+        self
+    }
+
     /// The cached source for `reference`, created on first use.
     pub fn source(&self, reference: &SecretRef) -> Arc<SecretSource> {
         let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
@@ -368,7 +397,9 @@ impl CachingResolver {
                     Arc::clone(&self.transport),
                 )
                 .with_options(self.options)
-                .with_clock(Arc::clone(&self.clock)),
+                .with_clock(Arc::clone(&self.clock))
+                .with_fs(Arc::clone(&self.fs))
+                .with_auth_cache(Arc::clone(&self.auth)),
             )
         }))
     }
