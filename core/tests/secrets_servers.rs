@@ -367,6 +367,18 @@ impl Moto {
     }
 }
 
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 fn xml_text<'a>(xml: &'a str, tag: &str) -> &'a str {
     let open = format!("<{tag}>");
     let start = xml.find(&open).unwrap() + open.len();
@@ -399,16 +411,7 @@ fn moto_secrets_manager_with_signature_checks() {
     // With auth still off: a user with a read policy and an access key, then the secrets.
     m.iam(&setup, "Action=CreateUser&UserName=pictify");
     let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#;
-    let encoded: String = policy
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = url_encode(policy);
     m.iam(
         &setup,
         &format!("Action=PutUserPolicy&UserName=pictify&PolicyName=read&PolicyDocument={encoded}"),
@@ -475,6 +478,37 @@ fn moto_secrets_manager_with_signature_checks() {
         "CreateSecret",
         format!(r#"{{"Name":"newline","SecretString":"{CURRENT}\n"}}"#),
     );
+
+    // A task role, and temporary credentials for it, for the container-credentials endpoint.
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    m.iam(
+        &setup,
+        &format!(
+            "Action=CreateRole&RoleName=pictify-task&AssumeRolePolicyDocument={}",
+            url_encode(trust)
+        ),
+    );
+    m.iam(
+        &setup,
+        &format!(
+            "Action=PutRolePolicy&RoleName=pictify-task&PolicyName=read&PolicyDocument={encoded}"
+        ),
+    );
+    let (status, sts) = m.call(
+        &setup,
+        "sts",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fpictify-task&RoleSessionName=task&Version=2011-06-15",
+    );
+    assert_eq!(status, 200, "{sts}");
+    let task_creds = serde_json::json!({
+        "AccessKeyId": xml_text(&sts, "AccessKeyId"),
+        "SecretAccessKey": xml_text(&sts, "SecretAccessKey"),
+        "Token": xml_text(&sts, "SessionToken"),
+        "Expiration": xml_text(&sts, "Expiration"),
+    })
+    .to_string();
+    let task_secret = xml_text(&sts, "SecretAccessKey").to_owned();
 
     // Turn signature and IAM checks on.
     let (status, text) = send(&request(
@@ -574,6 +608,102 @@ fn moto_secrets_manager_with_signature_checks() {
     assert_eq!(r.details.variable.as_deref(), Some("AWS_ACCESS_KEY_ID"));
     let r = failure("aws-sm://pictify/api key", &good, &leaks);
     assert_eq!(r.code, "secret_bad_reference");
+
+    // Container credentials (ECS task role / EKS Pod Identity): a local endpoint that wants
+    // its authorization token, serving the role's temporary credentials; moto checks the
+    // signature and the session token.
+    let creds_answer = Arc::new(Mutex::new(task_creds.clone()));
+    let answer = Arc::clone(&creds_answer);
+    let (creds_url, creds_log) = http_stand_in(move |head, _| {
+        if head
+            .to_ascii_lowercase()
+            .contains("authorization: fake-container-auth")
+        {
+            (200, answer.lock().unwrap().clone())
+        } else {
+            (401, r#"{"message":"unauthorized"}"#.to_owned())
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("eks-pod-identity-token");
+    std::fs::write(&token_file, "FAKE-container-auth\n").unwrap();
+    let container = env(&[
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ENDPOINT_URL_SECRETS_MANAGER", &url),
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            &format!("{creds_url}/v1/credentials"),
+        ),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            &token_file.display().to_string(),
+        ),
+    ]);
+    let transport = Recording::new();
+    let source = SecretSource::new(
+        SecretRef::parse("aws-sm://pictify/api-key", "test").unwrap(),
+        container.clone(),
+        transport.clone(),
+    );
+    let keys = source.reload().unwrap();
+    let got: Vec<_> = keys.iter().map(|k| k.key().fingerprint()).collect();
+    assert_eq!(got, ["pk_live_****a1b2", "pk_live_****c3d4"]);
+    source.reload().unwrap();
+    assert_eq!(
+        transport.count("/v1/credentials"),
+        1,
+        "credentials kept until they near expiry"
+    );
+    // Credentials that moto refuses are fetched again once (rotated early), then refused.
+    *creds_answer.lock().unwrap() = task_creds.replace(&task_secret, "wrongFAKEsecret");
+    let fresh = SecretSource::new(
+        SecretRef::parse("aws-sm://pictify/api-key", "test").unwrap(),
+        container.clone(),
+        transport.clone(),
+    );
+    let e = fresh.reload().unwrap_err();
+    assert_eq!(Error::from(e).code(), "secret_access_denied");
+    assert_eq!(
+        transport.count("/v1/credentials"),
+        3,
+        "one refresh, not a loop"
+    );
+    *creds_answer.lock().unwrap() = task_creds.clone();
+    // The plain token variable works too; a wrong token is refused by the endpoint.
+    let mut plain = container.clone();
+    plain.remove("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+    plain.insert(
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN".into(),
+        "FAKE-container-auth".into(),
+    );
+    assert_eq!(
+        fetch("aws-sm://pictify/api-key", &plain, FetchOptions::default())
+            .unwrap()
+            .len(),
+        2
+    );
+    plain.insert(
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN".into(),
+        "FAKE-wrong-auth".into(),
+    );
+    let leaks_container = [
+        task_secret.as_str(),
+        "FAKE-wrong-auth",
+        "FAKE-container-auth",
+    ];
+    assert_eq!(
+        failure("aws-sm://pictify/api-key", &plain, &leaks_container).code,
+        "secret_access_denied"
+    );
+    assert!(creds_log.lock().unwrap().len() >= 5);
+    // A plain-HTTP endpoint off loopback never gets the token.
+    let mut remote = container.clone();
+    remote.insert(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI".into(),
+        "http://192.0.2.10/v1/credentials".into(),
+    );
+    let r = failure("aws-sm://pictify/api-key", &remote, &leaks_container);
+    assert_eq!(r.code, "secret_bad_reference");
     drop(_server);
     assert_eq!(
         failure("aws-sm://pictify/api-key", &good, &leaks).code,
@@ -621,9 +751,11 @@ impl Transport for Recording {
     }
 }
 
-/// A fake Kubernetes API server answering TokenReview: `authenticated` only for `FAKE-sa-jwt`
-/// presented by the reviewer `Bearer reviewer`; records what Vault sent.
-fn fake_token_review() -> (String, Arc<Mutex<Vec<String>>>) {
+/// A one-thread HTTP/1.1 server on loopback: `handler(head, body)` gives (status, body).
+/// Returns its URL and the log of every request (head and body).
+fn http_stand_in(
+    handler: impl Fn(&str, &str) -> (u16, String) + Send + 'static,
+) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -648,23 +780,31 @@ fn fake_token_review() -> (String, Arc<Mutex<Vec<String>>>) {
             reader.read_exact(&mut body).unwrap();
             let body = String::from_utf8_lossy(&body).into_owned();
             log.lock().unwrap().push(format!("{head}\n{body}"));
-            let reviewer_ok = head
-                .to_ascii_lowercase()
-                .contains("authorization: bearer reviewer");
-            let ok = reviewer_ok && body.contains(&k8s_jwt("FAKE-sa-jwt"));
-            let answer = if ok {
-                r#"{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":true,"user":{"username":"system:serviceaccount:default:pictify","uid":"d6a2e2f0-0000-4000-8000-000000000001","groups":["system:serviceaccounts"]}}}"#
-            } else {
-                r#"{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"invalid token"}}"#
-            };
+            let (status, answer) = handler(&head, &body);
             let _ = write!(
                 stream,
-                "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
                 answer.len()
             );
         }
     });
     (url, seen)
+}
+
+/// A fake Kubernetes API server answering TokenReview: `authenticated` only for `FAKE-sa-jwt`
+/// presented by the reviewer `Bearer reviewer`; records what Vault sent.
+fn fake_token_review() -> (String, Arc<Mutex<Vec<String>>>) {
+    http_stand_in(|head, body| {
+        let reviewer_ok = head
+            .to_ascii_lowercase()
+            .contains("authorization: bearer reviewer");
+        let answer = if reviewer_ok && body.contains(&k8s_jwt("FAKE-sa-jwt")) {
+            r#"{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":true,"user":{"username":"system:serviceaccount:default:pictify","uid":"d6a2e2f0-0000-4000-8000-000000000001","groups":["system:serviceaccounts"]}}}"#
+        } else {
+            r#"{"apiVersion":"authentication.k8s.io/v1","kind":"TokenReview","status":{"authenticated":false,"error":"invalid token"}}"#
+        };
+        (201, answer.to_owned())
+    })
 }
 
 /// A service-account JWT as the kubelet mounts it (unsigned here: Vault leaves the check to
