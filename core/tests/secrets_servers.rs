@@ -1080,3 +1080,50 @@ fn openbao_auth_methods_over_tls() {
         "pk_live_****a1b2"
     );
 }
+
+/// A manager that accepts the connection and never answers: the fetch ends with
+/// `secret_unreachable` (reason `timeout`) once the transport's timeout passes, for every
+/// provider, and nothing hangs.
+#[test]
+fn a_manager_that_never_answers_is_unreachable_after_the_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream); // read nothing, answer nothing, keep it open
+        }
+    });
+    let transport = NativeTransport::with_timeout(Duration::from_millis(300));
+    let cases = [
+        (
+            "vault://secret/pictify",
+            env(&[("VAULT_ADDR", &url), ("VAULT_TOKEN", "s.FAKEtoken")]),
+        ),
+        (
+            "aws-sm://pictify/api-key",
+            env(&[
+                ("AWS_REGION", "us-east-1"),
+                ("AWS_ACCESS_KEY_ID", "AKIDFAKE"),
+                ("AWS_SECRET_ACCESS_KEY", "FAKEsecret"),
+                ("AWS_ENDPOINT_URL", &url),
+            ]),
+        ),
+        (
+            "gcp-sm://projects/p1/secrets/pictify",
+            env(&[
+                ("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.FAKE"),
+                ("CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER", &url),
+            ]),
+        ),
+    ];
+    for (reference, env) in cases {
+        let r = SecretRef::parse(reference, "test").unwrap();
+        let err = Error::from(
+            fetch_keys(&r, &env, &transport, now(), FetchOptions::default()).unwrap_err(),
+        );
+        let report = err.report();
+        assert_eq!(report.code, "secret_unreachable", "{reference}");
+        assert!(report.message.contains("(timeout)"), "{}", report.message);
+    }
+}
