@@ -925,6 +925,7 @@ fn openbao_auth_methods_over_tls() {
     no_ca.remove("VAULT_CACERT");
     let r = failure("vault://secret/pictify", &no_ca, &leaks);
     assert_eq!(r.code, "secret_unreachable");
+    assert!(r.message.contains("(transport)"), "{}", r.message);
     let mut bad_ca = approle.clone();
     bad_ca.insert(
         "VAULT_CACERT".into(),

@@ -111,7 +111,7 @@ impl NativeTransport {
         let classify = |e: reqwest::Error| {
             if e.is_timeout() {
                 TransportFailure::Timeout
-            } else if e.is_connect() {
+            } else if e.is_connect() && !is_tls_failure(&e) {
                 TransportFailure::Connection
             } else {
                 TransportFailure::Other
@@ -122,6 +122,26 @@ impl NativeTransport {
         let body = resp.bytes().map_err(classify)?;
         Ok(SecretResponse::new(status, body.to_vec()))
     }
+}
+
+/// A refused certificate or another TLS failure: rustls errors reach reqwest as an
+/// `io::Error` of kind `InvalidData` in the source chain. Reported as `transport`, not
+/// `connection`, so an untrusted certificate (a missing `VAULT_CACERT`) is not mistaken for
+/// a network problem.
+fn is_tls_failure(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        // An io::Error may wrap another one (hyper wraps rustls's `InvalidData` in `Other`).
+        let mut io = s.downcast_ref::<std::io::Error>();
+        while let Some(e) = io {
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+            io = e.get_ref().and_then(|i| i.downcast_ref::<std::io::Error>());
+        }
+        source = s.source();
+    }
+    false
 }
 
 impl NativeTransport {
