@@ -180,6 +180,68 @@ fn ttl_stale_on_error_and_reload() {
     assert!(source.stale_warning().is_none());
 }
 
+/// Waits (bounded, no timing assertion) until `done` holds.
+fn eventually(done: impl Fn() -> bool) -> bool {
+    for _ in 0..400 {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    false
+}
+
+#[test]
+fn background_refresh_serves_the_cache_while_it_runs() {
+    let server = vault_stand_in();
+    let clock = Arc::new(ManualClock::new(1_000_000));
+    let source = source(&server, clock.clone());
+    source.keys().unwrap();
+    assert_eq!(source.fetch_count(), 1);
+    // The key is rotated in the manager. Before ttl/2 nothing happens.
+    *server.value.lock().unwrap() = "pk_live_FAKE9Qx7Lm2Np4Rs6c3d4".to_owned();
+    clock.advance_ms(29_000);
+    assert_eq!(
+        source.keys().unwrap()[0].key().fingerprint(),
+        "pk_live_****a1b2"
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    // Past 7/8 of the 60 s TTL a refresh is due: the read returns the cached key at once and
+    // one background refresh fetches the new one.
+    clock.advance_ms(24_000);
+    assert_eq!(
+        source.keys().unwrap()[0].key().fingerprint(),
+        "pk_live_****a1b2"
+    );
+    assert!(
+        eventually(|| source.fetch_count() == 2),
+        "background refresh ran"
+    );
+    assert_eq!(
+        source.keys().unwrap()[0].key().fingerprint(),
+        "pk_live_****c3d4"
+    );
+    assert_eq!(server.requests.load(Ordering::SeqCst), 2);
+    // A failed background refresh keeps the cached key, with a warning, and is not retried
+    // on every read.
+    server.down.store(true, Ordering::SeqCst);
+    clock.advance_ms(53_000);
+    assert_eq!(
+        source.keys().unwrap()[0].key().fingerprint(),
+        "pk_live_****c3d4"
+    );
+    assert!(
+        eventually(|| source.stale_warning().is_some()),
+        "background refresh failed"
+    );
+    let after_failure = server.requests.load(Ordering::SeqCst);
+    for _ in 0..20 {
+        source.keys().unwrap();
+    }
+    assert!(eventually(|| source.fetch_count() == 3));
+    assert_eq!(server.requests.load(Ordering::SeqCst), after_failure);
+}
+
 #[test]
 fn trailing_newline_in_the_manager_is_whitespace_naming_the_reference() {
     let server = vault_stand_in();

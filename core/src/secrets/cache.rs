@@ -5,23 +5,25 @@ use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use super::fetch::{fetch_keys, FetchOptions, Transport};
+use super::auth::{AuthCache, AuthWorld};
+use super::fetch::{fetch_keys_in, FetchOptions, Transport};
 use super::reference::SecretRef;
 use super::SecretResolver;
 use crate::error::SourceError;
 use crate::source::{KeySource, SourcedKey};
 use crate::world::EnvLookup;
-use crate::world::{Clock, SystemClock};
+use crate::world::{Clock, FileSystem, StdFs, SystemClock};
 
 /// Cache settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CacheOptions {
     /// How long a fetched value is fresh, in milliseconds (default 300,000: five minutes, the
-    /// AWS agent's and Vault Agent's cadence). Each refresh is due at a point drawn uniformly
-    /// from `[ttl/2, ttl]`, so a fleet does not refresh in lockstep.
+    /// AWS agent's and Vault Agent's cadence). A background refresh starts at a point drawn
+    /// uniformly from `[ttl/2, 7·ttl/8]`, so a fleet does not refresh in lockstep and readers
+    /// do not wait for it; past the TTL a reader waits for a refresh.
     pub ttl_ms: u64,
     /// How long past its freshness a value may still be served when the manager fails, in
     /// milliseconds (default 3,600,000: one hour). Past that the error surfaces.
@@ -81,11 +83,21 @@ impl fmt::Display for StaleWarning {
 struct Entry {
     keys: Arc<Vec<SourcedKey>>,
     fetched_ms: u64,
+    /// When a background refresh starts (jittered in `[ttl/2, 7·ttl/8]`).
     refresh_at_ms: u64,
+    /// When the value stops being fresh and a reader waits for a refresh (`ttl`).
+    expires_at_ms: u64,
 }
 
 /// A key source backed by a secrets manager. Cheap reads come from the cache; a cold or
 /// expired cache is refreshed by exactly one caller while the others wait for its result.
+///
+/// Refresh ahead: from a point drawn uniformly in `[ttl/2, 7·ttl/8]` after a fetch (so a
+/// fleet does not refresh in lockstep) until the TTL, a read returns the cached keys at once
+/// and starts one background refresh on its own thread; readers wait only when the value is
+/// past its TTL (a cold start, or a background refresh that failed or ran past it). A failed
+/// background refresh is retried at most every `ttl/16` (at least one second), keeping the
+/// cached keys. On wasm32, which has no threads, the refresh runs in the read that starts it.
 ///
 /// ```no_run
 /// # #[cfg(feature = "secrets-http")] {
@@ -101,21 +113,31 @@ struct Entry {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct SecretSource {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     reference: SecretRef,
     env: Box<dyn EnvLookup + Send + Sync>,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
+    fs: Arc<dyn FileSystem>,
+    auth: Arc<AuthCache>,
     options: CacheOptions,
     entry: RwLock<Option<Entry>>,
     refresh: Mutex<()>,
     warning: Mutex<Option<StaleWarning>>,
     fetches: AtomicU64,
     jitter: RandomState,
+    /// A background refresh is running.
+    background: AtomicBool,
+    /// No background refresh before this time (after one failed).
+    background_after_ms: AtomicU64,
 }
 
 impl fmt::Debug for SecretSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretSource({})", self.reference)
+        write!(f, "SecretSource({})", self.inner.reference)
     }
 }
 
@@ -128,77 +150,88 @@ impl SecretSource {
         transport: Arc<dyn Transport>,
     ) -> Self {
         Self {
-            reference,
-            env: Box::new(env),
-            transport,
-            clock: Arc::new(SystemClock),
-            options: CacheOptions::default(),
-            entry: RwLock::new(None),
-            refresh: Mutex::new(()),
-            warning: Mutex::new(None),
-            fetches: AtomicU64::new(0),
-            jitter: RandomState::new(),
+            inner: Arc::new(Inner {
+                reference,
+                env: Box::new(env),
+                transport,
+                clock: Arc::new(SystemClock),
+                fs: Arc::new(StdFs),
+                auth: Arc::new(AuthCache::new()),
+                options: CacheOptions::default(),
+                entry: RwLock::new(None),
+                refresh: Mutex::new(()),
+                warning: Mutex::new(None),
+                fetches: AtomicU64::new(0),
+                jitter: RandomState::new(),
+                background: AtomicBool::new(false),
+                background_after_ms: AtomicU64::new(0),
+            }),
         }
     }
 
-    /// Replaces the cache settings.
-    pub fn with_options(mut self, options: CacheOptions) -> Self {
-        self.options = options;
+    /// Applies a setting; settings are for a new source (once a background refresh shares
+    /// the source, a late setting is ignored).
+    fn set(mut self, apply: impl FnOnce(&mut Inner)) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            apply(inner);
+        }
         self
     }
 
+    /// Replaces the cache settings.
+    pub fn with_options(self, options: CacheOptions) -> Self {
+        self.set(|i| i.options = options)
+    }
+
     /// Replaces the clock (tests, wasm hosts).
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
+    pub fn with_clock(self, clock: Arc<dyn Clock>) -> Self {
+        self.set(|i| i.clock = clock)
+    }
+
+    /// Replaces the file system token and key files are read from (`~/.vault-token`, the
+    /// Kubernetes service-account token, `GOOGLE_APPLICATION_CREDENTIALS`, …).
+    pub fn with_fs(self, fs: Arc<dyn FileSystem>) -> Self {
+        self.set(|i| i.fs = fs)
+    }
+
+    /// Shares a cache of login credentials (a resolver shares one between its sources).
+    pub fn with_auth_cache(self, auth: Arc<AuthCache>) -> Self {
+        self.set(|i| i.auth = auth)
     }
 
     /// The reference this source reads.
     pub fn reference(&self) -> &SecretRef {
-        &self.reference
+        &self.inner.reference
     }
 
     /// How many fetches were made (each is one read of the manager, two requests with a
-    /// fallback).
+    /// fallback), background refreshes included.
     pub fn fetch_count(&self) -> u64 {
-        self.fetches.load(Ordering::Relaxed)
+        self.inner.fetches.load(Ordering::Relaxed)
     }
 
     /// The warning of the last read that served a stale value, if the value is still stale.
     pub fn stale_warning(&self) -> Option<StaleWarning> {
-        self.warning.lock().ok().and_then(|w| w.clone())
+        self.inner.warning.lock().ok().and_then(|w| w.clone())
     }
 
-    /// The cached keys, when fresh.
-    fn fresh(&self, now: u64) -> Option<Arc<Vec<SourcedKey>>> {
-        let entry = self.entry.read().ok()?;
-        let e = entry.as_ref()?;
-        (now < e.refresh_at_ms).then(|| Arc::clone(&e.keys))
-    }
-
-    /// `ttl/2 + uniform(0, ttl/2]`.
-    fn refresh_delay(&self) -> u64 {
-        let half = self.options.ttl_ms / 2;
-        if half == 0 {
-            return self.options.ttl_ms;
-        }
-        let mut h = self.jitter.build_hasher();
-        h.write_u64(self.fetches.load(Ordering::Relaxed));
-        half + h.finish() % (half + 1)
-    }
-
-    /// Keys, from the cache when fresh, else from one refresh shared by every caller.
+    /// Keys, from the cache when fresh (starting a background refresh when one is due),
+    /// else from one refresh shared by every caller.
     pub fn keys(&self) -> Result<Arc<Vec<SourcedKey>>, SourceError> {
-        if let Some(k) = self.fresh(self.clock.now_ms()) {
-            return Ok(k);
+        let now = self.inner.clock.now_ms();
+        if let Some((keys, due)) = self.inner.cached(now) {
+            if due {
+                Inner::start_background(&self.inner, now);
+            }
+            return Ok(keys);
         }
-        self.refresh(false)
+        self.inner.refresh(false)
     }
 
     /// Fetches now, whatever the cache holds. On failure the cache is kept and the error
     /// returned.
     pub fn reload(&self) -> Result<Arc<Vec<SourcedKey>>, SourceError> {
-        self.refresh(true)
+        self.inner.refresh(true)
     }
 
     /// After the Pictify API refused a key (401): fetches now unless the last fetch is less
@@ -206,19 +239,84 @@ impl SecretSource {
     /// one read per interval, not one per request. On failure the cached keys are served
     /// (the ring then falls back to the next key).
     pub fn refetch_after_rejection(&self) -> Result<Arc<Vec<SourcedKey>>, SourceError> {
-        let now = self.clock.now_ms();
-        let recent = self.entry.read().ok().and_then(|e| {
+        let inner = &self.inner;
+        let now = inner.clock.now_ms();
+        let recent = inner.entry.read().ok().and_then(|e| {
             e.as_ref()
-                .filter(|e| now.saturating_sub(e.fetched_ms) < self.options.min_refetch_ms)
+                .filter(|e| now.saturating_sub(e.fetched_ms) < inner.options.min_refetch_ms)
                 .map(|e| Arc::clone(&e.keys))
         });
         if let Some(keys) = recent {
             return Ok(keys);
         }
-        match self.refresh(true) {
+        match inner.refresh(true) {
             Ok(k) => Ok(k),
             Err(e) => self.keys().or(Err(e)),
         }
+    }
+}
+
+impl Inner {
+    /// The cached keys while they are within the TTL, and whether a background refresh is
+    /// due.
+    fn cached(&self, now: u64) -> Option<(Arc<Vec<SourcedKey>>, bool)> {
+        let entry = self.entry.read().ok()?;
+        let e = entry.as_ref()?;
+        (now < e.expires_at_ms).then(|| (Arc::clone(&e.keys), now >= e.refresh_at_ms))
+    }
+
+    /// The cached keys, when no refresh is due yet.
+    fn fresh(&self, now: u64) -> Option<Arc<Vec<SourcedKey>>> {
+        self.cached(now).filter(|(_, due)| !due).map(|(k, _)| k)
+    }
+
+    /// Starts one background refresh unless one is running or the last one failed recently.
+    fn start_background(this: &Arc<Self>, now: u64) {
+        if now < this.background_after_ms.load(Ordering::Acquire)
+            || this.background.swap(true, Ordering::AcqRel)
+        {
+            return;
+        }
+        let run = {
+            let inner = Arc::clone(this);
+            move || {
+                let before = inner.fetches.load(Ordering::Acquire);
+                let now = inner.clock.now_ms();
+                let refreshed = inner.refresh(false).is_ok()
+                    && inner.fresh(inner.clock.now_ms()).is_some()
+                    && inner.fetches.load(Ordering::Acquire) > before;
+                if !refreshed {
+                    let pause = (inner.options.ttl_ms / 16).max(1000);
+                    inner
+                        .background_after_ms
+                        .store(now.saturating_add(pause), Ordering::Release);
+                }
+                inner.background.store(false, Ordering::Release);
+            }
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let spawned = std::thread::Builder::new()
+                .name("pictify-secret-refresh".into())
+                .spawn(run);
+            if spawned.is_err() {
+                this.background.store(false, Ordering::Release);
+            }
+        }
+        #[cfg(target_arch = "wasm32")]
+        run();
+    }
+
+    /// `ttl/2 + uniform[0, 3·ttl/8]`.
+    fn refresh_delay(&self) -> u64 {
+        let half = self.options.ttl_ms / 2;
+        let spread = self.options.ttl_ms / 8 * 3;
+        if spread == 0 {
+            return self.options.ttl_ms;
+        }
+        let mut h = self.jitter.build_hasher();
+        h.write_u64(self.fetches.load(Ordering::Relaxed));
+        half + h.finish() % (spread + 1)
     }
 
     fn refresh(&self, force: bool) -> Result<Arc<Vec<SourcedKey>>, SourceError> {
@@ -232,13 +330,14 @@ impl SecretSource {
                 return Ok(k);
             }
         }
-        let result = fetch_keys(
-            &self.reference,
-            &*self.env,
-            &*self.transport,
-            now / 1000,
-            self.options.fetch,
-        );
+        let world = AuthWorld {
+            env: &*self.env,
+            fs: &*self.fs,
+            transport: &*self.transport,
+            cache: &self.auth,
+            now_unix: now / 1000,
+        };
+        let result = fetch_keys_in(&self.reference, &world, self.options.fetch);
         self.fetches.fetch_add(1, Ordering::AcqRel);
         match result {
             Ok(keys) => {
@@ -247,6 +346,7 @@ impl SecretSource {
                     keys: Arc::clone(&keys),
                     fetched_ms: now,
                     refresh_at_ms: now.saturating_add(self.refresh_delay()),
+                    expires_at_ms: now.saturating_add(self.options.ttl_ms),
                 };
                 if let Ok(mut slot) = self.entry.write() {
                     *slot = Some(entry);
@@ -254,6 +354,7 @@ impl SecretSource {
                 if let Ok(mut w) = self.warning.lock() {
                     *w = None;
                 }
+                self.background_after_ms.store(0, Ordering::Release);
                 Ok(keys)
             }
             Err(error) if !force => {
@@ -288,7 +389,7 @@ impl SecretSource {
 
 impl KeySource for SecretSource {
     fn name(&self) -> String {
-        self.reference.to_string()
+        self.reference().to_string()
     }
 
     fn load(&self) -> Result<Option<Vec<SourcedKey>>, SourceError> {
@@ -316,6 +417,8 @@ pub struct CachingResolver {
     env: SharedEnv,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
+    fs: Arc<dyn FileSystem>,
+    auth: Arc<AuthCache>,
     options: CacheOptions,
     sources: Mutex<HashMap<SecretRef, Arc<SecretSource>>>,
 }
@@ -334,6 +437,8 @@ impl CachingResolver {
             env: SharedEnv(Arc::new(env)),
             transport,
             clock: Arc::new(SystemClock),
+            fs: Arc::new(StdFs),
+            auth: Arc::new(AuthCache::new()),
             options: CacheOptions::default(),
             sources: Mutex::new(HashMap::new()),
         }
@@ -357,6 +462,12 @@ impl CachingResolver {
         self
     }
 
+    /// Replaces the file system of sources created from now on.
+    pub fn with_fs(mut self, fs: Arc<dyn FileSystem>) -> Self {
+        self.fs = fs;
+        self
+    }
+
     /// The cached source for `reference`, created on first use.
     pub fn source(&self, reference: &SecretRef) -> Arc<SecretSource> {
         let mut sources = self.sources.lock().unwrap_or_else(|p| p.into_inner());
@@ -368,7 +479,9 @@ impl CachingResolver {
                     Arc::clone(&self.transport),
                 )
                 .with_options(self.options)
-                .with_clock(Arc::clone(&self.clock)),
+                .with_clock(Arc::clone(&self.clock))
+                .with_fs(Arc::clone(&self.fs))
+                .with_auth_cache(Arc::clone(&self.auth)),
             )
         }))
     }

@@ -38,6 +38,61 @@ pub fn access_request(endpoint: &str, token: &str, reference: &SecretRef) -> Opt
     })
 }
 
+/// `GET {endpoint}/v1/projects/P/secrets/S/versions?filter=state:ENABLED`: the enabled
+/// versions, newest first (for the fallback to the previous enabled version).
+pub fn list_enabled_request(
+    endpoint: &str,
+    token: &str,
+    reference: &SecretRef,
+) -> Option<SecretRequest> {
+    let SecretRef::Gcp {
+        project, secret, ..
+    } = reference
+    else {
+        return None;
+    };
+    Some(SecretRequest {
+        method: "GET",
+        url: format!(
+            "{}/v1/projects/{project}/secrets/{secret}/versions?filter=state%3AENABLED&pageSize=25",
+            endpoint.trim_end_matches('/')
+        ),
+        // EXPOSE: the access token goes to Secret Manager only.
+        headers: vec![(
+            "Authorization".to_owned(),
+            Zeroizing::new(format!("Bearer {token}")),
+        )],
+        body: Vec::new(),
+    })
+}
+
+/// The enabled versions of a list answer: (number, create time in Unix seconds). `None` for
+/// an error or an answer that is not the expected JSON.
+pub fn parse_enabled_versions(resp: &SecretResponse) -> Option<Vec<(u64, Option<u64>)>> {
+    if resp.status != 200 {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(&resp.body).ok()?;
+    let empty = Vec::new();
+    let list = match &v["versions"] {
+        Value::Array(a) => a,
+        Value::Null => &empty,
+        _ => return None,
+    };
+    Some(
+        list.iter()
+            .filter(|e| e["state"].as_str().map_or(true, |s| s == "ENABLED"))
+            .filter_map(|e| {
+                let number = e["name"].as_str()?.rsplit('/').next()?.parse().ok()?;
+                let created = e["createTime"]
+                    .as_str()
+                    .and_then(super::wire::parse_rfc3339);
+                Some((number, created))
+            })
+            .collect(),
+    )
+}
+
 /// The metadata server's token request (`GCE_METADATA_HOST` overrides the host).
 pub fn metadata_token_request(host: &str) -> SecretRequest {
     SecretRequest {
@@ -91,7 +146,7 @@ pub fn crc32c(data: &[u8]) -> u32 {
 }
 
 /// Standard base64 (with or without padding); `None` on any other character.
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
     fn val(c: u8) -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',

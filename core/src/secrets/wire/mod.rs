@@ -21,10 +21,20 @@ use super::sigv4::AwsCredentials;
 use crate::error::SecretError;
 
 mod aws;
+mod aws_creds;
 mod vault;
+mod vault_auth;
 
 pub use aws::{aws_get_request, aws_parse_get, AwsStage};
+pub use aws_creds::{
+    aws_container_credentials_request, aws_parse_container_credentials, container_uri_allowed,
+    ECS_CREDENTIALS_HOST,
+};
 pub use vault::{vault_parse_read, vault_read_request};
+pub use vault_auth::{
+    vault_approle_login_request, vault_kubernetes_login_request, vault_parse_login,
+    vault_renew_self_request, VaultLogin,
+};
 
 /// One HTTP request to a manager. `Debug` hides header values (they carry tokens).
 #[derive(Clone, PartialEq, Eq)]
