@@ -79,6 +79,8 @@ pub mod gcp;
 #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
 mod native;
 #[cfg(feature = "secrets")]
+mod replay;
+#[cfg(feature = "secrets")]
 pub mod sigv4;
 #[cfg(feature = "secrets")]
 pub mod wire;
@@ -87,6 +89,8 @@ pub mod wire;
 pub use cache::{CacheOptions, CachingResolver, SecretSource, StaleWarning};
 #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
 pub use native::NativeTransport;
+#[cfg(feature = "secrets")]
+pub use replay::{references_in, FetchReplay, FetchStep, PrefetchedResolver};
 
 #[cfg(feature = "secrets")]
 pub use fetch::*;
