@@ -100,7 +100,7 @@ test.describe('Vault (OpenBao dev server)', { skip: baoSkip }, () => {
   const SECRETS = [KEY, KEY.slice(12), TOKEN, WRONG_TOKEN];
   const env = (reference, token = TOKEN) => {
     const e = { PICTIFY_API_KEY: reference, VAULT_ADDR: bao.addr, NODE_ENV: 'development' };
-    if (token !== undefined) e.VAULT_TOKEN = token;
+    if (token !== null) e.VAULT_TOKEN = token;
     return e;
   };
 
@@ -173,7 +173,7 @@ test.describe('Vault (OpenBao dev server)', { skip: baoSkip }, () => {
     assertFailsEverywhere(env('vault://secret/pictify', WRONG_TOKEN), 'secret_access_denied', REF, SECRETS));
 
   test('no VAULT_TOKEN is secret_credentials_missing', () =>
-    assertFailsEverywhere(env('vault://secret/pictify', undefined), 'secret_credentials_missing', REF, SECRETS));
+    assertFailsEverywhere(env('vault://secret/pictify', null), 'secret_credentials_missing', REF, SECRETS));
 });
 
 test.describe('AWS Secrets Manager (moto, signatures checked)', { skip: baoSkip }, () => {
