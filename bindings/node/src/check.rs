@@ -61,8 +61,8 @@ pub fn check_keys(
     Ok(crate::to_js(&task.run()))
 }
 
-/// [`check_keys`] as a Promise: references are fetched on a blocking thread of napi's
-/// runtime, never on the event loop.
+/// `checkKeys` as a Promise: secret references are fetched on a worker thread, never
+/// blocking the event loop.
 #[napi(js_name = "checkKeysAsync", ts_return_type = "Promise<CheckReport>")]
 pub async fn check_keys_async(
     #[napi(ts_arg_type = "Record<string, string | undefined>")] env: Option<

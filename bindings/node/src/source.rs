@@ -78,8 +78,8 @@ pub fn load_keys(options: Option<LoadOptions>) -> napi::Result<(Vec<ApiKey>, Val
     Ok(loaded_to_js(loaded))
 }
 
-/// [`load_keys`] as a Promise: the sources are read (and references fetched) on a blocking
-/// thread of napi's runtime, never on the event loop.
+/// `loadKeys` as a Promise: the sources are read (and secret references fetched) on a
+/// worker thread, never blocking the event loop.
 #[napi(js_name = "loadKeysAsync", skip_typescript)]
 pub async fn load_keys_async(options: Option<LoadOptions>) -> napi::Result<(Vec<ApiKey>, Value)> {
     let chain = chain(options.unwrap_or_default())?;
