@@ -98,8 +98,8 @@ export declare function checkEnvironment(key: ApiKey, detection?: Detection | En
 export declare function checkKeys(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy | null): CheckReport
 
 /**
- * [`check_keys`] as a Promise: references are fetched on a blocking thread of napi's
- * runtime, never on the event loop.
+ * `checkKeys` as a Promise: secret references are fetched on a worker thread, never
+ * blocking the event loop.
  */
 export declare function checkKeysAsync(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy | null): Promise<CheckReport>
 
