@@ -5,42 +5,26 @@
 use std::collections::HashMap;
 
 use napi_derive::napi;
-use pictify_keys::{CheckReport, Detection, Policy};
+use pictify_keys::CheckReport;
 use serde_json::Value;
 
-/// The arguments of one check, read on the JavaScript thread.
-struct CheckKeysTask {
-    env: HashMap<String, String>,
-    source_prefix: String,
-    detection: Option<Detection>,
-    policy: Policy,
-}
-
-impl CheckKeysTask {
-    fn new(
-        env: Option<HashMap<String, String>>,
-        source_prefix: Option<String>,
-        detection: Option<Value>,
-        policy: Option<Value>,
-    ) -> napi::Result<Self> {
-        Ok(Self {
-            env: env.unwrap_or_default(),
-            source_prefix: source_prefix.unwrap_or_else(|| "env".to_owned()),
-            detection: crate::env::detection(detection)?,
-            policy: crate::env::policy(policy),
-        })
-    }
-
-    fn run(&self) -> CheckReport {
-        let resolver = crate::source::resolver(&self.env);
-        pictify_keys::check_keys_with(
-            &self.env,
-            &self.source_prefix,
-            self.detection.clone(),
-            self.policy,
-            Some(&resolver),
-        )
-    }
+/// The check these arguments ask for, to run here or on a worker thread.
+fn checker(
+    env: Option<HashMap<String, String>>,
+    source_prefix: Option<String>,
+    detection: Option<Value>,
+    policy: Option<Value>,
+) -> napi::Result<impl FnOnce() -> CheckReport + Send + 'static> {
+    let env = env.unwrap_or_default();
+    let prefix = source_prefix.unwrap_or_else(|| "env".to_owned());
+    let (detection, policy) = (
+        crate::env::detection(detection)?,
+        crate::env::policy(policy),
+    );
+    Ok(move || {
+        let resolver = crate::source::resolver(&env);
+        pictify_keys::check_keys_with(&env, &prefix, detection, policy, Some(&resolver))
+    })
 }
 
 /// Checks `PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY` and `PICTIFY_API_KEY_OLD` in `env`
@@ -57,8 +41,12 @@ pub fn check_keys(
     #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Value>,
     #[napi(ts_arg_type = "Policy | null")] policy: Option<Value>,
 ) -> napi::Result<serde_json::Value> {
-    let task = CheckKeysTask::new(env, source_prefix, detection, policy)?;
-    Ok(crate::to_js(&task.run()))
+    Ok(crate::to_js(&checker(
+        env,
+        source_prefix,
+        detection,
+        policy,
+    )?()))
 }
 
 /// `checkKeys` as a Promise: secret references are fetched on a worker thread, never
@@ -72,13 +60,6 @@ pub async fn check_keys_async(
     #[napi(ts_arg_type = "Detection | EnvironmentName")] detection: Option<Value>,
     #[napi(ts_arg_type = "Policy | null")] policy: Option<Value>,
 ) -> napi::Result<Value> {
-    let task = CheckKeysTask::new(env, source_prefix, detection, policy)?;
-    let report = napi::bindgen_prelude::spawn_blocking(move || task.run())
-        .await
-        .map_err(|_| {
-            crate::error::from_core(&pictify_keys::Error::invalid_argument(
-                "checkKeysAsync was cancelled",
-            ))
-        })?;
-    Ok(crate::to_js(&report))
+    let check = checker(env, source_prefix, detection, policy)?;
+    Ok(crate::to_js(&crate::source::off_thread(check).await?))
 }

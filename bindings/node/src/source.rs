@@ -83,13 +83,15 @@ pub fn load_keys(options: Option<LoadOptions>) -> napi::Result<(Vec<ApiKey>, Val
 #[napi(js_name = "loadKeysAsync", skip_typescript)]
 pub async fn load_keys_async(options: Option<LoadOptions>) -> napi::Result<(Vec<ApiKey>, Value)> {
     let chain = chain(options.unwrap_or_default())?;
-    let loaded = napi::bindgen_prelude::spawn_blocking(move || chain.load_all())
+    let loaded = off_thread(move || chain.load_all()).await?;
+    Ok(loaded_to_js(loaded.map_err(|e| error::from_core(&e))?))
+}
+
+/// Runs `f` on a blocking thread of napi's runtime, never on the event loop.
+pub(crate) async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> napi::Result<T> {
+    napi::bindgen_prelude::spawn_blocking(f)
         .await
-        .map_err(|_| {
-            error::from_core(&pictify_keys::Error::invalid_argument(
-                "loadKeysAsync was cancelled",
-            ))
-        })?
-        .map_err(|e| error::from_core(&e))?;
-    Ok(loaded_to_js(loaded))
+        .map_err(|_| error::invalid_argument("the call was cancelled before it finished"))
 }

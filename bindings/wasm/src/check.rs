@@ -33,20 +33,11 @@ pub(crate) fn report(
     options: &JsValue,
     resolver: Option<&dyn SecretResolver>,
 ) -> Result<JsValue, JsValue> {
-    let o = crate::json(&without_fetch(options)?)?;
+    // `fetch` (a function) is dropped by the JSON reading.
+    let o = crate::json(options)?;
     let detection = input::detection(&o["environment"]).map_err(|e| core_error(&e))?;
     let source = o["source"].as_str().unwrap_or("env");
     let policy = input::policy(&o["policy"]);
     let report = pictify_keys::check_keys_with(map, source, detection, policy, resolver);
     Ok(crate::to_js(&report))
-}
-
-/// `options` without its `fetch` function (not JSON).
-fn without_fetch(options: &JsValue) -> Result<JsValue, JsValue> {
-    if !options.is_object() {
-        return Ok(options.clone());
-    }
-    let rest = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
-    js_sys::Reflect::delete_property(&rest, &"fetch".into())?;
-    Ok(rest.into())
 }

@@ -107,6 +107,19 @@ describe("secret references over fetch", { skip }, () => {
     assertNoSecret(secrets(), report, loaded);
   });
 
+  test("node: options.fetch is the transport, and the other options still apply", async () => {
+    const urls = [];
+    const fetchSpy = (url, init) => { urls.push(url); return fetch(url, init); };
+    const report = await pk.checkKeysAsync(vaultEnv("vault://secret/pictify"), { fetch: fetchSpy, environment: "production" });
+    assert.deepEqual(urls, [`${bao.addr}/v1/secret/data/pictify`]);
+    assert.equal(report.detection.environment, "production");
+    assert.equal(report.keys[0].verdict, "refused");
+    assert.equal(report.keys[0].code, "test_key_in_production");
+    const loaded = await pk.loadKeysAsync(vaultEnv("vault://secret/pictify"), { fetch: fetchSpy });
+    assert.equal(loaded.keys[0].origin, VAULT_REF);
+    assert.equal(urls.length, 2);
+  });
+
   test("node: AWSCURRENT then AWSPREVIOUS, signed requests accepted by moto", async () => {
     const report = await pk.checkKeysAsync(awsEnv(AWS_REF));
     assert.equal(report.error, null);
