@@ -92,9 +92,16 @@ export declare function checkEnvironment(key: ApiKey, detection?: Detection | En
  * Checks `PICTIFY_API_KEY_NEW`, `PICTIFY_API_KEY` and `PICTIFY_API_KEY_OLD` in `env`
  * (default `process.env`). `sourcePrefix` (default `env`) names where the variables come
  * from (`env-file:.env` for a parsed file);
- * `detection` overrides environment detection when given.
+ * `detection` overrides environment detection when given. A secret reference is fetched
+ * with the settings in `env` (`VAULT_ADDR`, `AWS_REGION`, …), blocking until it answers.
  */
 export declare function checkKeys(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy | null): CheckReport
+
+/**
+ * `checkKeys` as a Promise: secret references are fetched on a worker thread, never
+ * blocking the event loop.
+ */
+export declare function checkKeysAsync(env?: Record<string, string | undefined>, sourcePrefix?: string | undefined | null, detection?: Detection | EnvironmentName, policy?: Policy | null): Promise<CheckReport>
 
 /** [`check_environment`] for a mode alone (`"live"` or `"test"`). */
 export declare function checkMode(mode: 'live' | 'test', detection?: Detection | EnvironmentName, policy?: Policy | null): Allowed
@@ -249,6 +256,12 @@ export interface AuditEvent extends Readonly<AuditEventJson> {}
  * configured source is broken.
  */
 export declare function loadKeys(options?: LoadOptions): LoadedKeys
+/**
+ * `loadKeys` as a Promise: a secret reference (`vault://secret/pictify`,
+ * `aws-sm://pictify/api-key`) is fetched on a worker thread, never blocking the event loop.
+ * Rejects with the same errors `loadKeys` throws.
+ */
+export declare function loadKeysAsync(options?: LoadOptions): Promise<LoadedKeys>
 
 export declare namespace KeyRing {
   /** A ring over the keys `loadKeys(options)` finds (default: `process.env`). */

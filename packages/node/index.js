@@ -278,15 +278,28 @@ function checkKeys(env = process.env, sourcePrefix = 'env', environment, policy)
   return wrap(native.checkKeys)(stringMap(env), sourcePrefix, environment, policy);
 }
 
+// The same check with secret references fetched off the event loop.
+function checkKeysAsync(env = process.env, sourcePrefix = 'env', environment, policy) {
+  return rejectConverted(() => native.checkKeysAsync(stringMap(env), sourcePrefix, environment, policy));
+}
+
 function parseDotEnv(text) {
   return wrap(native.parseDotEnv)(text);
 }
 
-function loadKeys(options) {
-  // The core's LoadedKeys shape, and the key handles to set as each entry's `key`.
-  const [handles, loaded] = wrap(native.loadKeys)(loadOptions(options));
+// The core's LoadedKeys shape, and the key handles to set as each entry's `key`.
+function withKeys([handles, loaded]) {
   loaded.keys.forEach((k, i) => { k.key = keyFromCore(handles[i]); });
   return loaded;
+}
+
+function loadKeys(options) {
+  return withKeys(wrap(native.loadKeys)(loadOptions(options)));
+}
+
+// The same load with secret references fetched off the event loop.
+function loadKeysAsync(options) {
+  return rejectConverted(() => native.loadKeysAsync(loadOptions(options))).then(withKeys);
 }
 
 // Matches a code unit above 0xFF. When it does not match, the text is exactly Latin-1 and
@@ -356,8 +369,10 @@ module.exports = {
   checkEnvironment,
   checkMode,
   checkKeys,
+  checkKeysAsync,
   parseDotEnv,
   loadKeys,
+  loadKeysAsync,
   redact,
   redactJson,
   containsSecret,

@@ -1,11 +1,17 @@
 //! Key sources with provenance: `loadKeys` over environment variables, a mounted secret
-//! file, a `.env` file, or keys handed in.
+//! file, a `.env` file, or keys handed in. A secret reference (`vault://secret/pictify`,
+//! `aws-sm://pictify/api-key`) in the variables or the `.env` file is resolved by the core's
+//! `CachingResolver` over its blocking transport: `loadKeys` blocks while it fetches (as
+//! `fs.readFileSync` does), `loadKeysAsync` fetches on the libuv thread pool.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use napi_derive::napi;
-use pictify_keys::source::{self, KeyList, SourceChain};
+use pictify_keys::secrets::{CachingResolver, SECRET_VARIABLES};
+use pictify_keys::source::{KeyList, Loaded, SourceChain};
+use pictify_keys::world::EnvSnapshot;
 use serde_json::Value;
 
 use crate::error;
@@ -28,15 +34,36 @@ pub struct LoadOptions {
     pub keys: Option<Vec<String>>,
 }
 
-/// The source chain `options` describe (the rule is the core's `SourceChain::from_options`).
+/// The core's resolver of secret references, configured from the provider variables of `env`
+/// (`VAULT_ADDR`, `AWS_REGION`, …; the list is the core's `SECRET_VARIABLES`).
+pub(crate) fn resolver(env: &HashMap<String, String>) -> CachingResolver {
+    CachingResolver::native(EnvSnapshot::capture(env, SECRET_VARIABLES))
+}
+
+/// The source chain `options` describe: the keys handed in and nothing else when there are
+/// any, else the core's standard chain resolving references with the settings in `env`.
 pub(crate) fn chain(options: LoadOptions) -> napi::Result<SourceChain> {
     let keys = options.keys.map(|k| KeyList::parse(&k)).transpose();
-    Ok(SourceChain::from_options(source::LoadOptions {
-        keys: keys.map_err(|e| error::from_core(&e.into()))?,
-        env: options.env.unwrap_or_default(),
-        secret_file: options.secret_file.map(PathBuf::from),
-        dotenv_file: options.dotenv_file.map(PathBuf::from),
-    }))
+    if let Some(list) = keys.map_err(|e| error::from_core(&e.into()))? {
+        return Ok(SourceChain::new().with(list));
+    }
+    let env = options.env.unwrap_or_default();
+    let resolver = Arc::new(resolver(&env));
+    Ok(SourceChain::standard_resolving(
+        env,
+        options.secret_file.map(PathBuf::from),
+        options.dotenv_file.map(PathBuf::from),
+        Some(resolver),
+    ))
+}
+
+/// The loaded keys as napi hands them over: the key handles and the shape.
+fn loaded_to_js(loaded: Loaded) -> (Vec<ApiKey>, Value) {
+    let shape = crate::to_js(&loaded);
+    let keys = loaded.keys.into_iter().map(|k| ApiKey {
+        inner: k.into_parts().0,
+    });
+    (keys.collect(), shape)
 }
 
 /// Loads the keys with their provenance: the handles of the keys, and the result in its
@@ -48,9 +75,23 @@ pub fn load_keys(options: Option<LoadOptions>) -> napi::Result<(Vec<ApiKey>, Val
     let loaded = chain(options.unwrap_or_default())?
         .load_all()
         .map_err(|e| error::from_core(&e))?;
-    let shape = crate::to_js(&loaded);
-    let keys = loaded.keys.into_iter().map(|k| ApiKey {
-        inner: k.into_parts().0,
-    });
-    Ok((keys.collect(), shape))
+    Ok(loaded_to_js(loaded))
+}
+
+/// `loadKeys` as a Promise: the sources are read (and secret references fetched) on a
+/// worker thread, never blocking the event loop.
+#[napi(js_name = "loadKeysAsync", skip_typescript)]
+pub async fn load_keys_async(options: Option<LoadOptions>) -> napi::Result<(Vec<ApiKey>, Value)> {
+    let chain = chain(options.unwrap_or_default())?;
+    let loaded = off_thread(move || chain.load_all()).await?;
+    Ok(loaded_to_js(loaded.map_err(|e| error::from_core(&e))?))
+}
+
+/// Runs `f` on a blocking thread of napi's runtime, never on the event loop.
+pub(crate) async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> napi::Result<T> {
+    napi::bindgen_prelude::spawn_blocking(f)
+        .await
+        .map_err(|_| error::invalid_argument("the call was cancelled before it finished"))
 }

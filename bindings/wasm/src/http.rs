@@ -12,6 +12,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use pictify_keys::http::{
     uuid_v4, Answer, ClientBuilder, Driver, Request, Transport, TransportError,
 };
+use pictify_keys::secrets::{PrefetchedResolver, SecretResolver};
 use pictify_keys::source::{EnvSource, KeyList, KeySource, SourcedKey};
 use pictify_keys::{input, SourceError};
 use wasm_bindgen::prelude::*;
@@ -38,10 +39,74 @@ fn call_method(target: &JsValue, name: &str, arg: &JsValue) -> Result<JsValue, J
     }
 }
 
-/// The host's `fetch` (and `setTimeout`, `crypto`) as the driver's transport.
-struct FetchTransport {
+/// The host's `fetch` (and `setTimeout`, `crypto`) as the driver's transport; the secrets
+/// managers are read through the same `fetch` call ([`FetchTransport::fetch`]).
+pub(crate) struct FetchTransport {
     fetch: Function,
     fetch_this: JsValue,
+}
+
+impl FetchTransport {
+    /// `options.fetch`, else the global `fetch` (called with the global object as `this`, as
+    /// Workers require); `invalid_argument` when the runtime has none.
+    pub(crate) fn from_options(options: &JsValue) -> Result<Self, JsValue> {
+        if let Ok(fetch) = get(options, "fetch").dyn_into::<Function>() {
+            return Ok(Self {
+                fetch,
+                fetch_this: JsValue::UNDEFINED,
+            });
+        }
+        let global: JsValue = js_sys::global().into();
+        let fetch = get(&global, "fetch")
+            .dyn_into::<Function>()
+            .map_err(|_| invalid_argument("no fetch in this runtime: pass options.fetch"))?;
+        Ok(Self {
+            fetch,
+            fetch_this: global,
+        })
+    }
+
+    /// One `fetch` with a timeout: the response object, its status and its body as text.
+    pub(crate) async fn fetch(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &Object,
+        body: Option<JsValue>,
+        timeout: Duration,
+    ) -> Result<(JsValue, u16, String), TransportError> {
+        let init = Object::new();
+        set(&init, "method", &method.into());
+        set(&init, "headers", headers);
+        if let Some(body) = body {
+            set(&init, "body", &body);
+        }
+        let global: JsValue = js_sys::global().into();
+        let ms = JsValue::from_f64(timeout.as_millis() as f64);
+        if let Ok(signal) = call_method(&get(&global, "AbortSignal"), "timeout", &ms) {
+            set(&init, "signal", &signal);
+        }
+        let response = match self.fetch.call2(&self.fetch_this, &url.into(), &init) {
+            Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
+            Err(e) => Err(e),
+        }
+        .map_err(|e| failure_kind(&e))?;
+        let status = get(&response, "status").as_f64().unwrap_or(0.0);
+        if !(100.0..=999.0).contains(&status) {
+            return Err(TransportError::Other("fetch returned no HTTP status"));
+        }
+        let text = match call_method(&response, "text", &JsValue::UNDEFINED) {
+            Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
+            Err(e) => Err(e),
+        }
+        // The body broke off: the connection failed after the status line.
+        .map_err(|e| failure_kind(&e))?;
+        Ok((
+            response,
+            status as u16,
+            text.as_string().unwrap_or_default(),
+        ))
+    }
 }
 
 impl Transport for FetchTransport {
@@ -54,50 +119,23 @@ impl Transport for FetchTransport {
         if let Some(k) = request.idempotency_key {
             set(&headers, "Idempotency-Key", &k.into());
         }
-        let init = Object::new();
-        set(&init, "method", &request.method.into());
-        set(&init, "headers", &headers);
-        if let Some(body) = request.body {
+        let body = request.body.map(|body| {
             set(&headers, "Content-Type", &"application/json".into());
-            set(
-                &init,
-                "body",
-                &String::from_utf8_lossy(body).as_ref().into(),
-            );
-        }
-        let global: JsValue = js_sys::global().into();
-        let ms = JsValue::from_f64(request.timeout.as_millis() as f64);
-        if let Ok(signal) = call_method(&get(&global, "AbortSignal"), "timeout", &ms) {
-            set(&init, "signal", &signal);
-        }
-        let response = match self
-            .fetch
-            .call2(&self.fetch_this, &request.url.into(), &init)
-        {
-            Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
-            Err(e) => Err(e),
-        }
-        .map_err(|e| failure_kind(&e))?;
-        let status = get(&response, "status").as_f64().unwrap_or(0.0);
-        if !(100.0..=999.0).contains(&status) {
-            return Err(TransportError::Other("fetch returned no HTTP status"));
-        }
+            JsValue::from(String::from_utf8_lossy(body).as_ref())
+        });
+        let (response, status, text) = self
+            .fetch(request.method, request.url, &headers, body, request.timeout)
+            .await?;
         let header = |name: &str| {
             call_method(&get(&response, "headers"), "get", &name.into())
                 .ok()
                 .and_then(|v| v.as_string())
         };
-        let text = match call_method(&response, "text", &JsValue::UNDEFINED) {
-            Ok(p) => JsFuture::from(Promise::resolve(&p)).await,
-            Err(e) => Err(e),
-        }
-        // The body broke off: the connection failed after the status line.
-        .map_err(|e| failure_kind(&e))?;
         Ok(Answer {
-            status: status as u16,
+            status,
             retry_after: header("retry-after"),
             request_id: header("x-request-id"),
-            body: text.as_string().unwrap_or_default().into_bytes(),
+            body: text.into_bytes(),
         })
     }
 
@@ -147,10 +185,12 @@ thread_local! {
 /// the API refuses a key, as the native clients re-read their sources.
 struct JsEnvSource {
     slot: usize,
+    /// Secret references read when the client was built (`Client.create`).
+    resolver: Option<Arc<PrefetchedResolver>>,
 }
 
 impl JsEnvSource {
-    fn new(env: JsValue) -> Self {
+    fn new(env: JsValue, resolver: Option<Arc<PrefetchedResolver>>) -> Self {
         let slot = ENVS.with(|e| {
             let mut envs = e.borrow_mut();
             match envs.iter().position(Option::is_none) {
@@ -164,7 +204,7 @@ impl JsEnvSource {
                 }
             }
         });
-        Self { slot }
+        Self { slot, resolver }
     }
 }
 
@@ -187,7 +227,11 @@ impl KeySource for JsEnvSource {
         let Some(map) = env.and_then(|env| env_or_host(&env).ok()) else {
             return Ok(None);
         };
-        EnvSource::new(map).load()
+        let source = EnvSource::new(map);
+        match &self.resolver {
+            Some(r) => source.with_resolver(r.clone()).load(),
+            None => source.load(),
+        }
     }
 }
 
@@ -238,17 +282,51 @@ impl Client {
     /// production `test_key_in_production`, unless `policy` relaxes it. The environment is
     /// `environment` when given, else detected from `env`, else from `process.env` on Node
     /// and Deno; on Workers pass `env` (or `environment`).
+    ///
+    /// A secret reference in `env` (`vault://…`, `aws-sm://…`) needs a fetch before the
+    /// client exists: use `Client.create`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Result<Client, JsValue> {
+        Self::build(options, None)
+    }
+
+    /// `await Client.create(options)`: the client of `new Client(options)`, with the secret
+    /// references in `env` (`PICTIFY_API_KEY=vault://secret/pictify`) read through `fetch`
+    /// first, with the settings in `env` (`VAULT_ADDR`, `VAULT_TOKEN`, the AWS keys,
+    /// `GOOGLE_OAUTH_ACCESS_TOKEN`). Each key's origin is its reference. The values read are
+    /// kept for the client's life: a refused key falls back to the next one (AWSPREVIOUS,
+    /// Vault's previous version) without reading the manager again.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Client>")]
+    pub fn create(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Promise {
+        future_to_promise(async move {
+            let keys = get(&options, "keys");
+            let resolver = if keys.is_undefined() || keys.is_null() {
+                let map = env_or_host(&get(&options, "env"))?;
+                let transport = FetchTransport::from_options(&options)?;
+                Some(crate::secrets::prefetch(&map, &transport).await)
+            } else {
+                None
+            };
+            Self::build(options, resolver).map(JsValue::from)
+        })
+    }
+
+    fn build(
+        options: JsValue,
+        resolver: Option<Arc<PrefetchedResolver>>,
     ) -> Result<Client, JsValue> {
         let keys = get(&options, "keys");
         let env = get(&options, "env");
         let builder = if keys.is_undefined() || keys.is_null() {
             // Read once here for the JavaScript error (`invalid_argument`, `no_key`, a
             // malformed key with its origin); the driver then reads through the source.
-            crate::source::load(&env)?;
-            ClientBuilder::default().source(JsEnvSource::new(env.clone()))
+            let shared = resolver.clone().map(|r| r as Arc<dyn SecretResolver>);
+            crate::source::load_map(env_or_host(&env)?, shared)?;
+            ClientBuilder::default().source(JsEnvSource::new(env.clone(), resolver))
         } else {
             ClientBuilder::default().source(KeyList::from(keys_from_js(&keys)?))
         };
@@ -278,22 +356,9 @@ impl Client {
             builder = builder.base_url(url);
         }
         let driver = builder.build_driver().map_err(|e| core_error(&e))?;
-        let (fetch, fetch_this) = match get(&options, "fetch").dyn_into::<Function>() {
-            Ok(f) => (f, JsValue::UNDEFINED),
-            Err(_) => {
-                let global: JsValue = js_sys::global().into();
-                let f = get(&global, "fetch").dyn_into::<Function>().map_err(|_| {
-                    invalid_argument("no fetch in this runtime: pass options.fetch")
-                })?;
-                // Workers require `this` to be the global object when calling fetch.
-                (f, global)
-            }
-        };
+        let transport = FetchTransport::from_options(&options)?;
         Ok(Self {
-            inner: Rc::new(Inner {
-                driver,
-                transport: FetchTransport { fetch, fetch_this },
-            }),
+            inner: Rc::new(Inner { driver, transport }),
         })
     }
 

@@ -21,6 +21,9 @@ pub mod ring;
 #[cfg(feature = "client")]
 pub mod http;
 
+#[cfg(feature = "client")]
+pub mod secrets;
+
 use wasm_bindgen::prelude::{wasm_bindgen, JsValue};
 
 /// A core result as a plain JS object in its one shape (tests/vectors/shapes.json): the

@@ -96,6 +96,8 @@ pub mod gcp_jwt;
 #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
 mod native;
 #[cfg(feature = "secrets")]
+mod replay;
+#[cfg(feature = "secrets")]
 pub mod sigv4;
 #[cfg(feature = "secrets")]
 pub mod wire;
@@ -106,6 +108,8 @@ pub use auth::{AuthCache, AuthWorld};
 pub use cache::{CacheOptions, CachingResolver, SecretSource, StaleWarning};
 #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
 pub use native::NativeTransport;
+#[cfg(feature = "secrets")]
+pub use replay::{references_in, FetchReplay, FetchStep, PrefetchedResolver};
 
 #[cfg(feature = "secrets")]
 pub use fetch::*;

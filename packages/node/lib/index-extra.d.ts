@@ -58,6 +58,12 @@ export interface AuditEvent extends Readonly<AuditEventJson> {}
  * configured source is broken.
  */
 export declare function loadKeys(options?: LoadOptions): LoadedKeys
+/**
+ * `loadKeys` as a Promise: a secret reference (`vault://secret/pictify`,
+ * `aws-sm://pictify/api-key`) is fetched on a worker thread, never blocking the event loop.
+ * Rejects with the same errors `loadKeys` throws.
+ */
+export declare function loadKeysAsync(options?: LoadOptions): Promise<LoadedKeys>
 
 export declare namespace KeyRing {
   /** A ring over the keys `loadKeys(options)` finds (default: `process.env`). */

@@ -68,6 +68,22 @@ const RUNS = [
     ],
   },
   {
+    // The success path needs a Vault server: test/secrets.test.js runs it against OpenBao.
+    marker: 'const { keys } = await loadKeysAsync();',
+    runs: [
+      {
+        env: { PICTIFY_API_KEY: 'vault://secret/pictify', VAULT_ADDR: 'http://127.0.0.1:9', VAULT_TOKEN: 'rootFAKEreadmeToken' },
+        status: 0,
+        stderr: /^\[secret_unreachable\] vault:\/\/secret\/pictify#api_key: (?![\s\S]*rootFAKEreadmeToken)/,
+      },
+      {
+        env: { PICTIFY_API_KEY: 'vault://secret/pictify', VAULT_ADDR: 'http://127.0.0.1:9' },
+        status: 0,
+        stderr: /^\[secret_credentials_missing\] vault:\/\/secret\/pictify#api_key: .*VAULT_TOKEN/,
+      },
+    ],
+  },
+  {
     marker: "new Client({ env });",
     runs: [{ env: {}, status: 0, stdout: /^true live_key_in_development NODE_ENV\nbuilt\n$/ }],
   },
