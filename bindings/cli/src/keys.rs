@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use pictify_keys::inventory::{Inventory, LastUse};
+use pictify_keys::inventory::{Inventory, LastUse, ManagerDates};
 use pictify_keys::monitor::{parse_timestamp, Config, Monitor};
 use serde_json::json;
 
@@ -35,6 +35,12 @@ pub struct KeysArgs {
     /// Judge ages at this time instead of now (RFC 3339 UTC, e.g. 2026-12-02T00:00:00Z).
     #[arg(long, value_name = "TIME")]
     now: Option<String>,
+
+    /// Do not ask secrets managers for the dates of keys configured with a `source`
+    /// reference (by default each is asked once, with the usual VAULT_*/AWS_*/Google
+    /// credentials from the environment).
+    #[arg(long)]
+    offline: bool,
 }
 
 /// An error of a command: its code and message (never a secret), exit status 2.
@@ -216,7 +222,36 @@ fn inventory(args: &KeysArgs) -> Result<Inventory, Failure> {
     })?;
     let logs = audit_paths(&args.audit, &config, &path);
     let usage = last_use(&config, &logs)?;
-    Ok(Inventory::build(&config, &usage, now))
+    let managers = if args.offline {
+        ManagerDates::default()
+    } else {
+        manager_dates(&config, now)
+    };
+    Ok(Inventory::build_with(&config, &usage, &managers, now))
+}
+
+/// Asks the manager of every key configured with a `source` for its dates (one request
+/// each); a failure is kept per key (`[code] message`), it never stops the inventory.
+pub fn manager_dates(config: &Config, now: i64) -> ManagerDates {
+    use pictify_keys::secrets::{metadata::fetch_dates, NativeTransport, SecretRef};
+    let transport = NativeTransport::new();
+    let mut dates = ManagerDates::default();
+    for (id, key) in &config.keys {
+        let Some(source) = &key.source else { continue };
+        let answer = SecretRef::parse(source, &format!("keys.{id}.source"))
+            .map_err(|e| format!("[{}] {e}", e.code()))
+            .and_then(|reference| {
+                fetch_dates(
+                    &reference,
+                    &pictify_keys::ProcessEnv,
+                    &transport,
+                    u64::try_from(now).unwrap_or(0),
+                )
+                .map_err(|e| format!("[{}] {e}", e.code()))
+            });
+        dates.keys.insert(id.clone(), answer);
+    }
+    dates
 }
 
 fn date(t: Option<&String>) -> &str {
@@ -253,6 +288,8 @@ fn text(inv: &Inventory) -> String {
     for k in &inv.keys {
         let last = match &k.last_used {
             _ if k.revoked => "revoked".to_owned(),
+            // The secret's last read (AWS), when no audit log was given.
+            Some(t) if k.last_used_from.as_deref() == Some("aws") => date(Some(t)).to_owned(),
             _ if !inv.logs.given => "?".to_owned(),
             Some(t) => date(Some(t)).to_owned(),
             None => "not seen".to_owned(),
@@ -276,6 +313,47 @@ fn text(inv: &Inventory) -> String {
             k.requests,
             k.purpose.as_deref().unwrap_or("-"),
         );
+    }
+    let from_managers: Vec<_> = inv.keys.iter().filter(|k| k.manager.is_some()).collect();
+    if !from_managers.is_empty() {
+        let _ = writeln!(s, "\nFrom secrets managers:");
+        for k in from_managers {
+            let Some(m) = &k.manager else { continue };
+            let source = k.source.as_deref().unwrap_or("-");
+            if let Some(e) = &m.error {
+                let _ = writeln!(s, "  {} ({source}): dates not read: {e}", k.id);
+                continue;
+            }
+            let mut facts = Vec::new();
+            for (what, t) in [
+                ("created", &m.created),
+                ("value written", &m.changed),
+                ("rotated", &m.rotated),
+                ("last read", &m.read),
+            ] {
+                if let Some(t) = t {
+                    facts.push(format!("{what} {t}"));
+                }
+            }
+            if let Some(v) = &m.version {
+                facts.push(format!("version {v}"));
+            }
+            let used = if k.created_from.as_deref() == m.manager.as_deref() {
+                " (the age above)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                s,
+                "  {} ({source}): {}{used}",
+                k.id,
+                if facts.is_empty() {
+                    "no dates".to_owned()
+                } else {
+                    facts.join(", ")
+                }
+            );
+        }
     }
     let flags: Vec<_> = inv.flags().collect();
     if flags.is_empty() && inv.unlisted.is_empty() {

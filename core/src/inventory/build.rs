@@ -7,8 +7,10 @@ use crate::key::Mode;
 use crate::monitor::{Config, KeyConfig, Report};
 
 use super::{
-    Flag, FlagKind, Inventory, InventoryKey, LastUse, LogsCovered, ROTATE_DAYS, UNUSED_DAYS,
+    Flag, FlagKind, Inventory, InventoryKey, LastUse, LogsCovered, ManagerDates, ManagerEntry,
+    ROTATE_DAYS, UNUSED_DAYS,
 };
+use crate::secrets::metadata::SecretDates;
 
 const DAY: i64 = 86_400;
 
@@ -49,6 +51,13 @@ pub(crate) fn mode_of(id: &str, k: &KeyConfig) -> Option<Mode> {
 impl Inventory {
     /// Judges every key of `config` at `now` (Unix seconds), with last use from `usage`.
     pub fn build(config: &Config, usage: &LastUse, now: i64) -> Self {
+        Self::build_with(config, usage, &ManagerDates::default(), now)
+    }
+
+    /// The same, with what secrets managers said about keys configured with a `source`: a
+    /// key without `created` takes the time its current value was written as its creation,
+    /// and without audit logs, AWS's last read of the secret as its last use.
+    pub fn build_with(config: &Config, usage: &LastUse, managers: &ManagerDates, now: i64) -> Self {
         // One fingerprint under several IDs.
         let mut by_fingerprint: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (id, k) in &config.keys {
@@ -59,7 +68,12 @@ impl Inventory {
         let keys: Vec<InventoryKey> = config
             .keys
             .iter()
-            .map(|(id, k)| entry(id, k, usage, now, &by_fingerprint))
+            .map(|(id, k)| {
+                let dates = managers.keys.get(id).and_then(|d| d.as_ref().ok());
+                let mut e = entry(id, k, usage, dates, now, &by_fingerprint);
+                e.manager = managers.keys.get(id).map(manager_entry);
+                e
+            })
             .collect();
         let unlisted = usage
             .keys
@@ -90,17 +104,33 @@ fn entry(
     id: &str,
     k: &KeyConfig,
     usage: &LastUse,
+    dates: Option<&SecretDates>,
     now: i64,
     by_fingerprint: &BTreeMap<&str, Vec<&str>>,
 ) -> InventoryKey {
     // Logs may name the key by its ID or by its fingerprint.
-    let (last, requests) = [Some(id), k.fingerprint.as_deref()]
+    let (mut last, requests) = [Some(id), k.fingerprint.as_deref()]
         .into_iter()
         .flatten()
         .filter_map(|name| usage.keys.get(name))
         .fold((None::<i64>, 0u64), |(last, n), (t, c)| {
             (Some(last.map_or(*t, |l| l.max(*t))), n + c)
         });
+    let mut last_used_from = last.map(|_| "audit");
+    // Without audit logs, AWS's last read of the secret is the best sign of use there is.
+    if let (false, Some(read)) = (usage.given, dates.and_then(|d| d.read)) {
+        last = Some(read);
+        last_used_from = Some("aws");
+    }
+    // The inventory's own date first; else when the manager's current value was written.
+    let (created, created_from) = match (k.created, dates) {
+        (Some(c), _) => (Some(c), Some("inventory")),
+        (None, Some(d)) => match d.changed.or(d.created) {
+            Some(c) => (Some(c), Some(d.manager)),
+            None => (None, None),
+        },
+        (None, None) => (None, None),
+    };
     let mode = mode_of(id, k);
     let revoked = k.revoked_at.is_some_and(|t| t <= now);
     let mut flags = Vec::new();
@@ -116,7 +146,12 @@ fn entry(
             Some(t) if days_between(t, now) >= UNUSED_DAYS => flag(
                 FlagKind::Unused,
                 format!(
-                    "last used {} days ago ({}), {UNUSED_DAYS} or more",
+                    "{} {} days ago ({}), {UNUSED_DAYS} or more",
+                    if last_used_from == Some("aws") {
+                        "its secret was last read (AWS LastAccessedDate)"
+                    } else {
+                        "last used"
+                    },
                     days_between(t, now),
                     rfc3339(t)
                 ),
@@ -125,7 +160,7 @@ fn entry(
                 && usage
                     .span
                     .is_some_and(|(from, _)| from <= now - UNUSED_DAYS * DAY)
-                && k.created.map_or(true, |c| c <= now - UNUSED_DAYS * DAY) =>
+                && created.map_or(true, |c| c <= now - UNUSED_DAYS * DAY) =>
             {
                 flag(
                     FlagKind::Unused,
@@ -136,13 +171,17 @@ fn entry(
             }
             _ => {}
         }
-        if let Some(c) = k.created {
+        if let Some(c) = created {
             let age = days_between(c, now);
             if age > ROTATE_DAYS {
+                let how = match created_from {
+                    Some("inventory") | None => "created",
+                    Some(_) => "its current value was written to the secrets manager",
+                };
                 flag(
                     FlagKind::Old,
                     format!(
-                        "created {age} days ago ({}), more than {ROTATE_DAYS}",
+                        "{how} {age} days ago ({}), more than {ROTATE_DAYS}",
                         rfc3339(c)
                     ),
                 );
@@ -196,8 +235,8 @@ fn entry(
         access: k.access.map(|a| a.as_str().to_owned()),
         environments: k.environments.clone(),
         owner: k.owner.clone(),
-        created: k.created.map(rfc3339),
-        age_days: k.created.map(|c| days_between(c, now)),
+        created: created.map(rfc3339),
+        age_days: created.map(|c| days_between(c, now)),
         last_used: last.map(rfc3339),
         last_used_days: last.map(|t| days_between(t, now)),
         requests,
@@ -205,6 +244,34 @@ fn entry(
         revoked_at: k.revoked_at.map(rfc3339),
         revoked,
         flags,
+        created_from: created_from.map(str::to_owned),
+        last_used_from: last_used_from.map(str::to_owned),
+        source: k.source.clone(),
+        manager: None,
+    }
+}
+
+/// The inventory's view of a manager's answer.
+fn manager_entry(answer: &Result<SecretDates, String>) -> ManagerEntry {
+    match answer {
+        Ok(d) => ManagerEntry {
+            manager: Some(d.manager.to_owned()),
+            created: d.created.map(rfc3339),
+            changed: d.changed.map(rfc3339),
+            rotated: d.rotated.map(rfc3339),
+            read: d.read.map(rfc3339),
+            version: d.version.clone(),
+            error: None,
+        },
+        Err(e) => ManagerEntry {
+            manager: None,
+            created: None,
+            changed: None,
+            rotated: None,
+            read: None,
+            version: None,
+            error: Some(e.clone()),
+        },
     }
 }
 

@@ -153,6 +153,46 @@ pub struct InventoryKey {
     pub revoked: bool,
     /// What needs doing, in [`FlagKind`] order.
     pub flags: Vec<Flag>,
+    /// Where `created` comes from: `inventory` (the configuration's `created`), or the
+    /// secrets manager that keeps the key (`vault`, `aws`, `gcp`: when its current value was
+    /// written); `None` when unknown.
+    pub created_from: Option<String>,
+    /// Where `last_used` comes from: `audit` (the logs given) or `aws` (the secret's last
+    /// read, `LastAccessedDate`, when no audit log was given).
+    pub last_used_from: Option<String>,
+    /// The key's secrets-manager reference (`source`), if the configuration gives one.
+    pub source: Option<String>,
+    /// What the manager said about it (dates, or the error that stopped the lookup).
+    pub manager: Option<ManagerEntry>,
+}
+
+/// A secrets manager's dates for one key, as the inventory shows them (RFC 3339 UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct ManagerEntry {
+    /// `vault`, `aws` or `gcp` (`None` when the lookup failed).
+    pub manager: Option<String>,
+    /// When the secret was created.
+    pub created: Option<String>,
+    /// When its current value was written.
+    pub changed: Option<String>,
+    /// When the manager last rotated it (AWS).
+    pub rotated: Option<String>,
+    /// When it was last read (AWS, to the day).
+    pub read: Option<String>,
+    /// The version in use (Vault, Google).
+    pub version: Option<String>,
+    /// Why the dates could not be read (`[code] message`, never a secret); the other fields
+    /// are then empty.
+    pub error: Option<String>,
+}
+
+/// What secrets managers said about the keys whose configuration names a `source`, by key ID:
+/// the dates, or the error (`[code] message`) that stopped the lookup.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManagerDates {
+    /// Per key ID.
+    pub keys: BTreeMap<String, Result<crate::secrets::metadata::SecretDates, String>>,
 }
 
 /// What the audit logs given say about use: per key ID or fingerprint, the last use and the

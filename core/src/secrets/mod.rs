@@ -16,6 +16,7 @@
 
 #[cfg(feature = "secrets")]
 pub mod auth;
+pub mod metadata;
 pub mod reference;
 
 pub use reference::{is_reference, Provider, SecretRef, DEFAULT_VAULT_FIELD};

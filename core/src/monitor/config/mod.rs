@@ -163,6 +163,10 @@ pub struct KeyConfig {
     pub fingerprint: Option<String>,
     /// Distinct services (user agents or networks) above which the key counts as shared.
     pub services: Option<u32>,
+    /// Where the key is kept, as a secrets-manager reference (`source =
+    /// "vault://secret/pictify#api_key"`): `pictify-keys keys` reads the manager's dates
+    /// (creation, last change) from it when `created` is not given.
+    pub source: Option<String>,
 }
 
 /// The access level of a key, as chosen when it was created in the Pictify dashboard.

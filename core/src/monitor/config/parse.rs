@@ -48,6 +48,7 @@ struct RawKey {
     created: Option<toml::Value>,
     fingerprint: Option<String>,
     services: Option<u32>,
+    source: Option<String>,
 }
 
 /// The inventory fields of one key, checked into `key`.
@@ -110,6 +111,20 @@ fn inventory_fields(k: &RawKey, what: &str, key: &mut KeyConfig) -> Result<(), C
             ));
         }
     }
+    key.source = match k.source.as_deref().map(str::trim) {
+        None => None,
+        Some(s) => {
+            if !crate::secrets::is_reference(s) {
+                return Err(bad(
+                    format!("{what}.source"),
+                    "write a secrets-manager reference such as vault://secret/pictify#api_key, aws-sm://NAME or gcp-sm://projects/P/secrets/S",
+                ));
+            }
+            crate::secrets::SecretRef::parse(s, &format!("{what}.source"))
+                .map_err(|e| bad(format!("{what}.source"), e.to_string()))?;
+            Some(s.to_owned())
+        }
+    };
     key.services = match k.services {
         Some(0) => return Err(bad(format!("{what}.services"), "must be at least 1")),
         s => s,
