@@ -225,3 +225,54 @@ fn last_use_from_the_monitor_report() {
         Some((at("2026-11-01T10:00:00Z"), at("2026-11-03T10:00:00Z")))
     );
 }
+
+#[test]
+fn manager_dates_stand_in_for_a_missing_created() {
+    use crate::secrets::metadata::SecretDates;
+    let config = Config::parse(
+        "[keys.key_vault]\nowner = \"x\"\nsource = \"vault://secret/pictify#api_key\"\n\
+         [keys.key_dated]\nowner = \"x\"\ncreated = 2026-11-01\nsource = \"aws-sm://pictify\"\n",
+    )
+    .unwrap();
+    let mut managers = ManagerDates::default();
+    let vault = SecretDates {
+        manager: "vault",
+        created: Some(at("2020-01-01T00:00:00Z")),
+        changed: Some(at("2025-01-01T00:00:00Z")),
+        ..SecretDates::default()
+    };
+    managers.keys.insert("key_vault".into(), Ok(vault));
+    let aws = SecretDates {
+        manager: "aws",
+        created: Some(at("2020-01-01T00:00:00Z")),
+        changed: Some(at("2020-01-01T00:00:00Z")),
+        read: Some(at("2026-01-01T00:00:00Z")),
+        ..SecretDates::default()
+    };
+    managers.keys.insert("key_dated".into(), Ok(aws));
+    let inv = Inventory::build_with(&config, &LastUse::default(), &managers, at(NOW));
+    let k = inv.keys.iter().find(|k| k.id == "key_vault").unwrap();
+    // The current value's time, not the secret's creation.
+    assert_eq!(k.created.as_deref(), Some("2025-01-01T00:00:00Z"));
+    assert_eq!(k.created_from.as_deref(), Some("vault"));
+    assert_eq!(k.source.as_deref(), Some("vault://secret/pictify#api_key"));
+    assert_eq!(kinds(&inv, "key_vault"), [FlagKind::Old]);
+    // The configuration's own date wins; AWS's last read stands in for last use.
+    let k = inv.keys.iter().find(|k| k.id == "key_dated").unwrap();
+    assert_eq!(k.created.as_deref(), Some("2026-11-01T00:00:00Z"));
+    assert_eq!(k.created_from.as_deref(), Some("inventory"));
+    assert_eq!(k.last_used.as_deref(), Some("2026-01-01T00:00:00Z"));
+    assert_eq!(k.last_used_from.as_deref(), Some("aws"));
+    assert_eq!(kinds(&inv, "key_dated"), [FlagKind::Unused]);
+
+    // A source that is not a reference is refused, naming the field.
+    for bad in ["not a reference", "vault://"] {
+        let e = Config::parse(&format!("[keys.k]\nsource = \"{bad}\"\n")).unwrap_err();
+        assert_eq!(e.code(), "config_bad_value", "{bad}");
+    }
+    // A key where the reference belongs is refused without being echoed.
+    let e = Config::parse("[keys.k]\nsource = \"pk_live_FAKE3Wwd25rq4f5zra1b2\"\n").unwrap_err();
+    assert!(!e.to_string().contains("FAKE3Wwd"), "{e}");
+    let e = Config::parse("[keys.k]\nsource = \"vault:/x\"\n").unwrap_err();
+    assert!(e.to_string().contains("keys.k.source"), "{e}");
+}
