@@ -214,6 +214,22 @@ impl Error {
                 column: Some(*column),
                 ..Details::default()
             },
+            #[cfg(feature = "monitor")]
+            Self::MonitorConfig(e) => {
+                use crate::error::ConfigError;
+                match e {
+                    ConfigError::ContainsSecret { line } => Details {
+                        line: Some(*line),
+                        ..Details::default()
+                    },
+                    ConfigError::Invalid { line, column, .. } => Details {
+                        line: Some(*line),
+                        column: Some(*column),
+                        ..Details::default()
+                    },
+                    _ => Details::default(),
+                }
+            }
             _ => Details::default(),
         };
         ErrorReport {

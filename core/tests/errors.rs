@@ -159,6 +159,17 @@ fn extra_examples() -> Vec<Error> {
             line: 1,
             column: 2,
         },
+        pictify_keys::monitor::Config::parse(
+            "[keys.k]\nname = \"pk_live_FAKE3Wwd25rq4f5zra1b2\"\n",
+        )
+        .unwrap_err()
+        .into(),
+        pictify_keys::monitor::Config::parse("[keys.k]\nnmae = \"render\"\n")
+            .unwrap_err()
+            .into(),
+        pictify_keys::monitor::Config::parse("window_minutes = 7\n")
+            .unwrap_err()
+            .into(),
         SecretError::BadReference {
             origin: "env:PICTIFY_API_KEY".into(),
             part: "path",
@@ -228,6 +239,7 @@ fn read_docs() -> Docs {
         "core/src/key/error.rs",
         "core/src/env.rs",
         "core/src/audit.rs",
+        "core/src/error/monitor.rs",
     ] {
         let text = std::fs::read_to_string(root().join(file)).unwrap();
         let lines: Vec<&str> = text.lines().collect();

@@ -151,15 +151,46 @@ async fn new_not_yet_active_falls_back_to_old_once() {
     assert_eq!(events[0].from_source, "explicit:0");
     let shown = format!("{:?}", *events);
     assert!(!shown.contains("FAKE"), "{shown}");
+    // The hook saw every answered attempt as `api.request` (11, as the server recorded) and
+    // the one fallback right after the refused attempt.
     let audited = audited.lock().unwrap();
-    assert_eq!(audited.len(), 1);
-    let audit: serde_json::Value = serde_json::from_str(&audited[0]).unwrap();
-    assert_eq!(audit["action"], "api_key.fallback");
-    assert_eq!(audit["keyId"], fp(NEW));
-    assert_eq!(audit["endpoint"], "/image");
-    assert_eq!(audit["method"], "POST");
-    assert_eq!(audit["status"], 401);
-    assert!(!audited[0].contains("FAKE"));
+    let audit: Vec<serde_json::Value> = audited
+        .iter()
+        .map(|a| serde_json::from_str(a).unwrap())
+        .collect();
+    let summary: Vec<(&str, &str, u64)> = audit
+        .iter()
+        .map(|a| {
+            (
+                a["action"].as_str().unwrap(),
+                a["keyId"].as_str().unwrap(),
+                a["status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let (new, old) = (fp(NEW), fp(OLD));
+    let mut expected = vec![
+        ("api.request", new.as_str(), 401),
+        ("api_key.fallback", new.as_str(), 401),
+    ];
+    expected.extend([("api.request", old.as_str(), 200); 10]);
+    assert_eq!(summary, expected);
+    let requests = audit
+        .iter()
+        .filter(|a| a["action"] == "api.request")
+        .count();
+    assert_eq!(requests, records.len());
+    for a in &audit {
+        assert_eq!(a["endpoint"], "/image");
+        assert_eq!(a["method"], "POST");
+        assert_eq!(
+            a["userAgent"],
+            concat!("pictify-keys-rust/", env!("CARGO_PKG_VERSION"))
+        );
+        assert!(a["ip"].is_null(), "the client does not know its IP: {a}");
+        assert!(a["timestamp"].as_str().unwrap().ends_with('Z'));
+    }
+    assert!(audited.iter().all(|a| !a.contains("FAKE")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

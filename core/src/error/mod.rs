@@ -11,9 +11,13 @@ use crate::audit::AuditError;
 pub use crate::env::PolicyError;
 pub use crate::key::{CharClass, End, KeyError};
 pub use http::{api_code_of, request_id_of, HttpError};
+#[cfg(feature = "monitor")]
+pub use monitor::ConfigError;
 pub use secret::SecretError;
 
 mod http;
+#[cfg(feature = "monitor")]
+mod monitor;
 mod secret;
 
 /// A `.env` file that cannot be parsed. Fix the line and column named (an unclosed quote, a
@@ -188,6 +192,10 @@ pub enum Error {
         /// 1-based column of the first error.
         column: usize,
     },
+    /// A usage monitor's configuration was refused (see [`ConfigError`]).
+    #[cfg(feature = "monitor")]
+    #[error(transparent)]
+    MonitorConfig(#[from] ConfigError),
 }
 
 /// The family of an error, used by bindings to pick an exception class.
@@ -248,6 +256,8 @@ impl Error {
             Self::Allowlist(e) => e.code(),
             Self::InvalidArgument { .. } => "invalid_argument",
             Self::InvalidJson { .. } => "invalid_json",
+            #[cfg(feature = "monitor")]
+            Self::MonitorConfig(e) => e.code(),
         }
     }
 
@@ -271,6 +281,8 @@ impl Error {
             | Self::Allowlist(_)
             | Self::InvalidArgument { .. }
             | Self::InvalidJson { .. } => ErrorFamily::Input,
+            #[cfg(feature = "monitor")]
+            Self::MonitorConfig(_) => ErrorFamily::Input,
         }
     }
 }

@@ -18,7 +18,9 @@ use crate::error::{api_code_of, request_id_of, Error, HttpError};
 use crate::ring::{Clock, Decision, KeyRing, KeyStats, Outcome, RingConfig, SystemClock};
 use crate::source::KeySource;
 
-/// A receiver of audit events (one per key fallback).
+/// A receiver of the client's audit events: one `api.request` per answered attempt and one
+/// `api_key.fallback` per key fallback (see [`ClientBuilder::audit_hook`]). It is called on
+/// the thread that drives the request, so keep it short (a monitor's `feed`, a channel send).
 pub type AuditHook = Arc<dyn Fn(&AuditEvent) + Send + Sync>;
 
 /// Builds a client: [`Driver`] on any target ([`ClientBuilder::build_driver`]), or the native
@@ -112,9 +114,20 @@ impl ClientBuilder {
         self
     }
 
-    /// Receives an [`AuditEvent`] for every fallback from a refused key to the next:
-    /// action `api_key.fallback`, `keyId` the refused key's fingerprint, the endpoint and
-    /// method of the request, status 401. Never a secret.
+    /// Receives the client's [`AuditEvent`]s, never a secret:
+    ///
+    /// - one `api.request` per attempt the API answered (any status; an attempt that timed
+    ///   out or failed to connect has no answer and no event): the time from the key ring's
+    ///   clock, `keyId` the fingerprint of the key sent, `endpoint` the request path
+    ///   (without its query string),
+    ///   `method`, `status` and `userAgent` (this client's); no `ip`, which the client does
+    ///   not know;
+    /// - one `api_key.fallback` per fallback from a refused key to the next, after that
+    ///   attempt's `api.request`: `keyId` the refused key's fingerprint, the same endpoint
+    ///   and method, status 401.
+    ///
+    /// Feed them to a usage monitor ([`crate::monitor`]) to see a 401 storm or a spike from
+    /// the app's own traffic, or write them as JSON lines ([`AuditEvent::to_json`]).
     pub fn audit_hook(mut self, hook: AuditHook) -> Self {
         self.audit = Some(hook);
         self
@@ -247,6 +260,32 @@ impl Driver {
         }
     }
 
+    /// Hands one event about `attempt` to the audit hook, if there is one.
+    fn audit(
+        &self,
+        action: &str,
+        attempt: &crate::ring::Attempt,
+        path: &str,
+        method: &str,
+        status: u16,
+    ) {
+        if let Some(hook) = &self.audit {
+            let at = i64::try_from(self.ring.now_ms()).unwrap_or(i64::MAX);
+            // The path without its query: a query string can carry user data.
+            let endpoint = path.split(['?', '#']).next().unwrap_or(path);
+            let event = AuditEvent::new(
+                Timestamp::from_unix_millis(at),
+                action,
+                KeyRef::from_key(attempt.key()),
+                endpoint,
+                method,
+                status,
+            )
+            .with_user_agent(&self.user_agent);
+            hook(&event);
+        }
+    }
+
     /// Sends one logical request over `transport`: `method` (`GET`, `POST`, …), `path`
     /// (starting with `/`) and an optional JSON body. Retries and key fallback happen
     /// inside; the result is a 2xx answer or an error with a stable code.
@@ -302,6 +341,7 @@ impl Driver {
             drop(authorization);
             let (decision, answer) = match sent {
                 Ok(answer) => {
+                    self.audit("api.request", &attempt, path, &method, answer.status);
                     if answer.status == 401 {
                         refusal = (
                             api_code(&parse(&answer.body)),
@@ -338,19 +378,7 @@ impl Driver {
                     return finish(answer, &attempt, &req);
                 }
                 Decision::TryNextKey => {
-                    if let Some(hook) = &self.audit {
-                        let at = i64::try_from(self.ring.now_ms()).unwrap_or(i64::MAX);
-                        let event = AuditEvent::new(
-                            Timestamp::from_unix_millis(at),
-                            "api_key.fallback",
-                            KeyRef::from_key(attempt.key()),
-                            path,
-                            &method,
-                            401,
-                        )
-                        .with_user_agent(&self.user_agent);
-                        hook(&event);
-                    }
+                    self.audit("api_key.fallback", &attempt, path, &method, 401);
                 }
                 Decision::Retry { delay_ms } => transport.sleep(delay_ms).await,
                 Decision::Fail(HttpError::Unauthorized { tried, .. }) => {

@@ -10,7 +10,8 @@
 //!   HTTP stack, never logged);
 //! - a 401 re-reads the key source, then falls back to the next key (each key once per
 //!   request) and demotes the refused key, so later requests skip it; each fallback reaches
-//!   the audit hook as an `api_key.fallback` event;
+//!   the audit hook as an `api_key.fallback` event, and every answered attempt as an
+//!   `api.request` event;
 //! - 408, 409, 429, 5xx, connection errors and timeouts are retried on the same key with
 //!   backoff and jitter, honouring `Retry-After` up to a cap; at most [`MAX_ATTEMPTS`]
 //!   attempts per logical request, whatever the configuration;

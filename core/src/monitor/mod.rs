@@ -36,6 +36,7 @@ mod config;
 mod detect;
 mod geo;
 mod line;
+mod live;
 mod net;
 mod stats;
 
@@ -48,6 +49,7 @@ pub use config::{Access, BusinessHours, Config, ConfigError, KeyConfig, Threshol
 pub use detect::{client_product, is_write, median, poisson_tail, HISTORY_DAYS, PRODUCTS_KEPT};
 pub use geo::{classify, locate, GeoInfo, GeoLookup, IpClass, Location};
 pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
+pub use live::LiveMonitor;
 pub use net::{Cidr, CidrError, Network};
 pub use stats::{
     is_error, KeyUsage, Timeline, ENDPOINT_CAP, IP_CAP, NETWORK_CAP, TIMELINE_CAP,
@@ -61,6 +63,9 @@ use detect::KeyState;
 pub const MAX_LINE: usize = 64 * 1024;
 /// Line numbers kept per issue code in the report.
 pub const ISSUE_LINES_KEPT: usize = 20;
+/// The action of the HTTP client's key-fallback audit event, which repeats the 401 of the
+/// `api.request` event before it (see [`Monitor::feed_event`]).
+pub const FALLBACK_ACTION: &str = "api_key.fallback";
 
 /// One issue code with its count and first line numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -227,12 +232,19 @@ impl Monitor {
 
     /// Feeds an event of the core's own audit hook (its evidence line is its ordinal in
     /// the current source, `memory` unless [`begin_source`](Self::begin_source) named one).
+    ///
+    /// An [`FALLBACK_ACTION`] event is counted as a line but not analysed: the HTTP client
+    /// sends it right after the `api.request` event of the same refused attempt, which
+    /// already carries the 401, so analysing both would count that request twice.
     pub fn feed_event(&mut self, event: &AuditEvent) {
         if self.lines == 0 && self.source == "-" {
             "memory".clone_into(&mut self.source);
         }
         self.line_no += 1;
         self.lines += 1;
+        if event.action() == FALLBACK_ACTION {
+            return;
+        }
         let ip = match event.ip().map(str::parse) {
             None => None,
             Some(Ok(ip)) => Some(ip),
@@ -380,6 +392,15 @@ impl Monitor {
         {
             self.close_until((last + 1) * self.window_secs);
         }
+        self.snapshot()
+    }
+
+    /// The report so far, without ending the stream: usage counts every event fed; alerts
+    /// cover the windows closed so far (a window closes once an event or
+    /// [`advance_to`](Self::advance_to) passes its end plus the reorder grace), so a window
+    /// still open is judged later. An unfinished last line of a byte stream is not read.
+    /// After `advance_to` past the last event's window it equals [`finish`](Self::finish).
+    pub fn snapshot(&self) -> Report {
         let slots = self.slots_per_day;
         let keys = self
             .keys
