@@ -40,8 +40,11 @@ impl std::fmt::Debug for LiveMonitor {
 impl LiveMonitor {
     /// A monitor with `config` (`Config::default()` for no per-key rules).
     pub fn new(config: Config) -> Self {
+        let mut monitor = Monitor::new(config);
+        // Evidence of events handed over in memory, whatever their form, names `memory`.
+        monitor.begin_source("memory");
         Self {
-            inner: Arc::new(Mutex::new(Monitor::new(config))),
+            inner: Arc::new(Mutex::new(monitor)),
         }
     }
 
@@ -60,6 +63,26 @@ impl LiveMonitor {
     /// Feeds one event (see [`Monitor::feed_event`]).
     pub fn feed(&self, event: &AuditEvent) {
         self.lock().feed_event(event);
+    }
+
+    /// Feeds one event as its line of JSON in the documented audit shape (an event the app
+    /// hands over as JSON, as the JS and WASM packages do), read as a log line is (see
+    /// [`Monitor::feed_line`]): a bad line is counted under its issue code, never an error.
+    pub fn feed_line(&self, line: &[u8]) {
+        self.lock().feed_line(line);
+    }
+
+    /// Feeds every line of `text` (JSON lines, each read as by [`feed_line`](Self::feed_line));
+    /// a last line without its newline is read too, and an empty text is no line.
+    pub fn feed_lines(&self, text: &[u8]) {
+        if text.is_empty() {
+            return;
+        }
+        let text = text.strip_suffix(b"\n").unwrap_or(text);
+        let mut monitor = self.lock();
+        for line in text.split(|b| *b == b'\n') {
+            monitor.feed_line(line);
+        }
     }
 
     /// Closes the windows that end at or before `unix_secs` plus the reorder grace (see
@@ -149,6 +172,22 @@ mod tests {
         let r = live.snapshot();
         assert_eq!((r.lines, r.events), (2, 1));
         assert_eq!(r.keys[0].auth_failures, 1);
+    }
+
+    #[test]
+    fn lines_of_json_are_read_as_log_lines_with_memory_evidence() {
+        let live = LiveMonitor::new(Config::default());
+        let line = event(T0, "api.request", 200).to_json();
+        live.feed_line(line.as_bytes());
+        live.feed_lines(format!("{line}\nnot json\n\n{line}").as_bytes());
+        live.feed_lines(b"");
+        live.feed(&event(T0 + 1, "api.request", 200));
+        let r = live.snapshot();
+        // Six lines: four analysed (the last one the in-memory event), one refused, one blank.
+        assert_eq!((r.lines, r.events), (6, 4));
+        assert_eq!(r.issues[0].code, "invalid_json");
+        assert_eq!(r.issues[0].lines[0].source, "memory");
+        assert_eq!(r.issues[0].lines[0].line, 3);
     }
 
     #[test]
