@@ -347,7 +347,7 @@ export interface Client {
 
 
 export interface ClientOptions {
-  /** A `Monitor` fed with every API answer (`api.request`) and key fallback of this client. */
+  /** A `Monitor` fed with every API answer of this client (`api.request` events, by key fingerprint). */
   monitor?: Monitor
 }
 
