@@ -20,7 +20,7 @@ export declare class Client {
    * environment policy to each (throws an `EnvironmentError`: `live_key_in_development`,
    * `test_key_in_production`).
    * With `options.monitor` (a `Monitor`; the JavaScript layer passes it as `monitor`),
-   * every API answer and key fallback feeds it.
+   * every API answer (`api.request` event) feeds it.
    */
   constructor(options?: ClientOptions)
   /**
