@@ -195,3 +195,105 @@ export type Outcome =
   | { status: number; retryAfter?: string | null }
   | "timeout" | "connection"
   | { error: "timeout" | "connection" };
+
+// ---- The usage monitor (`Monitor`): the core's serde output (core/src/monitor) ----
+
+/** What an alert is about (docs/monitor.md lists each detector and its defaults). */
+export type AlertKind =
+  | "request_spike" | "error_rate_spike" | "auth_failure_burst" | "rate_limit_burst"
+  | "disallowed_network" | "new_network" | "off_hours" | "use_after_revocation"
+  | "test_key_from_production" | "read_only_write" | "foreign_environment" | "shared_key";
+/** How urgent an alert is. */
+export type Severity = "low" | "medium" | "high" | "critical";
+/** Where an event was read: the source (`memory` for events fed in process) and its 1-based line (ordinal). */
+export interface Evidence { source: string; line: number; }
+/** An address of an alert with its special-purpose class (country and AS only from the CLI's `--geoip`). */
+export interface Location {
+  ip: string;
+  class: "public" | "private" | "shared" | "loopback" | "link_local" | "documentation" | "benchmarking" | "multicast" | "unspecified" | "reserved";
+  country: string | null;
+  asn: number | null;
+  as_org: string | null;
+}
+/** One alert; `id` (`kind:keyId:start`) is shared by its start, updates and end. */
+export interface Alert {
+  id: string;
+  kind: AlertKind;
+  severity: Severity;
+  /** The key's ID or fingerprint; never a key. */
+  keyId: string;
+  /** `false` once the cool-down ran out. */
+  open: boolean;
+  /** Start of the first window that fired (UTC, `YYYY-MM-DDTHH:MM:SSZ`). */
+  start: string;
+  /** End of the last window that fired. */
+  end: string;
+  windows: number;
+  /** The strongest window's figure (requests, error rate, matching requests). */
+  observed: number;
+  /** The baseline for that window, when the detector has one. */
+  expected: number | null;
+  /** The figures behind it, for people. */
+  detail: string;
+  /** Requests that matched, over all firing windows. */
+  events: number;
+  /** `[value, count]` pairs, most first. */
+  top_ips: [string, number][];
+  top_networks: [string, number][];
+  top_user_agents: [string, number][];
+  /** `METHOD endpoint` with counts. */
+  top_endpoints: [string, number][];
+  /** The first events that show it. */
+  evidence: Evidence[];
+  /** One line of what to do. */
+  action: string;
+  locations: Location[];
+}
+/** A lifecycle notification: what `Monitor.poll()` returns and `onAlert` receives. */
+export interface AlertUpdate { phase: "start" | "update" | "end"; alert: Alert; }
+/** Requests and failures of one key over time, in equal buckets (for charts). */
+export interface Timeline { start: string; bucket_secs: number; requests: number[]; errors: number[]; denied: number[]; }
+/** Usage of one key. */
+export interface KeyUsage {
+  keyId: string;
+  name: string | null;
+  requests: number;
+  status_2xx: number;
+  status_3xx: number;
+  status_4xx: number;
+  status_5xx: number;
+  /** 401 and 403 answers. */
+  auth_failures: number;
+  /** 429 answers. */
+  rate_limited: number;
+  errors: number;
+  error_rate: number;
+  first_seen: string;
+  last_seen: string;
+  distinct_ips: number;
+  distinct_networks: number;
+  top_networks: [string, number][];
+  top_user_agents: [string, number][];
+  endpoints: [string, number][];
+  /** Requests per hour of the week in UTC, Monday 00:00 first (168 entries). */
+  hour_of_week: number[];
+  timeline: Timeline;
+  /** Whether the statistical detectors are still learning this key's traffic. */
+  learning: boolean;
+  /** Whether the configuration lists this key. */
+  configured: boolean;
+}
+/** Events left out, by code (`invalid_json`, `out_of_order`, `secret_in_key_id`, …), with their first lines. */
+export interface IssueCount { code: string; message: string; count: number; lines: Evidence[]; }
+/** `Monitor.report()`: the same report as `pictify-keys audit --format json`. */
+export interface MonitorReport {
+  /** Events fed (lines read). */
+  lines: number;
+  /** Events analysed. */
+  events: number;
+  window_minutes: number;
+  issues: IssueCount[];
+  keys: KeyUsage[];
+  /** Every alert, closed and open, by start time. */
+  alerts: Alert[];
+}

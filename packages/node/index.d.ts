@@ -19,8 +19,10 @@ export declare class Client {
    * Builds the client, loads its keys (throws `no_key` or a source error) and applies the
    * environment policy to each (throws an `EnvironmentError`: `live_key_in_development`,
    * `test_key_in_production`).
+   * With `options.monitor` (a `Monitor`; the JavaScript layer passes it as `monitor`),
+   * every API answer (`api.request` event) feeds it.
    */
-  constructor(options?: ClientOptions | undefined | null)
+  constructor(options?: ClientOptions)
   /**
    * Sends one logical request (`method`, `path` starting with `/`, optional JSON body).
    * Resolves with a 2xx answer; rejects with an `HttpError` carrying a stable code.
@@ -63,6 +65,29 @@ export declare class KeyRing {
   fingerprints(): Array<string>
   /** For tests: moves the manual clock forward (only with `manualClockMs` in the config). */
   advanceClock(ms: number): void
+}
+
+/**
+ * The in-process usage monitor: the core's detectors (request and error spikes, 401/403 and
+ * 429 bursts, unexpected networks, business hours, …) over this process's audit events, with
+ * the same rules and alert records as `pictify-keys audit`. Time comes from the events, and
+ * from `advance()` when the app is quiet. `feed` and `advance` are in the JavaScript layer.
+ */
+export declare class Monitor {
+  /**
+   * `config` is the monitor's TOML configuration (keys by ID, allowed networks, business
+   * hours, thresholds; docs/monitor.md); default: no per-key rules. Throws an `InputError`
+   * with code `config_invalid`, `config_bad_value` or `config_contains_secret`. `onAlert`
+   * (handled by the JavaScript layer) receives every update instead of `poll()`.
+   */
+  constructor(config?: string, options?: MonitorOptions)
+  /** Alert starts, updates and ends since the last call (or delivery to `onAlert`), in order. */
+  poll(): AlertUpdate[]
+  /**
+   * The report so far: per-key usage, issues and the alerts of the windows closed so far
+   * (a window closes once an event or `advance()` passes its end and the 5-minute grace).
+   */
+  report(): MonitorReport
 }
 
 /** One logical request's progress through the ring. */
@@ -333,6 +358,30 @@ export interface Client {
   readonly images: { create(options: Record<string, unknown>): Promise<Image> }
 }
 
+
+export interface ClientOptions {
+  /** A `Monitor` fed with every API answer of this client (`api.request` events, by key fingerprint). */
+  monitor?: Monitor
+}
+
+/** Options of a `Monitor`. */
+export interface MonitorOptions {
+  /**
+   * Called with each alert start, update and end, synchronously after `feed` and `advance`,
+   * and after each request of a `Client` feeding the monitor (then `poll()` returns nothing).
+   */
+  onAlert?: (update: AlertUpdate) => void
+}
+
+export interface Monitor {
+  /**
+   * Feeds an `AuditEvent`, an object in its JSON shape, or a string of JSON lines (one event
+   * per line). A bad event is never thrown: it is counted in `report().issues`.
+   */
+  feed(event: AuditEvent | AuditEventJson | string): void
+  /** Closes the windows that ended before `now` (default: now), so a quiet app still gets its alerts. */
+  advance(now?: Date | number): void
+}
 // The shapes of the plain objects @pictify/keys (Node) and @pictify/keys-wasm return and take,
 // declared once for both packages. Each result is the core's serde output (camelCase, `null`
 // for an absent value) and tests/vectors/shapes.json pins it in every language; each input is
@@ -530,3 +579,105 @@ export type Outcome =
   | { status: number; retryAfter?: string | null }
   | "timeout" | "connection"
   | { error: "timeout" | "connection" };
+
+// ---- The usage monitor (`Monitor`): the core's serde output (core/src/monitor) ----
+
+/** What an alert is about (docs/monitor.md lists each detector and its defaults). */
+export type AlertKind =
+  | "request_spike" | "error_rate_spike" | "auth_failure_burst" | "rate_limit_burst"
+  | "disallowed_network" | "new_network" | "off_hours" | "use_after_revocation"
+  | "test_key_from_production" | "read_only_write" | "foreign_environment" | "shared_key";
+/** How urgent an alert is. */
+export type Severity = "low" | "medium" | "high" | "critical";
+/** Where an event was read: the source (`memory` for events fed in process) and its 1-based line (ordinal). */
+export interface Evidence { source: string; line: number; }
+/** An address of an alert with its special-purpose class (country and AS only from the CLI's `--geoip`). */
+export interface Location {
+  ip: string;
+  class: "public" | "private" | "shared" | "loopback" | "link_local" | "documentation" | "benchmarking" | "multicast" | "unspecified" | "reserved";
+  country: string | null;
+  asn: number | null;
+  as_org: string | null;
+}
+/** One alert; `id` (`kind:keyId:start`) is shared by its start, updates and end. */
+export interface Alert {
+  id: string;
+  kind: AlertKind;
+  severity: Severity;
+  /** The key's ID or fingerprint; never a key. */
+  keyId: string;
+  /** `false` once the cool-down ran out. */
+  open: boolean;
+  /** Start of the first window that fired (UTC, `YYYY-MM-DDTHH:MM:SSZ`). */
+  start: string;
+  /** End of the last window that fired. */
+  end: string;
+  windows: number;
+  /** The strongest window's figure (requests, error rate, matching requests). */
+  observed: number;
+  /** The baseline for that window, when the detector has one. */
+  expected: number | null;
+  /** The figures behind it, for people. */
+  detail: string;
+  /** Requests that matched, over all firing windows. */
+  events: number;
+  /** `[value, count]` pairs, most first. */
+  top_ips: [string, number][];
+  top_networks: [string, number][];
+  top_user_agents: [string, number][];
+  /** `METHOD endpoint` with counts. */
+  top_endpoints: [string, number][];
+  /** The first events that show it. */
+  evidence: Evidence[];
+  /** One line of what to do. */
+  action: string;
+  locations: Location[];
+}
+/** A lifecycle notification: what `Monitor.poll()` returns and `onAlert` receives. */
+export interface AlertUpdate { phase: "start" | "update" | "end"; alert: Alert; }
+/** Requests and failures of one key over time, in equal buckets (for charts). */
+export interface Timeline { start: string; bucket_secs: number; requests: number[]; errors: number[]; denied: number[]; }
+/** Usage of one key. */
+export interface KeyUsage {
+  keyId: string;
+  name: string | null;
+  requests: number;
+  status_2xx: number;
+  status_3xx: number;
+  status_4xx: number;
+  status_5xx: number;
+  /** 401 and 403 answers. */
+  auth_failures: number;
+  /** 429 answers. */
+  rate_limited: number;
+  errors: number;
+  error_rate: number;
+  first_seen: string;
+  last_seen: string;
+  distinct_ips: number;
+  distinct_networks: number;
+  top_networks: [string, number][];
+  top_user_agents: [string, number][];
+  endpoints: [string, number][];
+  /** Requests per hour of the week in UTC, Monday 00:00 first (168 entries). */
+  hour_of_week: number[];
+  timeline: Timeline;
+  /** Whether the statistical detectors are still learning this key's traffic. */
+  learning: boolean;
+  /** Whether the configuration lists this key. */
+  configured: boolean;
+}
+/** Events left out, by code (`invalid_json`, `out_of_order`, `secret_in_key_id`, …), with their first lines. */
+export interface IssueCount { code: string; message: string; count: number; lines: Evidence[]; }
+/** `Monitor.report()`: the same report as `pictify-keys audit --format json`. */
+export interface MonitorReport {
+  /** Events fed (lines read). */
+  lines: number;
+  /** Events analysed. */
+  events: number;
+  window_minutes: number;
+  issues: IssueCount[];
+  keys: KeyUsage[];
+  /** Every alert, closed and open, by start time. */
+  alerts: Alert[];
+}

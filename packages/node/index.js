@@ -15,7 +15,7 @@ const {
   PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, InputError, AuditError, InvalidArgumentError,
 } = errors.classes;
 
-const { Attempt, Client, KeyRing, RequestState, StreamRedactor } = native;
+const { Attempt, Client, KeyRing, Monitor, RequestState, StreamRedactor } = native;
 
 // Guards the ApiKey constructor: keys come from ApiKey.parse, loadKeys and the key ring only.
 const FROM_CORE = Symbol('pictify-keys: from the core');
@@ -166,30 +166,121 @@ class PictifyKeyRing extends KeyRing {
   }
 }
 
+/**
+ * The in-process usage monitor: the core's detectors over audit events (one per API answer
+ * when a `Client` is built with `{ monitor }`). Alerts come as `AlertUpdate`s from `poll()`,
+ * or to `onAlert`, called synchronously after `feed` and `advance` (and after each request
+ * of a Client feeding this monitor) with every update since the last delivery.
+ */
+let deliverAlerts;
+class PictifyMonitor extends Monitor {
+  #onAlert;
+
+  constructor(config, options) {
+    const onAlert = options == null ? undefined : options.onAlert;
+    if (onAlert !== undefined && typeof onAlert !== 'function') {
+      wrap(native.refuseMonitorOption)('onAlert');
+    }
+    try {
+      super(config);
+    } catch (e) {
+      throw convert(e);
+    }
+    this.#onAlert = onAlert;
+  }
+
+  /**
+   * Feeds an `AuditEvent`, an object in its JSON shape (`AuditEventJson`), or a string of
+   * JSON lines (each line one event; a bad line is counted in the report's `issues`).
+   */
+  feed(event) {
+    try {
+      if (event instanceof AuditEvent) super.feedLine(event.toJsonLine());
+      else if (typeof event === 'string') super.feedLines(event);
+      else if (event !== null && typeof event === 'object') super.feedLine(JSON.stringify(event));
+      else super.feedLine(event);
+    } catch (e) {
+      throw convert(e, this.feed);
+    }
+    this.#deliver();
+  }
+
+  /** Closes the windows that ended before `now` (a Date or ms since the epoch; default now). */
+  advance(now) {
+    const ms = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
+    try {
+      super.advanceTo(ms);
+    } catch (e) {
+      throw convert(e, this.advance);
+    }
+    this.#deliver();
+  }
+
+  static {
+    deliverAlerts = (monitor) => monitor.#deliver();
+  }
+
+  /** Hands every update since the last delivery to `onAlert` (nothing without one). */
+  #deliver() {
+    if (this.#onAlert === undefined) return;
+    let failure;
+    for (const update of super.poll()) {
+      try {
+        this.#onAlert(update);
+      } catch (e) {
+        failure ??= { e };
+      }
+    }
+    if (failure) throw failure.e;
+  }
+}
+
 /** Promise-returning API client; every call runs in Rust on napi's tokio runtime. */
 class PictifyClient extends Client {
+  #monitor;
+
   constructor(options) {
-    const o = { ...(options || {}) };
+    const { monitor, ...o } = options || {};
+    if (monitor !== undefined && !(monitor instanceof PictifyMonitor)) {
+      wrap(native.refuseMonitorOption)('monitor');
+    }
     const env = stringMap(o.env === undefined ? process.env : o.env);
     if (o.keys === undefined) o.env = env;
     // The environment policy runs in the core when the client is built; the environment is
     // detected from the same variables as the keys unless given.
     o.environment ??= native.detectEnvironment(env);
     try {
-      super(o);
+      super(o, monitor);
     } catch (e) {
       throw convert(e);
     }
+    this.#monitor = monitor;
   }
 
   /** One logical request; resolves with a 2xx answer, rejects with an HttpError. */
   request(method, path, body) {
-    return rejectConverted(() => super.request(method, path, body));
+    return this.#delivered(rejectConverted(() => super.request(method, path, body)));
   }
 
   /** `client.images.create(options)`: `POST /image`, retried safely with one idempotency key. */
   get images() {
-    return { create: (options) => rejectConverted(() => super.createImage(options)) };
+    return { create: (options) => this.#delivered(rejectConverted(() => super.createImage(options))) };
+  }
+
+  // The monitor's alerts from this request's events, to its `onAlert`, before the caller
+  // sees the result; an `onAlert` that throws is reported as an uncaught exception, as
+  // an event listener's would be, and the request's result is unchanged.
+  #delivered(promise) {
+    const monitor = this.#monitor;
+    if (monitor === undefined) return promise;
+    const deliver = () => {
+      try {
+        deliverAlerts(monitor);
+      } catch (e) {
+        process.nextTick(() => { throw e; });
+      }
+    };
+    return promise.then((r) => { deliver(); return r; }, (e) => { deliver(); throw e; });
   }
 
   reloadKeys() {
@@ -364,6 +455,7 @@ module.exports = {
   RequestState,
   Client: PictifyClient,
   KeyRing: PictifyKeyRing,
+  Monitor: PictifyMonitor,
   StreamRedactor: PictifyStreamRedactor,
   detectEnvironment,
   checkEnvironment,

@@ -56,8 +56,13 @@ impl Client {
     /// Builds the client, loads its keys (throws `no_key` or a source error) and applies the
     /// environment policy to each (throws an `EnvironmentError`: `live_key_in_development`,
     /// `test_key_in_production`).
-    #[napi(constructor)]
-    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
+    /// With `options.monitor` (a `Monitor`; the JavaScript layer passes it as `monitor`),
+    /// every API answer (`api.request` event) feeds it.
+    #[napi(constructor, ts_args_type = "options?: ClientOptions")]
+    pub fn new(
+        options: Option<ClientOptions>,
+        monitor: Option<&crate::monitor::Monitor>,
+    ) -> napi::Result<Self> {
         let o = options.unwrap_or_default();
         let detection = crate::env::detection(o.environment)?;
         let source = chain(LoadOptions {
@@ -81,6 +86,9 @@ impl Client {
             builder = builder.connect_timeout(Duration::from_millis(u64::from(ms)));
         }
         builder = builder.ring_config(crate::ring::config(o.ring.as_ref())?);
+        if let Some(monitor) = monitor {
+            builder = builder.audit_hook(monitor.hook());
+        }
         builder
             .build()
             .map(|inner| Self { inner })

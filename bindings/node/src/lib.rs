@@ -13,6 +13,7 @@ pub mod env;
 pub mod error;
 pub mod http;
 pub mod key;
+pub mod monitor;
 pub mod redact;
 pub mod ring;
 pub mod source;

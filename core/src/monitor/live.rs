@@ -40,8 +40,11 @@ impl std::fmt::Debug for LiveMonitor {
 impl LiveMonitor {
     /// A monitor with `config` (`Config::default()` for no per-key rules).
     pub fn new(config: Config) -> Self {
+        let mut monitor = Monitor::new(config);
+        // Evidence of events handed over in memory, whatever their form, names `memory`.
+        monitor.begin_source("memory");
         Self {
-            inner: Arc::new(Mutex::new(Monitor::new(config))),
+            inner: Arc::new(Mutex::new(monitor)),
         }
     }
 
@@ -67,6 +70,19 @@ impl LiveMonitor {
     /// issue code, never echoed.
     pub fn feed_line(&self, line: &[u8]) {
         self.lock().feed_line(line);
+    }
+
+    /// Feeds every line of `text` (JSON lines, each read as by [`feed_line`](Self::feed_line));
+    /// a last line without its newline is read too, and an empty text is no line.
+    pub fn feed_lines(&self, text: &[u8]) {
+        if text.is_empty() {
+            return;
+        }
+        let text = text.strip_suffix(b"\n").unwrap_or(text);
+        let mut monitor = self.lock();
+        for line in text.split(|b| *b == b'\n') {
+            monitor.feed_line(line);
+        }
     }
 
     /// Closes the windows that end at or before `unix_secs` plus the reorder grace (see
@@ -159,7 +175,7 @@ mod tests {
         let finished = plain.finish();
         assert_eq!(live.snapshot(), finished);
         // `finish` on the handle ends the stream the same way; lines give the same figures
-        // (evidence names the source `-` instead of `memory`).
+        // (evidence names `memory` for both).
         let from_lines = ended.finish();
         assert_eq!(from_lines.alerts.len(), finished.alerts.len());
         assert_eq!(from_lines.keys, finished.keys);
@@ -192,6 +208,22 @@ mod tests {
         let r = live.finish();
         assert_eq!((r.lines, r.events), (1, 0));
         assert_eq!(r.issues[0].code, "line_too_long");
+    }
+
+    #[test]
+    fn lines_of_json_are_read_as_log_lines_with_memory_evidence() {
+        let live = LiveMonitor::new(Config::default());
+        let line = event(T0, "api.request", 200).to_json();
+        live.feed_line(line.as_bytes());
+        live.feed_lines(format!("{line}\nnot json\n\n{line}").as_bytes());
+        live.feed_lines(b"");
+        live.feed(&event(T0 + 1, "api.request", 200));
+        let r = live.snapshot();
+        // Six lines: four analysed (the last one the in-memory event), one refused, one blank.
+        assert_eq!((r.lines, r.events), (6, 4));
+        assert_eq!(r.issues[0].code, "invalid_json");
+        assert_eq!(r.issues[0].lines[0].source, "memory");
+        assert_eq!(r.issues[0].lines[0].line, 3);
     }
 
     #[test]

@@ -3,11 +3,12 @@ import { inspect } from 'node:util';
 import pino from 'pino';
 import winston from 'winston';
 import {
-  ApiKey, AuditEvent, Client, KeyRing, StreamRedactor,
+  ApiKey, AuditEvent, Client, KeyRing, Monitor, StreamRedactor,
   detectEnvironment, checkEnvironment, checkMode, checkKeys, parseDotEnv, loadKeys,
   redact, redactJson, containsSecret, pinoOptions, pinoDestination, winstonFormat,
   PictifyKeyError, KeyFormatError, EnvironmentError, SourceError, HttpError, AuditError, InvalidArgumentError,
   type Detection, type Allowed, type CheckReport, type LoadedKeys, type KeyStats, type Decision, type ApiResponse, type Image,
+  type AlertUpdate, type MonitorReport, type Alert,
 } from '@pictify/keys';
 
 function describe(e: unknown): string {
@@ -66,6 +67,20 @@ const wlog = winston.createLogger({ format: winston.format.combine(winston.forma
 logger.info({ key }, 'using key');
 logger2.info('x');
 wlog.info('using key', { key: key.fingerprint });
+
+const monitor = new Monitor('[keys.key_01hv3k]\nallowed_networks = ["203.0.113.0/24"]\n', {
+  onAlert: (u: AlertUpdate) => console.log(u.phase, u.alert.kind, u.alert.keyId, u.alert.top_ips.length),
+});
+monitor.feed(event);
+monitor.feed(event.toJSON());
+monitor.feed(`${byId.toJsonLine()}\n`);
+monitor.advance();
+monitor.advance(new Date());
+const polled: AlertUpdate[] = new Monitor().poll();
+const monitored: MonitorReport = monitor.report();
+const critical: Alert[] = monitored.alerts.filter((a) => a.severity === 'critical');
+const watched = new Client({ keys: [secret], environment: 'production', monitor });
+console.log(polled.length, monitored.keys.map((k) => k.requests), critical.length, watched.stats().length);
 
 async function callApi(): Promise<void> {
   const client = new Client({ baseUrl: 'http://127.0.0.1:8080', timeoutMs: 5000, ring: { maxRetries: 2 } });

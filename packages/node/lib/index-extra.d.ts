@@ -135,3 +135,27 @@ export interface Client {
   readonly images: { create(options: Record<string, unknown>): Promise<Image> }
 }
 
+
+export interface ClientOptions {
+  /** A `Monitor` fed with every API answer of this client (`api.request` events, by key fingerprint). */
+  monitor?: Monitor
+}
+
+/** Options of a `Monitor`. */
+export interface MonitorOptions {
+  /**
+   * Called with each alert start, update and end, synchronously after `feed` and `advance`,
+   * and after each request of a `Client` feeding the monitor (then `poll()` returns nothing).
+   */
+  onAlert?: (update: AlertUpdate) => void
+}
+
+export interface Monitor {
+  /**
+   * Feeds an `AuditEvent`, an object in its JSON shape, or a string of JSON lines (one event
+   * per line). A bad event is never thrown: it is counted in `report().issues`.
+   */
+  feed(event: AuditEvent | AuditEventJson | string): void
+  /** Closes the windows that ended before `now` (default: now), so a quiet app still gets its alerts. */
+  advance(now?: Date | number): void
+}

@@ -3,6 +3,7 @@
 //   ApiKey.parse ns/call vs an equivalent JS regex validation;
 //   redact on a 10 MB log (one key per KB) vs String.prototype.replace with the naive regex,
 //   and per call on a 200-byte line;
+//   Monitor.feed per event (object, AuditEvent, JSON line) vs JSON.parse of the line;
 //   require time (fresh process each).
 // Prints a Markdown table for docs/benchmarks.md. Figures, not pass/fail: no thresholds.
 const { spawnSync } = require('node:child_process');
@@ -126,6 +127,46 @@ const nearTheirs = perCall(() => { sink += naiveReplace(nearLine).length; }, 100
 rows.push(['redact, one 200-byte line without a key, holding `key=`', `${nearOurs.toFixed(0)} ns/call`, `replace(naive regex): ${nearTheirs.toFixed(0)} ns/call`, `${(nearTheirs / nearOurs).toFixed(1)}x`]);
 const lineCoverage = perCall(() => { sink += coverageReplace(line).length; }, 100_000);
 rows.push(['redact, one 200-byte line with a key, vs the equivalent-coverage regex', `${lineOurs.toFixed(0)} ns/call`, `replace(coverage regex): ${lineCoverage.toFixed(0)} ns/call`, `${(lineCoverage / lineOurs).toFixed(1)}x`]);
+
+// Monitor.feed, one event: 50,000 events of five keys over a month, a few IPs, 1% errors,
+// with a config of allowed networks and business hours (the shape of core/benches/monitor.rs),
+// fed to a fresh Monitor per round; the baseline is JSON.parse of the same line (the least a
+// JavaScript analyser would do with it).
+const MONITOR_CONFIG = '[networks]\nproduction = ["10.0.0.0/8"]\n[keys.key_render]\nallowed_networks = ["203.0.113.0/24"]\n'
+  + '[keys.key_dash]\nbusiness_hours = { zone = "Europe/Paris", start = "08:00", end = "19:00" }\n';
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const MONITOR_KEYS = ['key_render', 'key_batch', 'key_dash', 'key_old', 'key_ci'];
+const monitorEvents = Array.from({ length: 50_000 }, (_, i) => ({
+  timestamp: new Date(T0 + Math.floor((i * 31 * 86_400) / 50_000) * 1000).toISOString().replace('.000Z', 'Z'),
+  action: 'api.request', keyId: MONITOR_KEYS[i % 5], endpoint: '/v1/render', method: 'POST',
+  status: i % 100 === 0 ? 500 : 200, ip: `203.0.113.${50 + (i % 4)}`, userAgent: 'pictify-node/1.0.0',
+}));
+const monitorLines = monitorEvents.map((e) => JSON.stringify(e));
+const auditEvents = monitorEvents.map(({ keyId, timestamp, ...fields }) => keys.AuditEvent.forKeyId(keyId, { ...fields, timestamp: Date.parse(timestamp) }));
+/** Median ns per event of feeding every item to a fresh Monitor, over `rounds` rounds. */
+function perEvent(list, feed, rounds = 7) {
+  const times = [];
+  for (let r = 0; r < rounds + 1; r++) {
+    const m = new keys.Monitor(MONITOR_CONFIG);
+    const t = process.hrtime.bigint();
+    for (const x of list) feed(m, x);
+    const ns = Number(process.hrtime.bigint() - t) / list.length;
+    if (r > 0) times.push(ns); // round 0 warms up
+    const report = m.report();
+    if (report.events !== list.length) throw new Error(`monitor analysed ${report.events} of ${list.length}`);
+    sink += report.alerts.length;
+  }
+  return median(times);
+}
+const parseLineNs = perCall(() => { for (const l of monitorLines) sink += JSON.parse(l).status; }, 1, 7) / monitorLines.length;
+for (const [label, list, feed] of [
+  ['Monitor.feed, one event (an object in the JSON shape)', monitorEvents, (m, e) => m.feed(e)],
+  ['Monitor.feed, one event (an AuditEvent)', auditEvents, (m, e) => m.feed(e)],
+  ['Monitor.feed, one event (a line of JSON)', monitorLines.map((l) => `${l}\n`), (m, l) => m.feed(l)],
+]) {
+  const ns = perEvent(list, feed);
+  rows.push([label, `${(ns / 1000).toFixed(2)} µs/event`, `JSON.parse of the line: ${(parseLineNs / 1000).toFixed(2)} µs`, `${(ns / parseLineNs).toFixed(1)}x`]);
+}
 
 const requireTimes = [];
 for (let i = 0; i < 7; i++) {

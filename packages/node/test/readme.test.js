@@ -88,6 +88,10 @@ const RUNS = [
     runs: [{ env: {}, status: 0, stdout: /^true live_key_in_development NODE_ENV\nbuilt\n$/ }],
   },
   {
+    marker: 'monitor.feed({ timestamp',
+    runs: [{ env: {}, status: 0, stdout: /^start disallowed_network key_abc123 \[ \[ '198\.51\.100\.7', 1 \] \]\n1\n$/ }],
+  },
+  {
     marker: 'console.log(redact(line));',
     runs: [{
       env: {},
