@@ -10,10 +10,11 @@
 #
 # The files come from the committed, seeded generator (tests/monitor/generate.py --clean: a
 # clean month, so the summaries can be compared exactly); 10 M lines are ~1.9 GB, so the
-# script checks the free disk first and deletes the files afterwards unless BENCH_KEEP=1. jq takes ~40 s per million lines, so it runs only
-# on files of at most JQ_MAX_M million lines (its ratio is per byte). DuckDB comes from PyPI
-# into a venv under target/ (its figure is the query alone, Python start excluded, which
-# favours DuckDB); jq from Debian. Reads are warm (each file is read once before timing).
+# script checks the free disk first and deletes the files afterwards unless BENCH_KEEP=1.
+# jq takes ~40 s per million lines, so it runs only on files of at most JQ_MAX_M million
+# lines (its ratio is per byte). DuckDB comes from PyPI into a venv under target/ (its
+# figure is the query alone, Python start excluded, which favours DuckDB); jq from Debian.
+# Reads are warm (each file is read once before timing). `audit1` is `audit --threads 1`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIZES=("${@:-1 10}")
@@ -62,7 +63,7 @@ timed() {
   local name=$1 file=$2
   shift 2
   /usr/bin/time -f "%e %U %S %M" -o "$DIR/time.txt" "$@" >"$DIR/out.$name" 2>"$DIR/err.$name" || true
-  read -r wall user sys rss <"$DIR/time.txt"
+  read -r wall user sys rss < <(tail -1 "$DIR/time.txt")
   if [ "$name" = duckdb ]; then
     wall=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["query_s"])' "$DIR/out.duckdb")
   fi
@@ -84,6 +85,7 @@ for m in "${SIZES[@]}"; do
   echo "file: $f, $(wc -l <"$f") lines, $(stat -c %s "$f") bytes (generate.py --clean --scale $scale)"
   for _ in $(seq "$RUNS"); do
     timed audit "$f" "$BIN" audit --format json --no-progress --config "$out/monitor.toml" "$f"
+    timed audit1 "$f" "$BIN" audit --format json --no-progress --threads 1 --config "$out/monitor.toml" "$f"
     timed duckdb "$f" "$VENV/bin/python" "$DIR/duck.py" "$f"
     timed grep "$f" grep -c keyId "$f"
     if [ "$m" -le "$JQ_MAX_M" ]; then
@@ -121,7 +123,7 @@ for size in sorted({s for s, _ in by}):
         med[name] = w
         print(f"  | {name} | {len(runs)} | {w:.3f} | {c:.3f} | {size / w / 1e9:.3f} | {size / max(c, 1e-9) / 1e9:.3f} | {rss:.1f}")
     if "audit" in med:
-        for other in ("duckdb", "jq", "grep"):
+        for other in ("audit1", "duckdb", "jq", "grep"):
             if other in med:
                 print(f"  audit vs {other}: {med[other] / med['audit']:.2f}x (wall)")
 PY
