@@ -284,7 +284,7 @@ pub(crate) fn flat_line(line: &[u8]) -> Option<RawLine<'_>> {
     // no backslash (so every quote delimits a string and no string needs unescaping).
     if line.len() < 2
         || line.iter().fold(false, |bad, &b| {
-            bad | (b < 0x20) | (b >= 0x7f) | (b == b'\\')
+            bad | !(0x20..0x7f).contains(&b) | (b == b'\\')
         })
     {
         return None;
