@@ -219,7 +219,8 @@ pub(crate) struct Checked {
 }
 
 impl Checked {
-    fn key_id(&mut self, id: &str) -> Result<(), LineIssue> {
+    /// [`check_key_id`], remembered.
+    pub(crate) fn key_id(&mut self, id: &str) -> Result<(), LineIssue> {
         if !self.key_ids.contains(id) {
             check_key_id(id)?;
             if self.key_ids.len() < CHECKED_CAP {

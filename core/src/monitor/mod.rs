@@ -266,7 +266,7 @@ impl Monitor {
             Some(Err(_)) => return self.issue(LineIssue::InvalidIp),
         };
         let key_id = event.key_id().as_str();
-        if let Err(issue) = line::check_key_id(key_id) {
+        if let Err(issue) = self.checked.key_id(key_id) {
             return self.issue(issue);
         }
         let endpoint = event.endpoint().split(['?', '#']).next().unwrap_or("");
