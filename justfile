@@ -135,6 +135,10 @@ scan-sarif:
 scan-bench SIZE_MB="1024" GL_MB=SIZE_MB DS_MB=SIZE_MB:
     bash scripts/bench-scan.sh {{SIZE_MB}} {{GL_MB}} {{DS_MB}}
 
+# `pictify-keys audit` GB/s on generated 1 M and 10 M line logs beside DuckDB and jq (same per-key summary), medians of RUNS (docs/benchmarks.md).
+audit-bench *MILLIONS="1 10":
+    bash scripts/bench-audit.sh {{MILLIONS}}
+
 # Build every installable artefact into dist/ (one line per package).
 package: build
     mkdir -p dist

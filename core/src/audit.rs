@@ -78,6 +78,13 @@ impl KeyRef {
     /// # Ok::<(), pictify_keys::AuditError>(())
     /// ```
     pub fn from_id(id: &str) -> Result<Self, AuditError> {
+        Self::check_id(id)?;
+        Ok(Self(id.to_owned()))
+    }
+
+    /// The checks of [`from_id`](Self::from_id) without the copy (the usage monitor runs
+    /// them on every line it reads).
+    pub(crate) fn check_id(id: &str) -> Result<(), AuditError> {
         if crate::redact::Redactor::default().finds_secret(id) || ApiKey::parse(id).is_ok() {
             return Err(AuditError::SecretInKeyId);
         }
@@ -88,7 +95,7 @@ impl KeyRef {
         if !ok_len || !ok_chars {
             return Err(AuditError::InvalidKeyId);
         }
-        Ok(Self(id.to_owned()))
+        Ok(())
     }
 
     /// The ID or fingerprint.

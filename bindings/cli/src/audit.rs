@@ -3,11 +3,15 @@
 use std::fmt::Write as _;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pictify_keys::monitor::{Config, GeoInfo, GeoLookup, IpClass, Location, Monitor, Report};
+use pictify_keys::monitor::{
+    parse_lines, Config, GeoInfo, GeoLookup, IpClass, Location, Monitor, ParsedLines, Report,
+    MAX_LINE,
+};
 
 /// Arguments of `pictify-keys audit`.
 #[derive(Args)]
@@ -46,10 +50,15 @@ pub struct AuditArgs {
     /// Never draw the progress bar (it is drawn only when stderr is a terminal).
     #[arg(long)]
     no_progress: bool,
+
+    /// Threads that parse lines while the main thread analyses them in order (default: one
+    /// per CPU). The report is the same for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: Option<u16>,
 }
 
-/// Bytes handed to the monitor at a time.
-const CHUNK: usize = 256 * 1024;
+/// Bytes read at a time: each piece, cut after its last newline, is parsed on a worker.
+const CHUNK: usize = 1024 * 1024;
 
 /// Runs the analysis and returns the exit status: 0 no alert, 1 alerts, 2 an input error.
 pub fn run(args: &AuditArgs) -> u8 {
@@ -90,6 +99,10 @@ pub fn run(args: &AuditArgs) -> u8 {
         }
     }
     let mut monitor = Monitor::new(config);
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
     let inputs = crate::inputs(&args.files);
     let mut status = 0;
     for input in inputs {
@@ -100,7 +113,7 @@ pub fn run(args: &AuditArgs) -> u8 {
         };
         let bar = progress(args, size, &label);
         monitor.begin_source(&label);
-        let result = read_into(&mut monitor, reader, &bar, args.strict);
+        let result = read_into(&mut monitor, reader, &bar, args.strict, threads);
         monitor.end_source();
         bar.finish_and_clear();
         if let Err(e) = result {
@@ -161,32 +174,145 @@ pub fn run(args: &AuditArgs) -> u8 {
     }
 }
 
-/// Feeds `reader` (gunzipped when it starts with the gzip magic) to the monitor.
+/// Feeds `reader` (gunzipped when it starts with the gzip magic) to the monitor: this thread
+/// reads pieces of whole lines, `threads` workers parse them (round robin), and this thread
+/// feeds the parsed pieces to the monitor in read order, so the report does not depend on
+/// the number of threads.
 fn read_into(
     monitor: &mut Monitor,
     reader: Box<dyn Read>,
     bar: &ProgressBar,
     strict: bool,
+    threads: usize,
 ) -> io::Result<()> {
-    let mut reader = BufReader::with_capacity(CHUNK, bar.wrap_read(reader));
+    let mut reader = BufReader::with_capacity(64 * 1024, bar.wrap_read(reader));
     let gzip = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
-    let mut reader: Box<dyn Read> = if gzip {
+    let reader: Box<dyn Read> = if gzip {
         Box::new(flate2::bufread::MultiGzDecoder::new(reader))
     } else {
         Box::new(reader)
     };
-    let mut chunk = vec![0u8; CHUNK];
-    loop {
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => return Ok(()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        monitor.feed(&chunk[..n]);
-        if strict && monitor.issue_count() > 0 {
-            return Ok(());
+    let mut pieces = Pieces {
+        reader,
+        carry: Vec::new(),
+        done: false,
+    };
+    if threads <= 1 {
+        while let Some(piece) = pieces.next(Vec::new())? {
+            monitor.feed_parsed(&parse_lines(&piece));
+            if strict && monitor.issue_count() > 0 {
+                break;
+            }
         }
+        return Ok(());
+    }
+    std::thread::scope(|s| {
+        let (mut to_workers, mut from_workers) = (Vec::new(), Vec::new());
+        for _ in 0..threads {
+            let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(2);
+            let (back, results) = mpsc::sync_channel::<(ParsedLines, Vec<u8>)>(2);
+            s.spawn(move || {
+                for piece in rx {
+                    if back.send((parse_lines(&piece), piece)).is_err() {
+                        break;
+                    }
+                }
+            });
+            to_workers.push(tx);
+            from_workers.push(results);
+        }
+        // Up to two pieces per worker in flight; results are taken in the order sent.
+        let (mut sent, mut fed) = (0usize, 0usize);
+        let mut spare: Vec<Vec<u8>> = Vec::new();
+        let result = loop {
+            while sent - fed < 2 * threads {
+                match pieces.next(spare.pop().unwrap_or_default()) {
+                    Ok(Some(piece)) => {
+                        if to_workers[sent % threads].send(piece).is_err() {
+                            break;
+                        }
+                        sent += 1;
+                    }
+                    Ok(None) => break,
+                    Err(e) => return Err(e),
+                }
+            }
+            if fed == sent {
+                break Ok(());
+            }
+            let Ok((parsed, buf)) = from_workers[fed % threads].recv() else {
+                break Err(io::Error::other("a parsing thread stopped"));
+            };
+            fed += 1;
+            monitor.feed_parsed(&parsed);
+            spare.push(buf);
+            if strict && monitor.issue_count() > 0 {
+                break Ok(());
+            }
+        };
+        // Dropping both ends stops every worker, whether idle or waiting to hand back.
+        drop(to_workers);
+        drop(from_workers);
+        result
+    })
+}
+
+/// Cuts a byte stream into pieces of whole lines of about [`CHUNK`] bytes.
+struct Pieces {
+    reader: Box<dyn Read>,
+    /// The start of the next piece: the unfinished line after the last newline.
+    carry: Vec<u8>,
+    done: bool,
+}
+
+impl Pieces {
+    /// The next piece, in `buf` (reused); `None` at the end of the stream. A line longer
+    /// than a piece is cut to `MAX_LINE + 1` bytes, so it is still reported as too long.
+    fn next(&mut self, mut buf: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
+        buf.clear();
+        buf.append(&mut self.carry);
+        self.fill(&mut buf, CHUNK)?;
+        if !self.done {
+            if let Some(nl) = buf.iter().rposition(|&b| b == b'\n') {
+                self.carry.extend_from_slice(&buf[nl + 1..]);
+                buf.truncate(nl + 1);
+            } else {
+                // One line fills the piece: keep enough of it to be too long, skip the rest.
+                buf.truncate(MAX_LINE + 1);
+                let mut skip = Vec::with_capacity(64 * 1024);
+                while !self.done {
+                    skip.clear();
+                    self.fill(&mut skip, 64 * 1024)?;
+                    if let Some(nl) = skip.iter().position(|&b| b == b'\n') {
+                        self.carry.extend_from_slice(&skip[nl + 1..]);
+                        buf.push(b'\n');
+                        break;
+                    }
+                }
+            }
+        }
+        Ok((!buf.is_empty()).then_some(buf))
+    }
+
+    /// Reads into `buf` until it holds `size` bytes or the stream ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, size: usize) -> io::Result<()> {
+        while buf.len() < size && !self.done {
+            let old = buf.len();
+            buf.resize(size, 0);
+            match self.reader.read(&mut buf[old..]) {
+                Ok(0) => {
+                    buf.truncate(old);
+                    self.done = true;
+                }
+                Ok(n) => buf.truncate(old + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+                Err(e) => {
+                    buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::alert::{AlertKind, Evidence, Firing, Severity, Tracker, EVIDENCE_KEPT};
 use super::config::{Access, Config, KeyConfig};
-use super::line::Event;
+use super::line::EventRef;
 use super::net::Network;
 use super::stats::{is_error, Top, Usage};
 
@@ -52,13 +52,48 @@ pub fn client_product(user_agent: &str) -> &str {
 }
 
 impl Match {
-    fn add(&mut self, e: &Event, label: &str, at: &Evidence) {
+    fn add(&mut self, e: &EventRef<'_>, label: &str, at: &Here<'_>) {
         self.count += 1;
         self.succeeded += u64::from((200..300).contains(&e.status));
         self.top.add(e, label);
         if self.evidence.len() < EVIDENCE_KEPT {
-            self.evidence.push(at.clone());
+            self.evidence.push(at.evidence());
         }
+    }
+}
+
+/// Where the event being analysed was read: made into an [`Evidence`] only when kept.
+pub(crate) struct Here<'a> {
+    pub source: &'a str,
+    pub line: u64,
+}
+
+impl Here<'_> {
+    fn evidence(&self) -> Evidence {
+        Evidence {
+            source: self.source.to_owned(),
+            line: self.line,
+        }
+    }
+}
+
+/// The alert kinds one event matches, as a set (no allocation per event).
+#[derive(Clone, Copy, Default)]
+struct Kinds(u32);
+
+impl Kinds {
+    fn push(&mut self, kind: AlertKind) {
+        self.0 |= 1 << kind as u32;
+    }
+
+    fn contains(self, kind: AlertKind) -> bool {
+        self.0 & (1 << kind as u32) != 0
+    }
+
+    fn iter(self) -> impl Iterator<Item = AlertKind> {
+        AlertKind::ALL
+            .into_iter()
+            .filter(move |k| self.contains(*k))
     }
 }
 
@@ -109,13 +144,20 @@ impl KeyState {
     }
 
     /// Records an event in window `w`, matching the per-event detectors.
-    pub fn add(&mut self, e: &Event, w: i64, at: &Evidence, networks: &Config) {
+    pub fn add(
+        &mut self,
+        e: &EventRef<'_>,
+        w: i64,
+        at: &Here<'_>,
+        networks: &Config,
+        label: &mut String,
+    ) {
         let production = &networks.production_networks;
         let learned_at = self
             .usage
             .first_seen
             .saturating_add(i64::from(self.config.thresholds.learning_days) * 86_400);
-        let mut kinds: Vec<AlertKind> = Vec::with_capacity(4);
+        let mut kinds = Kinds::default();
         let mut labels: Vec<(AlertKind, String)> = Vec::new();
         kinds.push(AlertKind::RequestSpike);
         if is_error(e.status) {
@@ -182,9 +224,7 @@ impl KeyState {
             {
                 self.products.insert(product.to_owned());
                 if self.products.len() > self.config.thresholds.shared_user_agents as usize {
-                    if !kinds.contains(&AlertKind::SharedKey) {
-                        kinds.push(AlertKind::SharedKey);
-                    }
+                    kinds.push(AlertKind::SharedKey);
                     labels.push((AlertKind::SharedKey, format!("client {product}")));
                 }
             }
@@ -200,9 +240,10 @@ impl KeyState {
         let acc = self.open.entry(w).or_default();
         acc.requests += 1;
         acc.errors += u64::from(is_error(e.status));
-        let label = super::stats::endpoint_label(e);
-        for kind in kinds {
-            acc.matches.entry(kind).or_default().add(e, &label, at);
+        super::stats::endpoint_label(e, label);
+        let label = label.as_str();
+        for kind in kinds.iter() {
+            acc.matches.entry(kind).or_default().add(e, label, at);
         }
         for (kind, name) in labels {
             if let Some(m) = acc.matches.get_mut(&kind) {
@@ -211,7 +252,7 @@ impl KeyState {
                 }
             }
         }
-        self.usage.add(e, &label);
+        self.usage.add(e, label);
     }
 
     /// Closes window `w` (`[start, end)`): judges it, then adds it to the history.
@@ -433,7 +474,7 @@ impl KeyState {
 }
 
 impl KeyConfig {
-    fn is_test_key_for(&self, e: &Event) -> bool {
+    fn is_test_key_for(&self, e: &EventRef<'_>) -> bool {
         self.is_test_key(&e.key_id)
     }
 }

@@ -7,6 +7,7 @@
 //! line is kept or echoed: an issue carries a code, never the text.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 use crate::redact::redact;
@@ -123,8 +124,10 @@ impl std::fmt::Display for LineIssue {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct RawLine<'a> {
+/// The fields of a line before they are checked: borrowed from the line when it needs no
+/// unescaping (always on the fast path).
+#[derive(serde::Deserialize, Debug, PartialEq, Eq)]
+pub(crate) struct RawLine<'a> {
     #[serde(borrow)]
     timestamp: Cow<'a, str>,
     #[serde(borrow, rename = "keyId")]
@@ -140,6 +143,35 @@ struct RawLine<'a> {
     user_agent: Option<Cow<'a, str>>,
 }
 
+/// An event as the analyser reads it, borrowing its text from the line (or from an
+/// [`AuditEvent`](crate::AuditEvent)): checked and redacted like [`Event`], allocated only
+/// where redaction or unescaping changed a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EventRef<'a> {
+    pub unix_secs: i64,
+    pub key_id: Cow<'a, str>,
+    pub endpoint: Cow<'a, str>,
+    pub method: Cow<'a, str>,
+    pub status: u16,
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<Cow<'a, str>>,
+}
+
+impl EventRef<'_> {
+    /// The owned [`Event`].
+    pub fn into_owned(self) -> Event {
+        Event {
+            unix_secs: self.unix_secs,
+            key_id: self.key_id.into_owned(),
+            endpoint: self.endpoint.into_owned(),
+            method: self.method.into_owned(),
+            status: self.status,
+            ip: self.ip,
+            user_agent: self.user_agent.map(Cow::into_owned),
+        }
+    }
+}
+
 /// Parses one line (without its newline; a trailing `\r` is allowed).
 ///
 /// ```
@@ -152,11 +184,82 @@ struct RawLine<'a> {
 /// # Ok::<(), LineIssue>(())
 /// ```
 pub fn parse_line(line: &[u8]) -> Result<Event, LineIssue> {
+    parse_line_ref(line).map(EventRef::into_owned)
+}
+
+/// [`parse_line`] without copying: the event borrows from `line`.
+pub(crate) fn parse_line_ref(line: &[u8]) -> Result<EventRef<'_>, LineIssue> {
+    let raw = raw_line(line)?;
+    check(raw, None)
+}
+
+/// [`parse_line_ref`] for one line of a batch: `checked` remembers what earlier lines of
+/// the batch already passed.
+pub(crate) fn parse_line_checked<'a>(
+    line: &'a [u8],
+    checked: &mut Checked,
+) -> Result<EventRef<'a>, LineIssue> {
+    let raw = raw_line(line)?;
+    check(raw, Some(checked))
+}
+
+/// Distinct texts remembered, in each set, and the longest text remembered (so the memory
+/// stays under 2 MB whatever the input).
+const CHECKED_CAP: usize = 4096;
+const CHECKED_LEN: usize = 256;
+
+/// What earlier lines have already checked: key IDs that passed the key-ID check, and
+/// texts the redactor left unchanged (so never a text holding a key). A log has few
+/// distinct IDs, endpoints and user agents, so each is checked once per batch instead of
+/// once per line; the answers are the same, since both checks depend on the text alone.
+#[derive(Default)]
+pub(crate) struct Checked {
+    key_ids: HashSet<Box<str>, foldhash::fast::RandomState>,
+    clean: HashSet<Box<str>, foldhash::fast::RandomState>,
+}
+
+impl Checked {
+    /// [`check_key_id`], remembered.
+    pub(crate) fn key_id(&mut self, id: &str) -> Result<(), LineIssue> {
+        if !self.key_ids.contains(id) {
+            check_key_id(id)?;
+            if self.key_ids.len() < CHECKED_CAP {
+                self.key_ids.insert(id.into());
+            }
+        }
+        Ok(())
+    }
+
+    fn redact<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
+        if self.clean.contains(text) {
+            return Cow::Borrowed(text);
+        }
+        let out = redact(text);
+        if matches!(out, Cow::Borrowed(_))
+            && self.clean.len() < CHECKED_CAP
+            && text.len() <= CHECKED_LEN
+        {
+            self.clean.insert(text.into());
+        }
+        out
+    }
+}
+
+/// The fields of a line: the fast path for the documented flat shape, else serde_json.
+pub(crate) fn raw_line(line: &[u8]) -> Result<RawLine<'_>, LineIssue> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if let Some(raw) = flat_line(line) {
+        return Ok(raw);
+    }
+    full_line(line)
+}
+
+/// The fields of a line through serde_json (any valid JSON object).
+pub(crate) fn full_line(line: &[u8]) -> Result<RawLine<'_>, LineIssue> {
     if std::str::from_utf8(line).is_err() {
         return Err(LineIssue::InvalidUtf8);
     }
-    let raw: RawLine<'_> = serde_json::from_slice(line).map_err(|e| {
+    serde_json::from_slice(line).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {
             Category::Eof => LineIssue::Truncated,
@@ -170,36 +273,193 @@ pub fn parse_line(line: &[u8]) -> Result<Event, LineIssue> {
             }
             Category::Syntax | Category::Io => LineIssue::InvalidJson,
         }
-    })?;
+    })
+}
+
+/// The fast path: a flat object of ASCII string and integer values, no whitespace, no
+/// escape, every known field at most once (`{"timestamp":"…","keyId":"…",…,"status":200,…}`,
+/// as audit logs are written). `None` for anything else, which serde_json then reads, so
+/// both paths give the same fields (property-tested in this module).
+pub(crate) fn flat_line(line: &[u8]) -> Option<RawLine<'_>> {
+    // One pass: ASCII only (so valid UTF-8), no control character (so no whitespace) and
+    // no backslash (so every quote delimits a string and no string needs unescaping).
+    if line.len() < 2
+        || line.iter().fold(false, |bad, &b| {
+            bad | !(0x20..0x7f).contains(&b) | (b == b'\\')
+        })
+    {
+        return None;
+    }
+    if line[0] != b'{' || line[line.len() - 1] != b'}' {
+        return None;
+    }
+    // ASCII checked above, so every slice between quotes is a `str`.
+    let text = std::str::from_utf8(line).ok()?;
+    let b = line;
+    let (mut timestamp, mut key_id, mut status) = (None, None, None);
+    let (mut endpoint, mut method, mut ip, mut user_agent) = (None, None, None, None);
+    let mut i = 1;
+    loop {
+        // "name":
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let name_end = i + 1 + quote(&b[i + 1..])?;
+        let name = &b[i + 1..name_end];
+        if b.get(name_end + 1) != Some(&b':') {
+            return None;
+        }
+        i = name_end + 2;
+        // value: a string, an integer or null
+        let value = match b.get(i)? {
+            b'"' => {
+                let end = i + 1 + quote(&b[i + 1..])?;
+                let v = Flat::Text(text.get(i + 1..end)?);
+                i = end + 1;
+                v
+            }
+            b'1'..=b'9' => {
+                let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if digits > 3 {
+                    return None;
+                }
+                let n = b[i..i + digits]
+                    .iter()
+                    .fold(0u16, |acc, d| acc * 10 + u16::from(d - b'0'));
+                i += digits;
+                Flat::Number(n)
+            }
+            b'n' if b[i..].starts_with(b"null") => {
+                i += 4;
+                Flat::Null
+            }
+            _ => return None,
+        };
+        // Compared as fixed-size arrays (inline, no memcmp call per name).
+        let slot = match name.len() {
+            9 if is(name, b"timestamp") => Some(&mut timestamp),
+            5 if is(name, b"keyId") => Some(&mut key_id),
+            6 if is(name, b"status") => Some(&mut status),
+            8 if is(name, b"endpoint") => Some(&mut endpoint),
+            6 if is(name, b"method") => Some(&mut method),
+            2 if is(name, b"ip") => Some(&mut ip),
+            9 if is(name, b"userAgent") => Some(&mut user_agent),
+            // Other fields are ignored, as serde_json does.
+            _ => None,
+        };
+        // A known field twice is an error serde_json names.
+        if slot.is_some_and(|s| s.replace(value).is_some()) {
+            return None;
+        }
+        match b.get(i)? {
+            b',' => i += 1,
+            b'}' if i == b.len() - 1 => break,
+            _ => return None,
+        }
+    }
+    Some(RawLine {
+        timestamp: Cow::Borrowed(timestamp?.text()?),
+        key_id: Cow::Borrowed(key_id?.text()?),
+        status: match status? {
+            Flat::Number(n) => n,
+            _ => return None,
+        },
+        endpoint: optional(endpoint)?,
+        method: optional(method)?,
+        ip: optional(ip)?,
+        user_agent: optional(user_agent)?,
+    })
+}
+
+/// The offset of the next `"`: a plain loop, faster than `memchr` over the few bytes of a
+/// field name or value.
+fn quote(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'"')
+}
+
+/// `name == want`, for a `name` of length `N`.
+fn is<const N: usize>(name: &[u8], want: &[u8; N]) -> bool {
+    <&[u8; N]>::try_from(name).is_ok_and(|n| n == want)
+}
+
+/// A value on the fast path.
+#[derive(Clone, Copy)]
+enum Flat<'a> {
+    Text(&'a str),
+    Number(u16),
+    Null,
+}
+
+impl<'a> Flat<'a> {
+    fn text(self) -> Option<&'a str> {
+        match self {
+            Flat::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// An optional text field: missing or null is `None`; a number is left to serde_json.
+fn optional(v: Option<Flat<'_>>) -> Option<Option<Cow<'_, str>>> {
+    match v {
+        None | Some(Flat::Null) => Some(None),
+        Some(Flat::Text(t)) => Some(Some(Cow::Borrowed(t))),
+        Some(Flat::Number(_)) => None,
+    }
+}
+
+/// Checks and redacts the fields of a line.
+pub(crate) fn check<'a>(
+    raw: RawLine<'a>,
+    mut checked: Option<&mut Checked>,
+) -> Result<EventRef<'a>, LineIssue> {
     if !(100..=599).contains(&raw.status) {
         return Err(LineIssue::WrongType);
     }
     let unix_secs = parse_timestamp(&raw.timestamp)?;
-    let key_id = check_key_id(&raw.key_id)?;
+    match checked.as_deref_mut() {
+        Some(c) => c.key_id(&raw.key_id)?,
+        None => check_key_id(&raw.key_id)?,
+    }
     let ip = match raw.ip.as_deref() {
         None | Some("") => None,
         Some(text) => Some(text.parse::<IpAddr>().map_err(|_| LineIssue::InvalidIp)?),
     };
-    let endpoint = raw.endpoint.as_deref().unwrap_or("");
-    let path = endpoint.split(['?', '#']).next().unwrap_or("");
-    Ok(Event {
+    let mut redacted = |text: Cow<'a, str>| -> Cow<'a, str> {
+        match (text, checked.as_deref_mut()) {
+            (Cow::Borrowed(t), Some(c)) => c.redact(t),
+            (Cow::Borrowed(t), None) => redact(t),
+            (Cow::Owned(t), _) => match redact(&t) {
+                Cow::Borrowed(_) => Cow::Owned(t),
+                Cow::Owned(r) => Cow::Owned(r),
+            },
+        }
+    };
+    let endpoint = match raw.endpoint {
+        None => Cow::Borrowed(""),
+        Some(Cow::Borrowed(e)) => redacted(Cow::Borrowed(e.split(['?', '#']).next().unwrap_or(""))),
+        Some(Cow::Owned(e)) => {
+            Cow::Owned(redact(e.split(['?', '#']).next().unwrap_or("")).into_owned())
+        }
+    };
+    Ok(EventRef {
         unix_secs,
-        key_id,
-        endpoint: redact(path).into_owned(),
-        method: redact(raw.method.as_deref().unwrap_or("")).into_owned(),
+        key_id: raw.key_id,
+        endpoint,
+        method: raw.method.map_or(Cow::Borrowed(""), &mut redacted),
         status: raw.status,
         ip,
-        user_agent: raw.user_agent.map(|ua| redact(&ua).into_owned()),
+        user_agent: raw.user_agent.map(redacted),
     })
 }
 
 /// A key ID as stored: an ID (`KeyRef::from_id` rules) or a fingerprint `pk_live_****a1b2`.
-pub(crate) fn check_key_id(id: &str) -> Result<String, LineIssue> {
+pub(crate) fn check_key_id(id: &str) -> Result<(), LineIssue> {
     if is_fingerprint(id) {
-        return Ok(id.to_owned());
+        return Ok(());
     }
-    match crate::audit::KeyRef::from_id(id) {
-        Ok(k) => Ok(k.as_str().to_owned()),
+    match crate::audit::KeyRef::check_id(id) {
+        Ok(()) => Ok(()),
         Err(crate::audit::AuditError::SecretInKeyId) => Err(LineIssue::SecretInKeyId),
         Err(_) => Err(LineIssue::InvalidKeyId),
     }
@@ -376,6 +636,121 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(&line)
             );
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// A field value: mostly what audit logs hold, with the shapes the fast path must hand
+    /// over to serde_json (escapes, non-ASCII, whitespace, other numbers and literals).
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("\"2026-01-29T10:30:00Z\"".to_owned()),
+            Just("\"key_abc123\"".to_owned()),
+            Just("\"/v1/render?x=1\"".to_owned()),
+            Just("\"203.0.113.50\"".to_owned()),
+            Just("\"pictify-node/1.0.0\"".to_owned()),
+            Just("\"pk_live_FAKE3Wwd25rq4f5zra1b2\"".to_owned()),
+            "[0-9]{1,6}",
+            Just("0200".to_owned()),
+            Just("200.5".to_owned()),
+            Just("-1".to_owned()),
+            Just("2e2".to_owned()),
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            Just("{}".to_owned()),
+            Just("[]".to_owned()),
+            "\"[a-zA-Z0-9 /:._\\\\\"\u{e9}\t-]{0,12}\"",
+        ]
+    }
+
+    fn name() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "timestamp",
+            "keyId",
+            "endpoint",
+            "method",
+            "status",
+            "ip",
+            "userAgent",
+            "action",
+            "other",
+            "",
+            "Status",
+        ])
+    }
+
+    /// A line near the documented shape, possibly cut, padded or given a `\r`.
+    fn line() -> impl Strategy<Value = Vec<u8>> {
+        (
+            prop::collection::vec((name(), value()), 0..9),
+            any::<bool>(),
+            0usize..400,
+            prop_oneof![Just(""), Just(" "), Just("\r"), Just("x")],
+        )
+            .prop_map(|(fields, documented, cut, tail)| {
+                let mut s = String::from("{");
+                if documented {
+                    s.push_str(&OK[1..OK.len() - 1]);
+                }
+                for (i, (n, v)) in fields.iter().enumerate() {
+                    if documented || i > 0 {
+                        s.push(',');
+                    }
+                    s.push_str(&format!("\"{n}\":{v}"));
+                }
+                s.push('}');
+                s.push_str(tail);
+                let mut b = s.into_bytes();
+                if cut < b.len() && cut % 3 == 0 {
+                    b.truncate(cut);
+                }
+                b
+            })
+    }
+
+    fn full(line: &[u8]) -> Result<RawLine<'_>, LineIssue> {
+        full_line(line.strip_suffix(b"\r").unwrap_or(line))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The fast path gives the fields serde_json gives, or leaves the line to it.
+        #[test]
+        fn fast_path_is_the_full_parser(line in line()) {
+            let stripped = line.strip_suffix(b"\r").unwrap_or(&line);
+            if let Some(fast) = flat_line(stripped) {
+                prop_assert_eq!(Ok(fast), full_line(stripped));
+            }
+            prop_assert_eq!(raw_line(&line), full(&line));
+            prop_assert_eq!(parse_line_ref(&line), full(&line).and_then(|r| check(r, None)));
+            let mut checked = Checked::default();
+            for _ in 0..2 {
+                prop_assert_eq!(parse_line_checked(&line, &mut checked), parse_line_ref(&line));
+            }
+        }
+
+        #[test]
+        fn fast_path_on_any_bytes(line in prop::collection::vec(any::<u8>(), 0..64)) {
+            prop_assert_eq!(raw_line(&line), full(&line));
+        }
+    }
+
+    #[test]
+    fn fast_path_takes_the_documented_line() {
+        let raw = flat_line(OK.as_bytes()).unwrap();
+        assert_eq!(raw, full_line(OK.as_bytes()).unwrap());
+        assert!(matches!(raw.key_id, Cow::Borrowed("key_abc123")));
+        // Escapes, spaces and non-ASCII text go to serde_json.
+        for other in [
+            OK.replace("/image", "\\/image"),
+            OK.replace(",\"status\"", ", \"status\""),
+            OK.replace("pictify-node", "pictify-n\u{f6}de"),
+            OK.replace("200", "2e2"),
+            OK.replace("\"action\":\"api.request\"", "\"keyId\":\"key_x\""),
+        ] {
+            assert_eq!(flat_line(other.as_bytes()), None, "{other}");
         }
     }
 

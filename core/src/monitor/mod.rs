@@ -38,6 +38,7 @@ mod geo;
 mod line;
 mod live;
 mod net;
+mod parsed;
 mod stats;
 
 use std::collections::BTreeMap;
@@ -51,6 +52,7 @@ pub use geo::{classify, locate, GeoInfo, GeoLookup, IpClass, Location};
 pub use line::{format_timestamp, parse_line, parse_timestamp, Event, LineIssue};
 pub use live::LiveMonitor;
 pub use net::{Cidr, CidrError, Network};
+pub use parsed::{parse_lines, ParsedLines};
 pub use stats::{
     is_error, KeyUsage, Timeline, ENDPOINT_CAP, IP_CAP, NETWORK_CAP, TIMELINE_CAP,
     TIMELINE_FIRST_BUCKET_SECS,
@@ -58,6 +60,8 @@ pub use stats::{
 
 use crate::audit::AuditEvent;
 use detect::KeyState;
+use line::EventRef;
+use std::borrow::Cow;
 
 /// Longest line read; longer lines are skipped as [`LineIssue::LineTooLong`].
 pub const MAX_LINE: usize = 64 * 1024;
@@ -125,6 +129,10 @@ pub struct Monitor {
     issues: BTreeMap<LineIssue, (u64, Vec<Evidence>)>,
     /// Empty windows in a row after which the rest of an empty stretch is skipped.
     fast_forward_after: i64,
+    /// Scratch space for an event's `METHOD endpoint` (no allocation per event).
+    label: String,
+    /// Key IDs and texts already checked (see [`line::Checked`]).
+    checked: line::Checked,
 }
 
 impl Monitor {
@@ -159,6 +167,8 @@ impl Monitor {
             lines: 0,
             events: 0,
             issues: BTreeMap::new(),
+            label: String::new(),
+            checked: line::Checked::default(),
         }
     }
 
@@ -229,9 +239,26 @@ impl Monitor {
         if line.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        match parse_line(line) {
+        match line::parse_line_checked(line, &mut self.checked) {
             Ok(event) => self.analyse(&event),
             Err(issue) => self.issue(issue),
+        }
+    }
+
+    /// Feeds lines parsed apart (see [`parse_lines`]), in order: the same as feeding their
+    /// bytes with [`feed`](Self::feed), so the parsing can run on other threads while this
+    /// one analyses. A parsed batch starts a new line: an unfinished line fed before it is
+    /// read as a line first.
+    pub fn feed_parsed(&mut self, lines: &ParsedLines) {
+        self.end_source();
+        for item in lines.items() {
+            self.line_no += 1;
+            self.lines += 1;
+            match item {
+                parsed::Item::Blank => {}
+                parsed::Item::Issue(issue) => self.issue(issue),
+                parsed::Item::Event(event) => self.analyse(&event),
+            }
         }
     }
 
@@ -255,19 +282,19 @@ impl Monitor {
             Some(Ok(ip)) => Some(ip),
             Some(Err(_)) => return self.issue(LineIssue::InvalidIp),
         };
-        let key_id = match line::check_key_id(event.key_id().as_str()) {
-            Ok(k) => k,
-            Err(issue) => return self.issue(issue),
-        };
+        let key_id = event.key_id().as_str();
+        if let Err(issue) = self.checked.key_id(key_id) {
+            return self.issue(issue);
+        }
         let endpoint = event.endpoint().split(['?', '#']).next().unwrap_or("");
-        self.analyse(&Event {
+        self.analyse(&EventRef {
             unix_secs: event.timestamp().unix_millis().div_euclid(1000),
-            key_id,
-            endpoint: endpoint.to_owned(),
-            method: event.method().to_owned(),
+            key_id: Cow::Borrowed(key_id),
+            endpoint: Cow::Borrowed(endpoint),
+            method: Cow::Borrowed(event.method()),
             status: event.status(),
             ip,
-            user_agent: event.user_agent().map(str::to_owned),
+            user_agent: event.user_agent().map(Cow::Borrowed),
         });
     }
 
@@ -287,7 +314,7 @@ impl Monitor {
         }
     }
 
-    fn analyse(&mut self, e: &Event) {
+    fn analyse(&mut self, e: &EventRef<'_>) {
         let w = e.unix_secs.div_euclid(self.window_secs);
         match self.next_close {
             Some(next) if w < next => return self.issue(LineIssue::OutOfOrder),
@@ -295,14 +322,18 @@ impl Monitor {
             None => self.next_close = Some(w),
         }
         self.events += 1;
-        let at = self.here();
+        let at = detect::Here {
+            source: &self.source,
+            line: self.line_no,
+        };
         let config = &self.config;
-        if let Some(state) = self.keys.get_mut(&e.key_id) {
-            state.add(e, w, &at, config);
+        let label = &mut self.label;
+        if let Some(state) = self.keys.get_mut(&*e.key_id) {
+            state.add(e, w, &at, config, label);
         } else {
             let mut state = KeyState::new(config, &e.key_id, w);
-            state.add(e, w, &at, config);
-            self.keys.insert(e.key_id.clone(), state);
+            state.add(e, w, &at, config, label);
+            self.keys.insert(e.key_id.clone().into_owned(), state);
         }
         self.watermark = self.watermark.max(e.unix_secs);
         self.close_until(self.watermark.saturating_sub(self.grace_secs));

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use super::alert::{top_n, Alert};
-use super::line::{format_timestamp, Event};
+use super::line::{format_timestamp, EventRef};
 use super::net::Network;
 
 /// Distinct entries a count map keeps; later newcomers are added up under `(other)`.
@@ -32,19 +32,23 @@ pub const TIMELINE_FIRST_BUCKET_SECS: i64 = 3600;
 
 const OTHER: &str = "(other)";
 
+/// The hasher of the per-event counters: foldhash, seeded per process (nothing here depends
+/// on iteration order: every list is sorted before it is shown).
+type Fast = foldhash::fast::RandomState;
+
 /// Counts per name, capped: newcomers beyond the cap are summed under `(other)`. Keys are
 /// typed (an `IpAddr`, a `Network`) or strings looked up by `&str`, so counting an event
 /// allocates nothing unless the name is new.
 #[derive(Debug, Clone)]
 pub(crate) struct Counts<K> {
-    map: HashMap<K, u64>,
+    map: HashMap<K, u64, Fast>,
     other: u64,
 }
 
 impl<K> Default for Counts<K> {
     fn default() -> Self {
         Self {
-            map: HashMap::new(),
+            map: HashMap::default(),
             other: 0,
         }
     }
@@ -98,13 +102,13 @@ pub(crate) struct Top {
 
 impl Top {
     /// Counts `e`, whose `METHOD endpoint` is `label`.
-    pub fn add(&mut self, e: &Event, label: &str) {
+    pub fn add(&mut self, e: &EventRef<'_>, label: &str) {
         if let Some(ip) = e.ip {
             self.ips.add(&ip, 1, TOP_CAP);
             self.networks.add(&Network::of(ip), 1, TOP_CAP);
         }
         if let Some(ua) = &e.user_agent {
-            self.user_agents.add(ua.as_str(), 1, TOP_CAP);
+            self.user_agents.add(&**ua, 1, TOP_CAP);
         }
         self.endpoints.add(label, 1, TOP_CAP);
     }
@@ -124,12 +128,17 @@ impl Top {
     }
 }
 
-/// `METHOD endpoint`, as top lists and the usage table show it.
-pub(crate) fn endpoint_label(e: &Event) -> String {
+/// `METHOD endpoint`, as top lists and the usage table show it, written into `out`.
+pub(crate) fn endpoint_label(e: &EventRef<'_>, out: &mut String) {
+    out.clear();
     match (e.method.is_empty(), e.endpoint.is_empty()) {
-        (true, true) => "(none)".to_owned(),
-        (true, false) => e.endpoint.clone(),
-        (false, _) => format!("{} {}", e.method, e.endpoint),
+        (true, true) => out.push_str("(none)"),
+        (true, false) => out.push_str(&e.endpoint),
+        (false, _) => {
+            out.push_str(&e.method);
+            out.push(' ');
+            out.push_str(&e.endpoint);
+        }
     }
 }
 
@@ -291,7 +300,7 @@ pub(crate) struct Usage {
     pub errors: u64,
     pub first_seen: i64,
     pub last_seen: i64,
-    ips: HashSet<IpAddr>,
+    ips: HashSet<IpAddr, Fast>,
     ips_overflow: bool,
     pub networks: BTreeMap<Network, u64>,
     user_agents: Counts<String>,
@@ -302,7 +311,7 @@ pub(crate) struct Usage {
 
 impl Usage {
     /// Counts `e`, whose `METHOD endpoint` is `label`.
-    pub fn add(&mut self, e: &Event, label: &str) {
+    pub fn add(&mut self, e: &EventRef<'_>, label: &str) {
         if self.requests == 0 {
             self.first_seen = e.unix_secs;
             self.last_seen = e.unix_secs;
@@ -329,7 +338,7 @@ impl Usage {
             }
         }
         if let Some(ua) = &e.user_agent {
-            self.user_agents.add(ua.as_str(), 1, TOP_CAP);
+            self.user_agents.add(&**ua, 1, TOP_CAP);
         }
         self.endpoints.add(label, 1, ENDPOINT_CAP);
         // 1970-01-01 was a Thursday: hour 0 of Unix time is hour 72 of a Monday-first week.
