@@ -84,7 +84,7 @@ fun main(args: Array<String>) {
     println("| 1,000,000 records (80 % without a key) | wall | CPU | per record (CPU) |")
     println("| --- | --- | --- | --- |")
     for ((label, t) in listOf("Logback, `%msg`" to plain, "Logback + `RedactingMessageConverter` as `%msg`" to redacted)) {
-        println("| $label | %.0f ms | %.0f ms | %.0f ns |".format(t.first / 1e6, t.second / 1e6, t.second.toDouble() / RECORDS))
+        println("| $label | " + "%.0f ms | %.0f ms | %.0f ns |".format(t.first / 1e6, t.second / 1e6, t.second.toDouble() / RECORDS))
     }
     println(
         "| overhead | %+.0f ns/record | %+.0f ns/record (CPU) | %.0f %% (CPU) |".format(
