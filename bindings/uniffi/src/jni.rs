@@ -76,6 +76,22 @@ pub fn contains_secret<'local>(
         .resolve::<ThrowInternal>()
 }
 
+/// The core's literal triggers (`redact::TRIGGERS`, lower case) joined by U+001F: a text that
+/// holds none of them in any ASCII case has nothing to redact, so Kotlin returns it without
+/// calling in.
+#[allow(unsafe_code)] // `#[export_name]` from `jni_mangle`: the JVM finds the method by name.
+#[jni_mangle("io.pictify.keys.JniHotCalls")]
+pub fn core_triggers<'local>(
+    mut unowned: EnvUnowned<'local>,
+    _class: JClass<'local>,
+) -> JString<'local> {
+    unowned
+        .with_env(|env| -> Result<_, ::jni::errors::Error> {
+            JString::new(env, pictify_keys::redact::TRIGGERS.join("\u{1f}"))
+        })
+        .resolve::<ThrowInternal>()
+}
+
 /// The key in `value` (UTF-8 bytes), zeroed when dropped.
 fn key_text(
     env: &Env<'_>,

@@ -17,6 +17,29 @@ internal object JniHotCalls {
     @JvmField
     val available: Boolean = load()
 
+    /** The core's literal triggers (`redact::TRIGGERS`, lower case); empty when unbound. */
+    @JvmField
+    val triggers: Array<String> = if (available) coreTriggers().split('\u001f').toTypedArray() else emptyArray()
+
+    /**
+     * Whether [text] holds one of the core's [triggers] in any ASCII case. When it does not,
+     * the core would change nothing (JniPathTest checks this on random text), so `redact` and
+     * `containsSecret` answer without the UTF-8 copy and the call. A false positive (a
+     * non-ASCII character that Kotlin folds to a trigger letter) only costs the call.
+     */
+    fun mayHoldSecret(text: String): Boolean {
+        val triggers = triggers
+        for (i in text.indices) {
+            // Bit 0x20 folded on both sides: a cheap first-character filter that never refuses an
+            // ASCII case variant; regionMatches then decides.
+            val folded = text[i].code or 0x20
+            for (t in triggers) {
+                if (folded == (t[0].code or 0x20) && text.regionMatches(i, t, 0, t.length, ignoreCase = true)) return true
+            }
+        }
+        return false
+    }
+
     /** Binds the JNI methods to the library UniFFI uses, found as JNA finds it. */
     private fun load(): Boolean {
         val name = System.getProperty("uniffi.component.pictify_keys.libraryOverride") ?: "pictify_keys_uniffi"
@@ -80,6 +103,10 @@ internal object JniHotCalls {
     /** The UniFFI handle of the parsed key, or 0 when it is refused (then see [keyError]). */
     @JvmStatic
     external fun parseKey(value: ByteArray?): Long
+
+    /** The core's triggers joined by U+001F. */
+    @JvmStatic
+    external fun coreTriggers(): String
 
     /** Why [value] is refused: family, code, message, position, vendor, origin, separated by U+001F. */
     @JvmStatic

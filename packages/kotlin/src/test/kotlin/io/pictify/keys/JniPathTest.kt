@@ -108,6 +108,26 @@ class JniPathTest {
     }
 
     @Test
+    fun `text without the core's triggers is never changed by the core, and comes back untouched`() {
+        assertTrue(JniHotCalls.triggers.isNotEmpty())
+        val parts = listOf("pk", "k_", "ke", "ey", "bea", "rer", "PK", "KE", "Bearer"[0].toString(), "=", "_", "live", "test",
+            "FAKE3Wwd25rq4f5zra1b2", "api", "x-", "authorization: ", "%22", "😀", "é", " ", "\n", "token=", "?", "&")
+        val random = Random(2026)
+        var checked = 0
+        repeat(5_000) {
+            val text = buildString { repeat(random.nextInt(1, 14)) { append(parts[random.nextInt(parts.size)]) } }
+            if (!JniHotCalls.mayHoldSecret(text)) {
+                checked++
+                assertEquals(text, redactUniffi(text, styles[random.nextInt(styles.size)]), "the core changed trigger-free text $text")
+                assertSame(text, redact(text))
+                assertEquals(false, containsSecretUniffi(text))
+            }
+            if (JniHotCalls.triggers.any { text.lowercase().contains(it) }) assertTrue(JniHotCalls.mayHoldSecret(text), text)
+        }
+        assertTrue(checked > 1_000, "only $checked trigger-free texts")
+    }
+
+    @Test
     fun `a failure inside a JNI method becomes InternalException, not a crash`() {
         val e = assertThrows<InternalException> { JniHotCalls.redact(null, 0) }
         assertTrue(e.message.orEmpty().startsWith("JNI call failed"), e.message)
