@@ -17,17 +17,23 @@ internal object JniHotCalls {
     @JvmField
     val available: Boolean = load()
 
+    /** Longest text [mayHoldSecret] scans itself (a log line is far shorter). */
+    private const val SHORTCUT_MAX = 4096
+
     /** The core's literal triggers (`redact::TRIGGERS`, lower case); empty when unbound. */
     @JvmField
     val triggers: Array<String> = if (available) coreTriggers().split('\u001f').toTypedArray() else emptyArray()
 
     /**
-     * Whether [text] holds one of the core's [triggers] in any ASCII case. When it does not,
+     * Whether [text] holds one of the core's [triggers] in any ASCII case (always true past
+     * SHORTCUT_MAX characters, where the core's own search is faster). When it does not,
      * the core would change nothing (JniPathTest checks this on random text), so `redact` and
      * `containsSecret` answer without the UTF-8 copy and the call. A false positive (a
      * non-ASCII character that Kotlin folds to a trigger letter) only costs the call.
      */
     fun mayHoldSecret(text: String): Boolean {
+        // Past a few KB the core's SIMD search is far faster than this loop: let it decide.
+        if (text.length > SHORTCUT_MAX) return true
         val triggers = triggers
         for (i in text.indices) {
             // Bit 0x20 folded on both sides: a cheap first-character filter that never refuses an
