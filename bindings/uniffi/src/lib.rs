@@ -35,6 +35,7 @@ pub mod dotenv;
 pub mod env;
 pub mod error;
 pub mod http;
+pub mod jni;
 pub mod key;
 pub mod monitor;
 pub mod redact;

@@ -2127,7 +2127,7 @@ open class ApiKey: Disposable, AutoCloseable, ApiKeyInterface
      * Parses and validates a key exactly as given (no trimming). Throws a `Format` error
      * with the stable code and position of the first problem.
      */
-    @Throws(PictifyException::class) fun `parse`(`value`: kotlin.String): ApiKey {
+    @Throws(PictifyException::class) fun `parseUniffi`(`value`: kotlin.String): ApiKey {
             return FfiConverterTypeApiKey.lift(
     uniffiRustCallWithError(PictifyException) { _status ->
     UniffiLib.uniffi_pictify_keys_uniffi_fn_constructor_apikey_parse(
@@ -7741,7 +7741,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
         /**
          * Whether `text` holds anything redaction would change.
-         */ fun `containsSecret`(`text`: kotlin.String): kotlin.Boolean {
+         */ fun `containsSecretUniffi`(`text`: kotlin.String): kotlin.Boolean {
             return FfiConverterBoolean.lift(
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_pictify_keys_uniffi_fn_func_contains_secret(
@@ -7756,7 +7756,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         /**
          * Redacts keys and credential tokens in `text`: a key becomes its fingerprint
          * (`pk_live_****a1b2`), other tokens (`Bearer …`, `api_key=…`) `[REDACTED]`.
-         */ fun `redact`(`text`: kotlin.String, `style`: RedactionStyle? = null): kotlin.String {
+         */ fun `redactUniffi`(`text`: kotlin.String, `style`: RedactionStyle? = null): kotlin.String {
             return FfiConverterString.lift(
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_pictify_keys_uniffi_fn_func_redact(

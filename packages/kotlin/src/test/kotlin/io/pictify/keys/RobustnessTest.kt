@@ -4,6 +4,7 @@ import io.pictify.keys.core.*
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import kotlin.random.Random
 
 /**
@@ -55,11 +56,15 @@ class RobustnessTest {
         assertEquals("too_long", runCatching { ApiKey.parse(huge) }.exceptionOrNull()?.let { (it as PictifyException).code })
         val nul = runCatching { ApiKey.parse("\u0000".repeat(1000)) }.exceptionOrNull()
         assertTrue(nul is PictifyException.Format, "got $nul")
-        // An unpaired surrogate is not a Unicode string: the generated bindings refuse to encode
-        // it as UTF-8 before anything reaches the library (a CharacterCodingException, not a crash).
+        // An unpaired surrogate is not a Unicode string. The generated UniFFI bindings refuse to
+        // encode it as UTF-8 before anything reaches the library (a CharacterCodingException, not
+        // a crash); the JNI path encodes it as '?' (String.toByteArray), which the core refuses
+        // as a character that cannot be in a key, at the surrogate's position.
         for (odd in listOf("pk_live_FAKE\uD800aaaaaaaaaaaaaaaa", "\uDFFF")) {
-            val e = runCatching { ApiKey.parse(odd) }.exceptionOrNull()
+            val e = runCatching { ApiKey.parseUniffi(odd) }.exceptionOrNull()
             assertTrue(e is java.nio.charset.CharacterCodingException, "got $e for an unpaired surrogate")
+            val jni = assertThrows<PictifyException.Format> { ApiKey.parse(odd) }
+            assertTrue(jni.code in keyCodes, jni.toString())
         }
     }
 

@@ -1,9 +1,12 @@
 package io.pictify.keys.bench
 
 import io.pictify.keys.ApiKey
+import io.pictify.keys.JniHotCalls
 import io.pictify.keys.core.ManualClock
 import io.pictify.keys.PictifyException
+import io.pictify.keys.parse
 import io.pictify.keys.redact
+import io.pictify.keys.redactUniffi
 import java.io.File
 import java.lang.management.ManagementFactory
 
@@ -12,7 +15,11 @@ import java.lang.management.ManagementFactory
  * JVM's own regex, in one run, both sides seconds apart in the same process:
  *   1. ApiKey.parse (valid key, then a key with a trailing newline) vs Regex.matches;
  *   2. redact on a 10 MB log (one key per KB, and no key) vs String.replace(Regex, transform);
- *   3. redact per 200-byte line (one call per line) vs the same replace per line.
+ *   3. redact per 200-byte line (one call per line, with a key and without) vs the same replace
+ *      per line.
+ * `redact`, `containsSecret` and `ApiKey.parse` go over JNI (JniHotCalls); the UniFFI (JNA) path
+ * of the same calls (`redactUniffi`, `parseUniffi`) is measured beside them, and the floor of a
+ * JNI call (an empty byte array through `JniHotCalls.containsSecret`).
  * Prints a Markdown table for docs/benchmarks.md with wall and thread CPU time (the native
  * code runs on the calling thread, so CPU time covers it). No figure is asserted anywhere.
  */
@@ -65,6 +72,12 @@ private fun makeLines(count: Int, keys: List<String>): List<String> = List(count
     head + "x".repeat(maxOf(0, 199 - head.length)) + "\n"
 }
 
+/** 200-byte lines without a key, each holding the trigger `key=` so the core has a candidate to look at. */
+private fun makeCleanLines(count: Int): List<String> = List(count) { n ->
+    val head = "2026-11-27T14:%02d:00Z INFO POST /v1/render id=%08d cache_key=r%06d status=200 ".format(n % 60, n, n)
+    head + "x".repeat(maxOf(0, 199 - head.length)) + "\n"
+}
+
 private fun loadavg(): String = File("/proc/loadavg").takeIf { it.exists() }?.readText()?.split(" ")?.take(3)?.joinToString(" ") ?: "n/a"
 
 private fun cpuModel(): String = File("/proc/cpuinfo").takeIf { it.exists() }?.readLines()
@@ -99,6 +112,33 @@ fun main(args: Array<String>) {
         "%.0f ns/call (CPU %.0f)".format(parse.wallNs.toDouble() / parseN, parse.cpuNs.toDouble() / parseN),
         "%.0f ns/call (CPU %.0f), `Regex.matches`".format(regex.wallNs.toDouble() / parseN, regex.cpuNs.toDouble() / parseN),
         "%.1fx the regex time".format(parse.cpuNs.toDouble() / regex.cpuNs),
+    )
+    check(JniHotCalls.available) { "the JNI methods did not load" }
+    repeat(20_000) { ApiKey.parseUniffi(valid).close() }
+    val parseU = best(5) { repeat(parseN / 10) { ApiKey.parseUniffi(valid).close() } }
+    row(
+        "`ApiKey.parseUniffi` (the UniFFI/JNA path, valid key, then `close()`)",
+        "%.0f ns/call (CPU %.0f)".format(parseU.wallNs.toDouble() / (parseN / 10), parseU.cpuNs.toDouble() / (parseN / 10)),
+        "%.0f ns/call (CPU %.0f), `Regex.matches`".format(regex.wallNs.toDouble() / parseN, regex.cpuNs.toDouble() / parseN),
+        "%.1fx the regex time".format((parseU.cpuNs.toDouble() / (parseN / 10)) / (regex.cpuNs.toDouble() / parseN)),
+    )
+    // Parsing without close(): the handle is released later by the Cleaner (one UniFFI call on its thread).
+    val parseOpen = best(5) { repeat(parseN) { sink += ApiKey.parse(valid).hashCode() } }
+    row(
+        "`ApiKey.parse` (valid key, left to the Cleaner)",
+        "%.0f ns/call (CPU %.0f)".format(parseOpen.wallNs.toDouble() / parseN, parseOpen.cpuNs.toDouble() / parseN),
+        "%.0f ns/call (CPU %.0f), `Regex.matches`".format(regex.wallNs.toDouble() / parseN, regex.cpuNs.toDouble() / parseN),
+        "%.1fx the regex time".format(parseOpen.cpuNs.toDouble() / regex.cpuNs),
+    )
+    System.gc()
+    val empty = ByteArray(0)
+    repeat(200_000) { if (JniHotCalls.containsSecret(empty)) sink++ }
+    val jniFloor = best(5) { repeat(parseN * 4) { if (JniHotCalls.containsSecret(empty)) sink++ } }
+    row(
+        "JNI call floor (`JniHotCalls.containsSecret` of an empty array)",
+        "%.0f ns/call (CPU %.0f)".format(jniFloor.wallNs.toDouble() / (parseN * 4), jniFloor.cpuNs.toDouble() / (parseN * 4)),
+        "-",
+        "-",
     )
     // The floor of any UniFFI call from Kotlin (JNA direct mapping, a call-status structure per
     // call): a method with no argument to lower and a u64 to lift.
@@ -152,6 +192,25 @@ fun main(args: Array<String>) {
         "%.0f ns/line (CPU %.0f)".format(oursLine.wallNs.toDouble() / lines.size, oursLine.cpuNs.toDouble() / lines.size),
         "%.0f ns/line (CPU %.0f)".format(baseLine.wallNs.toDouble() / lines.size, baseLine.cpuNs.toDouble() / lines.size),
         "%.2fx faster (CPU)".format(baseLine.cpuNs.toDouble() / oursLine.cpuNs),
+    )
+
+    val uniffiLine = best(3) { for (l in lines.subList(0, 2_000)) sink += redactUniffi(l).length }
+    row(
+        "`redactUniffi` (the UniFFI/JNA path), one 200-byte line with a key",
+        "%.0f ns/line (CPU %.0f)".format(uniffiLine.wallNs.toDouble() / 2_000, uniffiLine.cpuNs.toDouble() / 2_000),
+        "%.0f ns/line (CPU %.0f)".format(baseLine.wallNs.toDouble() / lines.size, baseLine.cpuNs.toDouble() / lines.size),
+        "%.2fx faster (CPU)".format((baseLine.cpuNs.toDouble() / lines.size) / (uniffiLine.cpuNs.toDouble() / 2_000)),
+    )
+    val clean = makeCleanLines(20_000)
+    check(clean.all { it.length == 200 && redact(it) === it && naiveRedact(it) == it }) { "a clean line changed" }
+    repeat(2) { for (l in clean) { sink += redact(l).length; sink += naiveRedact(l).length } }
+    val oursClean = best(5) { for (l in clean) sink += redact(l).length }
+    val baseClean = best(5) { for (l in clean) sink += naiveRedact(l).length }
+    row(
+        "`redact`, one 200-byte line without a key (holds `key=`)",
+        "%.0f ns/line (CPU %.0f)".format(oursClean.wallNs.toDouble() / clean.size, oursClean.cpuNs.toDouble() / clean.size),
+        "%.0f ns/line (CPU %.0f)".format(baseClean.wallNs.toDouble() / clean.size, baseClean.cpuNs.toDouble() / clean.size),
+        "%.2fx faster (CPU)".format(baseClean.cpuNs.toDouble() / oursClean.cpuNs),
     )
 
     println("load average after: ${loadavg()}")
