@@ -22,7 +22,7 @@ fn checker(
         crate::env::policy(policy),
     );
     Ok(move || {
-        let resolver = crate::source::resolver(&env);
+        let resolver = pictify_keys::secrets::CachingResolver::native_for(&env);
         pictify_keys::check_keys_with(&env, &prefix, detection, policy, Some(&resolver))
     })
 }

@@ -6,12 +6,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use napi_derive::napi;
-use pictify_keys::secrets::{CachingResolver, SECRET_VARIABLES};
-use pictify_keys::source::{KeyList, Loaded, SourceChain};
-use pictify_keys::world::EnvSnapshot;
+use pictify_keys::source::{KeyList, LoadOptions as CoreOptions, Loaded, SourceChain};
 use serde_json::Value;
 
 use crate::error;
@@ -34,27 +31,16 @@ pub struct LoadOptions {
     pub keys: Option<Vec<String>>,
 }
 
-/// The core's resolver of secret references, configured from the provider variables of `env`
-/// (`VAULT_ADDR`, `AWS_REGION`, …; the list is the core's `SECRET_VARIABLES`).
-pub(crate) fn resolver(env: &HashMap<String, String>) -> CachingResolver {
-    CachingResolver::native(EnvSnapshot::capture(env, SECRET_VARIABLES))
-}
-
 /// The source chain `options` describe: the keys handed in and nothing else when there are
 /// any, else the core's standard chain resolving references with the settings in `env`.
 pub(crate) fn chain(options: LoadOptions) -> napi::Result<SourceChain> {
     let keys = options.keys.map(|k| KeyList::parse(&k)).transpose();
-    if let Some(list) = keys.map_err(|e| error::from_core(&e.into()))? {
-        return Ok(SourceChain::new().with(list));
-    }
-    let env = options.env.unwrap_or_default();
-    let resolver = Arc::new(resolver(&env));
-    Ok(SourceChain::standard_resolving(
-        env,
-        options.secret_file.map(PathBuf::from),
-        options.dotenv_file.map(PathBuf::from),
-        Some(resolver),
-    ))
+    Ok(SourceChain::from_options_resolving(CoreOptions {
+        keys: keys.map_err(|e| error::from_core(&e.into()))?,
+        env: options.env.unwrap_or_default(),
+        secret_file: options.secret_file.map(PathBuf::from),
+        dotenv_file: options.dotenv_file.map(PathBuf::from),
+    }))
 }
 
 /// The loaded keys as napi hands them over: the key handles and the shape.

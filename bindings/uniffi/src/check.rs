@@ -11,7 +11,6 @@ pub use pictify_keys::check::{KeyCheckSummary as KeyCheck, VerdictKind as Verdic
 
 use crate::env::{Detection, Policy};
 use crate::error::PictifyError;
-use crate::source::resolver;
 
 /// The result of checking every key variable.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -52,7 +51,7 @@ pub fn check_keys(
     environment: Option<Detection>,
     policy: Option<Policy>,
 ) -> CheckReport {
-    let resolver = resolver(&variables);
+    let resolver = core::secrets::CachingResolver::native_for(&variables);
     let report = core::check_keys_with(
         &variables,
         &source_prefix,

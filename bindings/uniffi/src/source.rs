@@ -6,9 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pictify_keys as core;
-use pictify_keys::secrets::{CachingResolver, SECRET_VARIABLES};
 use pictify_keys::source::{KeyList, SourceChain};
-use pictify_keys::world::EnvSnapshot;
 
 use crate::error::PictifyError;
 use crate::key::ApiKey;
@@ -85,28 +83,18 @@ pub struct LoadedKeys {
     pub shadowed: Vec<ShadowedKey>,
 }
 
-/// The core's resolver of secret references (`vault://…`, `aws-sm://…`, `gcp-sm://…`),
-/// configured from the provider settings in `variables` (`VAULT_ADDR`, `AWS_REGION`, …: the
-/// core's `SECRET_VARIABLES`, copied once).
-pub(crate) fn resolver(variables: &HashMap<String, String>) -> CachingResolver {
-    CachingResolver::native(EnvSnapshot::capture(variables, SECRET_VARIABLES))
-}
-
 /// The source chain `options` describe: the keys handed in and nothing else, else the core's
 /// standard chain, which resolves a secret reference in `env` or the `.env` file with the
-/// provider settings found in `env` (the core's `SourceChain::standard_resolving`).
+/// provider settings found in `env` (the core's `SourceChain::from_options_resolving`).
 pub(crate) fn chain(options: LoadOptions) -> Result<SourceChain, PictifyError> {
-    if let Some(keys) = options.keys {
-        let list = KeyList::parse(&keys).map_err(core::Error::from)?;
-        return Ok(SourceChain::new().with(list));
-    }
-    let env = options.env.unwrap_or_default();
-    let resolver = Arc::new(resolver(&env));
-    Ok(SourceChain::standard_resolving(
-        env,
-        options.secret_file.map(PathBuf::from),
-        options.dotenv_file.map(PathBuf::from),
-        Some(resolver),
+    let keys = options.keys.map(|k| KeyList::parse(&k)).transpose();
+    Ok(SourceChain::from_options_resolving(
+        core::source::LoadOptions {
+            keys: keys.map_err(core::Error::from)?,
+            env: options.env.unwrap_or_default(),
+            secret_file: options.secret_file.map(PathBuf::from),
+            dotenv_file: options.dotenv_file.map(PathBuf::from),
+        },
     ))
 }
 

@@ -450,6 +450,17 @@ impl CachingResolver {
         Self::new(env, Arc::new(super::NativeTransport::new()))
     }
 
+    /// [`native`](Self::native), configured from the provider variables of `env` (the ones
+    /// [`SECRET_VARIABLES`](super::SECRET_VARIABLES) names, copied once): what an SDK builds
+    /// from the variable map its caller hands in.
+    #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
+    pub fn native_for(env: &(impl EnvLookup + ?Sized)) -> Self {
+        Self::native(crate::world::EnvSnapshot::capture(
+            env,
+            super::SECRET_VARIABLES,
+        ))
+    }
+
     /// Replaces the cache settings of sources created from now on.
     pub fn with_options(mut self, options: CacheOptions) -> Self {
         self.options = options;

@@ -65,10 +65,9 @@ mod requests {
     use super::SecretDates;
     use crate::error::{SecretError, SourceError};
     use crate::secrets::reference::SecretRef;
-    use crate::secrets::sigv4::{self, AmzDate, SigningParams};
     use crate::secrets::wire::{
-        aws_parse_get, parse_rfc3339, vault_parse_read, AwsConfig, AwsStage, SecretRequest,
-        SecretResponse, VaultConfig,
+        aws_json_request, aws_parse_get, parse_rfc3339, vault_parse_read, AwsConfig, AwsStage,
+        SecretRequest, SecretResponse, VaultConfig,
     };
     use crate::secrets::{aws_config_from_env, vault_config_from_env, Transport, TransportFailure};
     use crate::world::EnvLookup;
@@ -152,18 +151,6 @@ mod requests {
         })
     }
 
-    /// Splits `http://host:port/path` into (host with port, path).
-    fn host_and_path(url: &str) -> Option<(&str, &str)> {
-        let rest = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"))?;
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        (!host.is_empty()).then_some((host, path))
-    }
-
     /// A SigV4-signed `DescribeSecret` (`now_unix` is the signing time). `None` when the
     /// reference is not an AWS one or the endpoint is not a URL.
     pub fn aws_describe_request(
@@ -174,54 +161,10 @@ mod requests {
         let SecretRef::Aws { secret_id, .. } = reference else {
             return None;
         };
-        let (host, path) = host_and_path(&config.endpoint)?;
         let body = serde_json::json!({ "SecretId": secret_id })
             .to_string()
             .into_bytes();
-        let time = AmzDate::from_unix(now_unix);
-        let amz = time.amz();
-        let target = "secretsmanager.DescribeSecret";
-        let content_type = "application/x-amz-json-1.1";
-        let mut signed: Vec<(&str, &str)> = vec![
-            ("content-type", content_type),
-            ("host", host),
-            ("x-amz-date", &amz),
-            ("x-amz-target", target),
-        ];
-        let token = config.credentials.session_token();
-        if let Some(t) = token {
-            signed.push(("x-amz-security-token", t));
-        }
-        let sig = sigv4::sign(
-            "POST",
-            path,
-            "",
-            &signed,
-            &body,
-            &config.credentials,
-            SigningParams {
-                region: &config.region,
-                service: "secretsmanager",
-                time,
-            },
-        );
-        let header = |name: &str, value: String| (name.to_owned(), Zeroizing::new(value));
-        let mut headers = vec![
-            header("Content-Type", content_type.to_owned()),
-            header("X-Amz-Date", amz.clone()),
-            header("X-Amz-Target", target.to_owned()),
-            header("Authorization", sig.authorization),
-        ];
-        if let Some(t) = token {
-            // EXPOSE: the session token goes to AWS (or the configured endpoint) only.
-            headers.push(header("X-Amz-Security-Token", t.to_owned()));
-        }
-        Some(SecretRequest {
-            method: "POST",
-            url: config.endpoint.clone(),
-            headers,
-            body,
-        })
+        aws_json_request(config, "secretsmanager.DescribeSecret", body, now_unix)
     }
 
     /// AWS JSON dates are Unix seconds as numbers (`1.7646e9`, with fractions).

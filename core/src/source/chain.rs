@@ -148,6 +148,27 @@ impl SourceChain {
         }
     }
 
+    /// [`SourceChain::from_options`], resolving secret references (`vault://…`, `aws-sm://…`,
+    /// `gcp-sm://…`) in the variables and the `.env` file with the native resolver configured
+    /// from the same variables ([`CachingResolver::native_for`](crate::secrets::CachingResolver::native_for)).
+    #[cfg(all(feature = "secrets-http", not(target_arch = "wasm32")))]
+    pub fn from_options_resolving<E: EnvLookup + Send + Sync + 'static>(
+        options: LoadOptions<E>,
+    ) -> Self {
+        match options.keys {
+            Some(list) => Self::new().with(list),
+            None => {
+                let resolver = crate::secrets::CachingResolver::native_for(&options.env);
+                Self::standard_resolving(
+                    options.env,
+                    options.secret_file,
+                    options.dotenv_file,
+                    Some(Arc::new(resolver)),
+                )
+            }
+        }
+    }
+
     /// The usual chain for a process: environment variables, then an optional mounted secret
     /// file, then an optional `.env` file.
     pub fn standard(

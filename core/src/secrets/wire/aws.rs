@@ -51,13 +51,23 @@ pub fn aws_get_request(
     let SecretRef::Aws { secret_id, .. } = reference else {
         return None;
     };
-    let (host, path) = host_and_path(&config.endpoint)?;
     let body = serde_json::json!({ "SecretId": secret_id, "VersionStage": stage.as_str() })
         .to_string()
         .into_bytes();
+    aws_json_request(config, "secretsmanager.GetSecretValue", body, now_unix)
+}
+
+/// A SigV4-signed Secrets Manager JSON call: `POST /` with `X-Amz-Target: target` and the
+/// JSON `body` (`now_unix` is the signing time). `None` when the endpoint is not a URL.
+pub(crate) fn aws_json_request(
+    config: &AwsConfig,
+    target: &str,
+    body: Vec<u8>,
+    now_unix: u64,
+) -> Option<SecretRequest> {
+    let (host, path) = host_and_path(&config.endpoint)?;
     let time = AmzDate::from_unix(now_unix);
     let amz = time.amz();
-    let target = "secretsmanager.GetSecretValue";
     let content_type = "application/x-amz-json-1.1";
     let mut signed: Vec<(&str, &str)> = vec![
         ("content-type", content_type),

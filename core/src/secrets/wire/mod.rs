@@ -25,6 +25,7 @@ mod aws_creds;
 mod vault;
 mod vault_auth;
 
+pub(crate) use aws::aws_json_request;
 pub use aws::{aws_get_request, aws_parse_get, AwsStage};
 pub use aws_creds::{
     aws_container_credentials_request, aws_parse_container_credentials, container_uri_allowed,
